@@ -1,0 +1,537 @@
+// The one module that touches protobufjs. It loads Envoy's API protos (from @grpc/grpc-js-xds's
+// deps/ trees, with our own protos/ first on the include path so newer fields shadow older files),
+// converts between proto3 JSON (snake_case, `@type` on every Any, the form Envoy's docs use) and
+// protobuf bytes, and describes message types in plain terms for the strict validator.
+//
+// Loading reads files, so this is the codec edge of the envoy/ folder; builders stay pure and hand
+// plain JSON objects here.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+/** A proto3 JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export const TYPE_URL_PREFIX = 'type.googleapis.com/';
+export const typeUrl = (typeName: string): string => TYPE_URL_PREFIX + typeName;
+
+/** Fully qualified names of the messages Tether emits or reads. */
+export const MessageType = {
+  listener: 'envoy.config.listener.v3.Listener',
+  routeConfiguration: 'envoy.config.route.v3.RouteConfiguration',
+  cluster: 'envoy.config.cluster.v3.Cluster',
+  clusterLoadAssignment: 'envoy.config.endpoint.v3.ClusterLoadAssignment',
+  bootstrap: 'envoy.config.bootstrap.v3.Bootstrap',
+  httpConnectionManager: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  router: 'envoy.extensions.filters.http.router.v3.Router',
+  statefulSession: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSession',
+  statefulSessionPerRoute: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute',
+  cookieSessionState: 'envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState',
+  headerSessionState: 'envoy.extensions.http.stateful_session.header.v3.HeaderBasedSessionState',
+  ringHash: 'envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash',
+  maglev: 'envoy.extensions.load_balancing_policies.maglev.v3.Maglev',
+  roundRobin: 'envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin',
+  leastRequest: 'envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest',
+  discoveryRequest: 'envoy.service.discovery.v3.DiscoveryRequest',
+  discoveryResponse: 'envoy.service.discovery.v3.DiscoveryResponse',
+  deltaDiscoveryRequest: 'envoy.service.discovery.v3.DeltaDiscoveryRequest',
+  deltaDiscoveryResponse: 'envoy.service.discovery.v3.DeltaDiscoveryResponse',
+  resource: 'envoy.service.discovery.v3.Resource',
+  clientStatusRequest: 'envoy.service.status.v3.ClientStatusRequest',
+  sessionCookie: 'tether.session.v1.SessionCookie',
+} as const;
+
+// Entry files; their imports pull in the rest of the closure.
+const ENTRY_FILES = [
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/config/bootstrap/v3/bootstrap.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/extensions/filters/http/stateful_session/v3/stateful_session.proto',
+  'envoy/extensions/http/stateful_session/cookie/v3/cookie.proto',
+  'envoy/extensions/http/stateful_session/header/v3/header.proto',
+  'envoy/extensions/load_balancing_policies/ring_hash/v3/ring_hash.proto',
+  'envoy/extensions/load_balancing_policies/maglev/v3/maglev.proto',
+  'envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto',
+  'envoy/extensions/load_balancing_policies/least_request/v3/least_request.proto',
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/service/discovery/v3/discovery.proto',
+  'envoy/service/status/v3/csds.proto',
+  'tether/session/v1/session_cookie.proto',
+];
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, '..', '..');
+
+/** Include path, most specific first: our protos/, then the Envoy, xDS, googleapis and PGV trees. */
+export function protoIncludeDirs(): string[] {
+  const require = createRequire(import.meta.url);
+  const xdsPkg = dirname(require.resolve('@grpc/grpc-js-xds/package.json'));
+  const pbjsPkg = dirname(require.resolve('protobufjs/package.json'));
+  return [
+    join(projectRoot, 'protos'),
+    join(xdsPkg, 'deps', 'envoy-api'),
+    join(xdsPkg, 'deps', 'xds'),
+    join(xdsPkg, 'deps', 'googleapis'),
+    join(xdsPkg, 'deps', 'protoc-gen-validate'),
+    pbjsPkg, // google/protobuf/descriptor.proto, imported by validate.proto and the udpa annotations
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain descriptions of message types, for the strict validator (which must not use protobufjs).
+
+export type ScalarKind =
+  | 'double' | 'float' | 'int32' | 'uint32' | 'sint32' | 'fixed32' | 'sfixed32'
+  | 'int64' | 'uint64' | 'sint64' | 'fixed64' | 'sfixed64' | 'bool' | 'string' | 'bytes';
+
+/** What a field holds: a scalar, an enum (by full name) or a message (by full name). */
+export type FieldValueType =
+  | { kind: 'scalar'; scalar: ScalarKind }
+  | { kind: 'enum'; enumName: string }
+  | { kind: 'message'; messageName: string };
+
+export interface FieldSchema {
+  name: string; // snake_case, as in the .proto
+  jsonName: string; // lowerCamelCase
+  number: number;
+  value: FieldValueType;
+  repeated: boolean;
+  /** For map fields: the key scalar; `value` is the map's value type. */
+  mapKey?: ScalarKind;
+  /** Name of the oneof this field belongs to (proto3 `optional` fields are synthetic oneofs). */
+  oneof?: string;
+  /** True for proto3 `optional` scalars (explicit presence). */
+  proto3Optional: boolean;
+  /** Every parsed option, in order: `[{"(validate.rules)": {...}}, {"deprecated": true}, ...]`. */
+  options: Record<string, unknown>[];
+}
+
+export interface OneofSchema {
+  name: string;
+  fields: string[];
+  options: Record<string, unknown>[];
+  synthetic: boolean; // proto3 `optional`
+}
+
+export interface MessageSchema {
+  fullName: string;
+  fields: FieldSchema[];
+  oneofs: OneofSchema[];
+  options: Record<string, unknown>[];
+}
+
+export interface EnumSchema {
+  fullName: string;
+  values: Record<string, number>;
+  /** Options per value name, e.g. `{deprecated: true}`. */
+  valueOptions: Record<string, Record<string, unknown>>;
+}
+
+const SCALARS = new Set<string>([
+  'double', 'float', 'int32', 'uint32', 'sint32', 'fixed32', 'sfixed32',
+  'int64', 'uint64', 'sint64', 'fixed64', 'sfixed64', 'bool', 'string', 'bytes',
+]);
+const LONG_SCALARS = new Set<string>(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+
+const WRAPPERS = new Set([
+  'google.protobuf.DoubleValue', 'google.protobuf.FloatValue', 'google.protobuf.Int64Value',
+  'google.protobuf.UInt64Value', 'google.protobuf.Int32Value', 'google.protobuf.UInt32Value',
+  'google.protobuf.BoolValue', 'google.protobuf.StringValue', 'google.protobuf.BytesValue',
+]);
+
+export const isWrapperType = (name: string): boolean => WRAPPERS.has(name);
+
+/** Thrown when a value cannot be converted or encoded; `path` names the field. */
+export class CodecError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'CodecError';
+    this.path = path;
+  }
+}
+
+const join2 = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+const index2 = (path: string, i: number): string => `${path}[${i}]`;
+
+function strip(name: string): string {
+  return name.startsWith('.') ? name.slice(1) : name;
+}
+
+/** Parses a proto3 JSON Duration ("1.5s", "-2s") into seconds and nanos. */
+export function parseDuration(text: string): { seconds: number; nanos: number } | undefined {
+  const m = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/.exec(text);
+  if (!m) return undefined;
+  const sign = m[1] ? -1 : 1;
+  const seconds = Number(m[2]);
+  const nanos = m[3] ? Number(m[3].padEnd(9, '0')) : 0;
+  if (!Number.isSafeInteger(seconds) || seconds > 315_576_000_000) return undefined;
+  return { seconds: sign * seconds, nanos: sign * nanos };
+}
+
+/** Formats seconds and nanos as proto3 JSON ("3600s", "0.250s"). */
+export function formatDuration(seconds: number, nanos: number): string {
+  const negative = seconds < 0 || nanos < 0;
+  const s = Math.abs(seconds);
+  const n = Math.abs(nanos);
+  let frac = '';
+  if (n !== 0) {
+    const padded = String(n).padStart(9, '0');
+    frac = '.' + (padded.endsWith('000000') ? padded.slice(0, 3) : padded.endsWith('000') ? padded.slice(0, 6) : padded);
+  }
+  return `${negative ? '-' : ''}${s}${frac}s`;
+}
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  if (value && typeof value === 'object' && 'toNumber' in value) return (value as { toNumber(): number }).toNumber();
+  return Number(value);
+}
+
+export class ProtoRegistry {
+  private readonly root: protobuf.Root;
+  private readonly messageCache = new Map<string, MessageSchema | null>();
+  private readonly enumCache = new Map<string, EnumSchema | null>();
+
+  constructor(root: protobuf.Root) {
+    this.root = root;
+  }
+
+  // ----- descriptions
+
+  /** The plain description of a message type, or undefined if it is not loaded. */
+  message(fullName: string): MessageSchema | undefined {
+    const name = strip(fullName);
+    const cached = this.messageCache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const type = this.lookupType(name);
+    const schema = type ? describeType(type) : null;
+    this.messageCache.set(name, schema);
+    return schema ?? undefined;
+  }
+
+  enum(fullName: string): EnumSchema | undefined {
+    const name = strip(fullName);
+    const cached = this.enumCache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    let schema: EnumSchema | null = null;
+    try {
+      const e = this.root.lookupEnum(name);
+      const valueOptions: Record<string, Record<string, unknown>> = {};
+      const raw = (e as unknown as { valuesOptions?: Record<string, Record<string, unknown>> }).valuesOptions ?? {};
+      for (const [k, v] of Object.entries(raw)) valueOptions[k] = { ...v };
+      schema = { fullName: name, values: { ...e.values }, valueOptions };
+    } catch {
+      schema = null;
+    }
+    this.enumCache.set(name, schema);
+    return schema ?? undefined;
+  }
+
+  /** Every loaded message type name (for did-you-mean on unknown `@type`s). */
+  messageNames(): string[] {
+    const out: string[] = [];
+    const walk = (ns: protobuf.NamespaceBase): void => {
+      for (const nested of ns.nestedArray) {
+        if (nested instanceof protobuf.Type) out.push(strip(nested.fullName));
+        if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) walk(nested);
+      }
+    };
+    walk(this.root);
+    return out;
+  }
+
+  // ----- proto3 JSON <-> bytes
+
+  /** Encodes a proto3 JSON object of the given message type. Throws CodecError on bad input. */
+  encode(typeName: string, json: JsonObject): Uint8Array {
+    const type = this.requireType(typeName);
+    const pbjs = this.jsonToPbjs(type, json, '');
+    const err = type.verify(pbjs);
+    if (err) throw new CodecError('', `${typeName}: ${err}`);
+    return type.encode(type.fromObject(pbjs)).finish();
+  }
+
+  /** Decodes bytes into proto3 JSON (snake_case, `@type` on every Any, defaults omitted). */
+  decode(typeName: string, bytes: Uint8Array): JsonObject {
+    const type = this.requireType(typeName);
+    const message = type.decode(bytes);
+    const obj = type.toObject(message, { longs: String, enums: String, bytes: String, defaults: false, arrays: false, objects: false, oneofs: false });
+    return this.pbjsToJson(type, obj, '') as JsonObject;
+  }
+
+  /** Encodes an Any given as proto3 JSON (`{"@type": ..., ...fields}`), returning the Any's bytes. */
+  encodeAny(json: JsonObject): Uint8Array {
+    return this.encode('google.protobuf.Any', json);
+  }
+
+  /** Normalises proto3 JSON by encoding and decoding it: what a peer would read back. */
+  roundTrip(typeName: string, json: JsonObject): JsonObject {
+    return this.decode(typeName, this.encode(typeName, json));
+  }
+
+  // ----- internals
+
+  private lookupType(name: string): protobuf.Type | undefined {
+    try {
+      return this.root.lookupType(name);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private requireType(name: string): protobuf.Type {
+    const t = this.lookupType(strip(name));
+    if (!t) throw new CodecError('', `unknown message type ${name}`);
+    return t;
+  }
+
+  private jsonToPbjs(type: protobuf.Type, json: unknown, path: string): unknown {
+    const full = strip(type.fullName);
+    if (full === 'google.protobuf.Any') {
+      if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CodecError(path, 'Any must be an object with "@type"');
+      const obj = json as Record<string, unknown>;
+      const url = obj['@type'];
+      if (typeof url !== 'string') throw new CodecError(path, 'Any needs "@type"');
+      const innerName = url.slice(url.lastIndexOf('/') + 1);
+      const inner = this.lookupType(innerName);
+      if (!inner) throw new CodecError(path, `Any: unknown type ${url}`);
+      const { '@type': _t, ...rest } = obj;
+      let payload: unknown = rest;
+      // Well-known types carry their JSON form under "value".
+      if (isWellKnownJson(innerName)) payload = rest['value'];
+      const innerPbjs = this.jsonToPbjs(inner, payload, path);
+      const err = inner.verify(innerPbjs as Record<string, unknown>);
+      if (err) throw new CodecError(path, `${innerName}: ${err}`);
+      return { type_url: url, value: inner.encode(inner.fromObject(innerPbjs as Record<string, unknown>)).finish() };
+    }
+    if (full === 'google.protobuf.Duration') {
+      if (typeof json === 'string') {
+        const d = parseDuration(json);
+        if (!d) throw new CodecError(path, `bad Duration "${json}"`);
+        return d;
+      }
+      return json;
+    }
+    if (full === 'google.protobuf.Timestamp') {
+      if (typeof json === 'string') {
+        const ms = Date.parse(json);
+        if (Number.isNaN(ms)) throw new CodecError(path, `bad Timestamp "${json}"`);
+        return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+      }
+      return json;
+    }
+    if (WRAPPERS.has(full) && (json === null || typeof json !== 'object' || Array.isArray(json))) {
+      return this.jsonToPbjs(type, { value: json }, path);
+    }
+    if (full === 'google.protobuf.Struct') return { fields: this.structFields(json, path) };
+    if (full === 'google.protobuf.Value') return this.structValue(json, path);
+    if (full === 'google.protobuf.ListValue') return { values: (json as unknown[]).map((v, i) => this.structValue(v, index2(path, i))) };
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new CodecError(path, `${full} must be an object`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+      const field = type.fields[key] ?? type.fieldsArray.find((f) => f.name === key || (f as unknown as { jsonName?: string }).jsonName === key || camel(f.name) === key);
+      if (!field) throw new CodecError(join2(path, key), `unknown field "${key}" in ${full}`);
+      if (value === null || value === undefined) continue;
+      out[field.name] = this.fieldToPbjs(field, value, join2(path, field.name));
+    }
+    return out;
+  }
+
+  private fieldToPbjs(field: protobuf.Field, value: unknown, path: string): unknown {
+    field.resolve();
+    const convertOne = (v: unknown, p: string): unknown => {
+      if (field.resolvedType instanceof protobuf.Type) return this.jsonToPbjs(field.resolvedType, v, p);
+      if (field.resolvedType instanceof protobuf.Enum) {
+        if (typeof v !== 'string') return v;
+        const n = field.resolvedType.values[v];
+        if (n === undefined) throw new CodecError(p, `unknown enum value "${v}" of ${strip(field.resolvedType.fullName)}`);
+        return n;
+      }
+      if (field.type === 'bytes' && typeof v === 'string') return v; // base64, protobufjs decodes it
+      if (LONG_SCALARS.has(field.type) && typeof v === 'string') {
+        if (!/^-?\d+$/.test(v)) throw new CodecError(p, `not an integer: "${v}"`);
+        const n = Number(v);
+        return Number.isSafeInteger(n) ? n : protobuf.util.Long.fromString(v, field.type.startsWith('u') || field.type.startsWith('fixed'));
+      }
+      if ((field.type === 'double' || field.type === 'float') && typeof v === 'string') {
+        if (v === 'NaN') return NaN;
+        if (v === 'Infinity') return Infinity;
+        if (v === '-Infinity') return -Infinity;
+        return Number(v);
+      }
+      return v;
+    };
+    if (field.map) {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CodecError(path, 'map must be an object');
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = convertOne(v, `${path}["${k}"]`);
+      return out;
+    }
+    if (field.repeated) {
+      if (!Array.isArray(value)) throw new CodecError(path, 'repeated field must be an array');
+      return value.map((v, i) => convertOne(v, index2(path, i)));
+    }
+    return convertOne(value, path);
+  }
+
+  private structFields(json: unknown, path: string): Record<string, unknown> {
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CodecError(path, 'Struct must be an object');
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(json as Record<string, unknown>)) out[k] = this.structValue(v, join2(path, k));
+    return out;
+  }
+
+  private structValue(v: unknown, path: string): unknown {
+    if (v === null) return { null_value: 'NULL_VALUE' };
+    if (typeof v === 'number') return { number_value: v };
+    if (typeof v === 'string') return { string_value: v };
+    if (typeof v === 'boolean') return { bool_value: v };
+    if (Array.isArray(v)) return { list_value: { values: v.map((x, i) => this.structValue(x, index2(path, i))) } };
+    if (typeof v === 'object') return { struct_value: { fields: this.structFields(v, path) } };
+    throw new CodecError(path, 'not a JSON value');
+  }
+
+  private pbjsToJson(type: protobuf.Type, obj: unknown, path: string): Json {
+    const full = strip(type.fullName);
+    const o = (obj ?? {}) as Record<string, unknown>;
+    if (full === 'google.protobuf.Any') {
+      const url = String(o['type_url'] ?? '');
+      const innerName = url.slice(url.lastIndexOf('/') + 1);
+      const inner = this.lookupType(innerName);
+      if (!inner) throw new CodecError(path, `Any: unknown type ${url}`);
+      const raw = o['value'];
+      const bytes = typeof raw === 'string' ? Buffer.from(raw, 'base64') : (raw as Uint8Array | undefined) ?? new Uint8Array();
+      const msg = inner.decode(bytes);
+      const innerObj = inner.toObject(msg, { longs: String, enums: String, bytes: String, defaults: false });
+      const innerJson = this.pbjsToJson(inner, innerObj, path);
+      if (isWellKnownJson(innerName)) return { '@type': url, value: innerJson };
+      return { '@type': url, ...(innerJson as JsonObject) };
+    }
+    if (full === 'google.protobuf.Duration') return formatDuration(toNumber(o['seconds'] ?? 0), toNumber(o['nanos'] ?? 0));
+    if (full === 'google.protobuf.Timestamp') {
+      const ms = toNumber(o['seconds'] ?? 0) * 1000 + Math.floor(toNumber(o['nanos'] ?? 0) / 1e6);
+      return new Date(ms).toISOString();
+    }
+    if (WRAPPERS.has(full)) {
+      const v = o['value'];
+      const inner = type.fields['value'];
+      if (v === undefined) return inner && (inner.type === 'string' || inner.type === 'bytes') ? '' : inner?.type === 'bool' ? false : LONG_SCALARS.has(inner?.type ?? '') ? '0' : 0;
+      return v as Json;
+    }
+    if (full === 'google.protobuf.Struct') return this.structToJson(o['fields']);
+    if (full === 'google.protobuf.Value') return this.valueToJson(o);
+    const out: JsonObject = {};
+    for (const field of type.fieldsArray) {
+      const v = o[field.name];
+      if (v === undefined || v === null) continue;
+      field.resolve();
+      const convertOne = (x: unknown, p: string): Json => {
+        if (field.resolvedType instanceof protobuf.Type) return this.pbjsToJson(field.resolvedType, x, p);
+        if (typeof x === 'number' && !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+        return x as Json;
+      };
+      if (field.map) {
+        const m: JsonObject = {};
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) m[k] = convertOne(x, `${path}["${k}"]`);
+        out[field.name] = m;
+      } else if (field.repeated) {
+        out[field.name] = (v as unknown[]).map((x, i) => convertOne(x, index2(join2(path, field.name), i)));
+      } else {
+        out[field.name] = convertOne(v, join2(path, field.name));
+      }
+    }
+    return out;
+  }
+
+  private structToJson(fields: unknown): JsonObject {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries((fields ?? {}) as Record<string, unknown>)) out[k] = this.valueToJson(v as Record<string, unknown>);
+    return out;
+  }
+
+  private valueToJson(v: Record<string, unknown>): Json {
+    if ('null_value' in v) return null;
+    if ('number_value' in v) return v['number_value'] as number;
+    if ('string_value' in v) return v['string_value'] as string;
+    if ('bool_value' in v) return v['bool_value'] as boolean;
+    if ('list_value' in v) return (((v['list_value'] as Record<string, unknown>)['values'] ?? []) as Record<string, unknown>[]).map((x) => this.valueToJson(x));
+    if ('struct_value' in v) return this.structToJson((v['struct_value'] as Record<string, unknown>)['fields']);
+    return null;
+  }
+}
+
+function isWellKnownJson(name: string): boolean {
+  return WRAPPERS.has(name) || name === 'google.protobuf.Duration' || name === 'google.protobuf.Timestamp' || name === 'google.protobuf.Struct' || name === 'google.protobuf.Value' || name === 'google.protobuf.ListValue';
+}
+
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function describeType(type: protobuf.Type): MessageSchema {
+  const oneofs: OneofSchema[] = type.oneofsArray.map((o) => {
+    const synthetic = o.fieldsArray.length === 1 && o.name.startsWith('_') && Boolean((o.fieldsArray[0] as unknown as { options?: Record<string, unknown> }).options?.['proto3_optional']);
+    return { name: o.name, fields: o.fieldsArray.map((f) => f.name), options: parsedOptions(o), synthetic };
+  });
+  const fields: FieldSchema[] = type.fieldsArray.map((f) => {
+    f.resolve();
+    let value: FieldValueType;
+    if (f.resolvedType instanceof protobuf.Type) value = { kind: 'message', messageName: strip(f.resolvedType.fullName) };
+    else if (f.resolvedType instanceof protobuf.Enum) value = { kind: 'enum', enumName: strip(f.resolvedType.fullName) };
+    else if (SCALARS.has(f.type)) value = { kind: 'scalar', scalar: f.type as ScalarKind };
+    else throw new Error(`unresolved field type ${f.type} in ${type.fullName}`);
+    const mapField = f as unknown as { map?: boolean; keyType?: string };
+    const proto3Optional = Boolean((f as unknown as { options?: Record<string, unknown> }).options?.['proto3_optional']);
+    return {
+      name: f.name,
+      jsonName: camel(f.name),
+      number: f.id,
+      value,
+      repeated: f.repeated,
+      mapKey: mapField.map ? (mapField.keyType as ScalarKind) : undefined,
+      oneof: f.partOf ? f.partOf.name : undefined,
+      proto3Optional,
+      options: parsedOptions(f),
+    };
+  });
+  return { fullName: strip(type.fullName), fields, oneofs, options: parsedOptions(type) };
+}
+
+function parsedOptions(obj: protobuf.ReflectionObject): Record<string, unknown>[] {
+  const parsed = (obj as unknown as { parsedOptions?: Record<string, unknown>[] }).parsedOptions;
+  const out = parsed ? parsed.map((p) => ({ ...p })) : [];
+  const plain = (obj as unknown as { options?: Record<string, unknown> }).options;
+  if (plain?.['deprecated'] === true && !out.some((p) => 'deprecated' in p)) out.push({ deprecated: true });
+  return out;
+}
+
+let shared: ProtoRegistry | undefined;
+
+/** Loads the protos once per process (about 100 ms) and returns the shared registry. */
+export function protoRegistry(): ProtoRegistry {
+  if (shared) return shared;
+  const includes = protoIncludeDirs();
+  const root = new protobuf.Root();
+  root.resolvePath = (origin: string, target: string): string => {
+    for (const dir of includes) {
+      const candidate = join(dir, target);
+      if (existsSync(candidate)) return candidate;
+    }
+    return protobuf.util.path.resolve(origin, target);
+  };
+  root.loadSync(ENTRY_FILES, { keepCase: true, alternateCommentMode: false });
+  root.resolveAll();
+  shared = new ProtoRegistry(root);
+  return shared;
+}
