@@ -254,7 +254,7 @@ export class ProtoRegistry {
   /** Encodes a proto3 JSON object of the given message type. Throws CodecError on bad input. */
   encode(typeName: string, json: JsonObject): Uint8Array {
     const type = this.requireType(typeName);
-    const pbjs = this.jsonToPbjs(type, json, '');
+    const pbjs = this.jsonToPbjs(type, json, '') as Record<string, unknown>;
     const err = type.verify(pbjs);
     if (err) throw new CodecError('', `${typeName}: ${err}`);
     return type.encode(type.fromObject(pbjs)).finish();
@@ -362,7 +362,7 @@ export class ProtoRegistry {
       if (LONG_SCALARS.has(field.type) && typeof v === 'string') {
         if (!/^-?\d+$/.test(v)) throw new CodecError(p, `not an integer: "${v}"`);
         const n = Number(v);
-        return Number.isSafeInteger(n) ? n : protobuf.util.Long.fromString(v, field.type.startsWith('u') || field.type.startsWith('fixed'));
+        return Number.isSafeInteger(n) ? n : (protobuf.util.Long as unknown as { fromString(s: string, unsigned: boolean): unknown }).fromString(v, field.type.startsWith('u') || field.type.startsWith('fixed'));
       }
       if ((field.type === 'double' || field.type === 'float') && typeof v === 'string') {
         if (v === 'NaN') return NaN;
@@ -406,7 +406,7 @@ export class ProtoRegistry {
     const full = strip(type.fullName);
     const o = (obj ?? {}) as Record<string, unknown>;
     if (full === 'google.protobuf.Any') {
-      const url = String(o['type_url'] ?? '');
+      const url = typeof o['type_url'] === 'string' ? o['type_url'] : '';
       const innerName = url.slice(url.lastIndexOf('/') + 1);
       const inner = this.lookupType(innerName);
       if (!inner) throw new CodecError(path, `Any: unknown type ${url}`);

@@ -1,0 +1,249 @@
+// The intermediate representation between the two translations: Gateway API (and every sticky
+// policy dialect) → IR → Envoy. It says what one Envoy fleet (one Gateway) must do, in Tether's
+// own words: no Kubernetes types, no Envoy field names, no protobuf. Everything here is plain,
+// JSON-serialisable data so golden files can show it, and every default has already been applied:
+// the Envoy builders trust it and never re-derive Kubernetes semantics.
+
+/** Everything translation decided, for every Gateway Tether owns. */
+export interface IR {
+  /** One entry per accepted Gateway, sorted by `name`. */
+  gateways: GatewayIR[];
+}
+
+/** The config of one Envoy fleet: the Gateway it serves, named `namespace/name` (Envoy's node.cluster). */
+export interface GatewayIR {
+  name: string;
+  /** One per distinct port of the Gateway's accepted listeners, sorted by port. */
+  listeners: ListenerIR[];
+  /**
+   * Every cluster the routes of this Gateway point at, sorted by name. A cluster is named after what
+   * it points to (Service, port, sticky variant), never after a route, so route edits create no
+   * cluster and Envoy never warms one because of a route change.
+   */
+  clusters: ClusterIR[];
+}
+
+/** One Envoy listener: every Gateway listener on one port merged (they differ by hostname only). */
+export interface ListenerIR {
+  /** Stable name, from names.ts (`<ns>/<gateway>/<port>`). Also the RouteConfiguration name. */
+  name: string;
+  port: number;
+  /** Virtual hosts, most specific hostname first; `*` (any host) last. */
+  virtualHosts: VirtualHostIR[];
+  /** True when any route on this port is sticky: the HTTP connection manager then carries the inert stateful_session filter. Tether always emits it; kept for readers. */
+  hasStickyRoutes: boolean;
+}
+
+export interface VirtualHostIR {
+  /** Stable name: the hostname (`*` for any). */
+  name: string;
+  /** Domains Envoy matches against Host/:authority (a hostname, `*.example.com`, or `*`). */
+  domains: string[];
+  /** Routes in Gateway API precedence order: Envoy takes the first match. */
+  routes: RouteIR[];
+}
+
+/** Where an IR element came from, for status, NACK attribution and readable names. */
+export interface RouteSource {
+  kind: 'HTTPRoute' | 'GRPCRoute';
+  namespace: string;
+  name: string;
+  /** Index of the rule in spec.rules. */
+  ruleIndex: number;
+  /** spec.rules[].name when set. */
+  ruleName?: string;
+  /** Index of the match within the rule (a rule with several matches becomes several routes). */
+  matchIndex: number;
+}
+
+export interface RouteIR {
+  /** Stable, unique within the route configuration: `<kind>/<ns>/<name>/rule/<i>/match/<j>`. */
+  name: string;
+  source: RouteSource;
+  match: RouteMatchIR;
+  action: RouteActionIR;
+  /** Header edits on the request (RequestHeaderModifier) and response (ResponseHeaderModifier). */
+  requestHeaders?: HeaderMutationIR;
+  responseHeaders?: HeaderMutationIR;
+  /** Gateway API timeouts.request; 0 disables the timeout. Seconds. */
+  timeoutSeconds?: number;
+  /** Gateway API timeouts.backendRequest (per try); seconds. */
+  perTryTimeoutSeconds?: number;
+  /** Strong session persistence for this route; absent for non-sticky routes. */
+  session?: SessionIR;
+  /**
+   * Consistent-hash keys, in order (Envoy combines them, stopping at a terminal key that produced a
+   * hash). Present whenever the route's cluster balances by hash (ring hash or Maglev): it picks the
+   * first endpoint of a new session and re-picks when a session's endpoint is gone.
+   */
+  hashKeys?: HashKeyIR[];
+}
+
+export interface RouteMatchIR {
+  path: PathMatchIR;
+  headers: HeaderMatchIR[];
+  queryParams: QueryParamMatchIR[];
+  /** HTTP method, upper case, when the match names one. */
+  method?: string;
+  /** gRPC: the request must be gRPC (content-type application/grpc). */
+  grpc?: boolean;
+}
+
+export type PathMatchIR =
+  | { type: 'Exact'; value: string }
+  | { type: 'PathPrefix'; value: string } // segment-aware: "/foo" matches "/foo" and "/foo/bar", not "/foobar"
+  | { type: 'RegularExpression'; value: string }; // RE2, full match
+
+export interface HeaderMatchIR {
+  /** Lower case. */
+  name: string;
+  type: 'Exact' | 'RegularExpression';
+  value: string;
+}
+
+export interface QueryParamMatchIR {
+  name: string;
+  type: 'Exact' | 'RegularExpression';
+  value: string;
+}
+
+export interface HeaderMutationIR {
+  set: { name: string; value: string }[];
+  add: { name: string; value: string }[];
+  remove: string[];
+}
+
+export type RouteActionIR = ForwardActionIR | RedirectActionIR | DirectResponseActionIR;
+
+/** Send the request to a cluster (or to several, split by weight). */
+export interface ForwardActionIR {
+  type: 'forward';
+  /**
+   * Weighted clusters. A sticky rule always has exactly one entry here: its backends live in one
+   * cluster, one locality each, because Envoy honours a session only inside the cluster it picked.
+   * Non-sticky rules may have several (Envoy weighted_clusters). Weight-0 entries are dropped; when
+   * every backend is invalid translation emits a direct response 500 instead.
+   */
+  clusters: { name: string; weight: number }[];
+  /** URLRewrite. */
+  rewrite?: {
+    hostname?: string;
+    path?: { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; prefix: string; value: string };
+  };
+}
+
+/** RequestRedirect. */
+export interface RedirectActionIR {
+  type: 'redirect';
+  scheme?: 'http' | 'https';
+  hostname?: string;
+  port?: number;
+  path?: { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; prefix: string; value: string };
+  statusCode: 301 | 302 | 303 | 307 | 308;
+}
+
+/** A fixed response, e.g. 500 when every backendRef of a rule is invalid (Gateway API requires it). */
+export interface DirectResponseActionIR {
+  type: 'direct-response';
+  status: number;
+  body?: string;
+}
+
+/**
+ * Strong session persistence, normalised from every dialect (Gateway API sessionPersistence,
+ * BackendLBPolicy, XBackendTrafficPolicy, SessionPolicy, vendor policies). Envoy's stateful_session
+ * filter on the route: the endpoint address travels in a cookie or header, base64-encoded by Envoy.
+ */
+export type SessionIR = CookieSessionIR | HeaderSessionIR;
+
+export interface SessionCommonIR {
+  /**
+   * True: a request naming an endpoint that is unusable gets 503 instead of being re-pinned by the
+   * load balancer (Envoy 1.29+).
+   */
+  strict: boolean;
+  /** Which object and field decided this session, for status and the translate summary. */
+  origin: PolicyOrigin;
+}
+
+export interface CookieSessionIR extends SessionCommonIR {
+  type: 'cookie';
+  /** RFC 6265 token; distinct per route rule unless the user chose the same name. */
+  name: string;
+  /** Cookie Path; `/` unless the user set one. Envoy also uses it as a request filter. */
+  path: string;
+  /** Max-Age in seconds, only for a permanent cookie; absent writes a session cookie. */
+  ttlSeconds?: number;
+  /** Extra Set-Cookie attributes (SameSite, Secure, ...); Envoy 1.35+. */
+  attributes: { name: string; value: string }[];
+}
+
+export interface HeaderSessionIR extends SessionCommonIR {
+  type: 'header';
+  /** Request and response header carrying the endpoint; lower case. */
+  name: string;
+}
+
+/** One consistent-hash key (Envoy route hash_policy entry). */
+export type HashKeyIR =
+  | { type: 'header'; name: string; terminal: boolean }
+  | { type: 'cookie'; name: string; path?: string; ttlSeconds?: number; terminal: boolean }
+  | { type: 'query-parameter'; name: string; terminal: boolean }
+  | { type: 'source-ip'; terminal: boolean };
+
+/** Names the object (and field) a setting came from. */
+export interface PolicyOrigin {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Dotted path of the field, e.g. `spec.rules[0].sessionPersistence`. */
+  field?: string;
+}
+
+/** How a cluster balances new requests (and requests whose session endpoint is unusable). */
+export type LoadBalancerIR =
+  | { type: 'round-robin' }
+  | { type: 'least-request' }
+  | { type: 'ring-hash'; minimumRingSize: number; maximumRingSize: number }
+  | { type: 'maglev'; tableSize: number }
+  | { type: 'random' };
+
+export interface ClusterIR {
+  /** Stable name from names.ts: `<ns>/<service>/<port>` plus a sticky variant suffix. */
+  name: string;
+  /** True when a session or hash routes here: endpoints may be DRAINING and sessions may stay on them. */
+  sticky: boolean;
+  loadBalancer: LoadBalancerIR;
+  /**
+   * Sticky clusters with draining "keep": Envoy may keep routing an existing session to a DRAINING
+   * endpoint (override_host_status includes DRAINING), while new sessions go elsewhere.
+   */
+  keepSessionsOnDraining: boolean;
+  /** One per backend Service (several for a sticky traffic split), weighted. */
+  localities: LocalityIR[];
+  /** Connect timeout in seconds. */
+  connectTimeoutSeconds: number;
+  /** Upstream speaks HTTP/2 (h2c, gRPC) rather than HTTP/1.1. */
+  http2: boolean;
+}
+
+export interface LocalityIR {
+  /** The backend: `<ns>/<service>:<port>`. */
+  backend: string;
+  /** Relative weight of this backend (the backendRef weight); 1 when the cluster has one locality. */
+  weight: number;
+  endpoints: EndpointIR[];
+}
+
+export interface EndpointIR {
+  /** IP address (v4 or v6). */
+  address: string;
+  port: number;
+  /**
+   * HEALTHY: ready. DRAINING: terminating but still serving (sent to sticky clusters only, so
+   * existing sessions finish there). UNHEALTHY: not serving (sent so sessions re-pin at once).
+   */
+  health: 'HEALTHY' | 'DRAINING' | 'UNHEALTHY';
+  /** Zone from the EndpointSlice, informational. */
+  zone?: string;
+}
