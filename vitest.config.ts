@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // CI also writes a JSON report so .ci/run can print a one-line summary.
+    reporters: process.env['CI'] ? ['default', ['json', { outputFile: '.ci/test-report.json' }]] : ['default'],
   },
 });
