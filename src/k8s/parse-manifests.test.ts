@@ -37,7 +37,7 @@ describe('parseManifests', () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toMatchObject({ file: 'bad.yaml', document: 1 });
     expect(problems[0]?.line).toBeGreaterThanOrEqual(8);
-    expect(formatManifestProblem(problems[0]!)).toMatch(/^bad\.yaml: document 1 \(line \d+\): /);
+    expect(formatManifestProblem(problems[0])).toMatch(/^bad\.yaml: document 1 \(line \d+\): /);
   });
 
   it('reports documents that are not Kubernetes objects, naming the missing field', () => {
