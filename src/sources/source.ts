@@ -10,6 +10,10 @@ export interface SourceProblem {
   message: string;
   /** ISO time the problem was first seen (sources are the edge; they may read the clock). */
   since: string;
+  /** Where in a file, when known: 1-based line and column, 0-based YAML document index (as kubectl counts). */
+  line?: number;
+  column?: number;
+  document?: number;
 }
 
 export interface Source {

@@ -1,0 +1,119 @@
+// Static settings: command-line flags and environment variables → one typed, defaulted Config.
+// Flags win over environment variables, which win over defaults. Pure: the caller passes argv
+// values and the environment, so tests need no process state.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LOG_LEVELS, type LogLevel } from './logger.ts';
+
+export interface HostPort {
+  host: string;
+  /** 0 asks the OS for a free port (tests). */
+  port: number;
+}
+
+export type SourceConfig =
+  | { type: 'directory'; path: string }
+  | { type: 'kubernetes' };
+
+export interface Config {
+  source: SourceConfig;
+  /** ADS (gRPC) listen address. */
+  xdsAddress: HostPort;
+  /** Admin HTTP listen address (/healthz, /readyz, /metrics, /debug/*). */
+  adminAddress: HostPort;
+  logLevel: LogLevel;
+  /** Only read objects in these namespaces (cluster-scoped objects are always read); empty = all. */
+  namespaces: string[];
+  /** Rebuild coalescing: wait this long without changes, but never longer than maxMs after the first one. */
+  debounce: { quietMs: number; maxMs: number };
+  /** Directory source: how often to rescan the folder in case a watch event was missed. */
+  rescanIntervalMs: number;
+}
+
+/** What the `serve` command line may set (every field optional). */
+export interface ServeFlags {
+  source?: string;
+  xdsAddress?: string;
+  adminAddress?: string;
+  logLevel?: string;
+  namespace?: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The folder `tether serve` reads when no --source is given: the bundled example, resolved from
+ * the package rather than the working directory so `npm start` works from anywhere. It is
+ * examples/default/, not examples/, because examples/ also holds the compose demo's files.
+ */
+export const DEFAULT_SOURCE_DIR = resolve(packageRoot, 'examples', 'default');
+
+export const DEFAULTS = {
+  xdsAddress: '0.0.0.0:18000',
+  adminAddress: '0.0.0.0:9901',
+  logLevel: 'info' as LogLevel,
+  debounce: { quietMs: 10, maxMs: 100 },
+  rescanIntervalMs: 5_000,
+};
+
+/** Environment variables read, by flag. */
+export const ENV = {
+  source: 'TETHER_SOURCE',
+  xdsAddress: 'TETHER_XDS_ADDRESS',
+  adminAddress: 'TETHER_ADMIN_ADDRESS',
+  logLevel: 'TETHER_LOG_LEVEL',
+  namespace: 'TETHER_NAMESPACES', // comma-separated
+} as const;
+
+export function loadConfig(flags: ServeFlags, env: Record<string, string | undefined> = {}, cwd = '.'): Config {
+  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name] || undefined);
+
+  const sourceText = pick(flags.source, ENV.source);
+  const source: SourceConfig =
+    sourceText === 'kubernetes' ? { type: 'kubernetes' }
+    : { type: 'directory', path: sourceText ? resolve(cwd, sourceText) : DEFAULT_SOURCE_DIR };
+
+  const logLevel = pick(flags.logLevel, ENV.logLevel) ?? DEFAULTS.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const namespaces = flags.namespace?.length
+    ? flags.namespace.flatMap(splitList)
+    : splitList(env[ENV.namespace] ?? '');
+
+  return {
+    source,
+    xdsAddress: parseHostPort(pick(flags.xdsAddress, ENV.xdsAddress) ?? DEFAULTS.xdsAddress, '--xds-address'),
+    adminAddress: parseHostPort(pick(flags.adminAddress, ENV.adminAddress) ?? DEFAULTS.adminAddress, '--admin-address'),
+    logLevel: logLevel as LogLevel,
+    namespaces: [...new Set(namespaces)],
+    debounce: { ...DEFAULTS.debounce },
+    rescanIntervalMs: DEFAULTS.rescanIntervalMs,
+  };
+}
+
+/** `host:port`, `[v6]:port`, `:port` (all interfaces) or a bare port. */
+export function parseHostPort(text: string, what: string): HostPort {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${what}: "${text}" is not host:port (for example 0.0.0.0:18000)`);
+  }
+  return { host: m[1] || m[2] || '0.0.0.0', port };
+}
+
+export function formatHostPort(a: HostPort): string {
+  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
