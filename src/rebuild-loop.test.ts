@@ -29,12 +29,12 @@ function fakeTranslate(objects: KubeObject[]): TranslationResult {
 }
 
 function fakeBuild(gw: GatewayIR): EnvoyResources {
-  const cluster = gw.clusters[0]!;
+  const cluster = gw.clusters[0];
   return {
     listeners: gw.listeners.map((l) => ({ name: l.name, address: { socket_address: { address: '0.0.0.0', port_value: l.port } } })),
     routes: [],
     clusters: [{ name: cluster.name, type: 'EDS', eds_cluster_config: { eds_config: { ads: {} } } }],
-    endpoints: [{ cluster_name: cluster.name, endpoints: [{ lb_endpoints: cluster.localities[0]!.endpoints.map((e) => ({ endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } } })) }] }],
+    endpoints: [{ cluster_name: cluster.name, endpoints: [{ lb_endpoints: cluster.localities[0].endpoints.map((e) => ({ endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } } })) }] }],
   };
 }
 
@@ -72,10 +72,10 @@ const claAddresses = (snapshots: SnapshotCache, gw: string): string[] => {
   if (!r) return [];
   // sotwField is `resources` (field 2) of a DiscoveryResponse: a tag byte, a varint length, the Any.
   let offset = 1;
-  while (r.sotwField[offset]! >= 0x80) offset++;
+  while (r.sotwField[offset] >= 0x80) offset++;
   const any = protoRegistry().decode('google.protobuf.Any', r.sotwField.subarray(offset + 1));
   const cla = any as { '@type': string; endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { address: string } } } }[] }[] };
-  return cla.endpoints[0]!.lb_endpoints.map((e) => e.endpoint.address.socket_address.address);
+  return cla.endpoints[0].lb_endpoints.map((e) => e.endpoint.address.socket_address.address);
 };
 
 describe('RebuildLoop', () => {
