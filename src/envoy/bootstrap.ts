@@ -1,0 +1,95 @@
+// Envoy bootstraps (envoy.config.bootstrap.v3.Bootstrap in proto3 JSON):
+// - the static one `tether translate --bootstrap` prints: the same config Tether would serve, with
+//   routes inline and STATIC clusters, so Envoy runs it without Tether;
+// - the ADS one Envoy fleets start with: who they are (node.cluster names the Gateway) and where
+//   Tether is; everything else arrives over one ADS stream. The files under envoy/ are generated from
+//   it by scripts/generate-envoy-bootstraps.ts.
+import type { GatewayIR } from '../ir/ir.ts';
+import { buildCluster } from './cluster.ts';
+import { EnvoyName, EnvoyType, adsConfigSource, byName, duration, typed, type JsonObject } from './envoy-json.ts';
+import { buildListenerWithRoutes } from './listener.ts';
+import { buildRouteConfiguration } from './route.ts';
+
+export interface StaticBootstrapOptions {
+  /** Admin interface port (default 9901), always on 127.0.0.1. */
+  adminPort?: number;
+}
+
+export function buildStaticBootstrap(gw: GatewayIR, opts: StaticBootstrapOptions = {}): JsonObject {
+  return {
+    node: { cluster: gw.name },
+    static_resources: {
+      listeners: gw.listeners.map((l) => buildListenerWithRoutes(l, { routeConfig: buildRouteConfiguration(l) })).sort(byName),
+      clusters: gw.clusters.map((c) => buildCluster(c, { discovery: 'static' })).sort(byName),
+    },
+    admin: buildAdmin('127.0.0.1', opts.adminPort ?? 9901),
+  };
+}
+
+export interface AdsBootstrapOptions {
+  /** The Gateway this fleet serves, `namespace/name`; sent as node.cluster. */
+  gateway: string;
+  /** Tether's xDS address (a DNS name or IP) and port. */
+  xdsHost: string;
+  xdsPort: number;
+  /** node.id; Envoy's --service-node overrides it (set it to the pod name). */
+  nodeId?: string;
+  /** Incremental (DELTA_GRPC, the default) or state-of-the-world (GRPC) ADS. */
+  delta?: boolean;
+  adminPort: number;
+  /** Admin listen address; 127.0.0.1 unless a probe must reach it from outside. */
+  adminAddress?: string;
+}
+
+/** The static cluster that reaches Tether. */
+export const XDS_CLUSTER_NAME = 'tether_xds';
+
+export function buildAdsBootstrap(opts: AdsBootstrapOptions): JsonObject {
+  // Give up waiting for the first listeners and clusters after this long and start with what came,
+  // rather than hold the whole server back when Tether is slow to answer.
+  const adsSource = adsConfigSource({ initial_fetch_timeout: duration(10) });
+  return {
+    node: { ...(opts.nodeId !== undefined ? { id: opts.nodeId } : {}), cluster: opts.gateway },
+    dynamic_resources: {
+      ads_config: {
+        api_type: opts.delta === false ? 'GRPC' : 'DELTA_GRPC',
+        transport_api_version: 'V3',
+        grpc_services: [{ envoy_grpc: { cluster_name: XDS_CLUSTER_NAME } }],
+        // Tether keeps the node per stream; sending it once saves bytes on every request.
+        set_node_on_first_message_only: true,
+      },
+      lds_config: adsSource,
+      cds_config: adsSource,
+    },
+    static_resources: { clusters: [buildXdsCluster(opts.xdsHost, opts.xdsPort)] },
+    admin: buildAdmin(opts.adminAddress ?? '127.0.0.1', opts.adminPort),
+  };
+}
+
+function buildXdsCluster(host: string, port: number): JsonObject {
+  return {
+    name: XDS_CLUSTER_NAME,
+    // DNS, re-resolved, so a restarted Tether (new pod IP behind the Service) is found again.
+    type: 'STRICT_DNS',
+    dns_lookup_family: 'V4_PREFERRED',
+    connect_timeout: duration(2),
+    load_assignment: {
+      cluster_name: XDS_CLUSTER_NAME,
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }] }],
+    },
+    // gRPC needs HTTP/2. Pings find a dead ADS connection (e.g. a vanished Tether pod behind a
+    // load balancer) in seconds instead of waiting for TCP to time out.
+    typed_extension_protocol_options: {
+      [EnvoyName.httpProtocolOptions]: typed(EnvoyType.httpProtocolOptions, {
+        explicit_http_config: {
+          http2_protocol_options: { connection_keepalive: { interval: duration(30), timeout: duration(5) } },
+        },
+      }),
+    },
+    upstream_connection_options: { tcp_keepalive: { keepalive_probes: 3, keepalive_time: 30, keepalive_interval: 5 } },
+  };
+}
+
+function buildAdmin(address: string, port: number): JsonObject {
+  return { address: { socket_address: { address, port_value: port } } };
+}

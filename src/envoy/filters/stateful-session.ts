@@ -1,0 +1,54 @@
+// Envoy's stateful_session HTTP filter (strong session persistence). Two halves, per DESIGN.md
+// "Sticky sessions: the normative mapping":
+// - every HTTP connection manager carries one inert entry (`disabled: true`, empty StatefulSession),
+//   so nothing sticky lives in the listener and editing a session never drains a listener;
+// - each sticky route carries a StatefulSessionPerRoute that turns the filter on with its cookie or
+//   header settings.
+// Non-sticky routes get no per-route config: the HCM entry is disabled, so the filter does nothing
+// for them. (Writing `disabled: true` per route would say the same thing at the cost of one more
+// map entry per route.)
+import type { SessionIR } from '../../ir/ir.ts';
+import { EnvoyName, EnvoyType, duration, typed, type JsonObject } from '../envoy-json.ts';
+
+/** The HCM filter entry: present, disabled until a route enables it. */
+export function buildStatefulSessionHttpFilter(opts: { optional?: boolean } = {}): JsonObject {
+  return {
+    name: EnvoyName.statefulSession,
+    // gRPC clients do not implement this filter; `is_optional` lets them skip it instead of NACKing.
+    ...(opts.optional ? { is_optional: true } : {}),
+    disabled: true,
+    typed_config: typed(EnvoyType.statefulSession),
+  };
+}
+
+/** The route's `typed_per_filter_config` entry that enables the filter with this session. */
+export function buildStatefulSessionPerRoute(session: SessionIR): { name: string; config: JsonObject } {
+  return {
+    name: EnvoyName.statefulSession,
+    config: typed(EnvoyType.statefulSessionPerRoute, {
+      stateful_session: {
+        session_state: buildSessionState(session),
+        // Only emitted when true: false is the proto default, and older Envoys do not know the field.
+        ...(session.strict ? { strict: true } : {}),
+      },
+    }),
+  };
+}
+
+function buildSessionState(session: SessionIR): JsonObject {
+  if (session.type === 'header') {
+    return {
+      name: EnvoyName.headerSessionState,
+      typed_config: typed(EnvoyType.headerSessionState, { name: session.name }),
+    };
+  }
+  const cookie: JsonObject = { name: session.name, path: session.path };
+  // A TTL makes a permanent cookie (Max-Age plus an encoded expiry); without one Envoy writes a
+  // session cookie that never expires server-side.
+  if (session.ttlSeconds !== undefined) cookie['ttl'] = duration(session.ttlSeconds);
+  if (session.attributes.length > 0) cookie['attributes'] = session.attributes.map((a) => ({ name: a.name, value: a.value }));
+  return {
+    name: EnvoyName.cookieSessionState,
+    typed_config: typed(EnvoyType.cookieSessionState, { cookie }),
+  };
+}

@@ -1,0 +1,81 @@
+// IR listener → Envoy Listener: one per port, on 0.0.0.0, with one HTTP connection manager whose
+// routes come over ADS (RDS, route configuration named after the listener). The HCM is the same for
+// every listener and never depends on routes or sessions, so route edits never touch LDS and Envoy
+// never drains a listener because of them.
+import type { ListenerIR } from '../ir/ir.ts';
+import { EnvoyName, EnvoyType, adsConfigSource, statName, typed, type JsonObject } from './envoy-json.ts';
+import { buildRouterHttpFilter } from './filters/router.ts';
+import { buildStatefulSessionHttpFilter } from './filters/stateful-session.ts';
+
+/** Where the HCM gets its routes: RDS over ADS (served config) or inline (static bootstrap). */
+export type RouteSpecifier = { rds: string } | { routeConfig: JsonObject };
+
+export interface HttpConnectionManagerOptions {
+  statPrefix: string;
+  routes: RouteSpecifier;
+  /** gRPC client (api_listener) form: only what gRPC reads, with the session filter optional. */
+  grpcClient?: boolean;
+}
+
+export function buildListener(listener: ListenerIR): JsonObject {
+  return buildListenerWithRoutes(listener, { rds: listener.name });
+}
+
+/** The listener with its routes either over RDS or inline. */
+export function buildListenerWithRoutes(listener: ListenerIR, routes: RouteSpecifier): JsonObject {
+  return {
+    name: listener.name,
+    address: { socket_address: { address: '0.0.0.0', port_value: listener.port } },
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: EnvoyName.httpConnectionManager,
+            typed_config: buildHttpConnectionManager({ statPrefix: statName(listener.name), routes }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function buildHttpConnectionManager(opts: HttpConnectionManagerOptions): JsonObject {
+  const routes: JsonObject =
+    'rds' in opts.routes
+      ? { rds: { config_source: adsConfigSource(), route_config_name: opts.routes.rds } }
+      : { route_config: opts.routes.routeConfig };
+  const filters = [buildStatefulSessionHttpFilter({ optional: opts.grpcClient === true }), buildRouterHttpFilter()];
+  if (opts.grpcClient) {
+    return typed(EnvoyType.httpConnectionManager, { stat_prefix: opts.statPrefix, ...routes, http_filters: filters });
+  }
+  return typed(EnvoyType.httpConnectionManager, {
+    stat_prefix: opts.statPrefix,
+    ...routes,
+    http_filters: filters,
+    // Edge proxy: trust the connection's peer address, not a client-supplied X-Forwarded-For, for
+    // source-IP hashing and access logs.
+    use_remote_address: true,
+    // Match routes against the normalised path (RFC 3986 dot segments removed, and `//` merged) so
+    // `/a/../admin` or `//admin` cannot slip past a `/admin` route.
+    normalize_path: true,
+    merge_slashes: true,
+    // Host: example.com:8080 must match the virtual host `example.com` (Gateway API hostnames carry
+    // no port).
+    strip_any_host_port: true,
+    // WebSocket upgrades pass through, as every Gateway API implementation allows by default.
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
+  });
+}
+
+/**
+ * gRPC client form: an api_listener named after a hostname the client dials (`xds:///<host>`); its
+ * HCM reads the same route configuration over RDS.
+ */
+export function buildApiListener(hostname: string, routeConfigName: string): JsonObject {
+  return {
+    name: hostname,
+    api_listener: {
+      api_listener: buildHttpConnectionManager({ statPrefix: statName(hostname), routes: { rds: routeConfigName }, grpcClient: true }),
+    },
+  };
+}

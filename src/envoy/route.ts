@@ -1,0 +1,47 @@
+// IR listener → Envoy RouteConfiguration (named after the listener): one virtual host per hostname,
+// routes in the IR's precedence order (Envoy takes the first match), and the per-route
+// stateful_session config on sticky routes.
+import type { ListenerIR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
+import { EnvoyType, typed, type JsonObject } from './envoy-json.ts';
+import { buildStatefulSessionPerRoute } from './filters/stateful-session.ts';
+import { buildHeaderMutation } from './header-mutation.ts';
+import { buildRouteAction } from './route-action.ts';
+import { buildRouteMatch } from './route-match.ts';
+
+export interface RouteOptions {
+  /**
+   * The form proxyless gRPC clients accept (they reject a whole route configuration over one
+   * unsupported part): segment-aware prefixes as regexes, the session config wrapped as optional,
+   * and only forwarding routes, since gRPC can neither redirect nor answer directly.
+   */
+  grpcClient?: boolean;
+}
+
+export function buildRouteConfiguration(listener: ListenerIR, opts: RouteOptions = {}): JsonObject {
+  return {
+    name: listener.name,
+    virtual_hosts: listener.virtualHosts.map((vhost) => buildVirtualHost(vhost, opts)),
+  };
+}
+
+function buildVirtualHost(vhost: VirtualHostIR, opts: RouteOptions): JsonObject {
+  const routes = opts.grpcClient ? vhost.routes.filter((r) => r.action.type === 'forward') : vhost.routes;
+  return { name: vhost.name, domains: [...vhost.domains], routes: routes.map((r) => buildRoute(r, opts)) };
+}
+
+export function buildRoute(route: RouteIR, opts: RouteOptions = {}): JsonObject {
+  const out: JsonObject = {
+    name: route.name,
+    match: buildRouteMatch(route.match, opts),
+    ...buildRouteAction(route),
+    ...buildHeaderMutation(route.requestHeaders, 'request'),
+    ...buildHeaderMutation(route.responseHeaders, 'response'),
+  };
+  if (route.session && route.action.type === 'forward') {
+    const filter = buildStatefulSessionPerRoute(route.session);
+    // gRPC does not implement the filter: FilterConfig.is_optional lets it skip the entry.
+    const config = opts.grpcClient ? typed(EnvoyType.filterConfig, { config: filter.config, is_optional: true }) : filter.config;
+    out['typed_per_filter_config'] = { [filter.name]: config };
+  }
+  return out;
+}
