@@ -20,6 +20,12 @@ export interface StickyRuleInput {
   /** The Gateway (and listener section names) the rule is being translated for. */
   gateway: { namespace: string; name: string };
   listenerNames: string[];
+  /**
+   * Optional: the hostnames the rule's routes serve on those listeners (the route/listener
+   * intersection; empty or absent = any). Only used to narrow session-name collision reports to
+   * rules that can share a virtual host.
+   */
+  hostnames?: string[];
   /** The Services the rule's valid backendRefs point at (weight > 0). */
   backends: { namespace: string; name: string; port: number; weight: number }[];
 }
