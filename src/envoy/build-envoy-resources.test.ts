@@ -29,7 +29,7 @@ function build(name: string, gw: GatewayIR): EnvoyResources | JsonObject {
 
 describe('IR → Envoy golden cases', () => {
   it('has cases', () => {
-    expect(cases.length).toBeGreaterThan(2);
+    expect(cases.length).toBeGreaterThan(10);
   });
 
   it.each(cases)('%s', async (name) => {

@@ -1,14 +1,20 @@
 // IR → resources for proxyless gRPC clients (e.g. @grpc/grpc-js-xds dialling `xds:///<host>`).
 // gRPC looks a target up as a Listener named after the hostname and reads an api_listener there, so
 // each plain hostname of a virtual host gets one, pointing at the same RouteConfiguration Envoy
-// reads. Clusters and endpoints are exactly Envoy's; routes are Envoy's in the form gRPC accepts
-// (route.ts, `grpcClient`): gRPC rejects a whole route configuration over one part it does not
-// know, so segment-aware prefixes become regexes and redirect / direct-response routes, which gRPC
-// cannot execute, are left out. gRPC does not implement the stateful_session filter either, so its
-// HCM entry and per-route configs are marked optional and sticky routes fall back to the ring hash
-// the clusters already use; gRPC also ignores DRAINING endpoints, which is right for new requests.
-import type { GatewayIR } from '../ir/ir.ts';
-import { buildEnvoyResources, type EnvoyResources } from './build-envoy-resources.ts';
+// reads. gRPC rejects a whole resource over one part it does not know, so the rest is Envoy's
+// config in the form gRPC accepts:
+// - routes (route.ts, `grpcClient`): segment-aware prefixes as regexes; redirect and direct-response
+//   routes left out, since gRPC can execute neither; session configs marked optional;
+// - clusters: gRPC balances only with round robin and ring hash, so least request and random become
+//   round robin and Maglev becomes ring hash (Envoy's default ring sizes); sticky clusters keep
+//   their hash keys and their split, which endpoint weights carry the same way for both;
+// - endpoints: Envoy's; gRPC ignores DRAINING ones, which is right for new requests.
+// gRPC does not implement the stateful_session filter, so its HCM entry is optional too and sticky
+// routes fall back to the consistent hash their clusters already use.
+import type { ClusterIR, GatewayIR, LoadBalancerIR } from '../ir/ir.ts';
+import { byClusterName, type EnvoyResources } from './build-envoy-resources.ts';
+import { buildCluster } from './cluster.ts';
+import { buildClusterLoadAssignment } from './endpoint.ts';
 import { byName, type JsonObject } from './envoy-json.ts';
 import { buildApiListener } from './listener.ts';
 import { buildRouteConfiguration } from './route.ts';
@@ -17,7 +23,6 @@ import { buildRouteConfiguration } from './route.ts';
 const PLAIN_HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
 
 export function buildGrpcClientResources(gw: GatewayIR): EnvoyResources {
-  const envoy = buildEnvoyResources(gw);
   const listeners = new Map<string, JsonObject>();
   for (const listener of gw.listeners) {
     for (const vhost of listener.virtualHosts) {
@@ -27,9 +32,27 @@ export function buildGrpcClientResources(gw: GatewayIR): EnvoyResources {
       }
     }
   }
+  const clusters = gw.clusters.map(forGrpc);
   return {
-    ...envoy,
     listeners: [...listeners.values()].sort(byName),
     routes: gw.listeners.map((l) => buildRouteConfiguration(l, { grpcClient: true })).sort(byName),
+    clusters: clusters.map((c) => buildCluster(c)).sort(byName),
+    endpoints: clusters.map(buildClusterLoadAssignment).sort(byClusterName),
   };
+}
+
+function forGrpc(cluster: ClusterIR): ClusterIR {
+  return { ...cluster, loadBalancer: grpcLoadBalancer(cluster.loadBalancer) };
+}
+
+function grpcLoadBalancer(lb: LoadBalancerIR): LoadBalancerIR {
+  switch (lb.type) {
+    case 'least-request':
+    case 'random':
+      return { type: 'round-robin' };
+    case 'maglev':
+      return { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8_388_608 };
+    default:
+      return lb;
+  }
 }

@@ -52,7 +52,7 @@ function buildCommonLbConfig(cluster: ClusterIR): JsonObject {
     };
   }
   // Non-hash policies split between backends by locality weight (see endpoint-weights.ts); hash
-  // policies carry the split in endpoint weights instead. Decided by the backends the cluster has,
+  // policies carry the split in endpoint weights and must not also weigh localities. Decided by the backends the cluster has,
   // not by which of them have endpoints right now, so a scale event never changes the Cluster.
   if (!isHashLoadBalancer(cluster.loadBalancer) && cluster.localities.length > 1) {
     out['locality_weighted_lb_config'] = {};

@@ -13,8 +13,6 @@ export const EnvoyType = {
   statefulSessionPerRoute: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute',
   cookieSessionState: 'envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState',
   headerSessionState: 'envoy.extensions.http.stateful_session.header.v3.HeaderBasedSessionState',
-  ringHash: 'envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash',
-  maglev: 'envoy.extensions.load_balancing_policies.maglev.v3.Maglev',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   filterConfig: 'envoy.config.route.v3.FilterConfig',
 } as const;
@@ -26,8 +24,6 @@ export const EnvoyName = {
   statefulSession: 'envoy.filters.http.stateful_session',
   cookieSessionState: 'envoy.http.stateful_session.cookie',
   headerSessionState: 'envoy.http.stateful_session.header',
-  ringHash: 'envoy.load_balancing_policies.ring_hash',
-  maglev: 'envoy.load_balancing_policies.maglev',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
 } as const;
 

@@ -1,18 +1,17 @@
-// IR load balancer → the Cluster fields that choose it.
+// IR load balancer → the Cluster fields that choose it: the `lb_policy` enum with its config
+// (`ring_hash_lb_config`, `maglev_lb_config`) and the cluster-wide `common_lb_config`.
 //
-// Consistent hashing (ring hash, Maglev) uses the typed `load_balancing_policy` extension list: it is
-// what supersedes `lb_policy`, it has worked since Envoy 1.22, and it is what gRPC's xDS clients
-// (grpc-js-xds included) read. Every client takes the first entry it supports, so Maglev is followed
-// by a ring hash entry: Envoy uses Maglev, gRPC (which has no Maglev) falls back to ring hash rather
-// than rejecting the cluster. gRPC only accepts ring hash with XX_HASH spelled out, which is also
-// Envoy's default, so it is always written.
-//
-// Round robin, least request and random stay on the `lb_policy` enum. Every Envoy and gRPC read it
-// (gRPC turns ROUND_ROBIN into weighted-locality round robin), and with it the cluster-wide
-// `common_lb_config.locality_weighted_lb_config` turns on locality weights, which is how a sticky
-// traffic split reaches those policies. gRPC clients support only ROUND_ROBIN of the three.
+// Why the enum and not the typed `load_balancing_policy` extension list: every Envoy reads the enum
+// (it is not deprecated; the typed list supersedes it where a client supports that), and the
+// cluster-wide `common_lb_config` (panic threshold, override_host_status, locality weighting) applies
+// to it in every version. The typed list would buy nothing Tether needs: a weighted split reaches a
+// hash ring through endpoint weights (endpoint-weights.ts), not RingHash.locality_weighted_lb_config.
+// And gRPC's xDS clients read the enum correctly, while grpc-js-xds 1.14 rejects a typed RingHash that
+// sets its (64-bit) ring sizes ("min_ring_size must be a number") — checked in tests by running
+// our clusters through grpc-js-xds's own validation. Policies gRPC lacks (least request, random,
+// Maglev) are mapped for gRPC clients in build-grpc-client-resources.ts.
 import type { LoadBalancerIR } from '../ir/ir.ts';
-import { EnvoyName, EnvoyType, typed, type JsonObject } from './envoy-json.ts';
+import type { JsonObject } from './envoy-json.ts';
 
 export function buildLoadBalancerFields(lb: LoadBalancerIR): JsonObject {
   switch (lb.type) {
@@ -23,33 +22,12 @@ export function buildLoadBalancerFields(lb: LoadBalancerIR): JsonObject {
     case 'random':
       return { lb_policy: 'RANDOM' };
     case 'ring-hash':
-      return { load_balancing_policy: { policies: [ringHashPolicy(lb.minimumRingSize, lb.maximumRingSize)] } };
-    case 'maglev':
+      // hash_function stays XX_HASH, the zero value: Envoy's default and the only one gRPC accepts.
       return {
-        load_balancing_policy: {
-          policies: [
-            {
-              typed_extension_config: {
-                name: EnvoyName.maglev,
-                typed_config: typed(EnvoyType.maglev, { table_size: lb.tableSize }),
-              },
-            },
-            ringHashPolicy(),
-          ],
-        },
+        lb_policy: 'RING_HASH',
+        ring_hash_lb_config: { minimum_ring_size: lb.minimumRingSize, maximum_ring_size: lb.maximumRingSize },
       };
+    case 'maglev':
+      return { lb_policy: 'MAGLEV', maglev_lb_config: { table_size: lb.tableSize } };
   }
-}
-
-function ringHashPolicy(minimumRingSize?: number, maximumRingSize?: number): JsonObject {
-  return {
-    typed_extension_config: {
-      name: EnvoyName.ringHash,
-      typed_config: typed(EnvoyType.ringHash, {
-        hash_function: 'XX_HASH',
-        ...(minimumRingSize !== undefined ? { minimum_ring_size: minimumRingSize } : {}),
-        ...(maximumRingSize !== undefined ? { maximum_ring_size: maximumRingSize } : {}),
-      }),
-    },
-  };
 }
