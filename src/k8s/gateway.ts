@@ -1,0 +1,111 @@
+// Gateway (gateway.networking.k8s.io/v1) and its listeners, with the CRD defaults applied
+// (allowedRoutes.namespaces.from = Same, route kind group = gateway.networking.k8s.io).
+import type { KubeObject } from './kube-object.ts';
+import { FieldReader, type FieldProblem } from './field-reader.ts';
+import { parseMeta, type ParsedMeta } from './object-meta.ts';
+import { parseLabelSelector, type LabelSelector } from './label-selector.ts';
+import { checkHostname } from './hostname.ts';
+
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+export interface RouteGroupKind {
+  group: string;
+  kind: string;
+}
+
+export type AllowedNamespaces =
+  | { from: 'Same' }
+  | { from: 'All' }
+  | { from: 'Selector'; selector: LabelSelector }
+  | { from: 'None' };
+
+export interface Listener {
+  index: number;
+  name: string;
+  /** Absent: any hostname. */
+  hostname?: string;
+  port: number;
+  /** As written: HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed custom protocol. */
+  protocol: string;
+  allowedNamespaces: AllowedNamespaces;
+  /** allowedRoutes.kinds as written; empty means "what the protocol supports". */
+  allowedKinds: RouteGroupKind[];
+  /** Set when `tls` was written (only meaningful for HTTPS/TLS, which Tether does not serve). */
+  hasTls: boolean;
+  /** Problems in this listener's own fields: the listener is not accepted. */
+  problems: FieldProblem[];
+}
+
+export interface Gateway {
+  meta: ParsedMeta;
+  gatewayClassName: string;
+  listeners: Listener[];
+  /** spec.addresses as written: Tether does not assign addresses (the Envoy fleet binds its own). */
+  addresses: { type: string; value: string }[];
+  /** Problems outside the listeners. */
+  problems: FieldProblem[];
+}
+
+export function parseGateway(o: KubeObject): Gateway {
+  const r = new FieldReader();
+  const spec = r.object(o.spec, 'spec') ?? {};
+  const gatewayClassName = r.string(spec.gatewayClassName, 'spec.gatewayClassName', { required: true }) ?? '';
+  const addresses = r.array(spec.addresses, 'spec.addresses').flatMap((a, i) => {
+    const ao = r.object(a, `spec.addresses[${i}]`);
+    if (!ao) return [];
+    return [{ type: r.string(ao.type, `spec.addresses[${i}].type`) ?? 'IPAddress', value: r.string(ao.value, `spec.addresses[${i}].value`) ?? '' }];
+  });
+  const listeners = r.array(spec.listeners, 'spec.listeners').map((l, i) => parseListener(l, i));
+  if (listeners.length === 0 && spec.listeners === undefined) r.problem('spec.listeners', 'is required');
+  return { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, problems: r.problems };
+}
+
+function parseListener(value: unknown, index: number): Listener {
+  const r = new FieldReader();
+  const f = `spec.listeners[${index}]`;
+  const o = r.object(value, f) ?? {};
+  const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1, maxLength: 253 }) ?? `#${index}`;
+  const port = r.int(o.port, `${f}.port`, 1, 65535, { required: true }) ?? 0;
+  const protocol = r.string(o.protocol, `${f}.protocol`, { required: true, minLength: 1 }) ?? '';
+  const listener: Listener = {
+    index,
+    name,
+    port,
+    protocol,
+    allowedNamespaces: { from: 'Same' },
+    allowedKinds: [],
+    hasTls: o.tls !== undefined && o.tls !== null,
+    problems: r.problems,
+  };
+  const hostname = r.string(o.hostname, `${f}.hostname`);
+  if (hostname !== undefined) {
+    const bad = checkHostname(hostname);
+    if (bad) r.problem(`${f}.hostname`, bad);
+    else listener.hostname = hostname;
+  }
+  const allowed = r.object(o.allowedRoutes, `${f}.allowedRoutes`);
+  if (allowed) {
+    const ns = r.object(allowed.namespaces, `${f}.allowedRoutes.namespaces`);
+    if (ns) {
+      const from = r.oneOf(ns.from, `${f}.allowedRoutes.namespaces.from`, ['All', 'Same', 'Selector', 'None'] as const, 'Same');
+      if (from === 'Selector') {
+        const selector = parseLabelSelector(r, ns.selector, `${f}.allowedRoutes.namespaces.selector`);
+        if (ns.selector === undefined || ns.selector === null) r.problem(`${f}.allowedRoutes.namespaces.selector`, 'is required when from is Selector');
+        // An unusable selector allows no namespace rather than every namespace.
+        listener.allowedNamespaces = selector ? { from: 'Selector', selector } : { from: 'None' };
+      } else if (from !== undefined) {
+        listener.allowedNamespaces = { from };
+      } else {
+        listener.allowedNamespaces = { from: 'None' };
+      }
+    }
+    listener.allowedKinds = r.array(allowed.kinds, `${f}.allowedRoutes.kinds`).flatMap((k, j) => {
+      const ko = r.object(k, `${f}.allowedRoutes.kinds[${j}]`);
+      if (!ko) return [];
+      const kind = r.string(ko.kind, `${f}.allowedRoutes.kinds[${j}].kind`, { required: true, minLength: 1 });
+      if (kind === undefined) return [];
+      return [{ group: r.string(ko.group, `${f}.allowedRoutes.kinds[${j}].group`) ?? GATEWAY_API_GROUP, kind }];
+    });
+  }
+  return listener;
+}

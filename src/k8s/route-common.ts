@@ -1,0 +1,190 @@
+// The parts HTTPRoute and GRPCRoute share: parentRefs, hostnames, backendRefs, header matches,
+// header modifier filters and timeouts, each parsed with the CRD defaults applied.
+import type { ParentRef } from '../status/status.ts';
+import type { FieldReader } from './field-reader.ts';
+import { checkHostname } from './hostname.ts';
+import { checkRe2Syntax } from './re2-syntax.ts';
+import { GATEWAY_API_GROUP } from './gateway.ts';
+import { parseDuration } from './duration.ts';
+
+export interface ParentReference {
+  group: string;
+  kind: string;
+  /** Defaults to the route's namespace. */
+  namespace: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+  /** The reference exactly as written, echoed in status.parents[].parentRef. */
+  written: ParentRef;
+}
+
+export interface BackendRef {
+  /** "" for the core group (Service). */
+  group: string;
+  kind: string;
+  name: string;
+  /** Defaults to the route's namespace. */
+  namespace: string;
+  port?: number;
+  /** 0..1,000,000, default 1. */
+  weight: number;
+  /** `spec.rules[i].backendRefs[j]`, for messages. */
+  field: string;
+}
+
+export interface HeaderMatch {
+  type: 'Exact' | 'RegularExpression';
+  /** As written; header names are case-insensitive. */
+  name: string;
+  value: string;
+}
+
+export interface HeaderModifier {
+  set: { name: string; value: string }[];
+  add: { name: string; value: string }[];
+  remove: string[];
+}
+
+/** Shared by HTTPRoute and GRPCRoute: what attaching a route to a Gateway needs. */
+export interface RouteCommon {
+  parentRefs: ParentReference[];
+  hostnames: string[];
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+export function parseParentRefs(r: FieldReader, value: unknown, routeNamespace: string): ParentReference[] {
+  return r.array(value, 'spec.parentRefs').flatMap((p, i) => {
+    const f = `spec.parentRefs[${i}]`;
+    const o = r.object(p, f);
+    if (!o) return [];
+    const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1 });
+    if (name === undefined) return [];
+    const written: ParentRef = { name };
+    const group = r.string(o.group, `${f}.group`);
+    const kind = r.string(o.kind, `${f}.kind`);
+    const namespace = r.string(o.namespace, `${f}.namespace`);
+    const sectionName = r.string(o.sectionName, `${f}.sectionName`, { minLength: 1 });
+    const port = r.int(o.port, `${f}.port`, 1, 65535);
+    if (group !== undefined) written.group = group;
+    if (kind !== undefined) written.kind = kind;
+    if (namespace !== undefined) written.namespace = namespace;
+    if (sectionName !== undefined) written.sectionName = sectionName;
+    if (port !== undefined) written.port = port;
+    const ref: ParentReference = { group: group ?? GATEWAY_API_GROUP, kind: kind ?? 'Gateway', namespace: namespace ?? routeNamespace, name, written };
+    if (sectionName !== undefined) ref.sectionName = sectionName;
+    if (port !== undefined) ref.port = port;
+    return [ref];
+  });
+}
+
+export function parseHostnames(r: FieldReader, value: unknown): string[] {
+  return r.array(value, 'spec.hostnames').flatMap((h, i) => {
+    const s = r.string(h, `spec.hostnames[${i}]`);
+    if (s === undefined) return [];
+    const bad = checkHostname(s);
+    if (bad) {
+      r.problem(`spec.hostnames[${i}]`, bad);
+      return [];
+    }
+    return [s];
+  });
+}
+
+export function parseBackendRefs(r: FieldReader, value: unknown, field: string, routeNamespace: string): BackendRef[] {
+  return r.array(value, field).flatMap((b, j) => {
+    const f = `${field}[${j}]`;
+    const o = r.object(b, f);
+    if (!o) return [];
+    const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1 });
+    const group = r.string(o.group, `${f}.group`) ?? '';
+    const kind = r.string(o.kind, `${f}.kind`) ?? 'Service';
+    const namespace = r.string(o.namespace, `${f}.namespace`) ?? routeNamespace;
+    const port = r.int(o.port, `${f}.port`, 1, 65535);
+    const weight = r.int(o.weight, `${f}.weight`, 0, 1_000_000) ?? 1;
+    if (r.array(o.filters, `${f}.filters`).length > 0) r.problem(`${f}.filters`, 'per-backend filters are not supported');
+    if (name === undefined) return [];
+    const ref: BackendRef = { group, kind, name, namespace, weight, field: f };
+    if (port !== undefined) ref.port = port;
+    return [ref];
+  });
+}
+
+export function parseHeaderMatches(r: FieldReader, value: unknown, field: string): HeaderMatch[] {
+  const seen = new Set<string>();
+  return r.array(value, field).flatMap((h, k) => {
+    const f = `${field}[${k}]`;
+    const o = r.object(h, f);
+    if (!o) return [];
+    const type = r.oneOf(o.type, `${f}.type`, ['Exact', 'RegularExpression'] as const, 'Exact');
+    const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1, maxLength: 256 });
+    const v = r.string(o.value, `${f}.value`, { required: true, minLength: 1, maxLength: 4096 });
+    if (type === undefined || name === undefined || v === undefined) return [];
+    if (!HEADER_NAME.test(name)) {
+      r.problem(`${f}.name`, `invalid header name ${JSON.stringify(name)}`);
+      return [];
+    }
+    if (type === 'RegularExpression') {
+      const bad = checkRe2Syntax(v);
+      if (bad) {
+        r.problem(`${f}.value`, `invalid regular expression: ${bad}`);
+        return [];
+      }
+    }
+    // Gateway API: when a header name repeats, the first entry wins (names are case-insensitive).
+    const key = name.toLowerCase();
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ type, name, value: v }];
+  });
+}
+
+export function parseHeaderModifier(r: FieldReader, value: unknown, field: string): HeaderModifier {
+  const o = r.object(value, field);
+  if (!o) {
+    r.problem(field, 'is required for this filter type');
+    return { set: [], add: [], remove: [] };
+  }
+  const pairs = (v: unknown, f: string) =>
+    r.array(v, f).flatMap((h, k) => {
+      const ho = r.object(h, `${f}[${k}]`);
+      if (!ho) return [];
+      const name = r.string(ho.name, `${f}[${k}].name`, { required: true, minLength: 1, maxLength: 256 });
+      const hv = r.string(ho.value, `${f}[${k}].value`, { required: true, maxLength: 4096 });
+      if (name === undefined || hv === undefined) return [];
+      if (!HEADER_NAME.test(name)) {
+        r.problem(`${f}[${k}].name`, `invalid header name ${JSON.stringify(name)}`);
+        return [];
+      }
+      return [{ name, value: hv }];
+    });
+  const remove = r.array(o.remove, `${field}.remove`).flatMap((h, k) => {
+    const s = r.string(h, `${field}.remove[${k}]`, { minLength: 1 });
+    return s === undefined ? [] : [s];
+  });
+  return { set: pairs(o.set, `${field}.set`), add: pairs(o.add, `${field}.add`), remove };
+}
+
+/** rules[].timeouts: seconds, 0 = disabled. */
+export interface RouteTimeouts {
+  request?: number;
+  backendRequest?: number;
+}
+
+export function parseTimeouts(r: FieldReader, value: unknown, field: string): RouteTimeouts | undefined {
+  const o = r.object(value, field);
+  if (!o) return undefined;
+  const out: RouteTimeouts = {};
+  for (const key of ['request', 'backendRequest'] as const) {
+    const s = r.string(o[key], `${field}.${key}`);
+    if (s === undefined) continue;
+    const seconds = parseDuration(s);
+    if (seconds === undefined) r.problem(`${field}.${key}`, `invalid duration ${JSON.stringify(s)}: use 1 to 4 parts of <number><h|m|s|ms>, e.g. "10s" or "1m30s"`);
+    else out[key] = seconds;
+  }
+  if (out.request !== undefined && out.backendRequest !== undefined && out.request !== 0 && (out.backendRequest === 0 || out.backendRequest > out.request)) {
+    r.problem(`${field}.backendRequest`, 'must not be greater than timeouts.request');
+  }
+  return out;
+}

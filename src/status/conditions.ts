@@ -1,0 +1,49 @@
+// Gateway API condition types and reasons (gateway.networking.k8s.io/v1), and one constructor, so
+// translation never spells a reason by hand. Reasons are the API's own CamelCase words.
+import type { Condition } from './status.ts';
+
+export const ConditionType = {
+  Accepted: 'Accepted',
+  Programmed: 'Programmed',
+  ResolvedRefs: 'ResolvedRefs',
+  Conflicted: 'Conflicted',
+  SupportedVersion: 'SupportedVersion',
+  PartiallyInvalid: 'PartiallyInvalid',
+} as const;
+
+export const Reason = {
+  // shared
+  Accepted: 'Accepted',
+  Programmed: 'Programmed',
+  ResolvedRefs: 'ResolvedRefs',
+  Invalid: 'Invalid',
+  Pending: 'Pending',
+  UnsupportedValue: 'UnsupportedValue',
+  // GatewayClass
+  SupportedVersion: 'SupportedVersion',
+  InvalidParameters: 'InvalidParameters',
+  // Gateway
+  ListenersNotValid: 'ListenersNotValid',
+  UnsupportedAddress: 'UnsupportedAddress',
+  // Listener
+  UnsupportedProtocol: 'UnsupportedProtocol',
+  InvalidRouteKinds: 'InvalidRouteKinds',
+  HostnameConflict: 'HostnameConflict',
+  ProtocolConflict: 'ProtocolConflict',
+  NoConflicts: 'NoConflicts',
+  // Route parents
+  NotAllowedByListeners: 'NotAllowedByListeners',
+  NoMatchingListenerHostname: 'NoMatchingListenerHostname',
+  NoMatchingParent: 'NoMatchingParent',
+  BackendNotFound: 'BackendNotFound',
+  RefNotPermitted: 'RefNotPermitted',
+  InvalidKind: 'InvalidKind',
+} as const;
+
+export type ReasonName = (typeof Reason)[keyof typeof Reason];
+
+export function condition(type: string, status: boolean | 'Unknown', reason: string, message: string, observedGeneration?: number): Condition {
+  const c: Condition = { type, status: status === 'Unknown' ? 'Unknown' : status ? 'True' : 'False', reason, message };
+  if (observedGeneration !== undefined) c.observedGeneration = observedGeneration;
+  return c;
+}

@@ -1,0 +1,100 @@
+// EndpointSlices → cluster endpoints. A separate pure step so that an EndpointSlice-only change can
+// recompute just the clusters of the Services it touches (see refreshClusterEndpoints) without
+// translating routes again.
+//
+// Joining: backendRef port → the Service port with that number → its name → the slice port with the
+// same name (slices label their Service with kubernetes.io/service-name) → the slice's port number,
+// which is the resolved targetPort.
+//
+// Health (research/kubernetes-side.md §2c):
+//   ready (absent = true)                  → HEALTHY
+//   not ready, serving and terminating     → DRAINING in sticky clusters (existing sessions finish,
+//                                            new ones go elsewhere); omitted from plain clusters
+//   not ready otherwise (not serving)      → UNHEALTHY in sticky clusters, so a session pinned there
+//                                            re-pins at once; omitted from plain clusters
+// The same address:port in two slices (a pod moving between slices) counts once, the ready copy
+// preferred, then the serving one.
+import type { ClusterIR, EndpointIR, LocalityIR } from '../ir/ir.ts';
+import type { EndpointConditions, EndpointSlice } from '../k8s/endpoint-slice.ts';
+import type { Service } from '../k8s/service.ts';
+
+export interface EndpointIndex {
+  /** Services by `namespace/name`. */
+  services: Map<string, Service>;
+  /** EndpointSlices by the `namespace/name` of their Service. */
+  slices: Map<string, EndpointSlice[]>;
+}
+
+export function indexEndpoints(services: readonly Service[], slices: readonly EndpointSlice[]): EndpointIndex {
+  const index: EndpointIndex = { services: new Map(), slices: new Map() };
+  for (const s of services) index.services.set(`${s.meta.namespace}/${s.meta.name}`, s);
+  for (const s of slices) {
+    if (s.serviceName === '') continue;
+    const key = `${s.meta.namespace}/${s.serviceName}`;
+    const list = index.slices.get(key);
+    if (list) list.push(s);
+    else index.slices.set(key, [s]);
+  }
+  for (const list of index.slices.values()) list.sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0));
+  return index;
+}
+
+/** Envoy health of one endpoint, or undefined when the endpoint is left out of the cluster. */
+export function endpointHealth(c: EndpointConditions, sticky: boolean): EndpointIR['health'] | undefined {
+  if (c.ready !== false) return 'HEALTHY';
+  if (!sticky) return undefined;
+  // An old API server sets only `ready`: without serving/terminating we cannot tell a draining pod.
+  if (c.serving === true && c.terminating === true) return 'DRAINING';
+  return 'UNHEALTHY';
+}
+
+const HEALTH_RANK: Record<EndpointIR['health'], number> = { HEALTHY: 0, DRAINING: 1, UNHEALTHY: 2 };
+
+/** The endpoints of one Service port. Missing Service, port or slices: none (Envoy answers 503). */
+export function resolveBackendEndpoints(backend: { namespace: string; name: string; port: number }, sticky: boolean, index: EndpointIndex): EndpointIR[] {
+  const key = `${backend.namespace}/${backend.name}`;
+  const service = index.services.get(key);
+  const servicePort = service?.ports.find((p) => p.port === backend.port);
+  if (!servicePort) return [];
+  const byAddress = new Map<string, EndpointIR>();
+  for (const slice of index.slices.get(key) ?? []) {
+    if (slice.addressType === 'FQDN') continue;
+    const slicePort = slice.ports.find((p) => p.name === servicePort.name);
+    const port = slicePort?.port ?? (slicePort && typeof servicePort.targetPort === 'number' ? servicePort.targetPort : undefined);
+    if (port === undefined) continue;
+    for (const e of slice.endpoints) {
+      const health = endpointHealth(e.conditions, sticky);
+      if (health === undefined) continue;
+      const id = `${e.address}|${port}`;
+      const seen = byAddress.get(id);
+      if (seen && HEALTH_RANK[seen.health] <= HEALTH_RANK[health]) continue;
+      const ep: EndpointIR = { address: e.address, port, health };
+      if (e.zone !== undefined) ep.zone = e.zone;
+      byAddress.set(id, ep);
+    }
+  }
+  return [...byAddress.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+}
+
+/** `<ns>/<service>:<port>` → its parts (the LocalityIR.backend format). */
+export function parseLocalityBackend(backend: string): { namespace: string; name: string; port: number } | undefined {
+  const m = /^([^/]+)\/([^:]+):([0-9]+)$/.exec(backend);
+  return m ? { namespace: m[1], name: m[2], port: Number(m[3]) } : undefined;
+}
+
+export function localityBackend(b: { namespace: string; name: string; port: number }): string {
+  return `${b.namespace}/${b.name}:${b.port}`;
+}
+
+/**
+ * The same cluster with its endpoints recomputed from `index`. This is the whole of what an
+ * EndpointSlice change affects: the fast path re-runs it for the clusters whose localities name
+ * the slice's Service (`namespace/name` before the colon of LocalityIR.backend).
+ */
+export function refreshClusterEndpoints(cluster: ClusterIR, index: EndpointIndex): ClusterIR {
+  const localities: LocalityIR[] = cluster.localities.map((l) => {
+    const b = parseLocalityBackend(l.backend);
+    return { ...l, endpoints: b ? resolveBackendEndpoints(b, cluster.sticky, index) : [] };
+  });
+  return { ...cluster, localities };
+}

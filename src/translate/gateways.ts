@@ -1,0 +1,68 @@
+// Gateways of Tether's classes: their listeners' states now, their status once routes have been
+// attached (attachedRoutes counts accepted routes). Gateways of other classes are listed as ignored.
+import type { Gateway } from '../k8s/gateway.ts';
+import type { ObjectRef } from '../k8s/kube-object.ts';
+import { formatProblem } from '../k8s/field-reader.ts';
+import type { ObjectStatus } from '../status/status.ts';
+import { condition, ConditionType, Reason } from '../status/conditions.ts';
+import { listenerStatus, translateListeners, type ListenerState } from './listeners.ts';
+
+export interface GatewayState {
+  gateway: Gateway;
+  /** `namespace/name`: the GatewayIR name and Envoy's node.cluster. */
+  key: string;
+  listeners: ListenerState[];
+}
+
+export interface GatewaySelection {
+  /** Ours, by `namespace/name`. */
+  ours: Map<string, GatewayState>;
+  /** Every Gateway's `namespace/name`, ours or not, to tell "not ours" from "not found". */
+  all: Set<string>;
+  ignored: { ref: ObjectRef; reason: string }[];
+}
+
+export function selectGateways(gateways: readonly Gateway[], ourClasses: ReadonlySet<string>): GatewaySelection {
+  const out: GatewaySelection = { ours: new Map(), all: new Set(), ignored: [] };
+  for (const g of gateways) {
+    const key = `${g.meta.namespace}/${g.meta.name}`;
+    out.all.add(key);
+    if (!ourClasses.has(g.gatewayClassName)) {
+      out.ignored.push({ ref: g.meta.ref, reason: `gatewayClassName ${JSON.stringify(g.gatewayClassName)} is not a GatewayClass of tether.dev/gateway-controller` });
+      continue;
+    }
+    out.ours.set(key, { gateway: g, key, listeners: translateListeners(g) });
+  }
+  return out;
+}
+
+/** True when at least one listener is served: the Gateway gets an IR entry. */
+export function isServed(state: GatewayState): boolean {
+  return state.listeners.some((l) => l.usable);
+}
+
+export function gatewayStatus(state: GatewayState): ObjectStatus {
+  const g = state.gateway;
+  const gen = g.meta.generation;
+  const invalid = state.listeners.filter((l) => !l.usable).map((l) => l.listener.name);
+  const notes = g.problems.map(formatProblem);
+  if (g.addresses.length > 0) notes.push('spec.addresses is not supported: each Envoy fleet binds its own addresses');
+  const suffix = notes.length > 0 ? `; ${notes.join('; ')}` : '';
+  const conditions = [];
+  if (state.listeners.length === 0) {
+    conditions.push(condition(ConditionType.Accepted, false, Reason.ListenersNotValid, `No listeners${suffix}`, gen));
+  } else if (invalid.length === state.listeners.length) {
+    conditions.push(condition(ConditionType.Accepted, false, Reason.ListenersNotValid, `No listener can be served: ${invalid.join(', ')}${suffix}`, gen));
+  } else if (invalid.length > 0) {
+    conditions.push(condition(ConditionType.Accepted, true, Reason.ListenersNotValid, `Listeners not served: ${invalid.join(', ')}${suffix}`, gen));
+  } else {
+    conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, `Gateway is accepted${suffix}`, gen));
+  }
+  conditions.push(isServed(state) ? condition(ConditionType.Programmed, true, Reason.Programmed, `Configuration served to Envoy fleet ${state.key}`, gen) : condition(ConditionType.Programmed, false, Reason.Invalid, 'No listener can be served', gen));
+  return {
+    ref: g.meta.ref,
+    ...(gen !== undefined ? { generation: gen } : {}),
+    writable: true,
+    status: { type: 'gateway', conditions, listeners: state.listeners.map(listenerStatus) },
+  };
+}

@@ -1,0 +1,44 @@
+// Which hostnames a route serves on a listener: the intersection of the route's spec.hostnames with
+// the listener's hostname (Gateway API HTTPRoute.spec.hostnames). A wildcard `*.example.com`
+// matches any name with at least one more label (`a.example.com`, `b.a.example.com`), never
+// `example.com` itself. The result names the virtual hosts the route's rules go into.
+
+/** The virtual host name for "any host". */
+export const ANY_HOST = '*';
+
+/** True when `name` (exact or wildcard) falls under the wildcard `pattern` (`*.suffix`). */
+export function wildcardCovers(pattern: string, name: string): boolean {
+  const suffix = pattern.slice(1); // ".example.com"
+  if (name.startsWith('*.')) return name.length > suffix.length ? name.endsWith(suffix) : name === pattern;
+  return name.length > suffix.length && name.endsWith(suffix);
+}
+
+/**
+ * The hostnames a route serves through a listener, most specific form of each pair, sorted and
+ * without duplicates. Empty means the route does not fit the listener (NoMatchingListenerHostname).
+ */
+export function intersectHostnames(listenerHostname: string | undefined, routeHostnames: readonly string[]): string[] {
+  if (routeHostnames.length === 0) return [listenerHostname ?? ANY_HOST];
+  if (listenerHostname === undefined) return [...new Set(routeHostnames)].sort();
+  const out = new Set<string>();
+  const listenerWild = listenerHostname.startsWith('*.');
+  for (const h of routeHostnames) {
+    if (h === listenerHostname) out.add(h);
+    else if (listenerWild && wildcardCovers(listenerHostname, h)) out.add(h);
+    else if (h.startsWith('*.') && wildcardCovers(h, listenerHostname)) out.add(listenerHostname);
+  }
+  return [...out].sort();
+}
+
+/** Virtual host order: exact names first, then wildcards with more labels first, `*` last; then by name. */
+export function compareHostnames(a: string, b: string): number {
+  const rank = (h: string) => (h === ANY_HOST ? 2 : h.startsWith('*.') ? 1 : 0);
+  const d = rank(a) - rank(b);
+  if (d !== 0) return d;
+  if (rank(a) === 1) {
+    const labels = (h: string) => h.split('.').length;
+    const l = labels(b) - labels(a);
+    if (l !== 0) return l;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}

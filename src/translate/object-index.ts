@@ -1,0 +1,59 @@
+// First step of translation: sort the input objects by kind and parse the kinds Tether reads into
+// their typed model. Everything after this trusts the types.
+import type { KubeObject } from '../k8s/kube-object.ts';
+import { apiGroup } from '../k8s/kube-object.ts';
+import { GATEWAY_API_GROUP } from '../k8s/gateway.ts';
+import { parseGatewayClass, type GatewayClass } from '../k8s/gateway-class.ts';
+import { parseGateway, type Gateway } from '../k8s/gateway.ts';
+import { parseHTTPRoute, type HTTPRoute } from '../k8s/http-route.ts';
+import { parseReferenceGrant, type ReferenceGrant } from '../k8s/reference-grant.ts';
+import { parseService, type Service } from '../k8s/service.ts';
+import { parseEndpointSlice, type EndpointSlice } from '../k8s/endpoint-slice.ts';
+import { parseNamespace, type Namespace } from '../k8s/namespace.ts';
+
+export interface ObjectIndex {
+  gatewayClasses: GatewayClass[];
+  gateways: Gateway[];
+  httpRoutes: HTTPRoute[];
+  referenceGrants: ReferenceGrant[];
+  services: Service[];
+  endpointSlices: EndpointSlice[];
+  namespaces: Map<string, Namespace>;
+  /** Objects of kinds translation itself does not read (the sticky resolver may read some). */
+  other: KubeObject[];
+}
+
+export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
+  const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), other: [] };
+  for (const o of objects) {
+    const group = apiGroup(o.apiVersion);
+    if (group === GATEWAY_API_GROUP) {
+      switch (o.kind) {
+        case 'GatewayClass':
+          index.gatewayClasses.push(parseGatewayClass(o));
+          continue;
+        case 'Gateway':
+          index.gateways.push(parseGateway(o));
+          continue;
+        case 'HTTPRoute':
+          index.httpRoutes.push(parseHTTPRoute(o));
+          continue;
+        case 'ReferenceGrant':
+          index.referenceGrants.push(parseReferenceGrant(o));
+          continue;
+      }
+    } else if (group === '' && o.kind === 'Service') {
+      index.services.push(parseService(o));
+      continue;
+    } else if (group === '' && o.kind === 'Namespace') {
+      const ns = parseNamespace(o);
+      index.namespaces.set(ns.name, ns);
+      continue;
+    } else if (group === 'discovery.k8s.io' && o.kind === 'EndpointSlice') {
+      index.endpointSlices.push(parseEndpointSlice(o));
+      continue;
+    }
+    index.other.push(o);
+  }
+  return index;
+}

@@ -1,0 +1,139 @@
+// One route rule → Envoy-ready routes, once per Gateway. The Gateway-independent part (matches,
+// filters, resolved backends) is prepared once per rule by http-routes.ts / grpc-routes.ts; here the
+// sticky decision for the Gateway picks the clusters and session settings.
+//
+// Invalid backendRefs: Gateway API wants their share of the traffic answered with 500. Envoy's
+// weighted_clusters cannot hold a direct response, so a rule whose backends are ALL invalid (or all
+// weight 0) becomes a direct response 500, and a partially invalid rule keeps only its valid
+// backends with their weights; the route's ResolvedRefs=False says which references were dropped.
+import type { HeaderMutationIR, RedirectActionIR, RouteActionIR, RouteIR, RouteMatchIR, RouteSource } from '../ir/ir.ts';
+import type { StickyDecision } from './sticky/sticky-resolver.ts';
+import type { BackendResolution } from './backends.ts';
+import type { ClusterBackend } from './cluster-names.ts';
+import type { ClusterCatalog } from './clusters.ts';
+import type { RankedRoute } from './route-matches.ts';
+import type { HTTPPathModifier } from '../k8s/http-route.ts';
+import type { ClusterIR } from '../ir/ir.ts';
+
+/** A rule after everything that does not depend on the Gateway. */
+export interface PreparedRule {
+  index: number;
+  name?: string;
+  /** `spec.rules[i]`. */
+  field: string;
+  /** One IR match per written match (a rule's matches are ORed). */
+  matches: RouteMatchIR[];
+  requestHeaders?: HeaderMutationIR;
+  responseHeaders?: HeaderMutationIR;
+  timeoutSeconds?: number;
+  perTryTimeoutSeconds?: number;
+  redirect?: { scheme?: 'http' | 'https'; hostname?: string; port?: number; path?: HTTPPathModifier; statusCode: RedirectActionIR['statusCode'] };
+  rewrite?: { hostname?: string; path?: HTTPPathModifier };
+  backends: BackendResolution;
+  /** Upstream speaks HTTP/2 (GRPCRoute). */
+  http2: boolean;
+  sessionPersistence?: unknown;
+  /** Why the rule cannot be served (names the fields); non-empty drops the rule. */
+  problems: string[];
+}
+
+export interface RuleOwner {
+  kind: 'HTTPRoute' | 'GRPCRoute';
+  namespace: string;
+  name: string;
+  created: string;
+}
+
+export interface EmittedRule {
+  routes: RankedRoute[];
+  clusters: ClusterIR[];
+}
+
+/** Upstreams that announce HTTP/2 cleartext on their Service port. */
+const H2_APP_PROTOCOLS = new Set(['kubernetes.io/h2c', 'h2c', 'grpc']);
+
+export function emitRule(owner: RuleOwner, rule: PreparedRule, decision: StickyDecision, catalog: ClusterCatalog): EmittedRule {
+  const clusters: ClusterIR[] = [];
+  let forward: { name: string; weight: number }[] | undefined;
+  if (!rule.redirect) {
+    const merged = new Map<string, ClusterBackend & { h2: boolean }>();
+    for (const b of rule.backends.valid) {
+      if (b.weight === 0) continue;
+      const k = `${b.namespace}/${b.name}/${b.port}`;
+      const seen = merged.get(k);
+      if (seen) seen.weight += b.weight;
+      else merged.set(k, { namespace: b.namespace, name: b.name, port: b.port, weight: b.weight, h2: H2_APP_PROTOCOLS.has(b.servicePort.appProtocol ?? '') });
+    }
+    const backends = [...merged.values()].sort((a, b) => (a.namespace !== b.namespace ? cmp(a.namespace, b.namespace) : a.name !== b.name ? cmp(a.name, b.name) : a.port - b.port));
+    if (backends.length > 0) {
+      const strip = ({ h2: _h2, ...b }: ClusterBackend & { h2: boolean }): ClusterBackend => b;
+      if (decision.sticky) {
+        const cluster = catalog.get({
+          backends: backends.map(strip),
+          sticky: true,
+          loadBalancer: decision.loadBalancer,
+          keepSessionsOnDraining: decision.keepSessionsOnDraining,
+          http2: rule.http2 || backends.every((b) => b.h2),
+        });
+        clusters.push(cluster);
+        forward = [{ name: cluster.name, weight: 1 }];
+      } else {
+        forward = backends.map((b) => {
+          const cluster = catalog.get({ backends: [{ ...strip(b), weight: 1 }], sticky: false, loadBalancer: decision.loadBalancer, keepSessionsOnDraining: false, http2: rule.http2 || b.h2 });
+          clusters.push(cluster);
+          return { name: cluster.name, weight: b.weight };
+        });
+      }
+    }
+  }
+
+  const routes = rule.matches.map((match, j): RankedRoute => {
+    const source: RouteSource = { kind: owner.kind, namespace: owner.namespace, name: owner.name, ruleIndex: rule.index, matchIndex: j };
+    if (rule.name !== undefined) source.ruleName = rule.name;
+    const route: RouteIR = {
+      name: `${owner.kind}/${owner.namespace}/${owner.name}/rule/${rule.index}/match/${j}`,
+      source,
+      match,
+      action: action(rule, match, forward),
+    };
+    if (rule.requestHeaders) route.requestHeaders = rule.requestHeaders;
+    if (rule.responseHeaders) route.responseHeaders = rule.responseHeaders;
+    if (rule.timeoutSeconds !== undefined) route.timeoutSeconds = rule.timeoutSeconds;
+    if (rule.perTryTimeoutSeconds !== undefined) route.perTryTimeoutSeconds = rule.perTryTimeoutSeconds;
+    if (forward && decision.session) route.session = decision.session;
+    if (forward && decision.hashKeys && decision.hashKeys.length > 0) route.hashKeys = decision.hashKeys;
+    return { route, created: owner.created };
+  });
+  return { routes, clusters };
+}
+
+function action(rule: PreparedRule, match: RouteMatchIR, forward: { name: string; weight: number }[] | undefined): RouteActionIR {
+  // ReplacePrefixMatch is only accepted with exactly one PathPrefix match (checked when parsing).
+  const pathModifier = (p: HTTPPathModifier | undefined) =>
+    p === undefined ? undefined : p.type === 'ReplaceFullPath' ? { type: p.type, value: p.value } : { type: p.type, prefix: match.path.value, value: p.value };
+  if (rule.redirect) {
+    const r = rule.redirect;
+    const out: RedirectActionIR = { type: 'redirect', statusCode: r.statusCode };
+    if (r.scheme) out.scheme = r.scheme;
+    if (r.hostname) out.hostname = r.hostname;
+    if (r.port !== undefined) out.port = r.port;
+    const path = pathModifier(r.path);
+    if (path) out.path = path;
+    return out;
+  }
+  // No body: the reason is in the route's status, not something to show clients.
+  if (!forward) return { type: 'direct-response', status: 500 };
+  const out: RouteActionIR = { type: 'forward', clusters: forward };
+  if (rule.rewrite) {
+    const rewrite: NonNullable<typeof out.rewrite> = {};
+    if (rule.rewrite.hostname) rewrite.hostname = rule.rewrite.hostname;
+    const path = pathModifier(rule.rewrite.path);
+    if (path) rewrite.path = path;
+    out.rewrite = rewrite;
+  }
+  return out;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,136 @@
+// What HTTPRoute and GRPCRoute translation share once their rules are prepared: attach the route to
+// its parents, ask the sticky resolver about each rule for each Gateway, put the rules' routes into
+// the Gateway's virtual hosts, count attached routes, and write status.parents. A bad rule drops
+// only itself (PartiallyInvalid); a bad route never touches another route.
+import type { FieldProblem } from '../k8s/field-reader.ts';
+import { formatProblem } from '../k8s/field-reader.ts';
+import type { ObjectRef } from '../k8s/kube-object.ts';
+import type { ParsedMeta } from '../k8s/object-meta.ts';
+import { CONTROLLER_NAME, type Condition, type ObjectStatus } from '../status/status.ts';
+import { condition, ConditionType, Reason } from '../status/conditions.ts';
+import type { StickyResolver } from './sticky/sticky-resolver.ts';
+import type { ClusterCatalog } from './clusters.ts';
+import type { GatewayIRBuilder } from './gateway-ir.ts';
+import type { GatewaySelection } from './gateways.ts';
+import type { ListenerState, NamespaceLabels } from './listeners.ts';
+import { attachToParent, type AttachableRoute, type ParentAttachment } from './route-attachment.ts';
+import { emitRule, type PreparedRule } from './route-rules.ts';
+
+export interface RouteContext {
+  gateways: GatewaySelection;
+  namespaceLabels: NamespaceLabels;
+  resolver: StickyResolver;
+  catalog: ClusterCatalog;
+  /** Builders of the served Gateways, by `namespace/name`. */
+  builders: Map<string, GatewayIRBuilder>;
+}
+
+export interface TranslatableRoute extends AttachableRoute {
+  meta: ParsedMeta;
+  problems: FieldProblem[];
+}
+
+export type RouteOutcome = { type: 'status'; status: ObjectStatus } | { type: 'ignored'; ref: ObjectRef; reason: string };
+
+/** What one Gateway made of the route's rules. */
+interface GatewayVerdict {
+  served: number;
+  dropped: { reason: string; message: string }[];
+  notes: string[];
+}
+
+export function translateRoute(route: TranslatableRoute, rules: readonly PreparedRule[], ctx: RouteContext): RouteOutcome {
+  const attachments = route.parentRefs.map((ref) => attachToParent(route, ref, ctx.gateways, ctx.namespaceLabels));
+  const ours = attachments.filter((a): a is Exclude<ParentAttachment, { type: 'not-ours' }> => a.type !== 'not-ours');
+  if (ours.length === 0) {
+    const reason = route.parentRefs.length === 0 ? 'spec.parentRefs is empty' : 'no parentRef names a Gateway of tether.dev/gateway-controller';
+    return { type: 'ignored', ref: route.meta.ref, reason };
+  }
+  const gen = route.meta.generation;
+  const routeProblems = route.problems.map(formatProblem);
+
+  // Per Gateway: the union of listeners (and hostnames) this route reaches through all its parentRefs.
+  const perGateway = new Map<string, Map<ListenerState, Set<string>>>();
+  for (const a of ours) {
+    if (a.type !== 'attached') continue;
+    let listeners = perGateway.get(a.gateway.key);
+    if (!listeners) perGateway.set(a.gateway.key, (listeners = new Map()));
+    for (const l of a.listeners) {
+      const hosts = listeners.get(l.state) ?? new Set<string>();
+      for (const h of l.hostnames) hosts.add(h);
+      listeners.set(l.state, hosts);
+    }
+  }
+
+  const verdicts = new Map<string, GatewayVerdict>();
+  for (const [key, listeners] of perGateway) {
+    const verdict: GatewayVerdict = { served: 0, dropped: [], notes: [] };
+    verdicts.set(key, verdict);
+    if (routeProblems.length > 0) continue;
+    const gateway = ctx.gateways.ours.get(key);
+    const builder = ctx.builders.get(key);
+    if (!gateway) continue;
+    const listenerNames = [...listeners.keys()].map((l) => l.listener.name).sort();
+    for (const rule of rules) {
+      if (rule.problems.length > 0) {
+        verdict.dropped.push({ reason: Reason.UnsupportedValue, message: rule.problems.join('; ') });
+        continue;
+      }
+      const input = {
+        route: { kind: route.kind, namespace: route.meta.namespace, name: route.meta.name, ...(gen !== undefined ? { generation: gen } : {}) },
+        ruleIndex: rule.index,
+        ...(rule.name !== undefined ? { ruleName: rule.name } : {}),
+        ...(rule.sessionPersistence !== undefined ? { sessionPersistence: rule.sessionPersistence } : {}),
+        gateway: { namespace: gateway.gateway.meta.namespace, name: gateway.gateway.meta.name },
+        listenerNames,
+        backends: rule.backends.valid.filter((b) => b.weight > 0).map((b) => ({ namespace: b.namespace, name: b.name, port: b.port, weight: b.weight })),
+      };
+      const decision = ctx.resolver.resolve(input);
+      const invalid = decision.problems.filter((p) => p.severity === 'invalid');
+      for (const p of decision.problems) if (p.severity === 'unsupported') verdict.notes.push(p.message);
+      if (invalid.length > 0) {
+        verdict.dropped.push({ reason: invalid[0]?.reason ?? Reason.UnsupportedValue, message: invalid.map((p) => p.message).join('; ') });
+        continue;
+      }
+      verdict.served++;
+      if (!builder) continue;
+      const emitted = emitRule({ kind: route.kind, namespace: route.meta.namespace, name: route.meta.name, created: route.meta.creationTimestamp }, rule, decision, ctx.catalog);
+      for (const [state, hosts] of listeners) if (state.usable) builder.addRoutes(state.listener.port, [...hosts], emitted.routes);
+      for (const c of emitted.clusters) builder.addCluster(c);
+    }
+    if (verdict.served > 0) for (const state of listeners.keys()) state.attachedRoutes++;
+  }
+
+  const resolvedRefs = resolvedRefsCondition(rules, gen);
+  const parents = ours.map((a) => {
+    const conditions: Condition[] = [];
+    if (a.type === 'failed') {
+      conditions.push(condition(ConditionType.Accepted, false, a.reason, a.message, gen));
+    } else if (routeProblems.length > 0) {
+      conditions.push(condition(ConditionType.Accepted, false, Reason.UnsupportedValue, routeProblems.join('; '), gen));
+    } else {
+      const v = verdicts.get(a.gateway.key) as GatewayVerdict;
+      const notes = v.notes.length > 0 ? `; ${v.notes.join('; ')}` : '';
+      if (v.served === 0) {
+        conditions.push(condition(ConditionType.Accepted, false, v.dropped[0]?.reason ?? Reason.UnsupportedValue, `No rule can be served: ${v.dropped.map((d) => d.message).join('; ')}${notes}`, gen));
+      } else {
+        conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, `Route is accepted${notes}`, gen));
+        if (v.dropped.length > 0) conditions.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, `Dropped Rule(s): ${v.dropped.map((d) => d.message).join('; ')}`, gen));
+      }
+    }
+    conditions.push(resolvedRefs);
+    return { parentRef: a.parentRef.written, controllerName: CONTROLLER_NAME, conditions };
+  });
+  return {
+    type: 'status',
+    status: { ref: route.meta.ref, ...(gen !== undefined ? { generation: gen } : {}), writable: true, status: { type: 'route', parents } },
+  };
+}
+
+function resolvedRefsCondition(rules: readonly PreparedRule[], gen: number | undefined): Condition {
+  const problems = rules.flatMap((r) => r.backends.problems);
+  const notes = rules.flatMap((r) => r.backends.notes);
+  const noteText = notes.length > 0 ? `; ${notes.join('; ')}` : '';
+  if (problems.length === 0) return condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, `All references resolved${noteText}`, gen);
+  return condition(ConditionType.ResolvedRefs, false, problems[0]?.reason ?? Reason.BackendNotFound, `${problems.map((p) => p.message).join('; ')}${noteText}`, gen);
+}
