@@ -55,6 +55,8 @@ export interface Fault {
   delayMs?: number;
   /** Watch only: send 200 and headers, then nothing ever again (a half-open connection). */
   stall?: boolean;
+  /** Runs just before the request is served (e.g. another client's write, to force a conflict). */
+  before?: () => void;
   /** How many requests it applies to (default 1; Infinity for all). */
   times?: number;
 }
@@ -330,6 +332,7 @@ export class FakeApiServer {
       record.verb = verb;
       const fault = this.takeFault(verb, route, token);
       if (fault?.delayMs) await sleep(fault.delayMs);
+      fault?.before?.();
       if (fault?.status) throw new HttpError(fault.status, reasonFor(fault.status), `injected fault: ${fault.status}`);
       if (fault?.stall && verb === 'watch') {
         record.status = 200;
