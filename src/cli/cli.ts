@@ -1,12 +1,14 @@
 // The `tether` command: parses the command line and dispatches to one command module.
 import { Command, CommanderError } from 'commander';
 import { decodeCommand } from './decode.ts';
+import { translateCommand } from './translate.ts';
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command('tether')
     .description('Envoy xDS control plane for sticky sessions')
     .exitOverride();
   program.addCommand(decodeCommand());
+  program.addCommand(translateCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

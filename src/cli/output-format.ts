@@ -1,0 +1,218 @@
+// How `tether translate` prints: JSON, YAML, or a readable summary (one row per route, then the
+// objects that need attention). Pure rendering; the command decides what to render.
+import { stringify } from 'yaml';
+import type { ClusterIR, GatewayIR, HashKeyIR, IR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
+import type { Condition, ObjectStatus } from '../status/status.ts';
+
+export type OutputFormat = 'json' | 'yaml' | 'summary';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'yaml', 'summary'];
+
+/** One input object's status as printed: its identity, then the status body as Kubernetes shows it. */
+export interface StatusEntry {
+  kind: string;
+  group?: string;
+  namespace?: string;
+  name: string;
+  [field: string]: unknown;
+}
+
+export function statusEntry(s: ObjectStatus): StatusEntry {
+  const entry: StatusEntry = { kind: s.ref.kind, ...(s.ref.group ? { group: s.ref.group } : {}), ...(s.ref.namespace !== undefined ? { namespace: s.ref.namespace } : {}), name: s.ref.name };
+  const body = s.status;
+  switch (body.type) {
+    case 'conditions':
+      entry['conditions'] = body.conditions;
+      break;
+    case 'gateway':
+      entry['conditions'] = body.conditions;
+      entry['listeners'] = body.listeners;
+      break;
+    case 'route':
+      entry['parents'] = body.parents;
+      break;
+    case 'policy':
+      entry['ancestors'] = body.ancestors;
+      break;
+  }
+  return entry;
+}
+
+export function renderJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+export function renderYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+export interface SummaryRow {
+  gateway: string;
+  route: string;
+  rule: string;
+  match: string;
+  session: string;
+  lifetime: string;
+  fallback: string;
+  strict: string;
+  draining: string;
+  clusters: string;
+}
+
+const COLUMNS: [keyof SummaryRow, string][] = [
+  ['gateway', 'GATEWAY'],
+  ['route', 'ROUTE'],
+  ['rule', 'RULE'],
+  ['match', 'MATCH'],
+  ['session', 'SESSION'],
+  ['lifetime', 'LIFETIME'],
+  ['fallback', 'FALLBACK'],
+  ['strict', 'STRICT'],
+  ['draining', 'DRAINING'],
+  ['clusters', 'CLUSTERS'],
+];
+
+/** One row per route Envoy gets (a rule with several matches gives several rows). */
+export function summaryRows(ir: IR): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const gw of ir.gateways) {
+    const clusters = new Map(gw.clusters.map((c) => [c.name, c]));
+    for (const listener of gw.listeners) {
+      for (const vh of listener.virtualHosts) {
+        for (const route of vh.routes) rows.push(summaryRow(gw, listener.port, vh, route, clusters));
+      }
+    }
+  }
+  return rows;
+}
+
+function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: RouteIR, clusters: Map<string, ClusterIR>): SummaryRow {
+  const src = route.source;
+  const session = route.session;
+  const forwarded = route.action.type === 'forward' ? route.action.clusters : [];
+  const first = forwarded[0] ? clusters.get(forwarded[0].name) : undefined;
+  return {
+    gateway: `${gw.name}:${port}`,
+    route: `${src.kind} ${src.namespace}/${src.name}`,
+    rule: src.ruleName ?? String(src.ruleIndex) + (src.matchIndex > 0 ? `.${src.matchIndex}` : ''),
+    match: describeMatch(vh, route),
+    session: session ? `${session.type} ${session.name}` : '-',
+    lifetime: !session ? '-' : session.type === 'header' ? 'no expiry' : session.ttlSeconds !== undefined ? `ttl ${formatSeconds(session.ttlSeconds)}` : 'session',
+    fallback: first ? describeBalancer(first, route.hashKeys) : '-',
+    strict: session ? (session.strict ? 'yes' : 'no') : '-',
+    draining: !first?.sticky ? '-' : first.keepSessionsOnDraining ? 'keep sessions' : 'move sessions',
+    clusters: describeAction(route),
+  };
+}
+
+function describeMatch(vh: VirtualHostIR, route: RouteIR): string {
+  const m = route.match;
+  const parts: string[] = [];
+  if (vh.name !== '*') parts.push(`host ${vh.name}`);
+  parts.push(`${m.path.type} ${m.path.value}`);
+  if (m.method) parts.push(m.method);
+  for (const h of m.headers) parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}`);
+  for (const q of m.queryParams) parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`);
+  if (m.grpc) parts.push('gRPC');
+  return parts.join(' ');
+}
+
+function describeBalancer(c: ClusterIR, hashKeys: HashKeyIR[] | undefined): string {
+  const lb = c.loadBalancer;
+  const keys = hashKeys?.length ? ` (${hashKeys.map(describeHashKey).join(', ')})` : '';
+  switch (lb.type) {
+    case 'ring-hash':
+      return `ring hash${keys}`;
+    case 'maglev':
+      return `Maglev${keys}`;
+    case 'round-robin':
+      return 'round robin';
+    case 'least-request':
+      return 'least request';
+    case 'random':
+      return 'random';
+  }
+}
+
+function describeHashKey(k: HashKeyIR): string {
+  switch (k.type) {
+    case 'source-ip':
+      return 'client address';
+    case 'header':
+      return `header ${k.name}`;
+    case 'cookie':
+      return `cookie ${k.name}`;
+    case 'query-parameter':
+      return `query ${k.name}`;
+  }
+}
+
+function describeAction(route: RouteIR): string {
+  const a = route.action;
+  switch (a.type) {
+    case 'forward':
+      return a.clusters.length === 1 ? (a.clusters[0]?.name ?? '') : a.clusters.map((c) => `${c.name} (weight ${c.weight})`).join(', ');
+    case 'redirect':
+      return `redirect ${a.statusCode}`;
+    case 'direct-response':
+      return `direct response ${a.status}`;
+  }
+}
+
+/** `3600` → `1h`, `90` → `1m30s`. */
+export function formatSeconds(total: number): string {
+  if (total === 0) return '0s';
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = Math.round((total % 60) * 1000) / 1000;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}
+
+/** Rows of text as aligned columns. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Conditions that say something is wrong: any condition whose status is not the healthy one. */
+function troubled(conditions: readonly Condition[]): Condition[] {
+  // Most condition types are positive (Accepted, Programmed, ResolvedRefs): True is good. A few
+  // are negative polarity (Conflicted, Degraded): True is bad.
+  const negative = new Set(['Conflicted', 'Degraded', 'Deprecated']);
+  return conditions.filter((c) => (negative.has(c.type) ? c.status !== 'False' : c.status !== 'True'));
+}
+
+function conditionsOf(s: ObjectStatus): { where: string; conditions: Condition[] }[] {
+  const b = s.status;
+  switch (b.type) {
+    case 'conditions':
+      return [{ where: '', conditions: b.conditions }];
+    case 'gateway':
+      return [{ where: '', conditions: b.conditions }, ...b.listeners.map((l) => ({ where: ` listener ${l.name}`, conditions: l.conditions }))];
+    case 'route':
+      return b.parents.map((p) => ({ where: ` on ${p.parentRef.namespace ? `${p.parentRef.namespace}/` : ''}${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}`, conditions: p.conditions }));
+    case 'policy':
+      return b.ancestors.map((a) => ({ where: ` for ${a.ancestorRef.kind ?? ''} ${a.ancestorRef.namespace ? `${a.ancestorRef.namespace}/` : ''}${a.ancestorRef.name}`, conditions: a.conditions }));
+  }
+}
+
+/** The summary: the route table, then every object whose status needs attention. */
+export function renderSummary(ir: IR, statuses: readonly ObjectStatus[]): string {
+  const rows = summaryRows(ir);
+  let out = rows.length
+    ? renderTable(COLUMNS.map(([, h]) => h), rows.map((r) => COLUMNS.map(([k]) => r[k])))
+    : 'No routes: no accepted Gateway has an attached route (see the status below).\n';
+  const problems: string[] = [];
+  for (const s of statuses) {
+    const name = `${s.ref.kind} ${s.ref.namespace ? `${s.ref.namespace}/` : ''}${s.ref.name}`;
+    for (const { where, conditions } of conditionsOf(s)) {
+      for (const c of troubled(conditions)) problems.push(`  ${name}${where}: ${c.type}=${c.status} (${c.reason}) ${c.message}`.trimEnd());
+    }
+  }
+  out += '\n';
+  out += problems.length ? `Needs attention (${problems.length}):\n${problems.join('\n')}\n` : `Status: all ${statuses.length} objects accepted.\n`;
+  return out;
+}

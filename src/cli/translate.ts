@@ -1,0 +1,136 @@
+// `tether translate -f PATH...`: what Envoy config a set of manifests becomes, offline. Prints the
+// Envoy resources (exactly what Envoy would receive: each one encoded to protobuf and decoded
+// again) and the status of every input object, or a static bootstrap that runs the same config
+// without Tether.
+//
+// Exit codes: 0 when the manifests were read (objects that fail translation show in the status,
+// as they would in a cluster); 2 when they could not be read or the command line is wrong.
+import { Command, CommanderError, Option } from 'commander';
+import { buildEnvoyResources, type EnvoyResources } from '../envoy/build-envoy-resources.ts';
+import { buildStaticBootstrap } from '../envoy/bootstrap.ts';
+import { MessageType, protoRegistry, typeUrl, type JsonObject } from '../envoy/proto-registry.ts';
+import type { GatewayIR } from '../ir/ir.ts';
+import { describeRef, objectKey, refOf, type KubeObject } from '../k8s/kube-object.ts';
+import { formatManifestProblem } from '../k8s/parse-manifests.ts';
+import { translate } from '../translate/translate.ts';
+import { EXIT_BAD_INPUT, processOutput, type CliOutput } from './decode.ts';
+import { OUTPUT_FORMATS, renderJson, renderSummary, renderYaml, statusEntry, type OutputFormat, type StatusEntry } from './output-format.ts';
+import { readManifests } from './read-manifests.ts';
+
+export interface TranslateCommandOptions {
+  file: string[];
+  output: OutputFormat;
+  bootstrap?: boolean;
+  gateway?: string;
+}
+
+/** What `-o json|yaml` prints. */
+export interface TranslateOutput {
+  listeners: JsonObject[];
+  routes: JsonObject[];
+  clusters: JsonObject[];
+  endpoints: JsonObject[];
+  status: StatusEntry[];
+}
+
+const RESOURCE_KINDS: { key: keyof EnvoyResources; typeName: string; nameField: string }[] = [
+  { key: 'listeners', typeName: MessageType.listener, nameField: 'name' },
+  { key: 'routes', typeName: MessageType.routeConfiguration, nameField: 'name' },
+  { key: 'clusters', typeName: MessageType.cluster, nameField: 'name' },
+  { key: 'endpoints', typeName: MessageType.clusterLoadAssignment, nameField: 'cluster_name' },
+];
+
+export function translateCommand(io: CliOutput = processOutput): Command {
+  return new Command('translate')
+    .exitOverride()
+    .description('Print the Envoy config (and the status of every object) that Kubernetes manifests become')
+    .requiredOption('-f, --file <path>', 'a manifest file or folder (read recursively); repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS]).default('json'))
+    .option('--bootstrap', 'print a static Envoy bootstrap that runs the same config without Tether')
+    .option('--gateway <namespace/name>', 'only this Gateway')
+    .action(async (options: TranslateCommandOptions) => {
+      await runTranslate(options, io);
+    });
+}
+
+export async function runTranslate(options: TranslateCommandOptions, io: CliOutput): Promise<void> {
+  if (options.bootstrap && options.output === 'summary') usageError(io, '--bootstrap prints JSON or YAML; -o summary does not apply');
+
+  const read = await readManifests(options.file);
+  if (read.problems.length > 0) {
+    for (const p of read.problems) io.err(`error: ${formatManifestProblem(p)}\n`);
+    usageError(io, `cannot read the manifests (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'})`);
+  }
+  const result = translate(dedupe(read.objects, io));
+  for (const i of result.ignored) io.err(`ignored: ${describeRef(i.ref)}: ${i.reason}\n`);
+
+  let gateways = result.ir.gateways;
+  if (options.gateway !== undefined) {
+    gateways = gateways.filter((g) => g.name === options.gateway);
+    if (gateways.length === 0) usageError(io, `--gateway ${options.gateway}: no such accepted Gateway (${describeGateways(result.ir.gateways)}); see the status`);
+  }
+
+  if (options.bootstrap) {
+    if (gateways.length !== 1) {
+      usageError(io, gateways.length === 0 ? 'no accepted Gateway to bootstrap; see `tether translate -o summary`' : `--bootstrap needs one Gateway: choose with --gateway (${describeGateways(gateways)})`);
+    }
+    const bootstrap = protoRegistry().roundTrip(MessageType.bootstrap, buildStaticBootstrap(gateways[0]));
+    io.out(options.output === 'yaml' ? renderYaml(bootstrap) : renderJson(bootstrap));
+    return;
+  }
+
+  const statuses = result.statuses;
+  if (options.output === 'summary') {
+    io.out(renderSummary({ gateways }, statuses));
+    return;
+  }
+  const output: TranslateOutput = { ...buildResourceLists(gateways, io), status: statuses.map(statusEntry) };
+  io.out(options.output === 'yaml' ? renderYaml(output) : renderJson(output));
+}
+
+/**
+ * Every Gateway's resources, deduplicated by name (Gateways that share a cluster share its
+ * resource), each as Envoy decodes it: proto3 JSON with its `@type`, after a protobuf round trip.
+ */
+export function buildResourceLists(gateways: readonly GatewayIR[], io: CliOutput): Omit<TranslateOutput, 'status'> {
+  const registry = protoRegistry();
+  const out: Omit<TranslateOutput, 'status'> = { listeners: [], routes: [], clusters: [], endpoints: [] };
+  for (const kind of RESOURCE_KINDS) {
+    const seen = new Map<string, string>();
+    for (const gw of gateways) {
+      for (const json of buildEnvoyResources(gw)[kind.key]) {
+        const name = JSON.stringify(json[kind.nameField]);
+        const text = JSON.stringify(json);
+        const before = seen.get(name);
+        if (before !== undefined) {
+          if (before !== text) io.err(`warning: ${kind.key} ${name} differs between Gateways; printing the first (${gw.name} has another)\n`);
+          continue;
+        }
+        seen.set(name, text);
+        out[kind.key].push(registry.roundTrip('google.protobuf.Any', { '@type': typeUrl(kind.typeName), ...json }));
+      }
+    }
+  }
+  return out;
+}
+
+// Like `kubectl apply` of the same object twice: the last definition wins, and the user hears of it.
+function dedupe(objects: readonly KubeObject[], io: CliOutput): KubeObject[] {
+  const byKey = new Map<string, KubeObject>();
+  for (const o of objects) {
+    const key = objectKey(o);
+    if (byKey.has(key)) io.err(`warning: ${describeRef(refOf(o))} is defined more than once; the last definition wins\n`);
+    byKey.delete(key);
+    byKey.set(key, o);
+  }
+  return [...byKey.values()];
+}
+
+function describeGateways(gateways: readonly GatewayIR[]): string {
+  return gateways.length ? `accepted: ${gateways.map((g) => g.name).join(', ')}` : 'none accepted';
+}
+
+function usageError(io: CliOutput, message: string): never {
+  io.err(`translate: ${message}\n`);
+  throw new CommanderError(EXIT_BAD_INPUT, 'tether.badInput', message);
+}
