@@ -41,6 +41,7 @@ export function parseBackendTrafficPolicy(o: KubeObject): BackendTrafficPolicySp
     }
     if (name) services.push(name);
   }
+  if (services.length === 0 && refs.length > 0) r.invalid('targetRefs', 'names no Service; Tether applies these policies to Services only');
   const out: BackendTrafficPolicySpec = { services, problems };
   if (!r.has('sessionPersistence')) return out;
   const sp = parseSessionPersistence(spec['sessionPersistence'], 'spec.sessionPersistence');

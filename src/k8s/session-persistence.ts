@@ -94,13 +94,12 @@ export function parseSessionPersistence(raw: unknown, path: string): ParsedSessi
     r.invalid('absoluteTimeout', 'AbsoluteTimeout must be specified when cookie lifetimeType is Permanent');
   }
   if (name !== undefined && nameField !== undefined) {
-    const leaf = nameField.slice(path.length + 1);
     if (name.length === 0) problems.push({ severity: 'invalid', field: nameField, message: 'must not be empty' });
     else if (!isToken(name)) {
       problems.push({
         severity: 'invalid',
         field: nameField,
-        message: `"${name}" cannot be a ${type === 'Header' ? 'header' : 'cookie'} name: only letters, digits and !#$%&'*+-.^_\`|~ are allowed (${leaf})`,
+        message: `"${name}" cannot be a ${type === 'Header' ? 'header' : 'cookie'} name: only letters, digits and !#$%&'*+-.^_\`|~ are allowed`,
       });
     }
   }

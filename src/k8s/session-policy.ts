@@ -193,7 +193,8 @@ export function parseSessionPolicy(o: KubeObject): SessionPolicySpec {
   if (draining !== undefined) out.draining = draining;
   const fallback = r.child('fallback');
   if (fallback) out.fallback = readFallback(fallback);
-  if (!out.session && out.strict === undefined && out.draining === undefined && !out.fallback) {
+  const nothing = !out.session && out.strict === undefined && out.draining === undefined && !out.fallback;
+  if (nothing && !problems.some((p) => p.severity === 'invalid')) {
     r.invalid('session', 'the policy sets nothing: give at least one of session, strict, draining, fallback');
   }
   return out;

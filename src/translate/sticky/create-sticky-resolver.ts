@@ -240,6 +240,9 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
         sessionChoice.intent.record?.notes.add(`${message}.`);
       }
     }
+    if (!session && chosen.strict?.intent.strict) {
+      for (const r of [chosen.strict.intent.record, ...(chosen.strict.intent.twins ?? [])]) r?.notes.add(`strict has no effect on ${label}: the rule has no session.`);
+    }
     const balancer = chosen.balancer?.intent.balancer;
     let loadBalancer: LoadBalancerIR = balancer?.loadBalancer ?? { type: 'round-robin' };
     if (session && !isHashing(loadBalancer)) loadBalancer = DEFAULT_RING_HASH;

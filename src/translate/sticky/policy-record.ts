@@ -82,7 +82,8 @@ export function policyStatus(record: PolicyRecord): ObjectStatus {
   const base = { ref: record.ref, writable: record.writable, ...(record.generation !== undefined ? { generation: record.generation } : {}) };
   if (!record.writable) return { ...base, status: { type: 'conditions', conditions: [condition] } };
   const refs = [...record.ancestors.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-  if (refs.length === 0 && record.fallbackAncestor) refs.push(record.fallbackAncestor);
+  // No route rule reached it: name its target, or (no usable target at all) the policy itself.
+  if (refs.length === 0) refs.push(record.fallbackAncestor ?? { ...record.ref });
   return {
     ...base,
     status: {

@@ -36,7 +36,7 @@ export function readSessionPolicies(objects: readonly KubeObject[], ctx: StickyC
         target,
         dialect: 'session-policy',
         record,
-        origin: { kind: 'SessionPolicy', namespace, name: o.metadata.name, field: 'spec' },
+        origin: { kind: 'SessionPolicy', namespace, name: o.metadata.name, field: spec.session ? 'spec.session' : 'spec' },
         ...(spec.session ? { session: spec.session } : {}),
         ...(spec.strict !== undefined ? { strict: spec.strict } : {}),
         ...(spec.draining !== undefined ? { draining: spec.draining } : {}),
