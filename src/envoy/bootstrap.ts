@@ -47,7 +47,7 @@ export const XDS_CLUSTER_NAME = 'tether_xds';
 export function buildAdsBootstrap(opts: AdsBootstrapOptions): JsonObject {
   // Give up waiting for the first listeners and clusters after this long and start with what came,
   // rather than hold the whole server back when Tether is slow to answer.
-  const adsSource = adsConfigSource({ initial_fetch_timeout: duration(10) });
+  const adsSource = (): JsonObject => adsConfigSource({ initial_fetch_timeout: duration(10) });
   return {
     node: { ...(opts.nodeId !== undefined ? { id: opts.nodeId } : {}), cluster: opts.gateway },
     dynamic_resources: {
@@ -58,8 +58,8 @@ export function buildAdsBootstrap(opts: AdsBootstrapOptions): JsonObject {
         // Tether keeps the node per stream; sending it once saves bytes on every request.
         set_node_on_first_message_only: true,
       },
-      lds_config: adsSource,
-      cds_config: adsSource,
+      lds_config: adsSource(),
+      cds_config: adsSource(),
     },
     static_resources: { clusters: [buildXdsCluster(opts.xdsHost, opts.xdsPort)] },
     admin: buildAdmin(opts.adminAddress ?? '127.0.0.1', opts.adminPort),
