@@ -1,0 +1,126 @@
+// The strict validator for every Envoy resource Tether emits: proto3 JSON checked against Envoy's
+// protos (structure, types, Anys, oneofs, PGV rules, deprecation), Envoy's own load-time checks,
+// and a round trip through the encoder to catch anything the codec silently drops or changes.
+// It reads only the plain schemas of the proto registry; protobufjs stays behind that module.
+import { CodecError, MessageType, protoRegistry } from './proto-registry.ts';
+import type { JsonObject } from './proto-registry.ts';
+import type { Finding } from './validation/finding.ts';
+import { fieldPath, formatFindings, indexPath } from './validation/finding.ts';
+import { compareMessages } from './validation/json-compare.ts';
+import { SchemaWalker } from './validation/schema-walker.ts';
+import { checkResourceSet, resourceName, SEMANTIC_CHECKS } from './validation/semantic-checks.ts';
+import { checkSnapshot } from './validation/snapshot-checks.ts';
+
+export type { Finding } from './validation/finding.ts';
+export { formatFindings } from './validation/finding.ts';
+
+export interface ValidateOptions {
+  /**
+   * Accept only proto3 JSON (the default): wrappers as bare values, durations as strings, Anys
+   * with `@type`. False also accepts protobufjs object forms (`{value}`, `{seconds, nanos}`).
+   */
+  strictJson?: boolean;
+}
+
+/** The resources of one xDS snapshot, as proto3 JSON. */
+export interface EnvoyResources {
+  listeners?: readonly JsonObject[];
+  routes?: readonly JsonObject[];
+  clusters?: readonly JsonObject[];
+  endpoints?: readonly JsonObject[];
+}
+
+let sharedWalker: SchemaWalker | undefined;
+
+/** The process-wide walker (per-type plans are compiled once and kept). */
+export function schemaWalker(): SchemaWalker {
+  sharedWalker ??= new SchemaWalker(protoRegistry(), SEMANTIC_CHECKS);
+  return sharedWalker;
+}
+
+/** Every problem in one resource (a message of `typeName` in proto3 JSON), errors and warnings. */
+export function validateResource(typeName: string, json: JsonObject, options: ValidateOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const w = schemaWalker();
+  if (!w.plan(typeName)) return [{ level: 'error', path: '', message: `unknown message type ${typeName}` }];
+  w.validate(typeName, json, options, findings);
+  return findings;
+}
+
+/**
+ * Checks across resources of one type (paths are `[i].…`): duplicate names, and for listeners
+ * duplicate addresses. It does not validate each resource; see validateResource.
+ */
+export function validateResourceSet(typeName: string, jsons: readonly JsonObject[]): Finding[] {
+  const out: Finding[] = [];
+  checkResourceSet(typeName, jsons, '', out);
+  return out;
+}
+
+/** Decodes protobuf bytes of `typeName` and validates what they hold. */
+export function validateEncoded(typeName: string, bytes: Uint8Array, options: ValidateOptions = {}): Finding[] {
+  let json: JsonObject;
+  try {
+    json = protoRegistry().decode(typeName, bytes);
+  } catch (e) {
+    return [{ level: 'error', path: e instanceof CodecError ? e.path : '', message: `cannot decode ${typeName}: ${messageOf(e)}` }];
+  }
+  return validateResource(typeName, json, options);
+}
+
+/**
+ * Encodes `json`, decodes the bytes and compares the result with the input as protobuf values;
+ * every difference (or an encoding failure) is an error at its path.
+ */
+export function checkRoundTrip(typeName: string, json: JsonObject): Finding[] {
+  const registry = protoRegistry();
+  let back: JsonObject;
+  try {
+    back = registry.decode(typeName, registry.encode(typeName, json));
+  } catch (e) {
+    return [{ level: 'error', path: e instanceof CodecError ? e.path : '', message: `cannot encode: ${messageOf(e)}` }];
+  }
+  const out: Finding[] = [];
+  compareMessages(schemaWalker(), typeName, json, back, '', out);
+  return out;
+}
+
+/** Throws an Error listing every error-level finding of validateResource and checkRoundTrip. */
+export function assertValidEnvoy(typeName: string, json: JsonObject, options: ValidateOptions = {}): void {
+  const errors = [...validateResource(typeName, json, options), ...checkRoundTrip(typeName, json)].filter((f) => f.level === 'error');
+  if (errors.length > 0) {
+    const name = resourceName(typeName, json);
+    throw new Error(`${typeName}${name ? ` "${name}"` : ''} is not valid Envoy config:\n${formatFindings(errors)}`);
+  }
+}
+
+/**
+ * Validates a whole snapshot: each resource (with its round trip), duplicate names per type, and
+ * the checks that need several resources at once. Paths start with `listeners[i]`, `routes[i]`, ...
+ */
+export function validateResources(resources: EnvoyResources, options: ValidateOptions = {}): Finding[] {
+  const out: Finding[] = [];
+  const groups: [keyof EnvoyResources, string][] = [
+    ['listeners', MessageType.listener],
+    ['routes', MessageType.routeConfiguration],
+    ['clusters', MessageType.cluster],
+    ['endpoints', MessageType.clusterLoadAssignment],
+  ];
+  for (const [key, typeName] of groups) {
+    const items = resources[key] ?? [];
+    items.forEach((json, i) => {
+      const prefix = indexPath(key, i);
+      for (const f of [...validateResource(typeName, json, options), ...checkRoundTrip(typeName, json)]) {
+        out.push({ ...f, path: f.path ? (f.path.startsWith('[') ? prefix + f.path : fieldPath(prefix, f.path)) : prefix });
+      }
+    });
+    checkResourceSet(typeName, items, key, out);
+  }
+  checkSnapshot(resources, out);
+  return out;
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof CodecError) return e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
