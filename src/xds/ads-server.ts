@@ -1,0 +1,312 @@
+// The xDS gRPC server: ADS (SotW and delta) plus the per-type LDS/RDS/CDS/EDS services, with
+// identity (Buffer) serialisers so responses are written as pre-framed bytes and never re-encoded.
+// Streams are refused with UNAVAILABLE until the cache is marked ready, so a restarted Tether never
+// serves an empty config to a fleet that still holds a good one (P8).
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { AdsStream, type StreamContext } from './ads-stream.ts';
+import { DeltaStream } from './delta-stream.ts';
+import { PUSH_ORDER, TypeUrl, typeShortName, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
+import type { SnapshotCache } from './snapshot-cache.ts';
+import { SotwStream } from './sotw-stream.ts';
+import { emptyCounters, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
+
+export interface AdsServerOptions {
+  cache: SnapshotCache;
+  logger: Logger;
+  events?: XdsEvents;
+  /** How long listeners and routes wait for new clusters to warm before going out anyway (default 5 s). */
+  warmTimeoutMs?: number;
+  /** Extra or overriding gRPC server options. */
+  grpcOptions?: grpc.ServerOptions;
+}
+
+/** One type on one stream, for /debug/clients. */
+export interface TypeStatus {
+  readonly typeUrl: string;
+  readonly type: string;
+  readonly wildcard: boolean;
+  readonly subscribed: readonly string[];
+  readonly sentVersion: string;
+  readonly ackedVersion: string;
+  /** Resources the client acknowledged, name → version. */
+  readonly acked: Readonly<Record<string, string>>;
+  readonly awaitingAck: boolean;
+  readonly lastNack?: NackRecord;
+}
+
+export interface ClientStatus {
+  readonly stream: StreamInfo;
+  readonly types: readonly TypeStatus[];
+}
+
+export interface UnknownGatewayClient {
+  readonly nodeId: string;
+  readonly gateway: string;
+  readonly streams: number;
+}
+
+/** gRPC server settings for long-lived xDS streams (research §7). */
+export const XDS_GRPC_OPTIONS: grpc.ServerOptions = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  'grpc.max_concurrent_streams': 100_000,
+  'grpc.max_send_message_length': 512 * 1024 * 1024,
+  'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  'grpc-node.max_session_memory': 64,
+  // Rebalance fleets across replicas now and then; the grace lets a client move without a gap.
+  'grpc.max_connection_age_ms': 30 * 60_000,
+  'grpc.max_connection_age_grace_ms': 60_000,
+};
+
+const RECENT_NACKS = 100;
+const UNKNOWN_LOG_LIMIT = 10_000;
+
+const identity = (b: Buffer): Buffer => b;
+
+function bidi(path: string): grpc.MethodDefinition<Buffer, Buffer> {
+  return { path, requestStream: true, responseStream: true, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity };
+}
+
+const PER_TYPE_SERVICES: readonly { service: string; sotw: string; delta: string; typeUrl: ResourceTypeUrl }[] = [
+  { service: 'envoy.service.listener.v3.ListenerDiscoveryService', sotw: 'StreamListeners', delta: 'DeltaListeners', typeUrl: TypeUrl.listener },
+  { service: 'envoy.service.route.v3.RouteDiscoveryService', sotw: 'StreamRoutes', delta: 'DeltaRoutes', typeUrl: TypeUrl.route },
+  { service: 'envoy.service.cluster.v3.ClusterDiscoveryService', sotw: 'StreamClusters', delta: 'DeltaClusters', typeUrl: TypeUrl.cluster },
+  { service: 'envoy.service.endpoint.v3.EndpointDiscoveryService', sotw: 'StreamEndpoints', delta: 'DeltaEndpoints', typeUrl: TypeUrl.endpoint },
+];
+
+export class AdsServer {
+  readonly grpcServer: grpc.Server;
+  private readonly cache: SnapshotCache;
+  private readonly logger: Logger;
+  private readonly events: XdsEvents;
+  private readonly stats: XdsCounters = emptyCounters();
+  private readonly streams = new Set<AdsStream>();
+  private readonly byGateway = new Map<string, Set<AdsStream>>();
+  private readonly nacks: NackRecord[] = [];
+  private readonly unknownLogged = new Set<string>();
+  private readonly dirty = new Set<AdsStream>();
+  private flushScheduled = false;
+  private nextId = 1;
+  private readonly context: StreamContext;
+  private readonly unsubscribeCache: () => void;
+
+  constructor(options: AdsServerOptions) {
+    this.cache = options.cache;
+    this.logger = options.logger;
+    const userEvents = options.events ?? {};
+    // Keep the last NACKs for the admin API whatever the caller listens to.
+    this.events = {
+      ...userEvents,
+      nacked: (e) => {
+        this.nacks.push(e.nack);
+        if (this.nacks.length > RECENT_NACKS) this.nacks.shift();
+        userEvents.nacked?.(e);
+      },
+    };
+    this.context = {
+      cache: this.cache,
+      logger: this.logger,
+      events: this.events,
+      counters: this.stats,
+      warmTimeoutMs: options.warmTimeoutMs ?? 5_000,
+      schedule: (s) => this.schedule(s),
+      bind: (s) => this.bind(s),
+      unbind: (s) => this.unbind(s),
+    };
+    this.grpcServer = new grpc.Server({ ...XDS_GRPC_OPTIONS, ...options.grpcOptions });
+    this.addServices();
+    this.unsubscribeCache = this.cache.onChange((gateway) => {
+      for (const s of this.byGateway.get(gateway) ?? []) this.schedule(s);
+    });
+  }
+
+  /** Binds and starts serving; returns the bound port (pass port 0 for any free port). */
+  async listen(address: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.grpcServer.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    });
+  }
+
+  /** Closes every stream and stops the server (clients reconnect elsewhere). */
+  async stop(): Promise<void> {
+    this.unsubscribeCache();
+    for (const s of [...this.streams]) s.fail(grpc.status.UNAVAILABLE, 'server shutting down');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.grpcServer.forceShutdown();
+        resolve();
+      }, 2_000);
+      timer.unref();
+      this.grpcServer.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  counters(): XdsCounters {
+    return structuredClone(this.stats);
+  }
+
+  /** The last NACKs received, oldest first. */
+  recentNacks(): readonly NackRecord[] {
+    return [...this.nacks];
+  }
+
+  /** Each bound stream with its per-type subscription state (for /debug/clients). */
+  clients(): ClientStatus[] {
+    const out: ClientStatus[] = [];
+    for (const s of this.streams) {
+      const info = s.info;
+      if (!info) continue;
+      if (!s.isClosed) s.currentView(); // refreshes knownGateway
+      const types: TypeStatus[] = [];
+      for (const typeUrl of PUSH_ORDER) {
+        const st = s.types.get(typeUrl);
+        if (!st || !st.requested) continue;
+        types.push({
+          typeUrl,
+          type: typeShortName(typeUrl),
+          wildcard: st.wildcard,
+          subscribed: [...st.names, ...st.implicit].sort(),
+          sentVersion: st.sentVersion,
+          ackedVersion: st.ackedVersion,
+          acked: Object.fromEntries([...st.acked].sort(([a], [b]) => a.localeCompare(b))),
+          awaitingAck: st.inFlight !== undefined,
+          ...(st.lastNack ? { lastNack: st.lastNack } : {}),
+        });
+      }
+      out.push({ stream: s.info, types });
+    }
+    return out.sort((a, b) => a.stream.id - b.stream.id);
+  }
+
+  /** Open streams by Gateway, protocol and type (a stream counts once per type it requested). */
+  streamCounts(): { gateway: string; protocol: XdsProtocol; typeUrl: string; streams: number }[] {
+    const counts = new Map<string, { gateway: string; protocol: XdsProtocol; typeUrl: string; streams: number }>();
+    for (const s of this.streams) {
+      if (!s.info) continue;
+      for (const [typeUrl, st] of s.types) {
+        if (!st.requested) continue;
+        const key = `${s.info.gateway}\0${s.protocol}\0${typeUrl}`;
+        const entry = counts.get(key) ?? { gateway: s.info.gateway, protocol: s.protocol, typeUrl, streams: 0 };
+        entry.streams++;
+        counts.set(key, entry);
+      }
+    }
+    return [...counts.values()];
+  }
+
+  /** Clients whose node.cluster names no Gateway Tether knows (they get an empty config). */
+  unknownGateways(): UnknownGatewayClient[] {
+    const out = new Map<string, UnknownGatewayClient>();
+    for (const s of this.streams) {
+      const info = s.info;
+      if (!info || this.cache.hasGateway(info.gateway)) continue;
+      const key = `${info.nodeId}\0${info.gateway}`;
+      const prev = out.get(key);
+      out.set(key, { nodeId: info.nodeId, gateway: info.gateway, streams: (prev?.streams ?? 0) + 1 });
+    }
+    return [...out.values()];
+  }
+
+  /** Streams currently open (bound to a node or not). */
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  private addServices(): void {
+    const ads = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
+    this.grpcServer.addService(
+      { StreamAggregatedResources: bidi(`/${ads}/StreamAggregatedResources`), DeltaAggregatedResources: bidi(`/${ads}/DeltaAggregatedResources`) },
+      {
+        StreamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, 'sotw'),
+        DeltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, 'delta'),
+      },
+    );
+    for (const svc of PER_TYPE_SERVICES) {
+      this.grpcServer.addService(
+        { [svc.sotw]: bidi(`/${svc.service}/${svc.sotw}`), [svc.delta]: bidi(`/${svc.service}/${svc.delta}`) },
+        {
+          [svc.sotw]: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, 'sotw', svc.typeUrl),
+          [svc.delta]: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.open(call, 'delta', svc.typeUrl),
+        },
+      );
+    }
+  }
+
+  private open(call: grpc.ServerDuplexStream<Buffer, Buffer>, protocol: XdsProtocol, typeUrl?: ResourceTypeUrl): void {
+    if (!this.cache.isReady()) {
+      this.stats.streamsRefused++;
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'Tether has not finished its first translation yet; retry shortly' });
+      return;
+    }
+    const id = this.nextId++;
+    const stream = protocol === 'sotw' ? new SotwStream(this.context, call, protocol, id, typeUrl) : new DeltaStream(this.context, call, protocol, id, typeUrl);
+    this.streams.add(stream);
+    stream.start();
+  }
+
+  private bind(stream: AdsStream): void {
+    const info = stream.info!;
+    let set = this.byGateway.get(info.gateway);
+    if (!set) {
+      set = new Set();
+      this.byGateway.set(info.gateway, set);
+    }
+    set.add(stream);
+    this.stats.streamsOpened++;
+    if (!this.cache.hasGateway(info.gateway)) {
+      const key = `${info.nodeId}\0${info.gateway}`;
+      if (!this.unknownLogged.has(key)) {
+        if (this.unknownLogged.size >= UNKNOWN_LOG_LIMIT) this.unknownLogged.clear();
+        this.unknownLogged.add(key);
+        this.logger.warn(
+          { node: info.nodeId, gateway: info.gateway },
+          info.gateway === ''
+            ? `node ${info.nodeId} sent no node.cluster; it must name its Gateway as namespace/name. Serving an empty config`
+            : `node ${info.nodeId} names Gateway "${info.gateway}" in node.cluster, which Tether does not know; serving an empty config`,
+        );
+        this.events.unknownGateway?.({ nodeId: info.nodeId, gateway: info.gateway });
+      }
+    }
+    this.events.streamOpened?.(info);
+  }
+
+  private unbind(stream: AdsStream): void {
+    this.streams.delete(stream);
+    this.dirty.delete(stream);
+    const info = stream.info;
+    if (!info) return;
+    const set = this.byGateway.get(info.gateway);
+    set?.delete(stream);
+    if (set && set.size === 0) this.byGateway.delete(info.gateway);
+    this.stats.streamsClosed++;
+    this.events.streamClosed?.(info);
+  }
+
+  /** Coalesces work: every dirty stream reconciles once per turn of the event loop. */
+  private schedule(stream: AdsStream): void {
+    this.dirty.add(stream);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    for (const s of batch) {
+      try {
+        s.reconcile();
+      } catch (err) {
+        this.logger.error({ err, stream: s.id }, 'xDS push failed');
+        s.fail(grpc.status.INTERNAL, `push failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}

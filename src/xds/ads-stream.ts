@@ -1,0 +1,390 @@
+// One client stream (SotW or delta): binds to its node on the first request, keeps per-type state,
+// and reconciles what the client holds with its Gateway's snapshot in make-before-break order:
+// clusters, then their endpoints, then listeners and routes once new clusters are warm, and stale
+// clusters removed last. At most one response per type awaits its ACK; changes arriving meanwhile
+// coalesce (the next response carries the latest state). HTTP/2 back-pressure pauses the stream
+// until 'drain' without holding up any other stream.
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { EncodedResource } from './encoded-resource.ts';
+import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
+import type { SnapshotCache, SnapshotView, TypeView } from './snapshot-cache.ts';
+import { TypeState } from './type-state.ts';
+import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
+
+/** The subset of config.core.v3.Node the server reads. */
+export interface NodeJson {
+  id?: string;
+  cluster?: string;
+  user_agent_name?: string;
+}
+
+/** What a stream needs from its server. */
+export interface StreamContext {
+  readonly cache: SnapshotCache;
+  readonly logger: Logger;
+  readonly events: XdsEvents;
+  readonly counters: XdsCounters;
+  /** How long listeners and routes wait for new clusters to warm before going out anyway. */
+  readonly warmTimeoutMs: number;
+  schedule(stream: AdsStream): void;
+  bind(stream: AdsStream): void;
+  unbind(stream: AdsStream): void;
+}
+
+/** What one response will carry. */
+export interface Plan {
+  readonly resources: readonly EncodedResource[];
+  readonly removed: readonly string[];
+  /** SotW LDS/CDS: the response is the whole set the client should hold. */
+  readonly fullState: boolean;
+  readonly version: string;
+  /** A shared pre-framed body (everything but the nonce), when the response is a snapshot's whole set. */
+  readonly sharedBody?: Buffer;
+}
+
+/** gRPC proxyless clients announce themselves with a user agent other than Envoy's. */
+export function variantOf(node: NodeJson): ClientVariant {
+  const agent = node.user_agent_name ?? '';
+  return agent === '' || agent === 'envoy' ? 'envoy' : 'grpc';
+}
+
+export class StreamError extends Error {
+  readonly code: status;
+  constructor(code: status, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export abstract class AdsStream {
+  readonly id: number;
+  readonly protocol: XdsProtocol;
+  readonly types = new Map<ResourceTypeUrl, TypeState>();
+  protected readonly ctx: StreamContext;
+  protected readonly call: ServerDuplexStream<Buffer, Buffer>;
+  /** Set for the per-type services, whose requests may omit type_url. */
+  protected readonly fixedTypeUrl: ResourceTypeUrl | undefined;
+  private streamInfo: StreamInfo | undefined;
+  private emptyView: SnapshotView | undefined;
+  private nonceCounter = 0;
+  private blocked = false;
+  private closed = false;
+  /** New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed). */
+  private readonly warming = new Map<string, number>();
+  private warmTimer: NodeJS.Timeout | undefined;
+  /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (P4). */
+  private firstCdsDone = false;
+
+  constructor(ctx: StreamContext, call: ServerDuplexStream<Buffer, Buffer>, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
+    this.ctx = ctx;
+    this.call = call;
+    this.protocol = protocol;
+    this.id = id;
+    this.fixedTypeUrl = fixedTypeUrl;
+  }
+
+  get info(): StreamInfo | undefined {
+    return this.streamInfo;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  start(): void {
+    this.call.on('data', (data: Buffer) => this.onData(data));
+    this.call.on('end', () => this.close());
+    this.call.on('error', () => this.close());
+    this.call.on('cancelled', () => this.close());
+    this.call.on('close', () => this.close());
+  }
+
+  /** Ends the stream with a status (used on bad requests and on shutdown). */
+  fail(code: status, message: string): void {
+    if (this.closed) return;
+    this.ctx.logger.warn({ stream: this.id, node: this.streamInfo?.nodeId, gateway: this.streamInfo?.gateway }, `xDS stream closed: ${message}`);
+    this.call.emit('error', { code, details: message });
+    this.close();
+  }
+
+  protected abstract handleRequest(data: Buffer): void;
+  protected abstract plan(st: TypeState, view: SnapshotView, allowRemovals: boolean): Plan | undefined;
+  protected abstract frame(st: TypeState, plan: Plan, nonce: string): Buffer;
+
+  private onData(data: Buffer): void {
+    if (this.closed) return;
+    try {
+      this.handleRequest(data);
+    } catch (err) {
+      if (err instanceof StreamError) this.fail(err.code, err.message);
+      else {
+        this.ctx.logger.error({ err, stream: this.id }, 'xDS request failed');
+        this.fail(status.INTERNAL, `request failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Binds the stream to its node on the first request; later requests may omit node. */
+  protected bindNode(node: NodeJson | undefined): StreamInfo {
+    if (this.streamInfo) return this.streamInfo;
+    if (!node || !node.id) throw new StreamError(status.INVALID_ARGUMENT, 'the first request on a stream must carry node with node.id');
+    const gateway = node.cluster ?? '';
+    this.streamInfo = {
+      id: this.id,
+      nodeId: node.id,
+      gateway,
+      variant: variantOf(node),
+      protocol: this.protocol,
+      peer: safePeer(this.call),
+      connectedAt: new Date().toISOString(),
+      knownGateway: this.ctx.cache.hasGateway(gateway),
+    };
+    this.ctx.bind(this);
+    return this.streamInfo;
+  }
+
+  protected resolveTypeUrl(typeUrl: string | undefined): ResourceTypeUrl | undefined {
+    const url = typeUrl || this.fixedTypeUrl;
+    if (!url) throw new StreamError(status.INVALID_ARGUMENT, 'request without type_url');
+    if (!isResourceTypeUrl(url)) {
+      this.ctx.logger.debug({ stream: this.id, typeUrl: url }, 'xDS request for a type Tether does not serve; ignored');
+      return undefined;
+    }
+    return url;
+  }
+
+  protected typeState(typeUrl: ResourceTypeUrl): TypeState {
+    let st = this.types.get(typeUrl);
+    if (!st) {
+      st = new TypeState(typeUrl, this.streamInfo?.variant !== 'grpc', this.protocol === 'sotw' && isFullStateType(typeUrl));
+      this.types.set(typeUrl, st);
+    }
+    return st;
+  }
+
+  protected schedule(): void {
+    this.ctx.schedule(this);
+  }
+
+  protected recordAck(st: TypeState): void {
+    const inFlight = st.inFlight!;
+    if (inFlight.fullState) st.acked = new Map(inFlight.resources);
+    else {
+      for (const [name, version] of inFlight.resources) st.acked.set(name, version);
+      for (const name of inFlight.removed) st.acked.delete(name);
+    }
+    st.ackedVersion = inFlight.version;
+    st.inFlight = undefined;
+    bump(this.ctx.counters.acks, st.typeUrl);
+    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: st.typeUrl, version: inFlight.version, latencyMs: performance.now() - inFlight.sentAt });
+  }
+
+  protected recordNack(st: TypeState, errorDetail: { code?: number; message?: string }): void {
+    const inFlight = st.inFlight!;
+    const info = this.streamInfo!;
+    const nack: NackRecord = {
+      at: new Date().toISOString(),
+      nodeId: info.nodeId,
+      gateway: info.gateway,
+      typeUrl: st.typeUrl,
+      version: inFlight.version,
+      nonce: inFlight.nonce,
+      code: errorDetail.code ?? 0,
+      message: errorDetail.message ?? '',
+      resourceNames: [...inFlight.resources.keys(), ...inFlight.removed],
+    };
+    st.lastNack = nack;
+    // What was rejected stays recorded as sent, so it is not resent until its content changes (P1).
+    st.inFlight = undefined;
+    // A rejected cluster or CLA will not warm; waiting would only hold back listeners and routes.
+    if (st.typeUrl === TypeUrl.cluster || st.typeUrl === TypeUrl.endpoint) for (const name of inFlight.resources.keys()) this.warming.delete(name);
+    bump(this.ctx.counters.nacks, st.typeUrl);
+    this.ctx.logger.warn(
+      { node: info.nodeId, gateway: info.gateway, type: typeShortName(st.typeUrl), version: nack.version, resources: nack.resourceNames, error: nack.message },
+      `${typeShortName(st.typeUrl)} update rejected by ${info.nodeId}: ${nack.message}`,
+    );
+    this.ctx.events.nacked?.({ stream: info, nack });
+  }
+
+  protected recordExpiredNonce(st: TypeState): void {
+    bump(this.ctx.counters.expiredNonces, st.typeUrl);
+    this.ctx.events.expiredNonce?.({ stream: this.streamInfo!, typeUrl: st.typeUrl });
+  }
+
+  /** The snapshot this client reads; an empty one while its Gateway is unknown. */
+  currentView(): SnapshotView {
+    const info = this.streamInfo!;
+    const view = this.ctx.cache.view(info.gateway, info.variant);
+    const known = view !== undefined;
+    if (known !== info.knownGateway) this.streamInfo = { ...info, knownGateway: known };
+    if (view) return view;
+    this.emptyView ??= this.ctx.cache.emptyView(info.gateway, info.variant);
+    return this.emptyView;
+  }
+
+  /** Sends whatever the client lacks, in make-before-break order. Called by the scheduler. */
+  reconcile(): void {
+    if (this.closed || this.blocked || !this.streamInfo) return;
+    const view = this.currentView();
+    const cds = this.types.get(TypeUrl.cluster);
+    const eds = this.types.get(TypeUrl.endpoint);
+    const lds = this.types.get(TypeUrl.listener);
+    const rds = this.types.get(TypeUrl.route);
+    if (cds) this.trySend(cds, view, false);
+    if (eds) this.trySend(eds, view, false);
+    this.releaseWarmClusters(view);
+    // Listeners and routes may name new clusters: they wait until those are warm (P7).
+    const gateOpen = this.warming.size === 0 && !this.pending(cds, view, false);
+    if (!gateOpen) return;
+    if (lds) this.trySend(lds, view, false);
+    if (rds) this.trySend(rds, view, false);
+    // Stale clusters and endpoints go last, once listeners and routes no longer need them.
+    if (this.pending(lds, view, true) || this.pending(rds, view, true)) return;
+    if (cds) this.trySend(cds, view, true);
+    if (eds) this.trySend(eds, view, true);
+  }
+
+  /** Does this type have an unanswered response or something left to send? */
+  private pending(st: TypeState | undefined, view: SnapshotView, allowRemovals: boolean): boolean {
+    if (!st || !this.canSend(st)) return false;
+    return st.inFlight !== undefined || this.planIfChanged(st, view, allowRemovals) !== undefined;
+  }
+
+  private canSend(st: TypeState): boolean {
+    return st.requested || (this.protocol === 'delta' && st.implicit.size > 0);
+  }
+
+  private planIfChanged(st: TypeState, view: SnapshotView, allowRemovals: boolean): Plan | undefined {
+    const tv = view.type(st.typeUrl);
+    if (st.syncedWith === tv) return undefined;
+    const plan = this.plan(st, view, allowRemovals);
+    if (!plan && allowRemovals) st.syncedWith = tv;
+    return plan;
+  }
+
+  private trySend(st: TypeState, view: SnapshotView, allowRemovals: boolean): void {
+    if (this.blocked || st.inFlight || !this.canSend(st)) return;
+    const plan = this.planIfChanged(st, view, allowRemovals);
+    if (plan) this.write(st, view, plan);
+  }
+
+  private write(st: TypeState, view: SnapshotView, plan: Plan): void {
+    const nonce = (++this.nonceCounter).toString(36);
+    const bytes = this.frame(st, plan, nonce);
+    if (st.typeUrl === TypeUrl.cluster) this.noteClustersSent(plan, view);
+    const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
+    const now = performance.now();
+    st.inFlight = { nonce, version: plan.version, resources: carried, removed: plan.removed, fullState: plan.fullState, sentAt: now };
+    st.lastNonce = nonce;
+    st.responded = true;
+    st.sentVersion = plan.version;
+    st.syncedWith = undefined;
+    if (plan.fullState) {
+      st.sent = new Map(carried);
+      st.sentResources = new Map(plan.resources.map((r) => [r.name, r] as const));
+      st.force.clear();
+    } else {
+      for (const r of plan.resources) {
+        st.sent.set(r.name, r.version);
+        st.force.delete(r.name);
+        st.removePending.delete(r.name);
+      }
+    }
+    for (const name of plan.removed) {
+      st.sent.delete(name);
+      st.force.delete(name);
+      st.removePending.delete(name);
+      if (st.names.has(name)) st.toldMissing.add(name);
+    }
+    const latencyMs = now - Math.max(view.setAt, st.lastRequestAt);
+    bump(this.ctx.counters.pushes, st.typeUrl);
+    bump(this.ctx.counters.pushBytes, st.typeUrl, bytes.length);
+    this.ctx.events.pushed?.({ stream: this.streamInfo!, typeUrl: st.typeUrl, resources: plan.resources.length, removed: plan.removed.length, bytes: bytes.length, latencyMs });
+    if (!this.call.write(bytes)) {
+      this.blocked = true;
+      this.ctx.counters.backPressured++;
+      this.call.once('drain', () => {
+        this.blocked = false;
+        this.schedule();
+      });
+    }
+  }
+
+  /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (P3). */
+  private noteClustersSent(plan: Plan, view: SnapshotView): void {
+    const cds = this.types.get(TypeUrl.cluster)!;
+    const endpoints = view.type(TypeUrl.endpoint).resources;
+    const eds = this.typeState(TypeUrl.endpoint);
+    const now = performance.now();
+    for (const r of plan.resources) {
+      const before = cds.sent.get(r.name);
+      if (before === r.version) continue;
+      if (before === undefined && !cds.acked.has(r.name)) this.warming.set(r.name, now);
+      if (endpoints.has(r.name)) eds.force.add(r.name);
+    }
+    if (this.protocol === 'delta' && !this.firstCdsDone) {
+      // After a delta (re)connect Envoy may never ask for EDS again: push it unasked (P4).
+      for (const name of cds.sent.keys()) if (endpoints.has(name)) addImplicit(eds, name);
+      for (const r of plan.resources) if (endpoints.has(r.name)) addImplicit(eds, r.name);
+    }
+    this.firstCdsDone = true;
+    eds.syncedWith = undefined;
+  }
+
+  /** Drops clusters from the warming set once the client has them and their endpoints. */
+  private releaseWarmClusters(view: SnapshotView): void {
+    if (this.warming.size === 0) return;
+    const cds = this.types.get(TypeUrl.cluster);
+    const eds = this.types.get(TypeUrl.endpoint);
+    const clusters = view.type(TypeUrl.cluster).resources;
+    const endpoints: TypeView = view.type(TypeUrl.endpoint);
+    const now = performance.now();
+    let oldest = Infinity;
+    for (const [name, since] of this.warming) {
+      const cla = endpoints.resources.get(name);
+      const clusterAcked = cds?.acked.has(name) ?? false;
+      const endpointsAcked = !cla || (eds !== undefined && eds.acked.get(name) === cla.version && !eds.force.has(name) && !eds.inFlight?.resources.has(name));
+      if (!clusters.has(name) || (clusterAcked && endpointsAcked)) {
+        this.warming.delete(name);
+      } else if (now - since >= this.ctx.warmTimeoutMs) {
+        this.warming.delete(name);
+        this.ctx.logger.info({ node: this.streamInfo?.nodeId, cluster: name }, 'cluster still warming after the wait limit; sending listeners and routes anyway');
+      } else oldest = Math.min(oldest, since);
+    }
+    if (this.warming.size > 0 && !this.warmTimer) {
+      const wait = Math.max(1, oldest + this.ctx.warmTimeoutMs - now);
+      this.warmTimer = setTimeout(() => {
+        this.warmTimer = undefined;
+        this.schedule();
+      }, wait);
+      this.warmTimer.unref();
+    }
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.ctx.unbind(this);
+    try {
+      this.call.end();
+    } catch {
+      // already ended
+    }
+  }
+}
+
+function addImplicit(eds: TypeState, name: string): void {
+  if (eds.subscribed(name)) return;
+  eds.implicit.add(name);
+  eds.force.add(name);
+}
+
+function safePeer(call: ServerDuplexStream<Buffer, Buffer>): string {
+  try {
+    return call.getPeer();
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,37 @@
+// One resource version, framed once for every stream that will ever carry it: the Any for SotW
+// responses and the Resource wrapper for delta responses are built here and shared by reference.
+import { createHash } from 'node:crypto';
+import { bytesField, encodeAny, stringField } from './proto-wire.ts';
+
+export interface EncodedResource {
+  readonly typeUrl: string;
+  readonly name: string;
+  /** Content hash of the resource bytes: the delta per-resource version. */
+  readonly version: string;
+  /** Size of the resource message itself. */
+  readonly size: number;
+  /** A DiscoveryResponse `resources` entry (field 2, an Any). */
+  readonly sotwField: Buffer;
+  /** A DeltaDiscoveryResponse `resources` entry (field 2, a Resource with name, version, Any). */
+  readonly deltaField: Buffer;
+}
+
+/** Hex content hash used for resource versions (64 bits of SHA-256 is plenty for change detection). */
+export function contentHash(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+}
+
+/** Frames a resource; callers intern the result so this runs once per resource version. */
+export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, version = contentHash(bytes)): EncodedResource {
+  const any = encodeAny(typeUrl, bytes);
+  // Resource: version = 1, resource = 2, name = 3.
+  const wrapper = Buffer.concat([stringField(1, version), bytesField(2, any), stringField(3, name)]);
+  return {
+    typeUrl,
+    name,
+    version,
+    size: bytes.length,
+    sotwField: bytesField(2, any),
+    deltaField: bytesField(2, wrapper),
+  };
+}

@@ -1,0 +1,94 @@
+// Protobuf wire-format framing for responses: tags, varints and length-delimited fields. Messages
+// are built by concatenating pre-encoded fields; protobuf parsers accept fields in any order.
+
+const textEncoder = new TextEncoder();
+
+/** Bytes of an unsigned varint (values up to 2^53). */
+export function varint(value: number): Buffer {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
+
+/** A length-delimited field (wire type 2): tag, length, payload. */
+export function bytesField(fieldNumber: number, payload: Uint8Array): Buffer {
+  return Buffer.concat([varint((fieldNumber << 3) | 2), varint(payload.length), payload]);
+}
+
+/** A string field; empty strings are omitted, as proto3 does. */
+export function stringField(fieldNumber: number, value: string): Buffer {
+  if (value === '') return Buffer.alloc(0);
+  return bytesField(fieldNumber, textEncoder.encode(value));
+}
+
+/** The bytes of a google.protobuf.Any: type_url = 1, value = 2. */
+export function encodeAny(typeUrl: string, value: Uint8Array): Buffer {
+  return Buffer.concat([stringField(1, typeUrl), bytesField(2, value)]);
+}
+
+interface WireField {
+  readonly number: number;
+  readonly start: number;
+  readonly end: number;
+  /** Payload bounds for length-delimited fields. */
+  readonly payloadStart: number;
+}
+
+function readVarint(buf: Uint8Array, pos: number): [number, number] {
+  let result = 0;
+  let mul = 1;
+  for (let i = pos; i < buf.length; i++) {
+    result += (buf[i] & 0x7f) * mul;
+    if ((buf[i] & 0x80) === 0) return [result, i + 1];
+    mul *= 0x80;
+  }
+  throw new Error('truncated varint');
+}
+
+/** The top-level fields of a message, in order. Throws on malformed input. */
+export function readFields(buf: Uint8Array): WireField[] {
+  const out: WireField[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const start = pos;
+    const [tag, afterTag] = readVarint(buf, pos);
+    const wireType = tag & 7;
+    let end: number;
+    let payloadStart = afterTag;
+    if (wireType === 0) end = readVarint(buf, afterTag)[1];
+    else if (wireType === 1) end = afterTag + 8;
+    else if (wireType === 5) end = afterTag + 4;
+    else if (wireType === 2) {
+      const [len, p] = readVarint(buf, afterTag);
+      payloadStart = p;
+      end = p + len;
+    } else throw new Error(`unsupported wire type ${wireType}`);
+    if (end > buf.length) throw new Error('truncated field');
+    out.push({ number: Math.floor(tag / 8), start, end, payloadStart });
+    pos = end;
+  }
+  return out;
+}
+
+/**
+ * Removes sub-field `inner` from every length-delimited field `outer`. Used to drop
+ * google.rpc.Status.details (Anys of types we cannot know) from a NACK before decoding it.
+ */
+export function dropSubField(buf: Uint8Array, outer: number, inner: number): Buffer {
+  const parts: Buffer[] = [];
+  for (const f of readFields(buf)) {
+    if (f.number !== outer) {
+      parts.push(Buffer.from(buf.subarray(f.start, f.end)));
+      continue;
+    }
+    const payload = buf.subarray(f.payloadStart, f.end);
+    const kept = readFields(payload).filter((g) => g.number !== inner).map((g) => Buffer.from(payload.subarray(g.start, g.end)));
+    parts.push(bytesField(outer, Buffer.concat(kept)));
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,233 @@
+// Per Gateway and client variant, the encoded resources by type. Every resource version is framed
+// once (interned by type, name and content hash) and shared by every stream and every Gateway that
+// holds the same bytes. Versions: per resource the content hash; per SotW type a boot prefix plus
+// a hash of the set, so a restarted process never claims a client already has its config.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { contentHash, frameResource, type EncodedResource } from './encoded-resource.ts';
+import { stringField } from './proto-wire.ts';
+import { PUSH_ORDER, type ClientVariant, type EncodedInput, type ResourceTypeUrl, type ResourcesByType } from './resource-types.ts';
+
+/** One type's resources in a snapshot. Immutable; reused as-is when a new snapshot leaves it unchanged. */
+export interface TypeView {
+  readonly typeUrl: ResourceTypeUrl;
+  readonly resources: ReadonlyMap<string, EncodedResource>;
+  /** SotW version_info for this set: boot prefix + hash of names and versions. */
+  readonly version: string;
+  /** Total encoded size of the resources (for the config-size metric). */
+  readonly bytes: number;
+  /** DiscoveryResponse fields version_info + every resource + type_url; a stream appends its nonce. */
+  fullStateBody(): Buffer;
+}
+
+/** What a stream reads: one Gateway's resources for one client variant. */
+export interface SnapshotView {
+  readonly gatewayKey: string;
+  readonly variant: ClientVariant;
+  /** performance.now() when this snapshot was set; push latency is measured from here. */
+  readonly setAt: number;
+  type(typeUrl: ResourceTypeUrl): TypeView;
+}
+
+export interface EncodingStats {
+  /** Resource framings (Any + delta Resource wrapper) performed since start; streams never frame. */
+  framings: number;
+  /** Resource versions currently held by some snapshot. */
+  liveResourceVersions: number;
+  /** The largest number of framings of any live resource version. Must be 1. */
+  maxEncodingsPerVersion: number;
+}
+
+export interface SnapshotCacheOptions {
+  /** Prefix of every SotW version_info; defaults to a random per-process value. */
+  versionPrefix?: string;
+  logger?: Logger;
+}
+
+interface Interned {
+  readonly resource: EncodedResource;
+  refs: number;
+  encodings: number;
+}
+
+class TypeSet implements TypeView {
+  readonly typeUrl: ResourceTypeUrl;
+  readonly resources: ReadonlyMap<string, EncodedResource>;
+  readonly version: string;
+  readonly bytes: number;
+  private body: Buffer | undefined;
+
+  constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, prefix: string) {
+    this.typeUrl = typeUrl;
+    this.resources = resources;
+    const names = [...resources.keys()].sort();
+    this.version = `${prefix}-${contentHash(names.map((n) => `${n}\0${resources.get(n)!.version}`).join('\n'))}`;
+    let bytes = 0;
+    for (const r of resources.values()) bytes += r.size;
+    this.bytes = bytes;
+  }
+
+  fullStateBody(): Buffer {
+    this.body ??= Buffer.concat([stringField(1, this.version), ...[...this.resources.values()].map((r) => r.sotwField), stringField(4, this.typeUrl)]);
+    return this.body;
+  }
+}
+
+const EMPTY_PREFIX_SETS = new Map<string, TypeSet>();
+
+class Snapshot implements SnapshotView {
+  readonly gatewayKey: string;
+  readonly variant: ClientVariant;
+  readonly setAt: number;
+  readonly types: ReadonlyMap<ResourceTypeUrl, TypeSet>;
+
+  constructor(gatewayKey: string, variant: ClientVariant, types: Map<ResourceTypeUrl, TypeSet>) {
+    this.gatewayKey = gatewayKey;
+    this.variant = variant;
+    this.setAt = performance.now();
+    this.types = types;
+  }
+
+  type(typeUrl: ResourceTypeUrl): TypeView {
+    return this.types.get(typeUrl)!;
+  }
+}
+
+export type SnapshotListener = (gatewayKey: string) => void;
+
+export class SnapshotCache {
+  readonly versionPrefix: string;
+  private readonly logger: Logger | undefined;
+  private readonly snapshots = new Map<string, Snapshot>(); // `${gateway}\0${variant}`
+  private readonly interned = new Map<string, Interned>();
+  private readonly listeners = new Set<SnapshotListener>();
+  private ready = false;
+  private framed = 0;
+
+  constructor(options: SnapshotCacheOptions = {}) {
+    this.versionPrefix = options.versionPrefix ?? randomBytes(4).toString('hex');
+    this.logger = options.logger;
+  }
+
+  /**
+   * Replaces a Gateway's resources for one client variant. Resources whose bytes did not change keep
+   * their framing and version. Returns problems found in the input (duplicate names are dropped,
+   * the first one wins, so no response ever carries a name twice).
+   */
+  setSnapshot(gatewayKey: string, variant: ClientVariant, resourcesByType: ResourcesByType): string[] {
+    const problems: string[] = [];
+    const previous = this.snapshots.get(snapshotKey(gatewayKey, variant));
+    const types = new Map<ResourceTypeUrl, TypeSet>();
+    for (const typeUrl of PUSH_ORDER) {
+      const inputs: readonly EncodedInput[] = resourcesByType[typeUrl] ?? [];
+      const resources = new Map<string, EncodedResource>();
+      for (const input of inputs) {
+        if (resources.has(input.name)) {
+          problems.push(`Gateway ${gatewayKey} (${variant}): duplicate ${typeUrl} resource "${input.name}" dropped`);
+          continue;
+        }
+        resources.set(input.name, this.intern(typeUrl, input));
+      }
+      const set = new TypeSet(typeUrl, resources, this.versionPrefix);
+      const old = previous?.types.get(typeUrl);
+      types.set(typeUrl, old && old.version === set.version ? old : set);
+    }
+    this.snapshots.set(snapshotKey(gatewayKey, variant), new Snapshot(gatewayKey, variant, types));
+    if (previous) this.release(previous);
+    for (const p of problems) this.logger?.warn({ gateway: gatewayKey, variant }, p);
+    this.notify(gatewayKey);
+    return problems;
+  }
+
+  /** Forgets a Gateway (all variants, or one). Its clients then get an empty config. */
+  deleteSnapshot(gatewayKey: string, variant?: ClientVariant): void {
+    let changed = false;
+    for (const v of variant ? [variant] : (['envoy', 'grpc'] as const)) {
+      const snap = this.snapshots.get(snapshotKey(gatewayKey, v));
+      if (!snap) continue;
+      this.snapshots.delete(snapshotKey(gatewayKey, v));
+      this.release(snap);
+      changed = true;
+    }
+    if (changed) this.notify(gatewayKey);
+  }
+
+  /** Declares the first full translation done; until then the server refuses streams. */
+  markReady(): void {
+    this.ready = true;
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  hasGateway(gatewayKey: string): boolean {
+    return this.snapshots.has(snapshotKey(gatewayKey, 'envoy')) || this.snapshots.has(snapshotKey(gatewayKey, 'grpc'));
+  }
+
+  gateways(): string[] {
+    return [...new Set([...this.snapshots.values()].map((s) => s.gatewayKey))].sort();
+  }
+
+  /** The snapshot a client of this variant reads, falling back to the 'envoy' form. */
+  view(gatewayKey: string, variant: ClientVariant): SnapshotView | undefined {
+    return this.snapshots.get(snapshotKey(gatewayKey, variant)) ?? this.snapshots.get(snapshotKey(gatewayKey, 'envoy'));
+  }
+
+  /** An empty view, served to clients that name an unknown Gateway. */
+  emptyView(gatewayKey: string, variant: ClientVariant): SnapshotView {
+    const types = new Map<ResourceTypeUrl, TypeSet>();
+    for (const t of PUSH_ORDER) {
+      let set = EMPTY_PREFIX_SETS.get(`${this.versionPrefix}\0${t}`);
+      if (!set) {
+        set = new TypeSet(t, new Map(), this.versionPrefix);
+        EMPTY_PREFIX_SETS.set(`${this.versionPrefix}\0${t}`, set);
+      }
+      types.set(t, set);
+    }
+    return new Snapshot(gatewayKey, variant, types);
+  }
+
+  /** Called with the Gateway key after every change to its snapshots. */
+  onChange(listener: SnapshotListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  encodingStats(): EncodingStats {
+    let max = 0;
+    for (const entry of this.interned.values()) max = Math.max(max, entry.encodings);
+    return { framings: this.framed, liveResourceVersions: this.interned.size, maxEncodingsPerVersion: max };
+  }
+
+  private intern(typeUrl: ResourceTypeUrl, input: EncodedInput): EncodedResource {
+    const version = contentHash(input.bytes);
+    const key = `${typeUrl}\0${input.name}\0${version}`;
+    let entry = this.interned.get(key);
+    if (!entry) {
+      entry = { resource: frameResource(typeUrl, input.name, input.bytes, version), refs: 0, encodings: 1 };
+      this.framed++;
+      this.interned.set(key, entry);
+    }
+    entry.refs++;
+    return entry.resource;
+  }
+
+  private release(snapshot: Snapshot): void {
+    for (const set of snapshot.types.values()) {
+      for (const r of set.resources.values()) {
+        const key = `${r.typeUrl}\0${r.name}\0${r.version}`;
+        const entry = this.interned.get(key);
+        if (entry && --entry.refs <= 0) this.interned.delete(key);
+      }
+    }
+  }
+
+  private notify(gatewayKey: string): void {
+    for (const listener of this.listeners) listener(gatewayKey);
+  }
+}
+
+function snapshotKey(gatewayKey: string, variant: ClientVariant): string {
+  return `${gatewayKey}\0${variant}`;
+}

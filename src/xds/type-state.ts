@@ -1,0 +1,145 @@
+// Per stream, per type: what the client subscribed to (with the legacy wildcard rules), what it
+// was sent and acknowledged, the response awaiting its ACK, and its last NACK.
+import type { EncodedResource } from './encoded-resource.ts';
+import type { ResourceTypeUrl } from './resource-types.ts';
+import type { NackRecord } from './xds-events.ts';
+
+export interface InFlight {
+  readonly nonce: string;
+  readonly version: string;
+  /** Resources carried, name → version. */
+  readonly resources: ReadonlyMap<string, string>;
+  readonly removed: readonly string[];
+  readonly fullState: boolean;
+  readonly sentAt: number;
+}
+
+export class TypeState {
+  readonly typeUrl: ResourceTypeUrl;
+  /** Whether the legacy rule (an empty first request means wildcard) applies to this client. */
+  private readonly legacyWildcard: boolean;
+  /** The client has sent a request for this type on this stream. */
+  requested = false;
+  wildcard = false;
+  /** Has the client ever named resources explicitly? After that, empty means nothing (§1.4). */
+  private everNamed = false;
+  readonly names = new Set<string>();
+  /** Delta only: EDS names the server pushes after a (re)connect without being asked (P4). */
+  readonly implicit = new Set<string>();
+  /** What the client is believed to hold, name → version. Updated on send, so a NACKed version is not resent. */
+  sent = new Map<string, string>();
+  /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
+  sentResources = new Map<string, EncodedResource>();
+  /** What the client acknowledged, name → version. */
+  acked = new Map<string, string>();
+  /** Names to send even if the client is believed to hold them (re-subscriptions, P3, P14). */
+  readonly force = new Set<string>();
+  /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
+  readonly removePending = new Set<string>();
+  /** Delta: explicit names already reported as missing. */
+  readonly toldMissing = new Set<string>();
+  lastNonce: string | undefined;
+  inFlight: InFlight | undefined;
+  responded = false;
+  sentVersion = '';
+  ackedVersion = '';
+  lastNack: NackRecord | undefined;
+  lastRequestAt = 0;
+  /** The type view this state was last found fully in sync with; cleared by any change here. */
+  syncedWith: object | undefined;
+
+  /** SotW LDS and CDS, whose responses carry the full set. */
+  private readonly sotwFullState: boolean;
+
+  constructor(typeUrl: ResourceTypeUrl, legacyWildcard: boolean, sotwFullState: boolean) {
+    this.typeUrl = typeUrl;
+    this.legacyWildcard = legacyWildcard;
+    this.sotwFullState = sotwFullState;
+  }
+
+  /** Is this name covered by the subscription? */
+  subscribed(name: string): boolean {
+    return this.wildcard || this.names.has(name) || this.implicit.has(name);
+  }
+
+  /**
+   * SotW: each request replaces the whole name set. `{}` first → wildcard; `{*, A}` → wildcard + A;
+   * `{A}` → A only; `{}` after names → nothing. Returns the names newly subscribed.
+   */
+  applySotwNames(requested: readonly string[]): string[] {
+    const added: string[] = [];
+    const explicit = requested.filter((n) => n !== '*');
+    if (requested.length === 0 && !this.everNamed) {
+      this.wildcard = this.legacyWildcard;
+    } else {
+      this.everNamed = true;
+      this.wildcard = requested.includes('*');
+    }
+    const next = new Set(explicit);
+    for (const n of this.names) {
+      if (!next.has(n)) {
+        this.names.delete(n);
+        if (!this.wildcard) this.forget(n);
+      }
+    }
+    for (const n of next) {
+      if (!this.names.has(n)) {
+        this.names.add(n);
+        added.push(n);
+        // A newly requested name is answered even if the client had it before (P6).
+        this.force.add(n);
+      }
+    }
+    this.syncedWith = undefined;
+    return added;
+  }
+
+  /**
+   * Delta: requests add and remove names. The first request with nothing to subscribe means
+   * wildcard (legacy rule); `*` subscribes or unsubscribes the wildcard explicitly.
+   */
+  applyDeltaNames(subscribe: readonly string[], unsubscribe: readonly string[], first: boolean): void {
+    if (first && subscribe.length === 0 && this.legacyWildcard) this.wildcard = true;
+    for (const n of subscribe) {
+      if (n === '*') {
+        this.wildcard = true;
+        continue;
+      }
+      this.names.add(n);
+      this.toldMissing.delete(n);
+      // Always send names in resource_names_subscribe, even at the same version (P14).
+      this.force.add(n);
+    }
+    for (const n of unsubscribe) {
+      if (n === '*') {
+        this.wildcard = false;
+        for (const held of [...this.sent.keys()]) if (!this.names.has(held) && !this.implicit.has(held)) this.forget(held);
+        continue;
+      }
+      const held = this.names.delete(n);
+      this.implicit.delete(n);
+      this.toldMissing.delete(n);
+      if (this.wildcard) {
+        // The client dropped its copy; wildcard still covers the name, so it must get an answer (§1.5).
+        if (held) {
+          this.sent.delete(n);
+          this.removePending.add(n);
+        }
+      } else {
+        this.forget(n);
+      }
+    }
+    this.syncedWith = undefined;
+  }
+
+  /** The client no longer holds or wants this name; a later subscription resends it. */
+  private forget(name: string): void {
+    this.force.delete(name);
+    this.removePending.delete(name);
+    // SotW LDS/CDS: the next full-state response drops it, so keep it in `sent` until then.
+    if (this.sotwFullState) return;
+    this.sent.delete(name);
+    this.sentResources.delete(name);
+    this.removePending.delete(name);
+  }
+}
