@@ -26,26 +26,56 @@ export interface Metrics {
   readonly resourcesReused: Counter<'type'>;
   /** 1 once the first translation is served and the source has synced. */
   readonly ready: Gauge;
+  /** Sets where the scrape-time gauges (streams, source problems, readiness) read their values. */
+  observe(providers: GaugeProviders): void;
+}
+
+/** Read at every scrape, so the gauges are never stale. */
+export interface GaugeProviders {
+  streams?: () => { type: string; gateway: string; streams: number }[];
+  sourceProblems?: () => { source: string; count: number }[];
+  ready?: () => boolean;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const providers: GaugeProviders = {};
   const fast = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   return {
     registry,
-    connectedStreams: new Gauge({ name: 'tether_xds_connected_streams', help: 'Open ADS streams by resource type and Gateway', labelNames: ['type', 'gateway'], registers }),
+    connectedStreams: new Gauge({
+      name: 'tether_xds_connected_streams', help: 'Open ADS streams by resource type and Gateway', labelNames: ['type', 'gateway'], registers,
+      collect() {
+        if (!providers.streams) return;
+        this.reset();
+        for (const s of providers.streams()) this.inc({ type: s.type, gateway: s.gateway }, s.streams);
+      },
+    }),
     pushes: new Counter({ name: 'tether_xds_pushes_total', help: 'xDS responses sent, by resource type', labelNames: ['type'], registers }),
     nacks: new Counter({ name: 'tether_xds_nacks_total', help: 'xDS NACKs received, by resource type and Gateway', labelNames: ['type', 'gateway'], registers }),
     pushLatency: new Histogram({ name: 'tether_xds_push_latency_seconds', help: 'Time from sending an xDS response to its ACK or NACK', labelNames: ['type'], buckets: fast, registers }),
     translationDuration: new Histogram({ name: 'tether_translation_duration_seconds', help: 'Time to translate, build and encode the whole config', buckets: fast, registers }),
     configSize: new Gauge({ name: 'tether_xds_config_size_bytes', help: 'Encoded size of the resources served, by Gateway, client variant and type', labelNames: ['gateway', 'variant', 'type'], registers }),
-    sourceProblems: new Gauge({ name: 'tether_source_problems', help: 'Problems a source currently reports (for example files that fail to parse)', labelNames: ['source'], registers }),
+    sourceProblems: new Gauge({
+      name: 'tether_source_problems', help: 'Problems a source currently reports (for example files that fail to parse)', labelNames: ['source'], registers,
+      collect() {
+        if (!providers.sourceProblems) return;
+        this.reset();
+        for (const p of providers.sourceProblems()) this.set({ source: p.source }, p.count);
+      },
+    }),
     rebuilds: new Counter({ name: 'tether_rebuilds_total', help: 'Rebuilds of the served config', registers }),
     rebuildErrors: new Counter({ name: 'tether_rebuild_errors_total', help: 'Rebuilds that failed unexpectedly (the previous config stays served)', registers }),
     resourcesEncoded: new Counter({ name: 'tether_resources_encoded_total', help: 'Resources encoded to protobuf, by type', labelNames: ['type'], registers }),
     resourcesReused: new Counter({ name: 'tether_resources_reused_total', help: 'Resources whose bytes were reused because they did not change, by type', labelNames: ['type'], registers }),
-    ready: new Gauge({ name: 'tether_ready', help: '1 once the first config is served and the source has synced', registers }),
+    ready: new Gauge({
+      name: 'tether_ready', help: '1 once the first config is served and the source has synced', registers,
+      collect() {
+        if (providers.ready) this.set(providers.ready() ? 1 : 0);
+      },
+    }),
+    observe: (p) => Object.assign(providers, p),
   };
 }

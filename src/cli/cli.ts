@@ -2,11 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { decodeCommand } from './decode.ts';
 import { translateCommand } from './translate.ts';
+import { serveCommand } from './serve.ts';
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command('tether')
     .description('Envoy xDS control plane for sticky sessions')
     .exitOverride();
+  program.addCommand(serveCommand());
   program.addCommand(decodeCommand());
   program.addCommand(translateCommand());
   try {

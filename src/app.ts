@@ -1,0 +1,179 @@
+// The composition root: the only file that constructs Tether's parts and joins them.
+//
+//   source ──► ObjectStore ──► RebuildLoop ──► SnapshotCache ──► AdsServer ──► Envoys
+//                                  │  (translate → build → encode)      │
+//                                  └─► statuses ─► source               └─► events ─► metrics
+//   AdminServer reads all of them (readiness, metrics, config dump, clients, problems, statuses).
+//
+// Start order: admin first (so /healthz and /readyz answer while the source syncs), then the xDS
+// server (it refuses streams until the first config exists), then the source (resolves once synced),
+// then the loop's first rebuild, which marks the cache ready. Stop in reverse.
+import type { Logger } from 'pino';
+import type { GatewayIR } from './ir/ir.ts';
+import type { Config } from './config.ts';
+import { formatHostPort } from './config.ts';
+import { ObjectStore } from './sources/object-store.ts';
+import type { Source } from './sources/source.ts';
+import { DirectorySource } from './sources/directory/directory-source.ts';
+import { ClusterSource } from './sources/cluster/cluster-source.ts';
+import { RebuildLoop } from './rebuild-loop.ts';
+import { SnapshotCache } from './xds/snapshot-cache.ts';
+import { AdsServer } from './xds/ads-server.ts';
+import { typeShortName } from './xds/resource-types.ts';
+import type { XdsEvents } from './xds/xds-events.ts';
+import { AdminServer, type AdminView, type ConfigDumpAnswer } from './admin/admin-server.ts';
+import { createMetrics, type Metrics } from './admin/metrics.ts';
+import { protoRegistry } from './envoy/proto-registry.ts';
+import { buildEnvoyResources } from './envoy/build-envoy-resources.ts';
+import { buildGrpcClientResources } from './envoy/build-grpc-client-resources.ts';
+import { translate } from './translate/translate.ts';
+import type { ObjectStatus } from './status/status.ts';
+import { buildResourceLists, type TranslateOutput } from './cli/translate.ts';
+import { statusEntry } from './cli/output-format.ts';
+
+export interface AppOptions {
+  logger: Logger;
+  /** Use this source instead of the one the config names (tests). */
+  source?: Source;
+  /** Process metrics (CPU, heap, event loop); off in tests that run several apps. */
+  processMetrics?: boolean;
+}
+
+export interface App {
+  readonly store: ObjectStore;
+  readonly source: Source;
+  readonly loop: RebuildLoop;
+  readonly cache: SnapshotCache;
+  readonly ads: AdsServer;
+  readonly metrics: Metrics;
+  /** Bound ports (useful when the config asked for port 0). */
+  readonly xdsPort: number;
+  readonly adminPort: number;
+  /** Stops everything, in reverse start order. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, options: AppOptions): Promise<App> {
+  const log = options.logger;
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
+  const store = new ObjectStore();
+  const source = options.source ?? createSource(config, log);
+  const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
+  const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: metricEvents(metrics) });
+  const registry = protoRegistry();
+  const loop = new RebuildLoop({
+    store,
+    translate: (objects) => translate(objects),
+    builders: { envoy: buildEnvoyResources, grpc: buildGrpcClientResources },
+    encode: (typeName, json) => registry.encode(typeName, json),
+    snapshots: cache,
+    publishStatuses: (statuses) => source.publishStatuses(statuses),
+    logger: log,
+    metrics,
+    debounce: config.debounce,
+  });
+
+  let sourceSynced = false;
+  const view = adminView({ metrics, loop, source, ads, cache, isSynced: () => sourceSynced });
+  const admin = new AdminServer({ host: config.adminAddress.host, port: config.adminAddress.port, view, logger: log.child({ component: 'admin' }) });
+
+  const started: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      loop.stop();
+      for (const s of started.reverse()) {
+        try {
+          await s();
+        } catch (err) {
+          log.warn({ err }, 'error while stopping');
+        }
+      }
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+
+  try {
+    const adminPort = await admin.start();
+    started.push(() => admin.stop());
+    const xdsPort = await ads.listen(formatHostPort(config.xdsAddress));
+    started.push(() => ads.stop());
+    log.info({ xds: formatHostPort({ ...config.xdsAddress, port: xdsPort }), admin: formatHostPort({ ...config.adminAddress, port: adminPort }), source: source.name }, 'listening');
+
+    started.push(() => source.stop());
+    await source.start(store);
+    sourceSynced = true;
+    metrics.observe({
+      streams: () => ads.streamCounts().map((c) => ({ type: typeShortName(c.typeUrl), gateway: c.gateway, streams: c.streams })),
+      sourceProblems: () => [{ source: source.name, count: source.problems().length }],
+      ready: () => view.readiness().ready,
+    });
+
+    loop.start();
+    if (loop.ready) log.info({ gateways: cache.gateways() }, 'ready: serving config');
+    else log.error('the first rebuild failed; streams are refused until a rebuild succeeds');
+
+    return { store, source, loop, cache, ads, metrics, xdsPort, adminPort, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function createSource(config: Config, log: Logger): Source {
+  if (config.source.type === 'directory') {
+    return new DirectorySource({ path: config.source.path, logger: log, namespaces: config.namespaces, rescanIntervalMs: config.rescanIntervalMs });
+  }
+  return new ClusterSource({ logger: log, namespaces: config.namespaces });
+}
+
+/** xDS server events → Prometheus series. */
+function metricEvents(metrics: Metrics): XdsEvents {
+  return {
+    pushed: (e) => metrics.pushes.inc({ type: typeShortName(e.typeUrl) }),
+    acked: (e) => metrics.pushLatency.observe({ type: typeShortName(e.typeUrl) }, e.latencyMs / 1000),
+    nacked: (e) => metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: e.nack.gateway }),
+  };
+}
+
+interface ViewParts {
+  metrics: Metrics;
+  loop: RebuildLoop;
+  source: Source;
+  ads: AdsServer;
+  cache: SnapshotCache;
+  isSynced: () => boolean;
+}
+
+function adminView(p: ViewParts): AdminView {
+  const statuses = (): readonly ObjectStatus[] => p.loop.latest()?.statuses ?? [];
+  return {
+    registry: p.metrics.registry,
+    readiness: () => {
+      const reasons: string[] = [];
+      if (!p.isSynced()) reasons.push(`source ${p.source.name} has not synced yet`);
+      else if (!p.loop.ready) reasons.push('no successful translation yet');
+      return { ready: reasons.length === 0, reasons };
+    },
+    gateways: () => [...(p.loop.latest()?.resources.keys() ?? [])].sort(),
+    configDump: (gateway): ConfigDumpAnswer => {
+      const latest = p.loop.latest();
+      const gw = latest?.ir.gateways.find((g) => g.name === gateway);
+      if (!latest || !gw) return { found: false, knownGateways: (latest?.ir.gateways ?? []).map((g) => g.name) };
+      return { found: true, dump: configDump(gw, latest.statuses) };
+    },
+    clients: () => ({ streams: p.ads.clients(), unknownGateways: p.ads.unknownGateways(), recentNacks: p.ads.recentNacks() }),
+    sources: () => ({ source: p.source.name, problems: p.source.problems() }),
+    statuses,
+  };
+}
+
+/**
+ * One Gateway's config in exactly the shape `tether translate --gateway ns/name -o json` prints:
+ * each resource as Envoy decodes it (with `@type`), then the status of every object.
+ */
+export function configDump(gateway: GatewayIR, statuses: readonly ObjectStatus[]): TranslateOutput {
+  const quiet = { out: () => undefined, err: () => undefined };
+  return { ...buildResourceLists([gateway], quiet), status: statuses.map(statusEntry) };
+}
