@@ -30,15 +30,15 @@ export function intersectHostnames(listenerHostname: string | undefined, routeHo
   return [...out].sort();
 }
 
-/** Virtual host order: exact names first, then wildcards with more labels first, `*` last; then by name. */
+/**
+ * Hostname specificity, as Gateway API ranks matches (characters in a matching non-wildcard
+ * hostname, then in a matching hostname): exact names first, then wildcards longest first, `*` last;
+ * ties by name.
+ */
 export function compareHostnames(a: string, b: string): number {
   const rank = (h: string) => (h === ANY_HOST ? 2 : h.startsWith('*.') ? 1 : 0);
   const d = rank(a) - rank(b);
   if (d !== 0) return d;
-  if (rank(a) === 1) {
-    const labels = (h: string) => h.split('.').length;
-    const l = labels(b) - labels(a);
-    if (l !== 0) return l;
-  }
+  if (rank(a) === 1 && a.length !== b.length) return b.length - a.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }

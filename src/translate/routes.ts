@@ -95,7 +95,7 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
       verdict.served++;
       if (!builder) continue;
       const emitted = emitRule({ kind: route.kind, namespace: route.meta.namespace, name: route.meta.name, created: route.meta.creationTimestamp }, rule, decision, ctx.catalog);
-      for (const [state, hosts] of listeners) if (state.usable) builder.addRoutes(state.listener.port, [...hosts], emitted.routes);
+      for (const [state, hosts] of listeners) builder.addRoutes(state, hosts, emitted.routes);
       for (const c of emitted.clusters) builder.addCluster(c);
     }
     if (verdict.served > 0) for (const state of listeners.keys()) state.attachedRoutes++;
