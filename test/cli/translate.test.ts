@@ -1,0 +1,186 @@
+// `tether translate` as a user runs it, on the sticky-session manifests users of other gateways
+// write (test/cli/testdata/other-gateways, copied from the project's shared examples) and on
+// broken input. Every printed resource must pass the strict validator.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { MessageType, typeUrl, type JsonObject } from '../../src/envoy/proto-registry.ts';
+import { expectValidBootstrap, expectValidEnvoyResources } from '../support/envoy-assertions.ts';
+import { repoRoot, runTether } from './run-cli.ts';
+
+const examples = join(repoRoot, 'test', 'cli', 'testdata', 'other-gateways');
+const exampleFiles = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
+
+interface Output {
+  listeners: JsonObject[];
+  routes: JsonObject[];
+  clusters: JsonObject[];
+  endpoints: JsonObject[];
+  status: { kind: string; namespace?: string; name: string; parents?: { conditions: { type: string; status: string }[] }[] }[];
+}
+
+const TYPES = { listeners: MessageType.listener, routes: MessageType.routeConfiguration, clusters: MessageType.cluster, endpoints: MessageType.clusterLoadAssignment } as const;
+
+/** Checks each resource's `@type`, strips it, and runs the strict validator over the set. */
+function expectValidOutput(out: Output): void {
+  const stripped: Record<keyof typeof TYPES, JsonObject[]> = { listeners: [], routes: [], clusters: [], endpoints: [] };
+  for (const key of Object.keys(TYPES) as (keyof typeof TYPES)[]) {
+    for (const r of out[key]) {
+      const { '@type': type, ...rest } = r;
+      expect(type).toBe(typeUrl(TYPES[key]));
+      stripped[key].push(rest);
+    }
+  }
+  expectValidEnvoyResources(stripped);
+}
+
+async function tempDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tether-translate-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return dir;
+}
+
+describe('tether translate on other gateways’ sticky-session examples', () => {
+  it.each(exampleFiles)('%s: routes translate, every resource passes the strict validator', async (file) => {
+    const r = await runTether(['translate', '-f', join(examples, file)]);
+    expect(r.stderr).not.toMatch(/^translate:/m);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Output;
+    expect(out.listeners.length).toBeGreaterThan(0);
+    expect(out.routes.length).toBeGreaterThan(0);
+    expect(out.clusters.length).toBeGreaterThan(0);
+    expectValidOutput(out);
+
+    // The route each example defines is accepted and carries a session.
+    const route = out.status.find((s) => s.kind === 'HTTPRoute');
+    expect(route?.parents?.[0]?.conditions).toContainEqual(expect.objectContaining({ type: 'Accepted', status: 'True' }));
+    expect(JSON.stringify(out.routes)).toContain(typeUrl(MessageType.statefulSessionPerRoute));
+    // Endpoints come from the example's EndpointSlice.
+    expect(JSON.stringify(out.endpoints)).toMatch(/"address":"10\.\d+\.\d+\.\d+"/);
+    // Every input object that is not a Service or EndpointSlice is in the status, or named on stderr.
+    const text = readFileSync(join(examples, file), 'utf8');
+    for (const doc of text.split(/^---$/m).map((d) => parse(d) as { kind: string; metadata: { name: string } })) {
+      if (['Service', 'EndpointSlice'].includes(doc.kind)) continue;
+      const inStatus = out.status.some((s) => s.kind === doc.kind && s.name === doc.metadata.name);
+      expect(inStatus || r.stderr.includes(`${doc.kind} `), `${doc.kind} ${doc.metadata.name}`).toBe(true);
+    }
+  });
+
+  it('prints the union over every Gateway, deduplicated by name, and the same content as YAML', async () => {
+    const files = exampleFiles.filter((f) => !f.startsWith('gloo-stateful-session-header')); // shares names with the cookie variant
+    const args = ['translate', ...files.flatMap((f) => ['-f', join(examples, f)])];
+    const json = await runTether(args);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout) as Output;
+    const gateways = out.status.filter((s) => s.kind === 'Gateway').map((s) => `${s.namespace}/${s.name}`);
+    expect(gateways).toHaveLength(4);
+    expect(out.listeners.map((l) => l['name'])).toEqual(gateways.map((g) => expect.stringContaining(g)));
+    const names = out.clusters.map((c) => c['name']);
+    expect(new Set(names).size).toBe(names.length);
+    // The union is several Envoy fleets' config (their listeners may share a port): check each
+    // listener with the shared routes, clusters and endpoints.
+    for (const listener of out.listeners) expectValidOutput({ ...out, listeners: [listener] });
+
+    const yaml = await runTether([...args, '-o', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(parse(yaml.stdout)).toEqual(out);
+  });
+
+  it('prints a readable summary: one row per route with its session settings', async () => {
+    const r = await runTether(['translate', '-f', join(examples, 'kgateway-session-persistence.yaml'), '-o', 'summary']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^GATEWAY\s+ROUTE\s+RULE\s+MATCH\s+SESSION\s+LIFETIME\s+FALLBACK\s+STRICT\s+DRAINING\s+CLUSTERS$/);
+    expect(lines[1]).toMatch(/kgateway-system\/example-gateway:8080\s+HTTPRoute default\/example-route\s+0\s+PathPrefix \/path-A\s+cookie Session-A\s+ttl 10s\s+ring hash \(client address\)\s+no\s+keep sessions\s+default\/backend\/3000\/sticky/);
+    expect(lines[2]).toMatch(/PathPrefix \/path-B\s+header session-b\s+no expiry/);
+  });
+
+  it('prints a static bootstrap for one Gateway that passes the strict validator', async () => {
+    const several = await runTether(['translate', '-f', examples, '--bootstrap']);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/--bootstrap needs one Gateway: choose with --gateway \(accepted: .*kong\/kong/);
+
+    const r = await runTether(['translate', '-f', join(examples, 'kong-upstream-policy.yaml'), '--bootstrap']);
+    expect(r.code).toBe(0);
+    const bootstrap = JSON.parse(r.stdout) as JsonObject;
+    expectValidBootstrap(bootstrap);
+    expect(bootstrap['node']).toEqual({ cluster: 'kong/kong' });
+    expect(JSON.stringify(bootstrap)).toContain('session_id');
+
+    const chosen = await runTether(['translate', '-f', examples, '--bootstrap', '--gateway', 'server/simple-fsm-gateway', '-o', 'yaml']);
+    expect(chosen.code).toBe(0);
+    expectValidBootstrap(parse(chosen.stdout) as JsonObject);
+  });
+
+  it('rejects an unknown --gateway, naming the accepted ones', async () => {
+    const r = await runTether(['translate', '-f', join(examples, 'kong-upstream-policy.yaml'), '--gateway', 'kong/nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--gateway kong/nope: no such accepted Gateway (accepted: kong/kong)');
+  });
+});
+
+describe('tether translate on bad input', () => {
+  it('names the file, document and line of unreadable YAML and exits 2', async () => {
+    const dir = await tempDir({
+      'good.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\n',
+      'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: b}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [c\n',
+    });
+    const r = await runTether(['translate', '-f', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^error: ${join(dir, 'bad.yaml').replace(/[.\\]/g, '\\$&')}: document 1 \\(line \\d+\\): `, 'm'));
+    expect(r.stderr).toMatch(/^translate: cannot read the manifests/m);
+  });
+
+  it('exits 2 for a path that does not exist', async () => {
+    const r = await runTether(['translate', '-f', '/nonexistent/tether/manifests']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: /nonexistent/tether/manifests: no such file or folder');
+  });
+
+  it('lists kinds Tether does not read on stderr and still translates the rest', async () => {
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 1}\n';
+    const dir = await tempDir({ 'app.yaml': deployment });
+    const r = await runTether(['translate', '-f', dir, '-f', join(examples, 'kong-upstream-policy.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ignored: Deployment shop\/web: .*not read/m);
+    const out = JSON.parse(r.stdout) as Output;
+    expect(out.listeners).toHaveLength(1);
+  });
+
+  it('reports objects that fail translation in the status, with exit code 0', async () => {
+    const dir = await tempDir({
+      'gw.yaml': [
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: GatewayClass',
+        'metadata: {name: tether}',
+        'spec: {controllerName: tether.dev/gateway-controller}',
+        '---',
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: Gateway',
+        'metadata: {name: gw, namespace: default}',
+        'spec: {gatewayClassName: tether, listeners: [{name: http, protocol: HTTP, port: 8080}]}',
+        '---',
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: HTTPRoute',
+        'metadata: {name: broken, namespace: default}',
+        'spec:',
+        '  parentRefs: [{name: gw}]',
+        '  rules: [{backendRefs: [{name: missing, port: 80}]}]',
+        '',
+      ].join('\n'),
+    });
+    const r = await runTether(['translate', '-f', dir]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Output;
+    const route = out.status.find((s) => s.kind === 'HTTPRoute' && s.name === 'broken');
+    expect(route?.parents?.[0]?.conditions).toContainEqual(expect.objectContaining({ type: 'ResolvedRefs', status: 'False' }));
+    expectValidOutput(out);
+
+    const summary = await runTether(['translate', '-f', dir, '-o', 'summary']);
+    expect(summary.stdout).toMatch(/Needs attention \(\d+\):\n {2}HTTPRoute default\/broken on gw: ResolvedRefs=False \(BackendNotFound\) .*Service default\/missing not found/);
+  });
+});
