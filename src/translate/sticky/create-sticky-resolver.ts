@@ -88,6 +88,11 @@ function resolveConflicts(intents: StickyIntentInput[]): StickyIntent[] {
   return out;
 }
 
+/** An object that won an aspect: the policy by name, or the route rule's own field. */
+function describeWinner(i: StickyIntent): string {
+  return i.record ? `${i.record.ref.kind} ${i.record.ref.namespace ? `${i.record.ref.namespace}/` : ''}${i.record.ref.name}` : describeOrigin(i.origin);
+}
+
 function ruleLabel(input: StickyRuleInput): string {
   return `${input.route.kind} ${input.route.namespace}/${input.route.name} rule ${input.ruleName ?? input.ruleIndex}`;
 }
@@ -215,7 +220,7 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
         if (!winner) {
           chosen[a] = f;
           used.push(a);
-        } else lost.push(`${a} on ${label} by ${describeOrigin(winner.intent.origin)}`);
+        } else if (!i.record || winner.intent.record !== i.record) lost.push(`${a} on ${label} by ${describeWinner(winner.intent)}`);
       }
       for (const r of [i.record, ...(i.twins ?? [])]) {
         if (!r) continue;
