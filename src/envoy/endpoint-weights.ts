@@ -15,10 +15,11 @@
 // 70/30 whatever the endpoint counts.
 import type { ClusterIR, LocalityIR, LoadBalancerIR } from '../ir/ir.ts';
 
-/** Envoy: the endpoint weights of one locality must sum to at most 2^32 - 1. */
-const MAX_LOCALITY_WEIGHT_SUM = 0xffff_ffff;
-/** Resolution of the approximate split when the exact one does not fit: parts per million. */
-const APPROXIMATE_SCALE = 1_000_000;
+/**
+ * Envoy: the endpoint weights of one locality must sum to at most 2^32 - 1. Tether keeps the sum over
+ * the whole cluster under that bound, which also covers the per-locality rule.
+ */
+const MAX_WEIGHT_SUM = 0xffff_ffff;
 
 export function isHashLoadBalancer(lb: LoadBalancerIR): boolean {
   return lb.type === 'ring-hash' || lb.type === 'maglev';
@@ -50,17 +51,25 @@ function exactWeights(localities: LocalityIR[], healthy: number[]): number[] | u
   if (!raw.every((w) => Number.isSafeInteger(w))) return undefined;
   const divisor = raw.reduce(gcd);
   const weights = raw.map((w) => w / divisor);
-  const fits = weights.every((w, i) => Number.isSafeInteger(w) && w * localities[i].endpoints.length <= MAX_LOCALITY_WEIGHT_SUM);
-  return fits ? weights : undefined;
+  return weightSum(localities, weights) <= MAX_WEIGHT_SUM ? weights : undefined;
 }
 
-/** Shares in parts per million, at least 1 each and capped so every locality's sum fits. */
+/**
+ * The same shares rounded down to integers, scaled as far as the weight-sum bound allows (each at
+ * least 1), so the rounding error stays well under one part in a million for realistic sizes.
+ */
 function approximateWeights(localities: LocalityIR[], healthy: number[]): number[] {
   const total = localities.reduce((sum, l) => sum + l.weight, 0);
-  return localities.map((l, i) => {
-    const w = Math.round(((l.weight / total) * APPROXIMATE_SCALE) / healthy[i]);
-    return Math.min(Math.max(1, w), Math.floor(MAX_LOCALITY_WEIGHT_SUM / l.endpoints.length));
-  });
+  const perEndpoint = localities.map((l, i) => l.weight / total / healthy[i]);
+  // Σ endpoints_i · perEndpoint_i · scale ≤ bound, leaving room for the "at least 1" floors.
+  const unitSum = localities.reduce((sum, l, i) => sum + l.endpoints.length * perEndpoint[i], 0);
+  const floors = localities.reduce((sum, l) => sum + l.endpoints.length, 0);
+  const scale = Math.max(1, (MAX_WEIGHT_SUM - floors) / unitSum);
+  return perEndpoint.map((p) => Math.max(1, Math.floor(p * scale)));
+}
+
+function weightSum(localities: LocalityIR[], weights: number[]): number {
+  return localities.reduce((sum, l, i) => sum + l.endpoints.length * weights[i], 0);
 }
 
 function gcd(a: number, b: number): number {
