@@ -1,0 +1,244 @@
+// The deployment manifests in k8s/: every object is what the API server accepts (a schema per
+// kind), every file is reachable from a kustomization, the RBAC grants exactly what the cluster
+// source needs (derived from its kind table), and the pieces point at each other correctly
+// (Services → pods, Envoy → its bootstrap ConfigMap → Tether's Service and the demo Gateway).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { parseAllDocuments, parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { WATCHED_KINDS } from '../../src/sources/cluster/watched-kinds.ts';
+import { CONTROLLER_NAME } from '../../src/status/status.ts';
+import { MANIFEST_SCHEMAS } from './manifest-schemas.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const k8s = join(root, 'k8s');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML, checked by the assertions
+type Obj = any;
+
+interface Built {
+  objects: { file: string; obj: Obj }[];
+  configMaps: { name: string; namespace?: string; files: Map<string, string> }[];
+  files: Set<string>;
+}
+
+/** Enough of `kustomize build` to check structure: resources (files, folders), configMapGenerator, namespace. */
+function build(dir: string, out: Built = { objects: [], configMaps: [], files: new Set() }): Built {
+  const kFile = join(dir, 'kustomization.yaml');
+  expect(existsSync(kFile), `${relative(root, dir)} has a kustomization.yaml`).toBe(true);
+  const k = parse(readFileSync(kFile, 'utf8'));
+  expect(k.apiVersion).toBe('kustomize.config.k8s.io/v1beta1');
+  expect(k.kind).toBe('Kustomization');
+  for (const r of k.resources ?? []) {
+    const p = resolve(dir, r);
+    expect(existsSync(p), `${relative(root, kFile)}: resource ${r} exists`).toBe(true);
+    if (statSync(p).isDirectory()) {
+      build(p, out);
+      continue;
+    }
+    out.files.add(p);
+    for (const doc of parseAllDocuments(readFileSync(p, 'utf8'))) {
+      expect(doc.errors, `${relative(root, p)} parses`).toEqual([]);
+      const obj = doc.toJS();
+      if (obj === null) continue;
+      if (k.namespace && obj.metadata) obj.metadata.namespace = k.namespace;
+      out.objects.push({ file: relative(root, p), obj });
+    }
+  }
+  for (const g of k.configMapGenerator ?? []) {
+    const files = new Map<string, string>();
+    for (const spec of g.files ?? []) {
+      const [key, path] = String(spec).includes('=') ? String(spec).split('=') : [String(spec).split('/').pop() as string, String(spec)];
+      const p = resolve(dir, path);
+      // kustomize's default load restrictor: generator files must be inside the kustomization's folder.
+      expect(relative(dir, p).startsWith('..'), `${relative(root, kFile)}: ${path} is inside ${relative(root, dir)}`).toBe(false);
+      expect(existsSync(p), `${relative(root, kFile)}: ${path} exists`).toBe(true);
+      files.set(key, readFileSync(p, 'utf8'));
+    }
+    out.configMaps.push({ name: g.name, namespace: k.namespace, files });
+  }
+  return out;
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) return yamlFiles(p);
+    return /\.ya?ml$/.test(n) && n !== 'kustomization.yaml' ? [p] : [];
+  });
+}
+
+const main = build(k8s);
+const example = build(join(k8s, 'example'));
+const all = [...main.objects, ...example.objects];
+const find = (b: Built, kind: string, name: string): Obj => b.objects.find((o) => o.obj.kind === kind && o.obj.metadata.name === name)?.obj;
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'GatewayClass', 'CustomResourceDefinition']);
+
+describe('k8s/ manifests', () => {
+  it('reaches every manifest file from a kustomization', () => {
+    const reached = new Set([...main.files, ...example.files]);
+    expect(yamlFiles(k8s).filter((f) => !reached.has(f)).map((f) => relative(root, f))).toEqual([]);
+  });
+
+  it.each(all.map((o) => [`${o.obj.kind} ${o.obj.metadata?.name} (${o.file})`, o.obj] as const))('%s is valid', (_label, obj) => {
+    expect(typeof obj.apiVersion).toBe('string');
+    expect(typeof obj.kind).toBe('string');
+    expect(typeof obj.metadata?.name).toBe('string');
+    if (!CLUSTER_SCOPED.has(obj.kind)) expect(typeof obj.metadata.namespace, 'namespaced kinds name their namespace').toBe('string');
+    const schema = MANIFEST_SCHEMAS[`${obj.apiVersion} ${obj.kind}`];
+    expect(schema, `a schema for ${obj.apiVersion} ${obj.kind}`).toBeDefined();
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const ok = validate(obj);
+    expect(ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  });
+
+  it('has no two objects with the same kind, namespace and name', () => {
+    const keys = all.map((o) => `${o.obj.kind}/${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  it('puts namespaced objects into namespaces the manifests create', () => {
+    const namespaces = new Set(all.filter((o) => o.obj.kind === 'Namespace').map((o) => o.obj.metadata.name));
+    const used = new Set(all.filter((o) => o.obj.metadata.namespace).map((o) => o.obj.metadata.namespace));
+    expect([...used].filter((n) => !namespaces.has(n))).toEqual([]);
+  });
+});
+
+describe('RBAC', () => {
+  const role = find(main, 'ClusterRole', 'tether');
+  const rules = (role?.rules ?? []) as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  const allows = (group: string, resource: string, verb: string) =>
+    rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+
+  it.each(WATCHED_KINDS.map((k) => [k.kind, k] as const))('lets Tether get, list and watch %s', (_k, kind) => {
+    for (const verb of ['get', 'list', 'watch']) expect(allows(kind.group, kind.plural, verb), `${verb} ${kind.plural}`).toBe(true);
+  });
+
+  it.each(WATCHED_KINDS.filter((k) => k.status).map((k) => [k.kind, k] as const))('lets Tether read and patch %s status', (_k, kind) => {
+    for (const verb of ['get', 'patch']) expect(allows(kind.group, `${kind.plural}/status`, verb), `${verb} ${kind.plural}/status`).toBe(true);
+  });
+
+  it('grants nothing else: no wildcards, no writes outside status, no kinds the source does not read', () => {
+    const known = new Set(WATCHED_KINDS.flatMap((k) => [`${k.group}/${k.plural}`, ...(k.status ? [`${k.group}/${k.plural}/status`] : [])]));
+    for (const r of rules) {
+      expect(r.verbs).not.toContain('*');
+      for (const g of r.apiGroups) {
+        expect(g).not.toBe('*');
+        for (const res of r.resources) {
+          expect(known.has(`${g}/${res}`), `${g}/${res} is watched or written`).toBe(true);
+          if (!res.endsWith('/status')) expect(r.verbs.filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('lets Tether hold its Lease in tether-system and binds both roles to its ServiceAccount', () => {
+    const leaseRole = main.objects.find((o) => o.obj.kind === 'Role')?.obj;
+    expect(leaseRole.metadata.namespace).toBe('tether-system');
+    expect(leaseRole.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+    for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
+      const b = main.objects.find((o) => o.obj.kind === kind)?.obj;
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tether', namespace: 'tether-system' }]);
+      expect(find(main, b.roleRef.kind, b.roleRef.name), `${kind} refers to an existing role`).toBeDefined();
+    }
+    expect(find(main, 'ServiceAccount', 'tether')).toBeDefined();
+  });
+});
+
+describe('wiring', () => {
+  const tether = find(main, 'Deployment', 'tether');
+  const tc = tether.spec.template.spec.containers[0];
+  const envoy = find(main, 'Deployment', 'envoy');
+  const ec = envoy.spec.template.spec.containers[0];
+
+  it('runs two Tether replicas from the repository image as `serve --source kubernetes`, non-root', () => {
+    expect(tether.spec.replicas).toBe(2);
+    expect(tc.image).toBe('tether:latest');
+    expect(tc.args).toEqual(['serve', '--source', 'kubernetes']);
+    expect(tether.spec.template.spec.serviceAccountName).toBe('tether');
+    expect(tether.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(tc.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(tc.resources.requests).toBeDefined();
+    expect(tc.resources.limits).toBeDefined();
+    const env = Object.fromEntries(tc.env.map((e: Obj) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
+    expect(env).toMatchObject({ POD_NAME: 'metadata.name', POD_NAMESPACE: 'metadata.namespace' });
+    const admin = tc.ports.find((p: Obj) => p.name === 'admin');
+    expect(admin.containerPort).toBe(9901);
+    expect(tc.ports.find((p: Obj) => p.name === 'xds').containerPort).toBe(18000);
+    expect(tc.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'admin' });
+    expect(tc.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'admin' });
+  });
+
+  it('selects pods with every Service and targets ports the containers declare', () => {
+    for (const { obj: svc } of all.filter((o) => o.obj.kind === 'Service')) {
+      const deployments = all.filter(
+        (o) =>
+          o.obj.kind === 'Deployment' &&
+          o.obj.metadata.namespace === svc.metadata.namespace &&
+          Object.entries(svc.spec.selector).every(([k, v]) => o.obj.spec.template.metadata.labels[k] === v),
+      );
+      expect(deployments, `Service ${svc.metadata.name} selects a Deployment`).toHaveLength(1);
+      const ports = deployments[0].obj.spec.template.spec.containers.flatMap((c: Obj) => c.ports ?? []);
+      for (const p of svc.spec.ports) {
+        const target = p.targetPort ?? p.port;
+        expect(ports.some((cp: Obj) => cp.name === target || cp.containerPort === target), `Service ${svc.metadata.name} port ${p.port}`).toBe(true);
+      }
+    }
+    for (const { obj: d } of all.filter((o) => o.obj.kind === 'Deployment')) {
+      expect(Object.entries(d.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v)).toBe(true);
+    }
+  });
+
+  it('declares the GatewayClass Tether controls, used by the example Gateway', () => {
+    expect(find(main, 'GatewayClass', 'tether').spec.controllerName).toBe(CONTROLLER_NAME);
+    expect(find(example, 'Gateway', 'demo-gateway').spec.gatewayClassName).toBe('tether');
+  });
+
+  it('boots Envoy ≥ 1.39 from the generated bootstrap, pointing at Tether’s Service and the demo Gateway', () => {
+    const [, version] = /:v(\d+\.\d+)/.exec(ec.image) ?? [];
+    expect(Number(version.split('.')[1])).toBeGreaterThanOrEqual(39);
+    const volume = envoy.spec.template.spec.volumes.find((v: Obj) => v.configMap);
+    const cm = main.configMaps.find((c) => c.name === volume.configMap.name && c.namespace === envoy.metadata.namespace);
+    expect(cm, 'the bootstrap ConfigMap is generated in Envoy’s namespace').toBeDefined();
+    const mount = ec.volumeMounts.find((m: Obj) => m.name === volume.name);
+    const configPath = ec.args[ec.args.indexOf('-c') + 1];
+    expect(dirname(configPath)).toBe(mount.mountPath);
+    const bootstrapText = cm?.files.get(configPath.split('/').pop() as string);
+    expect(bootstrapText).toBe(readFileSync(join(root, 'envoy', 'bootstrap-k8s.yaml'), 'utf8'));
+    const bootstrap = parse(bootstrapText as string);
+
+    // node.cluster names the example Gateway; Envoy's container port is its listener port.
+    const gw = find(example, 'Gateway', 'demo-gateway');
+    expect(bootstrap.node.cluster).toBe(`${gw.metadata.namespace}/${gw.metadata.name}`);
+    expect(ec.ports.map((p: Obj) => p.containerPort)).toEqual(gw.spec.listeners.map((l: Obj) => l.port));
+
+    // The xDS cluster is Tether's Service.
+    const xds = bootstrap.static_resources.clusters.find((c: Obj) => c.name === bootstrap.dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name);
+    const addr = xds.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+    const svc = find(main, 'Service', 'tether');
+    expect(addr.address).toBe(`${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`);
+    expect(svc.spec.ports.map((p: Obj) => p.port)).toContain(addr.port_value);
+
+    // Probes talk to the admin interface inside the container, where the bootstrap puts it.
+    expect(bootstrap.admin.address.socket_address).toEqual({ address: '127.0.0.1', port_value: 9901 });
+    expect(ec.readinessProbe.exec.command.join(' ')).toContain('/dev/tcp/127.0.0.1/9901');
+  });
+
+  it('routes the example HTTPRoute, sticky with a cookie, to three httpbin replicas', () => {
+    const route = find(example, 'HTTPRoute', 'httpbin-sticky');
+    const gw = find(example, 'Gateway', 'demo-gateway');
+    expect(route.spec.parentRefs[0].name).toBe(gw.metadata.name);
+    expect(gw.spec.listeners.map((l: Obj) => l.name)).toContain(route.spec.parentRefs[0].sectionName);
+    const rule = route.spec.rules[0];
+    expect(rule.sessionPersistence.type).toBe('Cookie');
+    const svc = find(example, 'Service', rule.backendRefs[0].name);
+    expect(svc.spec.ports.map((p: Obj) => p.port)).toContain(rule.backendRefs[0].port);
+    const httpbin = find(example, 'Deployment', 'httpbin');
+    expect(httpbin.spec.replicas).toBe(3);
+    expect(httpbin.spec.template.spec.containers[0].image).toMatch(/^mccutchen\/go-httpbin:/);
+  });
+});
