@@ -6,6 +6,7 @@ import { GATEWAY_API_GROUP } from '../k8s/gateway.ts';
 import { parseGatewayClass, type GatewayClass } from '../k8s/gateway-class.ts';
 import { parseGateway, type Gateway } from '../k8s/gateway.ts';
 import { parseHTTPRoute, type HTTPRoute } from '../k8s/http-route.ts';
+import { parseGRPCRoute, type GRPCRoute } from '../k8s/grpc-route.ts';
 import { parseReferenceGrant, type ReferenceGrant } from '../k8s/reference-grant.ts';
 import { parseService, type Service } from '../k8s/service.ts';
 import { parseEndpointSlice, type EndpointSlice } from '../k8s/endpoint-slice.ts';
@@ -15,6 +16,7 @@ export interface ObjectIndex {
   gatewayClasses: GatewayClass[];
   gateways: Gateway[];
   httpRoutes: HTTPRoute[];
+  grpcRoutes: GRPCRoute[];
   referenceGrants: ReferenceGrant[];
   services: Service[];
   endpointSlices: EndpointSlice[];
@@ -24,7 +26,7 @@ export interface ObjectIndex {
 }
 
 export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
-  const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), other: [] };
+  const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], grpcRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), other: [] };
   for (const o of objects) {
     const group = apiGroup(o.apiVersion);
     if (group === GATEWAY_API_GROUP) {
@@ -37,6 +39,9 @@ export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
           continue;
         case 'HTTPRoute':
           index.httpRoutes.push(parseHTTPRoute(o));
+          continue;
+        case 'GRPCRoute':
+          index.grpcRoutes.push(parseGRPCRoute(o));
           continue;
         case 'ReferenceGrant':
           index.referenceGrants.push(parseReferenceGrant(o));

@@ -18,6 +18,7 @@ import { indexReferenceGrants } from './reference-grants.ts';
 import { ClusterCatalog } from './clusters.ts';
 import { GatewayIRBuilder } from './gateway-ir.ts';
 import { prepareHTTPRules } from './http-routes.ts';
+import { prepareGRPCRules } from './grpc-routes.ts';
 import { translateRoute, type RouteContext } from './routes.ts';
 import { inputProblemStatuses } from './input-problems.ts';
 
@@ -54,6 +55,11 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
   const ignored = [...classes.ignored, ...gateways.ignored];
   for (const route of index.httpRoutes) {
     const outcome = translateRoute(route, prepareHTTPRules(route, { endpoints, grants }), ctx);
+    if (outcome.type === 'status') statuses.push(outcome.status);
+    else ignored.push({ ref: outcome.ref, reason: outcome.reason });
+  }
+  for (const route of index.grpcRoutes) {
+    const outcome = translateRoute(route, prepareGRPCRules(route, { endpoints, grants }), ctx);
     if (outcome.type === 'status') statuses.push(outcome.status);
     else ignored.push({ ref: outcome.ref, reason: outcome.reason });
   }

@@ -1,0 +1,48 @@
+// GRPCRoute rules → prepared rules. A gRPC method is an HTTP/2 POST to `/<service>/<method>`, so
+// method matches become path matches, every match requires gRPC (content-type application/grpc),
+// and backends are HTTP/2 clusters. Precedence then follows the HTTPRoute order (an exact method,
+// then method regexes, then service prefixes); GRPCRoute ranks service characters before method
+// characters, which this only approximates for method-only matches (they rank as regexes).
+import type { GRPCMethodMatch, GRPCRoute, GRPCRouteRule } from '../k8s/grpc-route.ts';
+import { formatProblem } from '../k8s/field-reader.ts';
+import type { PathMatchIR, RouteMatchIR } from '../ir/ir.ts';
+import { resolveBackends, type BackendContext } from './backends.ts';
+import { headerMutation } from './http-routes.ts';
+import { translateHeaderMatches } from './route-matches.ts';
+import type { PreparedRule } from './route-rules.ts';
+
+export function prepareGRPCRules(route: GRPCRoute, ctx: Omit<BackendContext, 'routeKind' | 'routeNamespace'>): PreparedRule[] {
+  const backendCtx: BackendContext = { ...ctx, routeKind: 'GRPCRoute', routeNamespace: route.meta.namespace };
+  return route.rules.map((rule) => prepareGRPCRule(rule, backendCtx));
+}
+
+function prepareGRPCRule(rule: GRPCRouteRule, ctx: BackendContext): PreparedRule {
+  const prepared: PreparedRule = {
+    index: rule.index,
+    field: rule.field,
+    matches: rule.matches.map((m): RouteMatchIR => ({ path: grpcPath(m.method), headers: translateHeaderMatches(m.headers), queryParams: [], grpc: true })),
+    backends: resolveBackends(rule.backendRefs, ctx),
+    http2: true,
+    problems: rule.problems.map(formatProblem),
+  };
+  if (rule.name !== undefined) prepared.name = rule.name;
+  if (rule.sessionPersistence !== undefined) prepared.sessionPersistence = rule.sessionPersistence;
+  for (const f of rule.filters) {
+    if (f.type === 'RequestHeaderModifier') prepared.requestHeaders = headerMutation(f.modifier);
+    else prepared.responseHeaders = headerMutation(f.modifier);
+  }
+  return prepared;
+}
+
+/** The HTTP/2 path match for a gRPC method match. */
+export function grpcPath(m: GRPCMethodMatch | undefined): PathMatchIR {
+  if (!m || (m.service === undefined && m.method === undefined)) return { type: 'PathPrefix', value: '/' };
+  if (m.type === 'Exact') {
+    if (m.service !== undefined && m.method !== undefined) return { type: 'Exact', value: `/${m.service}/${m.method}` };
+    if (m.service !== undefined) return { type: 'PathPrefix', value: `/${m.service}` };
+    return { type: 'RegularExpression', value: `/[^/]+/${m.method}` };
+  }
+  const service = m.service !== undefined ? `(?:${m.service})` : '[^/]+';
+  const method = m.method !== undefined ? `(?:${m.method})` : '[^/]+';
+  return { type: 'RegularExpression', value: `/${service}/${method}` };
+}
