@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envoyBootstrapFiles } from '../../scripts/generate-envoy-bootstraps.ts';
+import { expectValidBootstrap } from '../../test/support/envoy-assertions.ts';
 import { expectRoundTrip } from '../../test/support/envoy-round-trip.ts';
 import { buildAdsBootstrap, XDS_CLUSTER_NAME } from './bootstrap.ts';
 import { MessageType, type JsonObject } from './proto-registry.ts';
@@ -26,6 +27,7 @@ describe('ADS bootstrap', () => {
     expect(xds['name']).toBe(XDS_CLUSTER_NAME);
     expect(JSON.stringify(xds)).toContain('"address":"tether.example","port_value":18000');
     expect(JSON.stringify(xds)).toContain('http2_protocol_options');
+    expectValidBootstrap(json);
     expectRoundTrip(MessageType.bootstrap, json);
   });
 
@@ -48,6 +50,7 @@ describe('envoy/ bootstrap files', () => {
   });
 
   it.each(files)('%s is a valid Envoy bootstrap', (_path, text) => {
+    expectValidBootstrap(parse(text) as JsonObject);
     expectRoundTrip(MessageType.bootstrap, parse(text) as JsonObject);
   });
 });

@@ -1,8 +1,9 @@
 // Golden cases: testdata/build/<case>.in.yaml (a GatewayIR written by hand) → <case>.out.yaml (the
 // Envoy resources, or a bootstrap). Regenerate with `npx vitest run src/envoy -u`, then read the
 // diff. Case names pick the builder: `grpc-client-*` the gRPC client variant, `static-bootstrap-*`
-// the static bootstrap, anything else buildEnvoyResources. Every output is also encoded to protobuf
-// and decoded again, and must come back unchanged: a field the codec drops or rewrites is a bug.
+// the static bootstrap, anything else buildEnvoyResources. Every output must pass the strict
+// validator (what Envoy would reject at load time, cross-resource references included) and come
+// back unchanged from an encode/decode round trip: a field the codec drops or rewrites is a bug.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import type { GatewayIR } from '../ir/ir.ts';
 import { buildStaticBootstrap } from './bootstrap.ts';
 import { buildEnvoyResources, type EnvoyResources } from './build-envoy-resources.ts';
 import { buildGrpcClientResources } from './build-grpc-client-resources.ts';
+import { expectValidBootstrap, expectValidEnvoyResources } from '../../test/support/envoy-assertions.ts';
 import { expectRoundTrip, RESOURCE_TYPES } from '../../test/support/envoy-round-trip.ts';
 import { MessageType, type JsonObject } from './proto-registry.ts';
 
@@ -37,9 +39,11 @@ describe('IR → Envoy golden cases', () => {
     const out = build(name, gw);
     await expect(stringify(out, { lineWidth: 0, aliasDuplicateObjects: false })).toMatchFileSnapshot(join(dir, `${name}.out.yaml`));
     if (name.startsWith('static-bootstrap-')) {
+      expectValidBootstrap(out as JsonObject);
       expectRoundTrip(MessageType.bootstrap, out as JsonObject);
     } else {
       const resources = out as EnvoyResources;
+      expectValidEnvoyResources(resources);
       for (const kind of Object.keys(RESOURCE_TYPES) as (keyof EnvoyResources)[]) {
         for (const resource of resources[kind]) expectRoundTrip(RESOURCE_TYPES[kind], resource);
       }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { expectValidEnvoyResources } from '../../test/support/envoy-assertions.ts';
 import { RESOURCE_TYPES } from '../../test/support/envoy-round-trip.ts';
 import type { GatewayIR } from '../ir/ir.ts';
 import type { EnvoyResources } from './build-envoy-resources.ts';
@@ -53,7 +54,9 @@ function grpcVerdicts(resources: EnvoyResources): string[] {
 describe('gRPC client resources', () => {
   it.each(cases)('grpc-js-xds accepts every resource built from %s', (file) => {
     const gw = parse(readFileSync(join(dir, file), 'utf8')) as GatewayIR;
-    expect(grpcVerdicts(buildGrpcClientResources(gw))).toEqual([]);
+    const resources = buildGrpcClientResources(gw);
+    expect(grpcVerdicts(resources)).toEqual([]);
+    expectValidEnvoyResources(resources);
   });
 
   it('would reject the Envoy form, which is why the variant exists', () => {
