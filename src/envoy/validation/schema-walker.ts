@@ -5,6 +5,9 @@
 // checks registered per message type. Per-type work is compiled once and memoised.
 import { isWrapperType, parseDuration, TYPE_URL_PREFIX } from '../proto-registry.ts';
 import type { EnumSchema, FieldSchema, MessageSchema, ProtoRegistry, ScalarKind } from '../proto-registry.ts';
+
+/** What the walker needs from the proto registry (tests may hand-write schemas). */
+export type SchemaSource = Pick<ProtoRegistry, 'message' | 'enum' | 'messageNames' | 'decode'>;
 import { suggestion } from './did-you-mean.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, indexPath, keyPath } from './finding.ts';
@@ -119,12 +122,12 @@ function optionValue(options: Record<string, unknown>[], key: string): unknown {
 
 /** Compiles and caches per-type plans; one instance per registry. */
 export class SchemaWalker {
-  private readonly registry: ProtoRegistry;
+  private readonly registry: SchemaSource;
   private readonly checks: ReadonlyMap<string, SemanticCheck>;
   private readonly plans = new Map<string, MessagePlan | null>();
   private typeNames: string[] | undefined;
 
-  constructor(registry: ProtoRegistry, checks: ReadonlyMap<string, SemanticCheck>) {
+  constructor(registry: SchemaSource, checks: ReadonlyMap<string, SemanticCheck>) {
     this.registry = registry;
     this.checks = checks;
   }
@@ -245,11 +248,12 @@ export class SchemaWalker {
 }
 
 /** One validation run: the findings and the options it reports under. */
-class Walk implements CheckContext {
+class Walk {
   private readonly w: SchemaWalker;
   private readonly strict: boolean;
   private readonly findings: Finding[];
   private pgvOff = 0;
+  private errorCount = 0;
 
   constructor(w: SchemaWalker, strict: boolean, findings: Finding[]) {
     this.w = w;
@@ -257,7 +261,14 @@ class Walk implements CheckContext {
     this.findings = findings;
   }
 
+  /** A value of the wrong shape or type: checks of enclosing messages are skipped after it. */
   error(path: string, message: string): void {
+    this.errorCount++;
+    this.findings.push({ level: 'error', path, message });
+  }
+
+  /** A rule violation (PGV, oneof, semantic) on a well-formed value. */
+  ruleError(path: string, message: string): void {
     this.findings.push({ level: 'error', path, message });
   }
 
@@ -265,9 +276,11 @@ class Walk implements CheckContext {
     this.findings.push({ level: 'warning', path, message });
   }
 
-  walk(typeName: string, json: unknown, path: string): void {
-    this.message(typeName, json, path);
-  }
+  private readonly checkContext: CheckContext = {
+    error: (path, message) => this.ruleError(path, message),
+    warn: (path, message) => this.warn(path, message),
+    walk: (typeName, json, path) => { this.message(typeName, json, path); },
+  };
 
   /** Validates a value of a message type, well-known types included; returns its normalised value. */
   message(typeName: string, json: unknown, path: string, skipKey?: string): Norm {
@@ -284,6 +297,7 @@ class Walk implements CheckContext {
     }
     if (plan.wip) this.warn(path, `${typeName} is work in progress and may change or be rejected`);
     if (plan.pgvDisabled) this.pgvOff++;
+    const errorsBefore = this.errorCount;
     const present = new Map<string, string>(); // field name → key used
     for (const key of Object.keys(json)) {
       if (key === skipKey) continue;
@@ -308,8 +322,8 @@ class Walk implements CheckContext {
     for (const o of plan.oneofs) {
       let set: string[] | undefined;
       for (const name of o.fields) if (present.has(name)) (set ??= []).push(name);
-      if (set && set.length > 1) this.error(path, `oneof ${o.name}: more than one member set (${set.join(', ')})`);
-      else if (!set && o.required && this.pgvOff === 0) this.error(path, `oneof ${o.name} is required: set one of ${o.fields.join(', ')}`);
+      if (set && set.length > 1) this.ruleError(path, `oneof ${o.name}: more than one member set (${set.join(', ')})`);
+      else if (!set && o.required && this.pgvOff === 0) this.ruleError(path, `oneof ${o.name} is required: set one of ${o.fields.join(', ')}`);
     }
     if (this.pgvOff === 0) {
       for (const f of plan.absentChecks) {
@@ -318,8 +332,9 @@ class Walk implements CheckContext {
       }
     }
     if (plan.pgvDisabled) this.pgvOff--;
+    // Semantic checks assume a structurally valid message; after an error they would only echo it.
     const check = this.w.semanticCheck(typeName);
-    if (check) check(json, path, this);
+    if (check && this.errorCount === errorsBefore) check(json, path, this.checkContext);
     return true;
   }
 
@@ -331,9 +346,9 @@ class Walk implements CheckContext {
     } else if (f.schema.repeated) {
       if (r.repeated) this.repeatedRules(r, [], path);
     } else if (f.appliesToDefault) {
-      if (r.value && !r.ignoreEmpty) r.value(this.defaultOf(f), (m) => this.error(path, m));
+      if (r.value && !r.ignoreEmpty) r.value(this.defaultOf(f), (m) => this.ruleError(path, m));
     } else if (r.required) {
-      this.error(path, `${f.requiredKind}: value is required`);
+      this.ruleError(path, `${f.requiredKind}: value is required`);
     }
   }
 
@@ -364,12 +379,12 @@ class Walk implements CheckContext {
         const x = v[k];
         if (x === null && f.wkt !== 'value') {
           if (!r?.map?.noSparse) this.error(kp, 'null is not a valid map value');
-          else this.error(kp, 'map.no_sparse: map values must not be null');
+          else this.ruleError(kp, 'map.no_sparse: map values must not be null');
           continue;
         }
         const nv = this.single(f, x, kp);
-        if (r?.map?.values && nv !== BAD) r.map.values(nv, (m) => this.error(kp, m));
-        if (r?.map?.keys && nk !== BAD) r.map.keys(nk, (m) => this.error(kp, m));
+        if (r?.map?.values && nv !== BAD) r.map.values(nv, (m) => this.ruleError(kp, m));
+        if (r?.map?.keys && nk !== BAD) r.map.keys(nk, (m) => this.ruleError(kp, m));
       }
       if (r?.map) this.mapRules(r, keys.length, path);
       if (keys.length > 0) this.status(f, path);
@@ -391,7 +406,7 @@ class Walk implements CheckContext {
         }
         const nv = this.single(f, x, ip);
         norm.push(nv);
-        if (r?.repeated?.items && nv !== BAD) r.repeated.items(nv, (m) => this.error(ip, m));
+        if (r?.repeated?.items && nv !== BAD) r.repeated.items(nv, (m) => this.ruleError(ip, m));
       }
       if (r?.repeated) this.repeatedRules(r, norm, path);
       if (v.length > 0) this.status(f, path);
@@ -399,7 +414,7 @@ class Walk implements CheckContext {
     }
     const nv = this.single(f, v, path);
     if (nv === BAD) return;
-    if (r?.value && !(r.ignoreEmpty && isEmptyValue(nv))) r.value(nv, (m) => this.error(path, m));
+    if (r?.value && !(r.ignoreEmpty && isEmptyValue(nv))) r.value(nv, (m) => this.ruleError(path, m));
     const isDefault = f.schema.value.kind !== 'message' && f.appliesToDefault && (isEmptyValue(nv) || (f.schema.value.kind === 'enum' && nv === 0));
     if (!isDefault) this.status(f, path);
   }
@@ -417,15 +432,15 @@ class Walk implements CheckContext {
   private repeatedRules(r: CompiledRules, items: Norm[], path: string): void {
     const rr = r.repeated!;
     if (rr.ignoreEmpty && items.length === 0) return;
-    if (rr.minItems !== undefined && items.length < rr.minItems) this.error(path, `repeated.min_items: must have at least ${rr.minItems} item(s), got ${items.length}`);
-    if (rr.maxItems !== undefined && items.length > rr.maxItems) this.error(path, `repeated.max_items: must have at most ${rr.maxItems} item(s), got ${items.length}`);
+    if (rr.minItems !== undefined && items.length < rr.minItems) this.ruleError(path, `repeated.min_items: must have at least ${rr.minItems} item(s), got ${items.length}`);
+    if (rr.maxItems !== undefined && items.length > rr.maxItems) this.ruleError(path, `repeated.max_items: must have at most ${rr.maxItems} item(s), got ${items.length}`);
     if (rr.unique) {
       const seen = new Map<string, number>();
       items.forEach((x, i) => {
         if (x === BAD) return;
         const k = uniqueKey(x);
         const j = seen.get(k);
-        if (j !== undefined) this.error(indexPath(path, i), `repeated.unique: items must be unique; repeats item ${j}`);
+        if (j !== undefined) this.ruleError(indexPath(path, i), `repeated.unique: items must be unique; repeats item ${j}`);
         else seen.set(k, i);
       });
     }
@@ -434,8 +449,8 @@ class Walk implements CheckContext {
   private mapRules(r: CompiledRules, count: number, path: string): void {
     const mr = r.map!;
     if (mr.ignoreEmpty && count === 0) return;
-    if (mr.minPairs !== undefined && count < mr.minPairs) this.error(path, `map.min_pairs: must have at least ${mr.minPairs} pair(s), got ${count}`);
-    if (mr.maxPairs !== undefined && count > mr.maxPairs) this.error(path, `map.max_pairs: must have at most ${mr.maxPairs} pair(s), got ${count}`);
+    if (mr.minPairs !== undefined && count < mr.minPairs) this.ruleError(path, `map.min_pairs: must have at least ${mr.minPairs} pair(s), got ${count}`);
+    if (mr.maxPairs !== undefined && count > mr.maxPairs) this.ruleError(path, `map.max_pairs: must have at most ${mr.maxPairs} pair(s), got ${count}`);
   }
 
   private mapKey(kind: ScalarKind, k: string, path: string): Norm {

@@ -208,6 +208,7 @@ const DISCOVERY: Record<string, number> = { STATIC: 0, STRICT_DNS: 1, LOGICAL_DN
 
 function checkCluster(c: Obj, path: string, ctx: CheckContext): void {
   const custom = get(c, 'cluster_type') !== undefined;
+  if (custom && get(c, 'type') !== undefined) return; // the oneof error says it all
   const type = custom ? undefined : enumName(get(c, 'type') ?? 'STATIC', DISCOVERY);
   const lbPolicy = enumName(get(c, 'lb_policy') ?? 'ROUND_ROBIN', LB_POLICY);
   const hasEds = get(c, 'eds_cluster_config') !== undefined;
@@ -306,17 +307,6 @@ function checkStatefulSession(s: Obj, path: string, ctx: CheckContext): void {
   if (cfg !== undefined) checkCategory(cfg, fieldPath(fieldPath(path, 'session_state'), 'typed_config'), 'envoy.extensions.http.stateful_session.', 'a session state extension', ctx);
 }
 
-function checkTypedStruct(s: Obj, path: string, ctx: CheckContext): void {
-  // Envoy converts a TypedStruct's value into the message named by type_url and validates it.
-  const url = str(s, 'type_url');
-  const value = get(s, 'value');
-  if (!url) {
-    ctx.error(fieldPath(path, 'type_url'), 'TypedStruct needs type_url');
-    return;
-  }
-  ctx.walk(url.slice(url.lastIndexOf('/') + 1), value ?? {}, fieldPath(path, 'value'));
-}
-
 function checkEndpoint(e: Obj, path: string, ctx: CheckContext): void {
   // Network::Address::resolveProtoAddress: "Address must be set".
   if (get(e, 'address') === undefined) ctx.error(fieldPath(path, 'address'), 'endpoint address must be set');
@@ -334,8 +324,6 @@ export const SEMANTIC_CHECKS: ReadonlyMap<string, SemanticCheck> = new Map<strin
   ['envoy.config.listener.v3.FilterChain', checkFilterChain],
   ['envoy.type.matcher.v3.RegexMatcher', checkRegexMatcher],
   [MessageType.statefulSession, checkStatefulSession],
-  ['xds.type.v3.TypedStruct', checkTypedStruct],
-  ['udpa.type.v1.TypedStruct', checkTypedStruct],
   ['envoy.config.endpoint.v3.Endpoint', checkEndpoint],
 ]);
 
