@@ -62,10 +62,11 @@ function ruleInputs(objects: KubeObject[]): StickyRuleInput[] {
   return out;
 }
 
-function runCase(text: string): string {
-  const objects = loadObjects(text);
+function runCase(text: string, reorder = false): string {
+  const loaded = loadObjects(text);
+  const objects = reorder ? [...loaded].reverse() : loaded;
   const resolver = createStickyResolver(objects);
-  const decisions = ruleInputs(objects).map((input) => ({
+  const decisions = ruleInputs(loaded).map((input) => ({
     rule: `${input.route.kind} ${input.route.namespace}/${input.route.name} rule ${input.ruleName ?? input.ruleIndex} on Gateway ${input.gateway.namespace}/${input.gateway.name}`,
     decision: resolver.resolve(input),
   }));
@@ -81,5 +82,10 @@ describe('sticky golden', () => {
   it.each(cases)('%s', async (name) => {
     const out = runCase(readFileSync(join(testdata, `${name}.in.yaml`), 'utf8'));
     await expect(out).toMatchFileSnapshot(join(testdata, `${name}.out.yaml`));
+  });
+
+  it.each(cases)('%s does not depend on the order objects are read in', (name) => {
+    const text = readFileSync(join(testdata, `${name}.in.yaml`), 'utf8');
+    expect(runCase(text, true)).toBe(runCase(text));
   });
 });
