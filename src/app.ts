@@ -15,7 +15,6 @@ import { formatHostPort } from './config.ts';
 import { ObjectStore } from './sources/object-store.ts';
 import type { Source } from './sources/source.ts';
 import { DirectorySource } from './sources/directory/directory-source.ts';
-import { ClusterSource } from './sources/cluster/cluster-source.ts';
 import { RebuildLoop } from './rebuild-loop.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';
 import { AdsServer } from './xds/ads-server.ts';
@@ -57,7 +56,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const log = options.logger;
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const store = new ObjectStore();
-  const source = options.source ?? createSource(config, log);
+  const source = options.source ?? (await createSource(config, log));
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
   const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: metricEvents(metrics) });
   const registry = protoRegistry();
@@ -121,10 +120,12 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   }
 }
 
-function createSource(config: Config, log: Logger): Source {
+async function createSource(config: Config, log: Logger): Promise<Source> {
   if (config.source.type === 'directory') {
     return new DirectorySource({ path: config.source.path, logger: log, namespaces: config.namespaces, rescanIntervalMs: config.rescanIntervalMs });
   }
+  // Loaded on demand: the Kubernetes client library takes a noticeable time to import.
+  const { ClusterSource } = await import('./sources/cluster/cluster-source.ts');
   return new ClusterSource({ logger: log, namespaces: config.namespaces });
 }
 
