@@ -1,12 +1,15 @@
 // IR cluster → Envoy Cluster. Served clusters are EDS over ADS (endpoints change without touching
 // CDS, so no cluster warming on a scale event); the static bootstrap inlines them instead.
 //
-// Sticky clusters (a session or a hash routes here) also get:
-// - override_host_status with DRAINING when sessions stay on draining endpoints ("keep"), without it
-//   for "drop": the statuses an endpoint may have and still take its sessions' requests;
-// - healthy_panic_threshold 0%: in panic mode Envoy balances over every host, DRAINING ones
-//   included, and new sessions would land on terminating pods (envoy#46800);
-// - no close_connections_on_host_set_change, which would cut the connections draining sessions use.
+// Every cluster gets healthy_panic_threshold 0%: endpoint health comes from Kubernetes readiness,
+// and Kubernetes never sends new requests to a pod that is not ready. Envoy's default (50%) would,
+// once half the endpoints are UNHEALTHY or DRAINING, balance over all of them, and for sticky
+// clusters new sessions would land on terminating pods (envoy#46800).
+//
+// Sticky clusters (a session or a hash routes here) also get override_host_status: the statuses an
+// endpoint may have and still take its sessions' requests, with DRAINING when sessions stay on
+// draining endpoints ("keep") and without it for "drop". They never set
+// close_connections_on_host_set_change, which would cut the connections draining sessions use.
 import type { ClusterIR } from '../ir/ir.ts';
 import { EnvoyName, EnvoyType, adsConfigSource, duration, typed, type JsonObject } from './envoy-json.ts';
 import { buildClusterLoadAssignment } from './endpoint.ts';
@@ -31,8 +34,7 @@ export function buildCluster(cluster: ClusterIR, opts: ClusterOptions = {}): Jso
     connect_timeout: duration(cluster.connectTimeoutSeconds),
     ...buildLoadBalancerFields(cluster.loadBalancer),
   };
-  const common = buildCommonLbConfig(cluster);
-  if (Object.keys(common).length > 0) out['common_lb_config'] = common;
+  out['common_lb_config'] = buildCommonLbConfig(cluster);
   if (cluster.http2) {
     out['typed_extension_protocol_options'] = {
       [EnvoyName.httpProtocolOptions]: typed(EnvoyType.httpProtocolOptions, {
@@ -44,16 +46,16 @@ export function buildCluster(cluster: ClusterIR, opts: ClusterOptions = {}): Jso
 }
 
 function buildCommonLbConfig(cluster: ClusterIR): JsonObject {
-  const out: JsonObject = {};
+  const out: JsonObject = { healthy_panic_threshold: { value: 0 } };
   if (cluster.sticky) {
-    out['healthy_panic_threshold'] = { value: 0 };
     out['override_host_status'] = {
       statuses: cluster.keepSessionsOnDraining ? [...OVERRIDE_STATUSES, 'DRAINING'] : [...OVERRIDE_STATUSES],
     };
   }
   // Non-hash policies split between backends by locality weight (see endpoint-weights.ts); hash
-  // policies carry the split in endpoint weights and must not also weigh localities. Decided by the backends the cluster has,
-  // not by which of them have endpoints right now, so a scale event never changes the Cluster.
+  // policies carry the split in endpoint weights and must not also weigh localities. Decided by the
+  // backends the cluster has, not by which of them have endpoints right now, so a scale event never
+  // changes the Cluster.
   if (!isHashLoadBalancer(cluster.loadBalancer) && cluster.localities.length > 1) {
     out['locality_weighted_lb_config'] = {};
   }
