@@ -8,7 +8,7 @@ import type { ObjectRef } from '../k8s/kube-object.ts';
 import type { ParsedMeta } from '../k8s/object-meta.ts';
 import { CONTROLLER_NAME, type Condition, type ObjectStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
-import type { StickyResolver } from './sticky/sticky-resolver.ts';
+import type { StickyResolver, StickyRuleInput } from './sticky/sticky-resolver.ts';
 import type { ClusterCatalog } from './clusters.ts';
 import type { GatewayIRBuilder } from './gateway-ir.ts';
 import type { GatewaySelection } from './gateways.ts';
@@ -48,6 +48,8 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
   }
   const gen = route.meta.generation;
   const routeProblems = route.problems.map(formatProblem);
+  const routeRef: StickyRuleInput['route'] = { kind: route.kind, namespace: route.meta.namespace, name: route.meta.name };
+  if (gen !== undefined) routeRef.generation = gen;
 
   // Per Gateway: the union of listeners (and hostnames) this route reaches through all its parentRefs.
   const perGateway = new Map<string, Map<ListenerState, Set<string>>>();
@@ -71,20 +73,16 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
     const builder = ctx.builders.get(key);
     if (!gateway) continue;
     const listenerNames = [...listeners.keys()].map((l) => l.listener.name).sort();
+    const gatewayRef = { namespace: gateway.gateway.meta.namespace, name: gateway.gateway.meta.name };
     for (const rule of rules) {
       if (rule.problems.length > 0) {
         verdict.dropped.push({ reason: Reason.UnsupportedValue, message: rule.problems.join('; ') });
         continue;
       }
-      const input = {
-        route: { kind: route.kind, namespace: route.meta.namespace, name: route.meta.name, ...(gen !== undefined ? { generation: gen } : {}) },
-        ruleIndex: rule.index,
-        ...(rule.name !== undefined ? { ruleName: rule.name } : {}),
-        ...(rule.sessionPersistence !== undefined ? { sessionPersistence: rule.sessionPersistence } : {}),
-        gateway: { namespace: gateway.gateway.meta.namespace, name: gateway.gateway.meta.name },
-        listenerNames,
-        backends: rule.backends.valid.filter((b) => b.weight > 0).map((b) => ({ namespace: b.namespace, name: b.name, port: b.port, weight: b.weight })),
-      };
+      const input: StickyRuleInput = { route: routeRef, ruleIndex: rule.index, gateway: gatewayRef, listenerNames, backends: [] };
+      if (rule.name !== undefined) input.ruleName = rule.name;
+      if (rule.sessionPersistence !== undefined) input.sessionPersistence = rule.sessionPersistence;
+      for (const b of rule.backends.valid) if (b.weight > 0) input.backends.push({ namespace: b.namespace, name: b.name, port: b.port, weight: b.weight });
       const decision = ctx.resolver.resolve(input);
       const invalid = decision.problems.filter((p) => p.severity === 'invalid');
       for (const p of decision.problems) if (p.severity === 'unsupported') verdict.notes.push(p.message);

@@ -5,7 +5,7 @@
 // The recipe, one step per line; each step lives in its own file.
 import type { IR } from '../ir/ir.ts';
 import type { KubeObject, ObjectRef } from '../k8s/kube-object.ts';
-import { objectKey } from '../k8s/kube-object.ts';
+import { refOf } from '../k8s/kube-object.ts';
 import { NAMESPACE_NAME_LABEL } from '../k8s/namespace.ts';
 import type { ObjectStatus } from '../status/status.ts';
 import type { CreateStickyResolver } from './sticky/sticky-resolver.ts';
@@ -19,7 +19,7 @@ import { ClusterCatalog } from './clusters.ts';
 import { GatewayIRBuilder } from './gateway-ir.ts';
 import { prepareHTTPRules } from './http-routes.ts';
 import { prepareGRPCRules } from './grpc-routes.ts';
-import { translateRoute, type RouteContext } from './routes.ts';
+import { translateRoute, type RouteContext, type RouteOutcome } from './routes.ts';
 import { inputProblemStatuses } from './input-problems.ts';
 
 export interface TranslateResult {
@@ -53,37 +53,40 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
 
   const statuses: ObjectStatus[] = [...classes.statuses];
   const ignored = [...classes.ignored, ...gateways.ignored];
-  for (const route of index.httpRoutes) {
-    const outcome = translateRoute(route, prepareHTTPRules(route, { endpoints, grants }), ctx);
+  const record = (outcome: RouteOutcome) => {
     if (outcome.type === 'status') statuses.push(outcome.status);
     else ignored.push({ ref: outcome.ref, reason: outcome.reason });
-  }
-  for (const route of index.grpcRoutes) {
-    const outcome = translateRoute(route, prepareGRPCRules(route, { endpoints, grants }), ctx);
-    if (outcome.type === 'status') statuses.push(outcome.status);
-    else ignored.push({ ref: outcome.ref, reason: outcome.reason });
-  }
+  };
+  const refs = { endpoints, grants };
+  for (const route of index.httpRoutes) record(translateRoute(route, prepareHTTPRules(route, refs), ctx));
+  for (const route of index.grpcRoutes) record(translateRoute(route, prepareGRPCRules(route, refs), ctx));
   for (const g of gateways.ours.values()) statuses.push(gatewayStatus(g));
   statuses.push(...inputProblemStatuses(index));
-
   const policyStatuses = resolver.statuses();
   statuses.push(...policyStatuses);
-  const reported = new Set(policyStatuses.map((s) => refKey(s.ref)));
-  for (const o of index.other) {
-    const ref = { group: o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '', kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}) };
-    if (!reported.has(refKey(ref))) ignored.push({ ref, reason: `kind ${o.kind} (${o.apiVersion}) is not read by Tether` });
-  }
+  ignored.push(...unreadObjects(index.other, policyStatuses));
 
-  const ir: IR = { gateways: [...builders.values()].map((b) => b.build()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
-  statuses.sort((a, b) => compareKeys(refKey(a.ref), refKey(b.ref)));
-  ignored.sort((a, b) => compareKeys(refKey(a.ref), refKey(b.ref)));
-  return { ir, statuses, ignored };
+  const ir: IR = { gateways: sortBy([...builders.values()].map((b) => b.build()), (g) => g.name) };
+  return { ir, statuses: sortBy(statuses, (s) => refKey(s.ref)), ignored: sortBy(ignored, (i) => refKey(i.ref)) };
+}
+
+/** Objects no step read (the sticky resolver reports on the policy kinds it reads). */
+function unreadObjects(other: readonly KubeObject[], policyStatuses: readonly ObjectStatus[]): { ref: ObjectRef; reason: string }[] {
+  const reported = new Set(policyStatuses.map((s) => refKey(s.ref)));
+  return other.flatMap((o) => {
+    const ref = refOf(o);
+    return reported.has(refKey(ref)) ? [] : [{ ref, reason: `kind ${o.kind} (${o.apiVersion}) is not read by Tether` }];
+  });
 }
 
 function refKey(ref: ObjectRef): string {
-  return objectKey({ apiVersion: ref.group === '' ? 'v1' : `${ref.group}/v1`, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}) } });
+  return `${ref.group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Sorts by a string key computed once per element. */
+function sortBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, k: key(item) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.item);
 }
