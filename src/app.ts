@@ -15,6 +15,7 @@ import { formatHostPort } from './config.ts';
 import { ObjectStore } from './sources/object-store.ts';
 import type { Source } from './sources/source.ts';
 import { DirectorySource } from './sources/directory/directory-source.ts';
+import { withFqdnResolution } from './sources/dns/with-fqdn-resolution.ts';
 import { RebuildLoop } from './rebuild-loop.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';
 import { AdsServer } from './xds/ads-server.ts';
@@ -56,7 +57,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const log = options.logger;
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const store = new ObjectStore();
-  const source = options.source ?? (await createSource(config, log));
+  // FQDN EndpointSlices (the compose demo's httpbin) are resolved by DNS into address slices.
+  const source = withFqdnResolution(options.source ?? (await createSource(config, log)), { logger: log });
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
   const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: metricEvents(metrics) });
   const registry = protoRegistry();

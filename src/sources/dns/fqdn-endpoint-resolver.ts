@@ -176,7 +176,7 @@ export class FqdnEndpointResolver implements Source {
       const kept = state.answer ? `; keeping the last addresses (${[...state.answer.ipv4, ...state.answer.ipv6].join(', ') || 'none'})` : '';
       const message = `${failures.join('; ')}${kept}`;
       if (state.problem?.message !== message) {
-        this.log.warn({ name, error: failures.join('; '), kept: state.answer }, 'DNS lookup for an FQDN EndpointSlice failed');
+        this.log.warn({ fqdn: name, error: failures.join('; '), kept: state.answer }, 'DNS lookup for an FQDN EndpointSlice failed');
         state.problem = { subject: `FQDN ${name}`, message, since: state.problem?.since ?? this.now().toISOString() };
       }
       // A failed family keeps its last addresses (in `fresh`); a family that answered is updated.
@@ -184,7 +184,7 @@ export class FqdnEndpointResolver implements Source {
       return;
     }
     if (state.problem) {
-      this.log.info({ name }, 'DNS lookup for an FQDN EndpointSlice works again');
+      this.log.info({ fqdn: name }, 'DNS lookup for an FQDN EndpointSlice works again');
       state.problem = undefined;
     }
     this.setAnswer(name, state, fresh);
@@ -193,7 +193,7 @@ export class FqdnEndpointResolver implements Source {
   private setAnswer(name: string, state: NameState, answer: DnsAnswer): void {
     const sorted = { ipv4: [...answer.ipv4].sort(), ipv6: [...answer.ipv6].sort() };
     if (state.answer && sameAnswer(state.answer, sorted)) return;
-    this.log.info({ name, ipv4: sorted.ipv4, ipv6: sorted.ipv6 }, 'FQDN endpoints resolved');
+    this.log.info({ fqdn: name, ipv4: sorted.ipv4, ipv6: sorted.ipv6 }, 'FQDN endpoints resolved');
     state.answer = sorted;
   }
 
