@@ -135,4 +135,22 @@ describe('ClusterSource', () => {
     await sleep(100);
     expect(api.count('patch', 'httproutes')).toBe(1);
   });
+
+  it('reports failing leader election and failing status writes as problems, and clears them', async () => {
+    api.put(httpRoute('r1'));
+    api.inject({ resource: 'leases', status: 403, times: Infinity });
+    const s = source('a');
+    await s.start(new ObjectStore());
+    await waitFor('leader election problem', () => s.problems().find((p) => p.subject === 'leader election'));
+    expect(s.problems().find((p) => p.subject === 'leader election')?.message).toMatch(/Lease tether-system\/tether-leader failed/);
+    api.clearFaults();
+    await waitFor('leads', () => s.isLeader, 3000);
+    await waitFor('problem cleared', () => !s.problems().some((p) => p.subject === 'leader election'));
+
+    api.inject({ verb: 'patch', subresource: 'status', status: 403, times: 3 });
+    s.publishStatuses([routeStatus('r1')]);
+    await waitFor('status write problem', () => s.problems().find((p) => p.subject === 'status writes'));
+    await waitFor('written in the end', () => api.get('gateway.networking.k8s.io/v1', 'HTTPRoute', 'r1', 'demo')?.status, 5000);
+    await waitFor('status problem cleared', () => !s.problems().some((p) => p.subject === 'status writes'));
+  });
 });

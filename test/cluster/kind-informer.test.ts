@@ -174,4 +174,34 @@ describe('KindInformer', () => {
     expect(store.list().map((o) => o.metadata.name)).toEqual(['r1', 'r4']);
     expect(api.requests.filter((r) => r.resource === 'httproutes').every((r) => r.path.includes('/namespaces/demo/'))).toBe(true);
   });
+
+  it('drops the objects of a kind whose CRD is removed, reports it, and resumes when it is back', async () => {
+    const problems: (string | undefined)[] = [];
+    const k = findWatchedKind('gateway.networking.k8s.io', 'HTTPRoute');
+    if (!k) throw new Error('kind');
+    api.put(route('r1'));
+    informer = new KindInformer({
+      kubeConfig: api.kubeConfig(),
+      kind: k,
+      store,
+      logger: silentLogger(),
+      timing: FAST,
+      onProblem: (_subject, message) => problems.push(message),
+    });
+    informer.start();
+    await informer.settled;
+    expect(store.size).toBe(1);
+
+    api.unregister('gateway.networking.k8s.io', 'httproutes');
+    await waitFor('objects dropped', () => store.size === 0);
+    expect(informer.missing).toBe(true);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/HTTPRoute is not served/);
+
+    api.register(HTTPROUTES);
+    api.put(route('r2'));
+    await waitFor('r2 after the CRD is back', () => hostOf('r2'));
+    expect(problems).toEqual([problems[0], undefined]);
+    expect(informer.missing).toBe(false);
+  });
 });

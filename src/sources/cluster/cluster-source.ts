@@ -49,7 +49,13 @@ export class ClusterSource implements Source {
     this.opts = opts;
     this.log = opts.logger.child({ source: 'kubernetes' });
     this.kubeConfig = opts.kubeConfig ?? loadDefaultKubeConfig();
-    this.writer = new StatusWriter({ kubeConfig: this.kubeConfig, logger: this.log, kinds: opts.kinds, ...opts.status });
+    this.writer = new StatusWriter({
+      kubeConfig: this.kubeConfig,
+      logger: this.log,
+      kinds: opts.kinds,
+      ...opts.status,
+      onProblem: (message) => this.setProblem('status writes', message),
+    });
     const le = opts.leaderElection ?? {};
     if (le.enabled !== false) {
       this.elector = new LeaderElector({
@@ -62,6 +68,7 @@ export class ClusterSource implements Source {
         retryPeriodMs: le.retryPeriodMs,
         logger: this.log,
         onChange: (leader) => this.writer.setLeader(leader),
+        onProblem: (message) => this.setProblem('leader election', message),
       });
     }
   }

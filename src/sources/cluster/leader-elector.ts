@@ -24,6 +24,8 @@ export interface LeaderElectorOptions {
   retryPeriodMs?: number;
   logger: Logger;
   onChange?: (leader: boolean) => void;
+  /** A lease request failed (message), or succeeded again after failing (undefined). */
+  onProblem?: (message: string | undefined) => void;
 }
 
 export function defaultIdentity(env: Record<string, string | undefined> = process.env): string {
@@ -41,6 +43,8 @@ export class LeaderElector {
   private readonly renewDeadlineMs: number;
   private readonly retryPeriodMs: number;
   private readonly onChange: (leader: boolean) => void;
+  private readonly onProblem: (message: string | undefined) => void;
+  private failing = false;
   private leader = false;
   private running = false;
   private loopTimer: NodeJS.Timeout | undefined;
@@ -60,6 +64,7 @@ export class LeaderElector {
     this.retryPeriodMs = opts.retryPeriodMs ?? 2_000;
     this.log = opts.logger.child({ component: 'leader-election', identity: this.identity });
     this.onChange = opts.onChange ?? (() => {});
+    this.onProblem = opts.onProblem ?? (() => {});
     if (this.renewDeadlineMs >= this.leaseDurationMs) throw new Error('leader election: renewDeadline must be shorter than leaseDuration');
   }
 
@@ -92,6 +97,10 @@ export class LeaderElector {
     if (!this.running) return;
     this.inFlight = this.tryAcquireOrRenew()
       .then((ok) => {
+        if (this.failing) {
+          this.failing = false;
+          this.onProblem(undefined);
+        }
         if (!this.running) return;
         if (ok) {
           this.lastRenew = Date.now();
@@ -102,6 +111,10 @@ export class LeaderElector {
       })
       .catch((err: unknown) => {
         this.log.warn({ err: errText(err) }, 'lease request failed');
+        if (!this.failing) {
+          this.failing = true;
+          this.onProblem(`leader election on Lease ${this.namespace}/${this.name} failed: ${errText(err)}; status is not written until it succeeds`);
+        }
         this.checkDeadline();
       })
       .finally(() => {

@@ -25,6 +25,8 @@ export interface StatusWriterOptions {
   /** Objects written at once (default 4). */
   concurrency?: number;
   now?: () => Date;
+  /** Writes keep failing (message), or work again (undefined). */
+  onProblem?: (message: string | undefined) => void;
 }
 
 export interface StatusWriterStats {
@@ -137,6 +139,7 @@ export class StatusWriter {
   }
 
   private retryDelay: number | undefined;
+  private lastError: string | undefined;
 
   private wakeIdle(): void {
     if (this.running || this.timer) return;
@@ -167,6 +170,7 @@ export class StatusWriter {
           if (outcome === 'gone') this.confirmed.delete(key);
         } catch (err) {
           failed = true;
+          this.lastError = `${describeRef(status.ref)}: ${errText(err)}`;
           this.stats.errors++;
           this.dirty.add(key);
           this.log.warn({ object: describeRef(status.ref), err: errText(err) }, 'status write failed; will retry');
@@ -175,7 +179,13 @@ export class StatusWriter {
       }
     };
     await Promise.all(Array.from({ length: this.opts.concurrency ?? 4 }, worker));
-    if (failed) this.retryDelay = this.backoff.next();
+    if (failed) {
+      this.retryDelay = this.backoff.next();
+      this.opts.onProblem?.(`status writes are failing (${this.lastError}); retrying`);
+    } else if (this.lastError !== undefined) {
+      this.lastError = undefined;
+      this.opts.onProblem?.(undefined);
+    }
   }
 
   private async writeOne(desired: ObjectStatus): Promise<Outcome> {
