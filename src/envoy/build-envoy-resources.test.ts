@@ -45,6 +45,10 @@ describe('IR → Envoy golden cases', () => {
       const resources = out as EnvoyResources;
       expectValidEnvoyResources(resources);
       for (const kind of Object.keys(RESOURCE_TYPES) as (keyof EnvoyResources)[]) {
+        const names = resources[kind].map((r) => (r['name'] ?? r['cluster_name']) as string);
+        expect(names, `${kind} sorted by name`).toEqual([...names].sort());
+      }
+      for (const kind of Object.keys(RESOURCE_TYPES) as (keyof EnvoyResources)[]) {
         for (const resource of resources[kind]) expectRoundTrip(RESOURCE_TYPES[kind], resource);
       }
     }
