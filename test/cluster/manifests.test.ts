@@ -228,6 +228,20 @@ describe('wiring', () => {
     expect(ec.readinessProbe.exec.command.join(' ')).toContain('/dev/tcp/127.0.0.1/9901');
   });
 
+  it('installs a CRD for every tether.dev kind the source watches, with the status subresource it writes', () => {
+    const crds = main.objects.filter((o) => o.obj.kind === 'CustomResourceDefinition').map((o) => o.obj);
+    for (const k of WATCHED_KINDS.filter((w) => w.group === 'tether.dev')) {
+      const crd = crds.find((c) => c.spec.group === k.group && c.spec.names.plural === k.plural);
+      expect(crd, `a CRD for ${k.plural}.${k.group}`).toBeDefined();
+      expect(crd.metadata.name).toBe(`${k.plural}.${k.group}`);
+      expect(crd.spec.names.kind).toBe(k.kind);
+      expect(crd.spec.scope).toBe(k.namespaced ? 'Namespaced' : 'Cluster');
+      const version = crd.spec.versions.find((v: Obj) => v.name === k.version);
+      expect(version?.served).toBe(true);
+      if (k.status) expect(version.subresources?.status).toEqual({});
+    }
+  });
+
   it('routes the example HTTPRoute, sticky with a cookie, to three httpbin replicas', () => {
     const route = find(example, 'HTTPRoute', 'httpbin-sticky');
     const gw = find(example, 'Gateway', 'demo-gateway');
