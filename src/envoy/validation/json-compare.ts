@@ -26,7 +26,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function show(v: unknown): string {
   if (v === undefined) return 'absent';
   const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
-  return s.length > 80 ? `${s.slice(0, 70)}…` : s;
+  return s.length > 200 ? `${s.slice(0, 190)}…` : s;
 }
 
 /** Compares `sent` with `received` as messages of `typeName`, appending one error per difference. */

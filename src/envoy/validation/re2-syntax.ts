@@ -59,8 +59,24 @@ function compile(pattern: string): Re2Result {
         continue;
       }
       if (n === 'p' || n === 'P') {
+        // RE2 \pL / \p{Greek} / \p{^Greek}: JavaScript needs braces, and Script= for scripts.
         unicode = true;
-        if (src[i + 2] !== '{' && src[i + 2] !== undefined) { out += `\\${n}{${src[i + 2]}}`; i += 2; continue; }
+        let name: string;
+        let end: number;
+        if (src[i + 2] === '{') {
+          end = src.indexOf('}', i + 3);
+          if (end < 0) return { ok: false, reason: 'missing closing } in \\p{...}' };
+          name = src.slice(i + 3, end);
+        } else {
+          end = i + 2;
+          name = src[end] ?? '';
+        }
+        let neg = n === 'P';
+        if (name.startsWith('^')) { neg = !neg; name = name.slice(1); }
+        const prop = name === 'Any' ? undefined : /^[A-Z][a-z]?$/.test(name) ? name : `Script=${name}`;
+        out += prop === undefined ? (neg ? '[^\\s\\S]' : '[\\s\\S]') : `\\${neg ? 'P' : 'p'}{${prop}}`;
+        i = end;
+        continue;
       }
       out += c + n;
       i++;
@@ -113,9 +129,10 @@ function compile(pattern: string): Re2Result {
         const lo = Number(m[1]);
         const hi = m[3] ? Number(m[3]) : lo;
         if (lo > 1000 || hi > 1000) return { ok: false, reason: `bad repetition operator: ${m[0]} (RE2 allows at most 1000)` };
+        if (src[i + m[0].length] === '+') return { ok: false, reason: 'possessive quantifiers are not supported by RE2' };
       }
     }
-    if ((c === '+' || c === '*' || c === '?' || c === '}') && src[i + 1] === '+') {
+    if ((c === '+' || c === '*' || c === '?') && src[i + 1] === '+') {
       return { ok: false, reason: 'possessive quantifiers are not supported by RE2' };
     }
     out += c;
@@ -123,6 +140,7 @@ function compile(pattern: string): Re2Result {
   try {
     return { ok: true, regexp: new RegExp(out, flags + (unicode ? 'u' : '')) };
   } catch (e) {
-    return { ok: false, reason: (e as Error).message.replace(/^Invalid regular expression: /, '') };
+    // "Invalid regular expression: /<source>/<flags>: <reason>" → "<reason>".
+    return { ok: false, reason: (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') };
   }
 }

@@ -36,23 +36,26 @@ const str = (o: unknown, name: string): string | undefined => {
 /** Every HCM in a listener that takes its routes over RDS, by route configuration name. */
 function rdsUses(listeners: readonly JsonObject[]): Map<string, HcmUse[]> {
   const uses = new Map<string, HcmUse[]>();
+  const add = (cfg: unknown, path: string): void => {
+    if (anyType(cfg) !== MessageType.httpConnectionManager) return;
+    const name = str(get(cfg, 'rds'), 'route_config_name');
+    if (name === undefined) return;
+    const filters = new Map<string, string | undefined>();
+    for (const hf of list(cfg, 'http_filters')) filters.set(str(hf, 'name') ?? '', anyType(get(hf, 'typed_config')));
+    const use = { path: fieldPath(path, 'rds'), filters };
+    const arr = uses.get(name);
+    if (arr) arr.push(use);
+    else uses.set(name, [use]);
+  };
   listeners.forEach((l, li) => {
+    // An API listener (proxyless gRPC clients) holds its HCM directly.
+    const api = get(get(l, 'api_listener'), 'api_listener');
+    if (api !== undefined) add(api, fieldPath(fieldPath(indexPath('listeners', li), 'api_listener'), 'api_listener'));
     const chains: [unknown, string][] = list(l, 'filter_chains').map((fc, i) => [fc, indexPath(fieldPath(indexPath('listeners', li), 'filter_chains'), i)]);
     const dfc = get(l, 'default_filter_chain');
     if (dfc !== undefined) chains.push([dfc, fieldPath(indexPath('listeners', li), 'default_filter_chain')]);
     for (const [fc, fcPath] of chains) {
-      list(fc, 'filters').forEach((f, fi) => {
-        const cfg = get(f, 'typed_config');
-        if (anyType(cfg) !== MessageType.httpConnectionManager) return;
-        const name = str(get(cfg, 'rds'), 'route_config_name');
-        if (name === undefined) return;
-        const filters = new Map<string, string | undefined>();
-        for (const hf of list(cfg, 'http_filters')) filters.set(str(hf, 'name') ?? '', anyType(get(hf, 'typed_config')));
-        const use = { path: fieldPath(fieldPath(indexPath(fieldPath(fcPath, 'filters'), fi), 'typed_config'), 'rds'), filters };
-        const arr = uses.get(name);
-        if (arr) arr.push(use);
-        else uses.set(name, [use]);
-      });
+      list(fc, 'filters').forEach((f, fi) => add(get(f, 'typed_config'), fieldPath(indexPath(fieldPath(fcPath, 'filters'), fi), 'typed_config')));
     }
   });
   return uses;
