@@ -65,6 +65,31 @@ describe('gRPC client resources', () => {
     expect(problems.join('\n')).toContain('unsupported path_specifier: path_separated_prefix');
   });
 
+  it('keeps ring hash on the lb_policy enum: grpc-js-xds rejects a typed RingHash with ring sizes', () => {
+    // The reason load-balancer.ts does not use load_balancing_policy. If this starts passing, the
+    // typed form has become an option.
+    const typedRingHash = {
+      name: 'typed',
+      type: 'EDS',
+      eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' } },
+      load_balancing_policy: {
+        policies: [
+          {
+            typed_extension_config: {
+              name: 'envoy.load_balancing_policies.ring_hash',
+              typed_config: {
+                '@type': 'type.googleapis.com/envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash',
+                hash_function: 'XX_HASH',
+                minimum_ring_size: 1024,
+              },
+            },
+          },
+        ],
+      },
+    };
+    expect(grpcVerdicts({ listeners: [], routes: [], clusters: [typedRingHash], endpoints: [] }).join('\n')).toContain('min_ring_size must be a number');
+  });
+
   it('names an api_listener after each plain hostname and points it at the route configuration', () => {
     const gw = parse(readFileSync(join(dir, 'grpc-client-cookie-session.in.yaml'), 'utf8')) as GatewayIR;
     const out = buildGrpcClientResources(gw);
