@@ -58,7 +58,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const store = new ObjectStore();
   // FQDN EndpointSlices (the compose demo's httpbin) are resolved by DNS into address slices.
-  const source = withFqdnResolution(options.source ?? (await createSource(config, log)), { logger: log });
+  const source = withFqdnResolution(options.source ?? (await createSource(config, log)), { logger: log, intervalMs: config.dnsRefreshMs });
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
   const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: metricEvents(metrics) });
   const registry = protoRegistry();

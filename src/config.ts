@@ -28,6 +28,8 @@ export interface Config {
   debounce: { quietMs: number; maxMs: number };
   /** Directory source: how often to rescan the folder in case a watch event was missed. */
   rescanIntervalMs: number;
+  /** How often the DNS names of FQDN EndpointSlices are looked up again. */
+  dnsRefreshMs: number;
 }
 
 /** What the `serve` command line may set (every field optional). */
@@ -37,6 +39,8 @@ export interface ServeFlags {
   adminAddress?: string;
   logLevel?: string;
   namespace?: string[];
+  /** Seconds between DNS lookups of FQDN EndpointSlice names. */
+  dnsRefresh?: string;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +65,7 @@ export const DEFAULTS = {
   logLevel: 'info' as LogLevel,
   debounce: { quietMs: 10, maxMs: 100 },
   rescanIntervalMs: 5_000,
+  dnsRefreshMs: 5_000,
 };
 
 /** Environment variables read, by flag. */
@@ -70,6 +75,7 @@ export const ENV = {
   adminAddress: 'TETHER_ADMIN_ADDRESS',
   logLevel: 'TETHER_LOG_LEVEL',
   namespace: 'TETHER_NAMESPACES', // comma-separated
+  dnsRefresh: 'TETHER_DNS_REFRESH', // seconds
 } as const;
 
 export function loadConfig(flags: ServeFlags, env: Record<string, string | undefined> = {}, cwd = '.'): Config {
@@ -97,6 +103,7 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     namespaces: [...new Set(namespaces)],
     debounce: { ...DEFAULTS.debounce },
     rescanIntervalMs: DEFAULTS.rescanIntervalMs,
+    dnsRefreshMs: parseSeconds(pick(flags.dnsRefresh, ENV.dnsRefresh), DEFAULTS.dnsRefreshMs, '--dns-refresh'),
   };
 }
 
@@ -112,6 +119,14 @@ export function parseHostPort(text: string, what: string): HostPort {
 
 export function formatHostPort(a: HostPort): string {
   return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+/** A positive number of seconds (fractions allowed) → milliseconds. */
+function parseSeconds(text: string | undefined, fallbackMs: number, what: string): number {
+  if (text === undefined) return fallbackMs;
+  const seconds = Number(text.replace(/s$/, ''));
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new ConfigError(`${what}: "${text}" is not a positive number of seconds`);
+  return Math.round(seconds * 1000);
 }
 
 function splitList(text: string): string[] {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULTS, loadConfig } from './config.ts';
+
+describe('--dns-refresh', () => {
+  it('defaults to five seconds', () => {
+    expect(loadConfig({}).dnsRefreshMs).toBe(DEFAULTS.dnsRefreshMs);
+    expect(DEFAULTS.dnsRefreshMs).toBe(5_000);
+  });
+
+  it('takes seconds from the flag, else from TETHER_DNS_REFRESH', () => {
+    expect(loadConfig({ dnsRefresh: '2' }, { TETHER_DNS_REFRESH: '9' }).dnsRefreshMs).toBe(2_000);
+    expect(loadConfig({}, { TETHER_DNS_REFRESH: '0.5s' }).dnsRefreshMs).toBe(500);
+  });
+
+  it.each(['0', '-1', 'soon', ''])('rejects %j', (value) => {
+    if (value === '') {
+      expect(loadConfig({}, { TETHER_DNS_REFRESH: '' }).dnsRefreshMs).toBe(5_000); // empty env = unset
+      return;
+    }
+    expect(() => loadConfig({ dnsRefresh: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ dnsRefresh: value })).toThrow('--dns-refresh');
+  });
+});
