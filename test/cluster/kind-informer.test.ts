@@ -204,4 +204,19 @@ describe('KindInformer', () => {
     expect(problems).toEqual([problems[0], undefined]);
     expect(informer.missing).toBe(false);
   });
+
+  it('reports a kind it may not read (403) once, without holding up the sync, and reads it once allowed', async () => {
+    const problems: (string | undefined)[] = [];
+    const k = findWatchedKind('gateway.networking.k8s.io', 'HTTPRoute');
+    if (!k) throw new Error('kind');
+    api.put(route('r1'));
+    api.inject({ verb: 'list', resource: 'httproutes', status: 403, times: 3 });
+    informer = new KindInformer({ kubeConfig: api.kubeConfig(), kind: k, store, logger: silentLogger(), timing: FAST, onProblem: (_s, m) => problems.push(m) });
+    informer.start();
+    await informer.settled;
+    expect(informer.synced).toBe(false);
+    expect(problems).toEqual([expect.stringMatching(/403 Forbidden .*ClusterRole/)]);
+    await waitFor('r1 once allowed', () => hostOf('r1'), 3000);
+    expect(problems).toEqual([problems[0], undefined]);
+  });
 });

@@ -94,7 +94,7 @@ export class KindInformer {
     return this.synced_;
   }
 
-  /** True while the API server answers 404 for this kind (its CRD is not installed). */
+  /** True while the API server answers 404 (CRD not installed) or 401/403 (not allowed) for this kind. */
   get missing(): boolean {
     return this.missing_;
   }
@@ -172,16 +172,22 @@ export class KindInformer {
     this.stopCurrent();
     if (!this.running) return;
     const code = errorCode(err);
-    if (code === 404) {
+    // Not installed (404) or not allowed (401/403): not transient. Report it once, count the kind
+    // as settled so the rest of the cluster is served, and look again now and then.
+    if (code === 404 || code === 401 || code === 403) {
       if (!this.missing_) {
         this.missing_ = true;
-        this.log.warn({ path: this.path }, `${this.kind.kind} is not served by the API server (CRD not installed?); will look again`);
+        const why =
+          code === 404
+            ? 'is not served by the API server (is its CRD installed?)'
+            : `cannot be read: ${code === 403 ? '403 Forbidden (does Tether\'s ClusterRole allow get, list and watch on it?)' : '401 Unauthorized'}`;
+        this.log.warn({ path: this.path, code }, `${this.kind.kind} ${why}; will look again`);
         this.opts.onProblem?.(
           this.subject,
-          `${apiVersionOf(this.kind)} ${this.kind.kind} is not served by the API server (is its CRD installed?); looking again every ${Math.round(this.timing.missingKindRetryMs / 1000)}s`,
+          `${apiVersionOf(this.kind)} ${this.kind.kind} ${why}; looking again every ${Math.round(this.timing.missingKindRetryMs / 1000)}s`,
         );
-        // Its objects are gone with the CRD.
-        this.replaceAll([]);
+        // A removed CRD takes its objects with it; a lost permission leaves the last view in place.
+        if (code === 404) this.replaceAll([]);
       }
       this.settle();
       this.scheduleRetry(this.timing.missingKindRetryMs);
