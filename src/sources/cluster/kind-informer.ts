@@ -111,10 +111,7 @@ export class KindInformer {
     const tick = Math.max(10, Math.min(this.timing.watchdogMs / 4, 30_000));
     this.watchdogTimer = setInterval(() => this.checkWatchdog(), tick);
     this.watchdogTimer.unref();
-    this.relistTimer = setInterval(() => {
-      if (this.current) this.restart('periodic relist');
-    }, this.timing.relistMs);
-    this.relistTimer.unref();
+    this.scheduleRelist();
   }
 
   stop(): void {
@@ -122,7 +119,7 @@ export class KindInformer {
     this.attempt++;
     clearTimeout(this.retryTimer);
     clearInterval(this.watchdogTimer);
-    clearInterval(this.relistTimer);
+    clearTimeout(this.relistTimer);
     this.stopCurrent();
   }
 
@@ -206,6 +203,16 @@ export class KindInformer {
       this.restarts_++;
       this.launch();
     }, ms);
+  }
+
+  /** Relists at the configured period, ±10% so informers started together do not relist together. */
+  private scheduleRelist(): void {
+    this.relistTimer = setTimeout(() => {
+      if (!this.running) return;
+      if (this.current) this.restart('periodic relist');
+      this.scheduleRelist();
+    }, this.timing.relistMs * (0.9 + Math.random() * 0.2));
+    this.relistTimer.unref();
   }
 
   private checkWatchdog(): void {
