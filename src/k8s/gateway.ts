@@ -44,6 +44,8 @@ export interface Gateway {
   addresses: { type: string; value: string }[];
   /** Problems outside the listeners. */
   problems: FieldProblem[];
+  /** Gateway-level fields Tether does not implement: reported in status. */
+  ignored: FieldProblem[];
 }
 
 export function parseGateway(o: KubeObject): Gateway {
@@ -57,7 +59,11 @@ export function parseGateway(o: KubeObject): Gateway {
   });
   const listeners = r.array(spec.listeners, 'spec.listeners').map((l, i) => parseListener(l, i));
   if (listeners.length === 0 && spec.listeners === undefined) r.problem('spec.listeners', 'is required');
-  return { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, problems: r.problems };
+  const ignored: FieldProblem[] = [];
+  for (const key of ['infrastructure', 'tls', 'allowedListeners', 'backendTLS']) {
+    if (spec[key] !== undefined && spec[key] !== null) ignored.push({ field: `spec.${key}`, message: 'is not supported and is not read' });
+  }
+  return { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, problems: r.problems, ignored };
 }
 
 function parseListener(value: unknown, index: number): Listener {

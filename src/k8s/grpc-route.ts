@@ -43,6 +43,8 @@ export interface GRPCRouteRule {
   backendRefs: BackendRef[];
   sessionPersistence?: unknown;
   problems: FieldProblem[];
+  /** Fields Tether does not implement whose absence is harmless: reported, rule kept. */
+  ignored: FieldProblem[];
 }
 
 export interface GRPCRoute extends RouteCommon {
@@ -64,7 +66,7 @@ export function parseGRPCRoute(o: KubeObject): GRPCRoute {
   const written = r.array(spec.rules, 'spec.rules');
   const rules =
     written.length === 0
-      ? [{ index: 0, field: 'spec.rules[0]', matches: [{ headers: [] }], filters: [], backendRefs: [], problems: [] }]
+      ? [{ index: 0, field: 'spec.rules[0]', matches: [{ headers: [] }], filters: [], backendRefs: [], problems: [], ignored: [] }]
       : written.map((rule, i) => parseRule(rule, i, meta.namespace));
   return { kind: 'GRPCRoute', meta, parentRefs, hostnames, rules, problems: r.problems };
 }
@@ -89,7 +91,8 @@ function parseRule(value: unknown, index: number, namespace: string): GRPCRouteR
     const same = filters.filter((x) => x.type === t);
     if (same.length > 1) r.problem(same[1]?.field ?? `${f}.filters`, `${t} may appear at most once per rule`);
   }
-  const rule: GRPCRouteRule = { index, field: f, matches, filters, backendRefs: parseBackendRefs(r, o.backendRefs, `${f}.backendRefs`, namespace), problems: r.problems };
+  const rule: GRPCRouteRule = { index, field: f, matches, filters, backendRefs: parseBackendRefs(r, o.backendRefs, `${f}.backendRefs`, namespace), problems: r.problems, ignored: [] };
+  if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ field: `${f}.retry`, message: 'is not supported; requests are not retried' });
   const name = r.string(o.name, `${f}.name`, { minLength: 1, maxLength: 253 });
   if (name !== undefined) rule.name = name;
   if (o.sessionPersistence !== undefined && o.sessionPersistence !== null) rule.sessionPersistence = o.sessionPersistence;

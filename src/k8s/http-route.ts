@@ -71,6 +71,8 @@ export interface HTTPRouteRule {
   sessionPersistence?: unknown;
   /** Problems in this rule: the rule is dropped (route PartiallyInvalid). */
   problems: FieldProblem[];
+  /** Fields Tether does not implement whose absence is harmless (e.g. retry): reported, rule kept. */
+  ignored: FieldProblem[];
 }
 
 export interface HTTPRoute extends RouteCommon {
@@ -94,7 +96,7 @@ export function parseHTTPRoute(o: KubeObject): HTTPRoute {
 }
 
 function defaultRule(): HTTPRouteRule {
-  return { index: 0, field: 'spec.rules[0]', matches: [defaultMatch()], filters: [], backendRefs: [], problems: [] };
+  return { index: 0, field: 'spec.rules[0]', matches: [defaultMatch()], filters: [], backendRefs: [], problems: [], ignored: [] };
 }
 
 function defaultMatch(): HTTPRouteMatch {
@@ -114,7 +116,10 @@ function parseRule(value: unknown, index: number, namespace: string): HTTPRouteR
     filters: parseFilters(r, o.filters, `${f}.filters`),
     backendRefs: parseBackendRefs(r, o.backendRefs, `${f}.backendRefs`, namespace),
     problems: r.problems,
+    ignored: [],
   };
+  // Experimental: retrying is an optimisation, so a rule without it still does what it says.
+  if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ field: `${f}.retry`, message: 'is not supported; requests are not retried' });
   const name = r.string(o.name, `${f}.name`, { minLength: 1, maxLength: 253 });
   if (name !== undefined) rule.name = name;
   const timeouts = parseTimeouts(r, o.timeouts, `${f}.timeouts`);

@@ -45,7 +45,7 @@ export function gatewayStatus(state: GatewayState): ObjectStatus {
   const g = state.gateway;
   const gen = g.meta.generation;
   const invalid = state.listeners.filter((l) => !l.usable).map((l) => l.listener.name);
-  const notes = g.problems.map(formatProblem);
+  const notes = [...g.problems, ...g.ignored].map(formatProblem);
   if (g.addresses.length > 0) notes.push('spec.addresses is not supported: each Envoy fleet binds its own addresses');
   const suffix = notes.length > 0 ? `; ${notes.join('; ')}` : '';
   const conditions = [];

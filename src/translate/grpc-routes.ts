@@ -24,6 +24,7 @@ function prepareGRPCRule(rule: GRPCRouteRule, ctx: BackendContext): PreparedRule
     backends: resolveBackends(rule.backendRefs, ctx),
     http2: true,
     problems: rule.problems.map(formatProblem),
+    notes: rule.ignored.map(formatProblem),
   };
   if (rule.name !== undefined) prepared.name = rule.name;
   if (rule.sessionPersistence !== undefined) prepared.sessionPersistence = rule.sessionPersistence;

@@ -22,6 +22,7 @@ function prepareHTTPRule(rule: HTTPRouteRule, ctx: BackendContext): PreparedRule
     backends: resolveBackends(rule.backendRefs, ctx),
     http2: false,
     problems: rule.problems.map(formatProblem),
+    notes: rule.ignored.map(formatProblem),
   };
   if (rule.name !== undefined) prepared.name = rule.name;
   if (rule.sessionPersistence !== undefined) prepared.sessionPersistence = rule.sessionPersistence;

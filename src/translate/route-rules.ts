@@ -35,6 +35,8 @@ export interface PreparedRule {
   sessionPersistence?: unknown;
   /** Why the rule cannot be served (names the fields); non-empty drops the rule. */
   problems: string[];
+  /** What the rule asks for that is not implemented but harmless to leave out; reported, rule kept. */
+  notes: string[];
 }
 
 export interface RuleOwner {

@@ -91,6 +91,7 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
         continue;
       }
       verdict.served++;
+      verdict.notes.push(...rule.notes);
       if (!builder) continue;
       const emitted = emitRule({ kind: route.kind, namespace: route.meta.namespace, name: route.meta.name, created: route.meta.creationTimestamp }, rule, decision, ctx.catalog);
       for (const [state, hosts] of listeners) builder.addRoutes(state, hosts, emitted.routes);

@@ -175,4 +175,25 @@ describe('translate with a sticky resolver', () => {
       ['default/a/80/sticky', true, 2],
     ]);
   });
+
+  it('keeps translating other routes when one route meets a bug', () => {
+    const yaml = `${base}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: other, namespace: default }
+spec:
+  parentRefs: [{ name: web }]
+  rules: [{ matches: [{ path: { value: /other } }], backendRefs: [{ name: a, port: 80 }] }]
+`;
+    const { factory: f } = recordingResolver((input) => {
+      if (input.route.name === 'app') throw new Error('resolver bug');
+      return plain;
+    });
+    const r = translate(objects(yaml), { stickyResolver: f });
+    const served = r.ir.gateways[0]?.listeners[0]?.virtualHosts[0]?.routes.map((x) => x.source.name);
+    expect(served).toEqual(['other']);
+    const app = r.statuses.find((s) => s.ref.name === 'app');
+    expect(app?.status).toMatchObject({ type: 'route', parents: [{ conditions: [{ type: 'Accepted', status: 'Unknown', reason: 'Pending', message: expect.stringContaining('resolver bug') }] }] });
+  });
 });

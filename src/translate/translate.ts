@@ -7,7 +7,7 @@ import type { IR } from '../ir/ir.ts';
 import type { KubeObject, ObjectRef } from '../k8s/kube-object.ts';
 import { refOf } from '../k8s/kube-object.ts';
 import { NAMESPACE_NAME_LABEL } from '../k8s/namespace.ts';
-import type { ObjectStatus } from '../status/status.ts';
+import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
 import type { CreateStickyResolver } from './sticky/sticky-resolver.ts';
 import { createStickyResolver } from './sticky/create-sticky-resolver.ts';
 import { indexObjects } from './object-index.ts';
@@ -19,7 +19,8 @@ import { ClusterCatalog } from './clusters.ts';
 import { GatewayIRBuilder } from './gateway-ir.ts';
 import { prepareHTTPRules } from './http-routes.ts';
 import { prepareGRPCRules } from './grpc-routes.ts';
-import { translateRoute, type RouteContext, type RouteOutcome } from './routes.ts';
+import { translateRoute, type RouteContext, type RouteOutcome, type TranslatableRoute } from './routes.ts';
+import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import { inputProblemStatuses } from './input-problems.ts';
 
 export interface TranslateResult {
@@ -58,8 +59,8 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
     else ignored.push({ ref: outcome.ref, reason: outcome.reason });
   };
   const refs = { endpoints, grants };
-  for (const route of index.httpRoutes) record(translateRoute(route, prepareHTTPRules(route, refs), ctx));
-  for (const route of index.grpcRoutes) record(translateRoute(route, prepareGRPCRules(route, refs), ctx));
+  for (const route of index.httpRoutes) record(guarded(route, () => translateRoute(route, prepareHTTPRules(route, refs), ctx)));
+  for (const route of index.grpcRoutes) record(guarded(route, () => translateRoute(route, prepareGRPCRules(route, refs), ctx)));
   for (const g of gateways.ours.values()) statuses.push(gatewayStatus(g));
   statuses.push(...inputProblemStatuses(index));
   const policyStatuses = resolver.statuses();
@@ -68,6 +69,22 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
 
   const ir: IR = { gateways: sortBy([...builders.values()].map((b) => b.build()), (g) => g.name) };
   return { ir, statuses: sortBy(statuses, (s) => refKey(s.ref)), ignored: sortBy(ignored, (i) => refKey(i.ref)) };
+}
+
+/**
+ * A bug met while translating one route (here or in a resolver) must not take the other routes
+ * down with it: the route says so in its status, and translation carries on.
+ */
+function guarded(route: TranslatableRoute, run: () => RouteOutcome): RouteOutcome {
+  try {
+    return run();
+  } catch (error) {
+    const gen = route.meta.generation;
+    const message = `Internal error while translating this route; other routes are not affected: ${error instanceof Error ? error.message : String(error)}`;
+    const c = condition(ConditionType.Accepted, 'Unknown', Reason.Pending, message, gen);
+    const parents = route.parentRefs.map((p) => ({ parentRef: p.written, controllerName: CONTROLLER_NAME, conditions: [c] }));
+    return { type: 'status', status: { ref: route.meta.ref, ...(gen !== undefined ? { generation: gen } : {}), writable: true, status: { type: 'route', parents } } };
+  }
 }
 
 /** Objects no step read (the sticky resolver reports on the policy kinds it reads). */
