@@ -117,4 +117,18 @@ describe('createStickyResolver', () => {
     expect(first.map((s) => s.ref.name)).toEqual(['a', 'z']);
     expect(r.statuses()).toEqual(first);
   });
+
+  it('keeps a Gateway-wide policy status short however many rules it reaches', () => {
+    const objects: KubeObject[] = [
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'ns' }, spec: { listeners: [{ name: 'http' }] } },
+      { apiVersion: 'tether.dev/v1alpha1', kind: 'SessionPolicy', metadata: { name: 'wide', namespace: 'ns' }, spec: { targetRefs: [{ kind: 'Gateway', name: 'gw' }], session: { cookie: {} } } },
+    ];
+    const r = createStickyResolver(objects);
+    for (let i = 0; i < 500; i++) expect(r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: `r${i}` } })).sticky).toBe(true);
+    const [status] = r.statuses();
+    if (status.status.type !== 'policy') throw new Error('policy status expected');
+    const message = status.status.ancestors[0].conditions[0].message;
+    expect(message).toContain('and 480 more');
+    expect(message.length).toBeLessThan(2000);
+  });
 });

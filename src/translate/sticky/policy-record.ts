@@ -49,7 +49,7 @@ export class PolicyRecord {
     });
   }
 
-  /** The Accepted condition summarising everything recorded. */
+  /** The Accepted condition summarising everything recorded (lists shortened so the message stays well under Kubernetes' 32768 characters). */
   condition(): Condition {
     const base = { type: 'Accepted', ...(this.generation !== undefined ? { observedGeneration: this.generation } : {}) };
     const problems = (severity: FieldProblem['severity']) =>
@@ -59,13 +59,13 @@ export class PolicyRecord {
       return { ...base, status: 'False', reason: 'Invalid', message: `Not applied. ${invalid.join('; ')}.` };
     }
     const parts: string[] = [];
-    if (this.applied.size > 0) parts.push(`Applied to ${[...this.applied].sort().join(', ')}.`);
-    if (this.overridden.size > 0) parts.push(`Overridden: ${[...this.overridden].sort().join('; ')}.`);
-    if (this.conflicts.length > 0) parts.push(`Conflicted: ${this.conflicts.join('; ')}.`);
-    if (this.notFound.length > 0) parts.push(`Target not found: ${this.notFound.join(', ')}.`);
+    if (this.applied.size > 0) parts.push(`Applied to ${shorten([...this.applied].sort(), ', ')}.`);
+    if (this.overridden.size > 0) parts.push(`Overridden: ${shorten([...this.overridden].sort(), '; ')}.`);
+    if (this.conflicts.length > 0) parts.push(`Conflicted: ${shorten(this.conflicts, '; ')}.`);
+    if (this.notFound.length > 0) parts.push(`Target not found: ${shorten(this.notFound, ', ')}.`);
     const unsupported = problems('unsupported');
-    if (unsupported.length > 0) parts.push(`Not translated: ${unsupported.join('; ')}.`);
-    if (this.notes.size > 0) parts.push([...this.notes].sort().join(' '));
+    if (unsupported.length > 0) parts.push(`Not translated: ${shorten(unsupported, '; ')}.`);
+    if (this.notes.size > 0) parts.push(shorten([...this.notes].sort(), ' '));
     if (this.targets.length === 0 && this.notFound.length > 0) {
       return { ...base, status: 'False', reason: 'TargetNotFound', message: parts.join(' ') };
     }
@@ -75,6 +75,14 @@ export class PolicyRecord {
     if (this.applied.size === 0 && this.overridden.size === 0) parts.unshift('Valid, but no route rule of a Tether Gateway uses its targets yet.');
     return { ...base, status: 'True', reason: 'Accepted', message: parts.join(' ') };
   }
+}
+
+const LIST_LIMIT = 20;
+
+/** The first LIST_LIMIT items, then how many more: a Gateway-wide policy may reach thousands of rules. */
+function shorten(items: string[], sep: string): string {
+  if (items.length <= LIST_LIMIT) return items.join(sep);
+  return `${items.slice(0, LIST_LIMIT).join(sep)}${sep}and ${items.length - LIST_LIMIT} more`;
 }
 
 export function policyStatus(record: PolicyRecord): ObjectStatus {
