@@ -67,4 +67,9 @@ describe('route precedence', () => {
     expect(translatePath({ type: 'PathPrefix', value: '/' })).toEqual({ type: 'PathPrefix', value: '/' });
     expect(translatePath({ type: 'Exact', value: '/api/' })).toEqual({ type: 'Exact', value: '/api/' });
   });
+
+  it('ranks a gRPC match above the same HTTP match, as if it had one more header', () => {
+    const rs = [ranked('http', {}, { created: '2026-01-01T00:00:00Z' }), ranked('grpc', { grpc: true }, { created: '2026-02-01T00:00:00Z' })];
+    expect(names(rs)).toEqual(['grpc', 'http']);
+  });
 });

@@ -52,7 +52,7 @@ export function compareRoutePrecedence(a: RankedRoute, b: RankedRoute): number {
   }
   d = (mb.method !== undefined ? 1 : 0) - (ma.method !== undefined ? 1 : 0);
   if (d !== 0) return d;
-  d = mb.headers.length - ma.headers.length;
+  d = headerCount(mb) - headerCount(ma);
   if (d !== 0) return d;
   d = mb.queryParams.length - ma.queryParams.length;
   if (d !== 0) return d;
@@ -68,6 +68,15 @@ export function compareRoutePrecedence(a: RankedRoute, b: RankedRoute): number {
   if (na !== nb) return na < nb ? -1 : 1;
   if (sa.kind !== sb.kind) return sa.kind < sb.kind ? -1 : 1;
   return sa.ruleIndex - sb.ruleIndex || sa.matchIndex - sb.matchIndex;
+}
+
+/**
+ * A gRPC match also checks the content-type header, so it counts as one more header match: a
+ * GRPCRoute and an HTTPRoute with the same path then serve gRPC and plain HTTP respectively, in
+ * whichever order they were created.
+ */
+function headerCount(m: RouteMatchIR): number {
+  return m.headers.length + (m.grpc ? 1 : 0);
 }
 
 export function sortByPrecedence(routes: RankedRoute[]): RouteIR[] {
