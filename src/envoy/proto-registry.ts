@@ -393,13 +393,15 @@ export class ProtoRegistry {
     return out;
   }
 
+  // protobufjs's built-in google/protobuf/struct.proto names Value's fields in lowerCamel
+  // (nullValue, numberValue, ...) even with keepCase; snake_case keys would be dropped silently.
   private structValue(v: unknown, path: string): unknown {
-    if (v === null) return { null_value: 'NULL_VALUE' };
-    if (typeof v === 'number') return { number_value: v };
-    if (typeof v === 'string') return { string_value: v };
-    if (typeof v === 'boolean') return { bool_value: v };
-    if (Array.isArray(v)) return { list_value: { values: v.map((x, i) => this.structValue(x, index2(path, i))) } };
-    if (typeof v === 'object') return { struct_value: { fields: this.structFields(v, path) } };
+    if (v === null) return { nullValue: 0 };
+    if (typeof v === 'number') return { numberValue: v };
+    if (typeof v === 'string') return { stringValue: v };
+    if (typeof v === 'boolean') return { boolValue: v };
+    if (Array.isArray(v)) return { listValue: { values: v.map((x, i) => this.structValue(x, index2(path, i))) } };
+    if (typeof v === 'object') return { structValue: { fields: this.structFields(v, path) } };
     throw new CodecError(path, 'not a JSON value');
   }
 
@@ -462,12 +464,12 @@ export class ProtoRegistry {
   }
 
   private valueToJson(v: Record<string, unknown>): Json {
-    if ('null_value' in v) return null;
-    if ('number_value' in v) return v['number_value'] as number;
-    if ('string_value' in v) return v['string_value'] as string;
-    if ('bool_value' in v) return v['bool_value'] as boolean;
-    if ('list_value' in v) return (((v['list_value'] as Record<string, unknown>)['values'] ?? []) as Record<string, unknown>[]).map((x) => this.valueToJson(x));
-    if ('struct_value' in v) return this.structToJson((v['struct_value'] as Record<string, unknown>)['fields']);
+    if ('nullValue' in v) return null;
+    if ('numberValue' in v) return v['numberValue'] as number;
+    if ('stringValue' in v) return v['stringValue'] as string;
+    if ('boolValue' in v) return v['boolValue'] as boolean;
+    if ('listValue' in v) return (((v['listValue'] as Record<string, unknown>)['values'] ?? []) as Record<string, unknown>[]).map((x) => this.valueToJson(x));
+    if ('structValue' in v) return this.structToJson((v['structValue'] as Record<string, unknown>)['fields']);
     return null;
   }
 }
