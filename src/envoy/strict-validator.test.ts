@@ -147,6 +147,12 @@ describe('encoded bytes and round trip', () => {
     expect(checkRoundTrip(MessageType.cluster, c)).toEqual([]);
   });
 
+  it('carries Struct metadata through the codec (protobufjs names Value fields in lowerCamel)', () => {
+    const c = loose(sampleCluster());
+    c.metadata = { filter_metadata: { 'tether.dev': { n: 1.5, s: 'x', b: false, z: null, l: [1, 'two'], o: { deep: true } } } };
+    expect(checkRoundTrip(MessageType.cluster, c)).toEqual([]);
+  });
+
   it('reports an encoding failure as an error with its path', () => {
     const c = loose(sampleCluster());
     c.connect_timeout = 'soon';

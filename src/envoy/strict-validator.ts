@@ -85,9 +85,19 @@ export function checkRoundTrip(typeName: string, json: JsonObject): Finding[] {
   return out;
 }
 
-/** Throws an Error listing every error-level finding of validateResource and checkRoundTrip. */
+/**
+ * validateResource, then (if that found no errors, which the encoder would only echo) the round
+ * trip: every finding of both, errors and warnings.
+ */
+export function validateWithRoundTrip(typeName: string, json: JsonObject, options: ValidateOptions = {}): Finding[] {
+  const findings = validateResource(typeName, json, options);
+  if (findings.some((f) => f.level === 'error')) return findings;
+  return [...findings, ...checkRoundTrip(typeName, json)];
+}
+
+/** Throws an Error listing every error-level finding of validateResource and the round trip. */
 export function assertValidEnvoy(typeName: string, json: JsonObject, options: ValidateOptions = {}): void {
-  const errors = [...validateResource(typeName, json, options), ...checkRoundTrip(typeName, json)].filter((f) => f.level === 'error');
+  const errors = validateWithRoundTrip(typeName, json, options).filter((f) => f.level === 'error');
   if (errors.length > 0) {
     const name = resourceName(typeName, json);
     throw new Error(`${typeName}${name ? ` "${name}"` : ''} is not valid Envoy config:\n${formatFindings(errors)}`);
@@ -110,7 +120,7 @@ export function validateResources(resources: EnvoyResources, options: ValidateOp
     const items = resources[key] ?? [];
     items.forEach((json, i) => {
       const prefix = indexPath(key, i);
-      for (const f of [...validateResource(typeName, json, options), ...checkRoundTrip(typeName, json)]) {
+      for (const f of validateWithRoundTrip(typeName, json, options)) {
         out.push({ ...f, path: f.path ? (f.path.startsWith('[') ? prefix + f.path : fieldPath(prefix, f.path)) : prefix });
       }
     });
