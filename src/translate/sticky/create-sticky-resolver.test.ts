@@ -131,4 +131,18 @@ describe('createStickyResolver', () => {
     expect(message).toContain('and 480 more');
     expect(message.length).toBeLessThan(2000);
   });
+
+  it('names at most 16 ancestors (the PolicyStatus limit), the first Gateways by name', () => {
+    const policy: KubeObject = {
+      apiVersion: 'gateway.networking.x-k8s.io/v1alpha1',
+      kind: 'XBackendTrafficPolicy',
+      metadata: { name: 'p', namespace: 'ns' },
+      spec: { targetRefs: [{ group: '', kind: 'Service', name: 'app' }], sessionPersistence: {} },
+    };
+    const r = createStickyResolver([svc('app'), policy]);
+    for (let g = 0; g < 20; g++) r.resolve(rule({ gateway: { namespace: 'ns', name: `gw-${String(g).padStart(2, '0')}` } }));
+    const [status] = r.statuses();
+    if (status.status.type !== 'policy') throw new Error('policy status expected');
+    expect(status.status.ancestors.map((a) => a.ancestorRef.name)).toEqual(Array.from({ length: 16 }, (_, g) => `gw-${String(g).padStart(2, '0')}`));
+  });
 });

@@ -78,6 +78,7 @@ export class PolicyRecord {
 }
 
 const LIST_LIMIT = 20;
+const MAX_ANCESTORS = 16;
 
 /** The first LIST_LIMIT items, then how many more: a Gateway-wide policy may reach thousands of rules. */
 function shorten(items: string[], sep: string): string {
@@ -96,7 +97,8 @@ export function policyStatus(record: PolicyRecord): ObjectStatus {
     ...base,
     status: {
       type: 'policy',
-      ancestors: refs.map((ancestorRef) => ({ ancestorRef, controllerName: CONTROLLER_NAME, conditions: [condition] })),
+      // PolicyStatus holds at most 16 ancestors (the CRDs' maxItems); the first 16 Gateways by name.
+      ancestors: refs.slice(0, MAX_ANCESTORS).map((ancestorRef) => ({ ancestorRef, controllerName: CONTROLLER_NAME, conditions: [condition] })),
     },
   };
 }
