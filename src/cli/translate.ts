@@ -16,12 +16,17 @@ import { translate } from '../translate/translate.ts';
 import { EXIT_BAD_INPUT, processOutput, type CliOutput } from './decode.ts';
 import { OUTPUT_FORMATS, renderJson, renderSummary, renderYaml, statusEntry, type OutputFormat, type StatusEntry } from './output-format.ts';
 import { readManifests } from './read-manifests.ts';
+import { silentLogger } from '../logger.ts';
+import { ObjectStore } from '../sources/object-store.ts';
+import { FqdnEndpointResolver } from '../sources/dns/fqdn-endpoint-resolver.ts';
 
 export interface TranslateCommandOptions {
   file: string[];
   output: OutputFormat;
   bootstrap?: boolean;
   gateway?: string;
+  resolveFqdn?: boolean;
+  dnsServer?: string[];
 }
 
 /** What `-o json|yaml` prints. */
@@ -48,6 +53,8 @@ export function translateCommand(io: CliOutput = processOutput): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS]).default('json'))
     .option('--bootstrap', 'print a static Envoy bootstrap that runs the same config without Tether')
     .option('--gateway <namespace/name>', 'only this Gateway')
+    .option('--resolve-fqdn', 'look up the names in FQDN EndpointSlices now, as `serve` does, instead of leaving them without endpoints')
+    .option('--dns-server <ip[:port]>', 'with --resolve-fqdn: ask this DNS server instead of the system\'s; repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .action(async (options: TranslateCommandOptions) => {
       await runTranslate(options, io);
     });
@@ -61,7 +68,9 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
     for (const p of read.problems) io.err(`error: ${formatManifestProblem(p)}\n`);
     usageError(io, `cannot read the manifests (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'})`);
   }
-  const result = translate(dedupe(read.objects, io));
+  let objects = dedupe(read.objects, io);
+  if (options.resolveFqdn) objects = await resolveFqdnSlices(objects, options.dnsServer ?? [], io);
+  const result = translate(objects);
   for (const i of result.ignored) io.err(`ignored: ${describeRef(i.ref)}: ${i.reason}\n`);
 
   let gateways = result.ir.gateways;
@@ -112,6 +121,22 @@ export function buildResourceLists(gateways: readonly GatewayIR[], io: CliOutput
     }
   }
   return out;
+}
+
+/** The objects plus the address slices the FQDN resolver derives from them (one lookup each). */
+async function resolveFqdnSlices(objects: KubeObject[], servers: string[], io: CliOutput): Promise<KubeObject[]> {
+  const store = new ObjectStore();
+  store.apply(objects);
+  let resolver: FqdnEndpointResolver;
+  try {
+    resolver = new FqdnEndpointResolver({ logger: silentLogger(), servers });
+  } catch (err) {
+    usageError(io, `--dns-server: ${(err as Error).message}`);
+  }
+  await resolver.start(store);
+  await resolver.stop();
+  for (const p of resolver.problems()) io.err(`warning: ${p.subject}: ${p.message}\n`);
+  return store.list();
 }
 
 // Like `kubectl apply` of the same object twice: the last definition wins, and the user hears of it.
