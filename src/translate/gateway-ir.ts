@@ -60,6 +60,7 @@ export class GatewayIRBuilder {
   private virtualHosts(states: readonly ListenerState[]): VirtualHostIR[] {
     // Sorted route groups per listener and hostname, computed once.
     const sorted = new Map<ListenerState, Map<string, RouteIR[]>>();
+    const wildcards = new Map<ListenerState, string[]>();
     const names = new Set<string>();
     for (const s of states) {
       const groups = new Map<string, RouteIR[]>();
@@ -67,6 +68,7 @@ export class GatewayIRBuilder {
         groups.set(h, sortByPrecedence([...byName.values()]));
         names.add(h);
       }
+      wildcards.set(s, [...groups.keys()].filter((k) => k.startsWith('*.')));
       sorted.set(s, groups);
       // A listener's own hostname always gets its virtual host, even without routes (404), so a
       // less specific listener's routes never answer for it.
@@ -77,8 +79,12 @@ export class GatewayIRBuilder {
       const owner = owningListener(states, h);
       const groups = owner ? sorted.get(owner) : undefined;
       if (!groups) continue;
-      // Route groups of the owner whose hostname covers h, most specific first.
-      const covering = [...groups.keys()].filter((k) => k === h || k === ANY_HOST || (k.startsWith('*.') && wildcardCovers(k, h))).sort(compareHostnames);
+      // Route groups of the owner whose hostname covers h, most specific first: h itself, the
+      // wildcards covering it, then any host (only wildcards are scanned, so this stays linear).
+      const covering = [h];
+      for (const k of wildcards.get(owner) ?? []) if (k !== h && wildcardCovers(k, h)) covering.push(k);
+      if (h !== ANY_HOST && groups.has(ANY_HOST)) covering.push(ANY_HOST);
+      covering.sort(compareHostnames);
       const seen = new Set<string>();
       const routes: RouteIR[] = [];
       for (const k of covering) {
