@@ -84,9 +84,10 @@ describe('tether serve --source kubernetes (in-process, fake API server)', () =>
     await e.waitFor(() => e.endpointAddresses('default/web/80').includes('127.0.0.98:8080'), 'endpoint after 410 relist', 10_000);
     expect(e.endpointAddresses('default/web/80').sort()).toEqual(['127.0.0.12:8080', '127.0.0.98:8080', '127.0.0.99:8080']);
 
-    // A route is deleted: its sticky cluster goes away.
+    // A route is deleted: Envoy no longer routes to its sticky cluster.
     api.remove('gateway.networking.k8s.io/v1', 'HTTPRoute', 'api', 'default');
-    await e.waitFor(() => !e.activeClusters.has('default/api/80/sticky'), 'cluster of the deleted route removed');
+    await e.waitFor(() => !e.routedClusters().has('default/api/80/sticky'), 'no route to the deleted route’s cluster');
+    expect(e.routedClusters()).toEqual(new Set(CLUSTERS.filter((c) => c !== 'default/api/80/sticky')));
     expect(e.nacks).toEqual([]);
     expect(e.violations).toEqual([]);
   });
