@@ -18,6 +18,9 @@ export interface TypeView {
   readonly bytes: number;
   /** DiscoveryResponse fields version_info + every resource + type_url; a stream appends its nonce. */
   fullStateBody(): Buffer;
+  /** The view this one replaced (one step back only), and the names added, changed or removed since. */
+  readonly previous: TypeView | undefined;
+  readonly changed: ReadonlySet<string>;
 }
 
 /** What a stream reads: one Gateway's resources for one client variant. */
@@ -55,6 +58,8 @@ class TypeSet implements TypeView {
   readonly resources: ReadonlyMap<string, EncodedResource>;
   readonly version: string;
   readonly bytes: number;
+  previous: TypeSet | undefined;
+  changed: ReadonlySet<string> = new Set();
   private body: Buffer | undefined;
 
   constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, prefix: string) {
@@ -65,6 +70,16 @@ class TypeSet implements TypeView {
     let bytes = 0;
     for (const r of resources.values()) bytes += r.size;
     this.bytes = bytes;
+  }
+
+  /** Links this set to the one it replaces, keeping a single step so old sets can be collected. */
+  follow(old: TypeSet): void {
+    const changed = new Set<string>();
+    for (const [name, r] of this.resources) if (old.resources.get(name) !== r) changed.add(name);
+    for (const name of old.resources.keys()) if (!this.resources.has(name)) changed.add(name);
+    old.previous = undefined;
+    this.previous = old;
+    this.changed = changed;
   }
 
   fullStateBody(): Buffer {
@@ -100,6 +115,8 @@ export class SnapshotCache {
   private readonly logger: Logger | undefined;
   private readonly snapshots = new Map<string, Snapshot>(); // `${gateway}\0${variant}`
   private readonly interned = new Map<string, Interned>();
+  /** Content hash by bytes identity (input bytes are never mutated once handed over). */
+  private readonly hashes = new WeakMap<Uint8Array, string>();
   private readonly listeners = new Set<SnapshotListener>();
   private ready = false;
   private framed = 0;
@@ -130,7 +147,11 @@ export class SnapshotCache {
       }
       const set = new TypeSet(typeUrl, resources, this.versionPrefix);
       const old = previous?.types.get(typeUrl);
-      types.set(typeUrl, old && old.version === set.version ? old : set);
+      if (old && old.version === set.version) types.set(typeUrl, old);
+      else {
+        if (old) set.follow(old);
+        types.set(typeUrl, set);
+      }
     }
     this.snapshots.set(snapshotKey(gatewayKey, variant), new Snapshot(gatewayKey, variant, types));
     if (previous) this.release(previous);
@@ -201,7 +222,13 @@ export class SnapshotCache {
   }
 
   private intern(typeUrl: ResourceTypeUrl, input: EncodedInput): EncodedResource {
-    const version = contentHash(input.bytes);
+    // Callers that reuse the bytes of unchanged resources (encode-once) pass the same array again:
+    // its hash is remembered by identity, so an EndpointSlice change does not rehash every resource.
+    let version = this.hashes.get(input.bytes);
+    if (version === undefined) {
+      version = contentHash(input.bytes);
+      this.hashes.set(input.bytes, version);
+    }
     const key = `${typeUrl}\0${input.name}\0${version}`;
     let entry = this.interned.get(key);
     if (!entry) {
