@@ -17,6 +17,8 @@ import type { Source } from './sources/source.ts';
 import { DirectorySource } from './sources/directory/directory-source.ts';
 import { withFqdnResolution } from './sources/dns/with-fqdn-resolution.ts';
 import { RebuildLoop } from './rebuild-loop.ts';
+import { EndpointFastPath } from './endpoint-fast-path.ts';
+import { buildClusterLoadAssignment } from './envoy/endpoint.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';
 import { AdsServer } from './xds/ads-server.ts';
 import { typeShortName } from './xds/resource-types.ts';
@@ -72,6 +74,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     logger: log,
     metrics,
     debounce: config.debounce,
+    endpoints: {
+      index: (objects, ir) => new EndpointFastPath(objects, ir),
+      build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment },
+    },
   });
 
   let sourceSynced = false;

@@ -9,12 +9,14 @@
 //      Envoy and gRPC-client forms) → encode each resource to protobuf (bytes of resources whose JSON
 //      did not change are reused, not re-encoded) → set every Gateway's snapshots (Gateways that
 //      disappeared are deleted, so their Envoys get an empty config) → hand statuses to the source;
+//      when only EndpointSlices changed, the fast path instead recomputes just the clusters of the
+//      Services they belong to and swaps those ClusterLoadAssignments in (statuses cannot change);
 //   4. stopped.
 // Translation is best-effort: a bad object becomes a status, never an exception. An exception is
 // therefore a bug; it is logged and counted, and the previous snapshots stay served.
 import type { Logger } from 'pino';
 import type { KubeObject } from './k8s/kube-object.ts';
-import type { IR, GatewayIR } from './ir/ir.ts';
+import type { IR, GatewayIR, ClusterIR } from './ir/ir.ts';
 import type { ObjectStatus } from './status/status.ts';
 import type { ObjectStore, StoreChange } from './sources/object-store.ts';
 import type { Metrics } from './admin/metrics.ts';
@@ -54,6 +56,18 @@ export interface RebuildLoopOptions {
   logger: Logger;
   metrics?: Metrics;
   debounce?: { quietMs: number; maxMs: number };
+  /** The EndpointSlice fast path; without it every change is a full rebuild. */
+  endpoints?: {
+    /** State for the fast path, made after each full rebuild from its objects and IR. */
+    index: (objects: readonly KubeObject[], ir: IR) => EndpointRefresher;
+    /** Per client variant, an IR cluster → its ClusterLoadAssignment. */
+    build: Record<ClientVariant, (cluster: ClusterIR) => JsonObject>;
+  };
+}
+
+/** Recomputes the clusters an EndpointSlice change affects (endpoint-fast-path.ts). */
+export interface EndpointRefresher {
+  apply(changes: readonly { key: string; next: KubeObject | undefined }[]): { gateway: string; cluster: ClusterIR }[] | undefined;
 }
 
 /** What the last successful rebuild produced, for the admin API. */
@@ -68,6 +82,10 @@ export interface RebuildResult {
   durationMs: number;
   encoded: number;
   reused: number;
+  /** True when only EndpointSlices changed and only the affected clusters' endpoints were recomputed. */
+  fastPath: boolean;
+  /** Where the time went, milliseconds. */
+  phases: Record<string, number>;
 }
 
 const TYPES: { key: keyof EnvoyResources; typeUrl: ResourceTypeUrl; typeName: string; nameField: string }[] = [
@@ -97,7 +115,10 @@ export class RebuildLoop {
   private pending: StoreChange = { keys: [], kinds: new Set() };
   private stopped = false;
   private generation = 0;
-  private served = new Set<string>();
+  /** Encoded resources currently served, by Gateway and client variant. */
+  private sets = new Map<string, Record<ClientVariant, ResourcesByType>>();
+  private fastPath: EndpointRefresher | undefined;
+  private readyMarked = false;
   private readonly encodings = new Map<string, CachedEncoding>();
   private last: RebuildResult | undefined;
   private readonly waiters = new Set<() => void>();
@@ -157,7 +178,7 @@ export class RebuildLoop {
     }, wait);
   }
 
-  /** One rebuild: the whole pipeline, synchronously. Never throws. */
+  /** One rebuild, synchronously: the endpoint fast path when it applies, else the whole pipeline. Never throws. */
   private rebuild(): void {
     const started = performance.now();
     const revision = this.o.store.revision;
@@ -166,90 +187,178 @@ export class RebuildLoop {
     const m = this.o.metrics;
     m?.rebuilds.inc();
     try {
-      const generation = ++this.generation;
-      const translated = this.o.translate(this.o.store.list());
-      const resources = new Map<string, Record<ClientVariant, EnvoyResources>>();
-      const encodedSets = new Map<string, Record<ClientVariant, ResourcesByType>>();
-      let encoded = 0;
-      let reused = 0;
-      for (const gw of translated.ir.gateways) {
-        const forms = {} as Record<ClientVariant, EnvoyResources>;
-        const sets = {} as Record<ClientVariant, ResourcesByType>;
-        for (const variant of VARIANTS) {
-          const built = this.o.builders[variant](gw);
-          forms[variant] = built;
-          const byType: ResourcesByType = {};
-          for (const t of TYPES) {
-            const list: EncodedInput[] = [];
-            for (const json of built[t.key]) {
-              const rawName = json[t.nameField];
-              const name = typeof rawName === 'string' ? rawName : '';
-              const text = JSON.stringify(json);
-              const cacheKey = `${t.typeUrl}\0${gw.name}\0${variant}\0${name}`;
-              let cached = this.encodings.get(cacheKey);
-              if (cached && cached.json === text) {
-                reused++;
-                m?.resourcesReused.inc({ type: typeShortName(t.typeUrl) });
-              } else {
-                cached = { json: text, bytes: this.o.encode(t.typeName, json), used: generation };
-                this.encodings.set(cacheKey, cached);
-                encoded++;
-                m?.resourcesEncoded.inc({ type: typeShortName(t.typeUrl) });
-              }
-              cached.used = generation;
-              list.push({ name, bytes: cached.bytes });
-            }
-            byType[t.typeUrl] = list;
-          }
-          sets[variant] = byType;
-        }
-        resources.set(gw.name, forms);
-        encodedSets.set(gw.name, sets);
-      }
-
-      // Everything built: only now touch what is served, so a failure above changes nothing.
-      for (const [gateway, sets] of encodedSets) {
-        for (const variant of VARIANTS) {
-          const problems = this.o.snapshots.setSnapshot(gateway, variant, sets[variant]);
-          for (const p of problems) this.log.warn({ gateway, variant }, p);
-          if (m) {
-            for (const t of TYPES) {
-              let size = 0;
-              for (const r of sets[variant][t.typeUrl] ?? []) size += r.bytes.length;
-              m.configSize.set({ gateway, variant, type: typeShortName(t.typeUrl) }, size);
-            }
-          }
-        }
-      }
-      for (const gateway of this.served) {
-        if (encodedSets.has(gateway)) continue;
-        this.o.snapshots.deleteSnapshot(gateway);
-        for (const variant of VARIANTS) for (const t of TYPES) m?.configSize.remove({ gateway, variant, type: typeShortName(t.typeUrl) });
-        this.log.info({ gateway }, 'Gateway gone; its Envoys now get an empty config');
-      }
-      this.served = new Set(encodedSets.keys());
-      for (const [key, entry] of this.encodings) if (entry.used !== generation) this.encodings.delete(key);
-
+      const fast = this.isEndpointOnly(change) && this.fastRebuild(change, started, revision);
+      if (!fast) this.fullRebuild(change, started, revision);
       // Refuse-until-ready (xds-control-plane.md P8): streams get config only after this first success.
-      if (!this.last) this.o.snapshots.markReady();
-      const durationMs = performance.now() - started;
-      m?.translationDuration.observe(durationMs / 1000);
-      this.last = { revision, ir: translated.ir, statuses: translated.statuses, resources, durationMs, encoded, reused };
-      this.log.info(
-        { revision, gateways: encodedSets.size, changed: change.keys.length, encoded, reused, ms: Math.round(durationMs * 100) / 100 },
-        'config rebuilt',
-      );
+      if (!this.readyMarked) {
+        this.readyMarked = true;
+        this.o.snapshots.markReady();
+      }
+      m?.translationDuration.observe((performance.now() - started) / 1000);
       try {
-        this.o.publishStatuses(translated.statuses);
+        if (!fast) this.o.publishStatuses(this.last!.statuses);
       } catch (err) {
         this.log.error({ err }, 'publishing statuses failed');
       }
     } catch (err) {
       m?.rebuildErrors.inc();
+      this.fastPath = undefined; // its state may be half-updated; the next full rebuild makes a new one
       this.log.error({ err, revision }, 'rebuild failed; the previous config stays served');
     } finally {
       for (const w of this.waiters) w();
       this.waiters.clear();
     }
   }
+
+  private isEndpointOnly(change: StoreChange): boolean {
+    return this.o.endpoints !== undefined && this.fastPath !== undefined && this.last !== undefined &&
+      change.keys.length > 0 && change.kinds.size === 1 && change.kinds.has('EndpointSlice');
+  }
+
+  private fullRebuild(change: StoreChange, started: number, revision: number): void {
+    const m = this.o.metrics;
+    const generation = ++this.generation;
+    const objects = this.o.store.list();
+    const translated = this.o.translate(objects);
+    const translatedAt = performance.now();
+    const resources = new Map<string, Record<ClientVariant, EnvoyResources>>();
+    const encodedSets = new Map<string, Record<ClientVariant, ResourcesByType>>();
+    const counts = { encoded: 0, reused: 0 };
+    for (const gw of translated.ir.gateways) {
+      const forms = {} as Record<ClientVariant, EnvoyResources>;
+      const sets = {} as Record<ClientVariant, ResourcesByType>;
+      for (const variant of VARIANTS) {
+        const built = this.o.builders[variant](gw);
+        forms[variant] = built;
+        const byType: ResourcesByType = {};
+        for (const t of TYPES) byType[t.typeUrl] = built[t.key].map((json) => this.encodeCached(t, gw.name, variant, json, generation, counts));
+        sets[variant] = byType;
+      }
+      resources.set(gw.name, forms);
+      encodedSets.set(gw.name, sets);
+    }
+    const builtAt = performance.now();
+
+    // Everything built: only now touch what is served, so a failure above changes nothing.
+    for (const [gateway, sets] of encodedSets) this.setSnapshots(gateway, sets);
+    for (const gateway of this.sets.keys()) {
+      if (encodedSets.has(gateway)) continue;
+      this.o.snapshots.deleteSnapshot(gateway);
+      for (const variant of VARIANTS) for (const t of TYPES) m?.configSize.remove({ gateway, variant, type: typeShortName(t.typeUrl) });
+      this.log.info({ gateway }, 'Gateway gone; its Envoys now get an empty config');
+    }
+    this.sets = encodedSets;
+    for (const [key, entry] of this.encodings) if (entry.used !== generation) this.encodings.delete(key);
+    const snapshotAt = performance.now();
+    this.fastPath = this.o.endpoints?.index(objects, translated.ir);
+
+    const durationMs = performance.now() - started;
+    const phases = { translate: translatedAt - started, buildEncode: builtAt - translatedAt, snapshot: snapshotAt - builtAt, index: performance.now() - snapshotAt };
+    this.last = { revision, ir: translated.ir, statuses: translated.statuses, resources, durationMs, ...counts, fastPath: false, phases };
+    this.log.info(
+      { revision, gateways: encodedSets.size, changed: change.keys.length, ...counts, ms: round(durationMs) },
+      'config rebuilt',
+    );
+  }
+
+  /**
+   * Only EndpointSlices changed: recompute the affected clusters' endpoints and swap their CLAs into
+   * the served sets. Returns false when the fast path cannot answer (then a full rebuild runs).
+   */
+  private fastRebuild(change: StoreChange, started: number, revision: number): boolean {
+    const endpoints = this.o.endpoints!;
+    const last = this.last!;
+    const keys = [...new Set(change.keys)];
+    const refreshed = this.fastPath!.apply(keys.map((key) => ({ key, next: this.o.store.get(key) })));
+    if (!refreshed) return false;
+    const refreshedAt = performance.now();
+    const counts = { encoded: 0, reused: 0 };
+    const byGateway = new Map<string, ClusterIR[]>();
+    for (const r of refreshed) byGateway.set(r.gateway, [...(byGateway.get(r.gateway) ?? []), r.cluster]);
+
+    const ir: IR = { gateways: last.ir.gateways.map((g) => {
+      const changed = byGateway.get(g.name);
+      if (!changed) return g;
+      const byName = new Map(changed.map((c) => [c.name, c]));
+      return { ...g, clusters: g.clusters.map((c) => byName.get(c.name) ?? c) };
+    }) };
+    const resources = new Map(last.resources);
+    const nextByGateway = new Map<string, Record<ClientVariant, ResourcesByType>>();
+    for (const [gateway, clusters] of byGateway) {
+      const sets = this.sets.get(gateway);
+      const forms = resources.get(gateway);
+      if (!sets || !forms) continue;
+      const nextSets = {} as Record<ClientVariant, ResourcesByType>;
+      const nextForms = {} as Record<ClientVariant, EnvoyResources>;
+      for (const variant of VARIANTS) {
+        const claList = [...(sets[variant][TypeUrl.endpoint] ?? [])];
+        const jsonList = [...forms[variant].endpoints];
+        for (const cluster of clusters) {
+          const json = endpoints.build[variant](cluster);
+          const encoded = this.encodeCached(TYPES[3], gateway, variant, json, this.generation, counts);
+          const i = claList.findIndex((r) => r.name === encoded.name);
+          if (i >= 0) claList[i] = encoded;
+          const j = jsonList.findIndex((r) => r['cluster_name'] === encoded.name);
+          if (j >= 0) jsonList[j] = json;
+        }
+        nextSets[variant] = { ...sets[variant], [TypeUrl.endpoint]: claList };
+        nextForms[variant] = { ...forms[variant], endpoints: jsonList };
+      }
+      nextByGateway.set(gateway, nextSets);
+      resources.set(gateway, nextForms);
+    }
+    // The new ClusterLoadAssignment bytes exist from here on (DESIGN.md's "translated in ≤ 1 ms").
+    const encodedAt = performance.now();
+    for (const [gateway, nextSets] of nextByGateway) {
+      this.sets.set(gateway, nextSets);
+      this.setSnapshots(gateway, nextSets);
+    }
+    const snapshotAt = performance.now();
+    const durationMs = snapshotAt - started;
+    this.last = {
+      ...last, revision, ir, resources, durationMs, ...counts, fastPath: true,
+      phases: { refresh: refreshedAt - started, encode: encodedAt - refreshedAt, snapshot: snapshotAt - encodedAt },
+    };
+    this.log.debug({ revision, clusters: refreshed.length, changed: keys.length, ...counts, ms: round(durationMs) }, 'endpoints updated');
+    return true;
+  }
+
+  private encodeCached(t: (typeof TYPES)[number], gateway: string, variant: ClientVariant, json: JsonObject, generation: number, counts: { encoded: number; reused: number }): EncodedInput {
+    const m = this.o.metrics;
+    const rawName = json[t.nameField];
+    const name = typeof rawName === 'string' ? rawName : '';
+    const text = JSON.stringify(json);
+    const cacheKey = `${t.typeUrl}\0${gateway}\0${variant}\0${name}`;
+    let cached = this.encodings.get(cacheKey);
+    if (cached && cached.json === text) {
+      counts.reused++;
+      m?.resourcesReused.inc({ type: typeShortName(t.typeUrl) });
+    } else {
+      cached = { json: text, bytes: this.o.encode(t.typeName, json), used: generation };
+      this.encodings.set(cacheKey, cached);
+      counts.encoded++;
+      m?.resourcesEncoded.inc({ type: typeShortName(t.typeUrl) });
+    }
+    cached.used = generation;
+    return { name, bytes: cached.bytes };
+  }
+
+  private setSnapshots(gateway: string, sets: Record<ClientVariant, ResourcesByType>): void {
+    const m = this.o.metrics;
+    for (const variant of VARIANTS) {
+      const problems = this.o.snapshots.setSnapshot(gateway, variant, sets[variant]);
+      for (const p of problems) this.log.warn({ gateway, variant }, p);
+      if (m) {
+        for (const t of TYPES) {
+          let size = 0;
+          for (const r of sets[variant][t.typeUrl] ?? []) size += r.bytes.length;
+          m.configSize.set({ gateway, variant, type: typeShortName(t.typeUrl) }, size);
+        }
+      }
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }

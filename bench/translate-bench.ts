@@ -1,0 +1,192 @@
+// Translation benchmark (DESIGN.md "Performance targets"): 1,000 Services, 10,000 endpoints and
+// 10,000 routes generated in memory, run through the real pipeline: translate → build (Envoy and
+// gRPC-client forms) → encode → snapshot. Prints the full rebuild time (cold and warm), the time
+// from one EndpointSlice change to the new ClusterLoadAssignment bytes, and memory.
+//
+//   node --expose-gc bench/translate-bench.ts [--services 1000] [--endpoints-per-service 10] [--routes 10000]
+import { pino } from 'pino';
+import { parseArgs } from 'node:util';
+import type { KubeObject } from '../src/k8s/kube-object.ts';
+import { ObjectStore } from '../src/sources/object-store.ts';
+import { RebuildLoop } from '../src/rebuild-loop.ts';
+import { SnapshotCache } from '../src/xds/snapshot-cache.ts';
+import { TypeUrl } from '../src/xds/resource-types.ts';
+import { protoRegistry, MessageType } from '../src/envoy/proto-registry.ts';
+import { buildEnvoyResources } from '../src/envoy/build-envoy-resources.ts';
+import { buildGrpcClientResources } from '../src/envoy/build-grpc-client-resources.ts';
+import { translate } from '../src/translate/translate.ts';
+import { EndpointFastPath } from '../src/endpoint-fast-path.ts';
+import { buildClusterLoadAssignment } from '../src/envoy/endpoint.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    services: { type: 'string', default: '1000' },
+    'endpoints-per-service': { type: 'string', default: '10' },
+    routes: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const SERVICES = Number(args.services);
+const EPS = Number(args['endpoints-per-service']);
+const ROUTES = Number(args.routes);
+const RULES_PER_ROUTE = 10;
+const RUNS = Number(args.runs);
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+const ms = (n: number): string => `${n.toFixed(n < 10 ? 3 : 1)} ms`;
+
+function generate(): KubeObject[] {
+  const ns = 'bench';
+  const objects: KubeObject[] = [
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'tether' }, spec: { controllerName: 'tether.dev/gateway-controller' } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: ns },
+      spec: { gatewayClassName: 'tether', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] },
+    },
+  ];
+  for (let s = 0; s < SERVICES; s++) {
+    objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${s}`, namespace: ns }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+    objects.push(slice(s, 0));
+  }
+  const routeObjects = Math.ceil(ROUTES / RULES_PER_ROUTE);
+  for (let r = 0; r < routeObjects; r++) {
+    const rules = [];
+    for (let i = 0; i < RULES_PER_ROUTE && r * RULES_PER_ROUTE + i < ROUTES; i++) {
+      const svc = (r * RULES_PER_ROUTE + i) % SERVICES;
+      const rule: Record<string, unknown> = {
+        matches: [{ path: { type: 'PathPrefix', value: `/r${r}/p${i}` } }],
+        backendRefs: [{ name: `svc-${svc}`, port: 80 }],
+      };
+      // A quarter of the routes are sticky (cookie), so sticky clusters and per-route sessions are exercised.
+      if (r % 4 === 0) rule['sessionPersistence'] = { sessionName: `s-${r}-${i}`, type: 'Cookie' };
+      rules.push(rule);
+    }
+    objects.push({
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: `route-${r}`, namespace: ns },
+      spec: { parentRefs: [{ name: 'gw' }], hostnames: [`host-${r % 100}.example.com`], rules },
+    });
+  }
+  return objects;
+}
+
+/** Service s's slice; `generation` shifts one address so a change is a real change. */
+function slice(s: number, generation: number): KubeObject {
+  const endpoints = [];
+  for (let e = 0; e < EPS; e++) {
+    const n = s * EPS + e + (e === 0 ? generation * 7919 : 0);
+    endpoints.push({ addresses: [`10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`], conditions: { ready: true, serving: true, terminating: false } });
+  }
+  return {
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    metadata: { name: `svc-${s}-abc`, namespace: 'bench', labels: { 'kubernetes.io/service-name': `svc-${s}` } },
+    addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints,
+  };
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const t = performance.now();
+  const r = fn();
+  return [r, performance.now() - t];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+const registry = protoRegistry();
+gc();
+const heapBefore = process.memoryUsage().heapUsed;
+const objects = generate();
+console.log(`input: ${SERVICES} Services, ${SERVICES * EPS} endpoints, ${ROUTES} routes (${objects.length} objects)`);
+
+// ---- Stage breakdown (direct calls, warm).
+const breakdown = { translate: [] as number[], build: [] as number[], encode: [] as number[] };
+let resourceCount = 0;
+let encodedBytes = 0;
+for (let run = 0; run < RUNS; run++) {
+  const [result, tTranslate] = time(() => translate(objects));
+  const [built, tBuild] = time(() => result.ir.gateways.flatMap((g) => [buildEnvoyResources(g), buildGrpcClientResources(g)]));
+  const [, tEncode] = time(() => {
+    resourceCount = 0;
+    encodedBytes = 0;
+    for (const b of built) {
+      for (const [key, type] of [['listeners', MessageType.listener], ['routes', MessageType.routeConfiguration], ['clusters', MessageType.cluster], ['endpoints', MessageType.clusterLoadAssignment]] as const) {
+        for (const json of b[key]) {
+          encodedBytes += registry.encode(type, json).length;
+          resourceCount++;
+        }
+      }
+    }
+  });
+  breakdown.translate.push(tTranslate);
+  breakdown.build.push(tBuild);
+  breakdown.encode.push(tEncode);
+}
+console.log(`stages (median of ${RUNS}, first run included in the runs): translate ${ms(median(breakdown.translate))}, build both forms ${ms(median(breakdown.build))}, encode ${resourceCount} resources (${mib(encodedBytes)}) ${ms(median(breakdown.encode))}`);
+console.log(`  first run: translate ${ms(breakdown.translate[0])}, build ${ms(breakdown.build[0])}, encode ${ms(breakdown.encode[0])}`);
+
+// ---- The rebuild loop itself: full rebuilds into a real snapshot cache.
+const store = new ObjectStore();
+store.apply(objects);
+const cache = new SnapshotCache({ versionPrefix: 'bench' });
+const loop = new RebuildLoop({
+  store,
+  translate,
+  builders: { envoy: buildEnvoyResources, grpc: buildGrpcClientResources },
+  encode: (t, j) => registry.encode(t, j),
+  snapshots: cache,
+  publishStatuses: () => undefined,
+  logger: pino({ level: 'silent' }),
+  endpoints: {
+    index: (objs, ir) => new EndpointFastPath(objs, ir),
+    build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment },
+  },
+});
+const [, tFirst] = time(() => loop.start());
+const fullRuns: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  // A route edit: forces a full rebuild (everything re-translated; unchanged resources reuse their bytes).
+  const route = store.get('gateway.networking.k8s.io/HTTPRoute/bench/route-1')!;
+  const edited = structuredClone(route);
+  (edited['spec'] as { rules: { matches: { path: { value: string } }[] }[] }).rules[0].matches[0].path.value = `/edited-${run}`;
+  store.apply([edited]);
+  const [, t] = time(() => loop.flush());
+  fullRuns.push(t);
+}
+const last = loop.latest()!;
+console.log(`full rebuild through the loop: first ${ms(tFirst)} (cold encode), after a route edit median ${ms(median(fullRuns))} (encoded ${last.encoded}, reused ${last.reused})`);
+console.log(`  last full rebuild: ${Object.entries(last.phases).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
+const clusterOf = new Map<string, string>();
+for (const c of last.ir.gateways[0].clusters) for (const l of c.localities) clusterOf.set(l.backend.split(':')[0], c.name);
+
+// ---- One EndpointSlice change → new CLA bytes in the snapshot.
+const sliceRuns: number[] = [];
+const toBytes: number[] = [];
+const fastRuns: boolean[] = [];
+for (let run = 1; run <= Math.max(RUNS, 20); run++) {
+  const s = (run * 37) % SERVICES;
+  store.apply([slice(s, run)]);
+  const [, t] = time(() => loop.flush());
+  sliceRuns.push(t);
+  const p = loop.latest()!.phases;
+  toBytes.push((p['refresh'] ?? NaN) + (p['encode'] ?? NaN));
+  fastRuns.push(loop.latest()!.fastPath);
+  const cla = cache.view('bench/gw', 'envoy')!.type(TypeUrl.endpoint).resources.get(clusterOf.get(`bench/svc-${s}`) ?? '');
+  if (!cla) throw new Error(`no CLA for svc-${s}`);
+}
+const fast = fastRuns.filter(Boolean).length;
+console.log(`one EndpointSlice change → new CLA bytes: median ${ms(median(toBytes))}, max ${ms(Math.max(...toBytes))}; → both snapshots set: median ${ms(median(sliceRuns))}, max ${ms(Math.max(...sliceRuns))} (${fast}/${sliceRuns.length} on the endpoint fast path)`);
+const fp = loop.latest()!;
+if (fp.fastPath && fp.phases) console.log(`  last change: ${Object.entries(fp.phases).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
+
+gc();
+const mem = process.memoryUsage();
+console.log(`memory: heap used ${mib(mem.heapUsed)} (${mib(mem.heapUsed - heapBefore)} for input, store, snapshot and caches), rss ${mib(mem.rss)}`);
+const targets = [
+  `full ≤ 400 ms: ${median(fullRuns) <= 400 ? 'met' : 'NOT met'} (${ms(median(fullRuns))})`,
+  `EndpointSlice change to new CLA bytes ≤ 1 ms: ${median(toBytes) <= 1 ? 'met' : 'NOT met'} (${ms(median(toBytes))})`,
+];
+console.log(`targets: ${targets.join('; ')}`);
+loop.stop();
