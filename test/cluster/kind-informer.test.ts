@@ -104,6 +104,23 @@ describe('KindInformer', () => {
     expect(api.activeWatches('httproutes')).toBeLessThanOrEqual(1);
   });
 
+  // resourceVersions are opaque (no ordering may be assumed), and one watch delivers in order, so
+  // only exact repeats are filtered.
+  it('ignores a repeated event', async () => {
+    api.put(route('r1'));
+    const inf = startInformer();
+    await inf.settled;
+    await waitFor('watch open', () => api.activeWatches('httproutes') === 1);
+    api.put(route('r1', 'demo', 'b.example'));
+    await waitFor('r1 updated', () => hostOf('r1') === 'b.example');
+    const revision = store.revision;
+    expect(api.duplicateEvents('httproutes', 1)).toBe(1); // the MODIFIED again
+    api.put(route('r2'));
+    await waitFor('r2', () => hostOf('r2'));
+    expect(store.revision).toBe(revision + 1); // only r2
+    expect(hostOf('r1')).toBe('b.example');
+  });
+
   it('relists on 410 Gone and removes objects deleted meanwhile', async () => {
     api.put(route('r1'));
     api.put(route('r2'));
@@ -127,8 +144,15 @@ describe('KindInformer', () => {
   it('restarts after 500s on list and watch, with backoff rather than a tight loop', async () => {
     api.inject({ verb: 'list', resource: 'httproutes', status: 500, times: 3 });
     api.put(route('r1'));
-    const inf = startInformer();
+    const problems: (string | undefined)[] = [];
+    const k = findWatchedKind('gateway.networking.k8s.io', 'HTTPRoute');
+    if (!k) throw new Error('kind');
+    const inf = new KindInformer({ kubeConfig: api.kubeConfig(), kind: k, store, logger: silentLogger(), timing: FAST, onProblem: (_s, m) => problems.push(m) });
+    informer = inf;
+    inf.start();
     await inf.settled;
+    // The third failure in a row is reported; the successful list clears it.
+    expect(problems).toEqual([expect.stringMatching(/cannot list or watch gateway.networking.k8s.io\/v1 HTTPRoute: .*500/), undefined]);
     expect(hostOf('r1')).toBe('a.example');
     expect(api.count('list', 'httproutes')).toBe(4);
 

@@ -220,6 +220,15 @@ describe('FakeApiServer', () => {
     expect(api.connectionCount).toBeGreaterThan(0);
   });
 
+  it('delivers duplicate events on request', async () => {
+    const events = watch(`resourceVersion=${api.resourceVersion}`, 3);
+    await new Promise((r) => setTimeout(r, 100));
+    api.put(route('r1'));
+    expect(api.duplicateEvents('httproutes', 1)).toBe(1);
+    api.put(route('r2'));
+    expect((await events).map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED r1', 'ADDED r1', 'ADDED r2']);
+  });
+
   it('stores Leases with resourceVersion preconditions', async () => {
     const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l', namespace: 'tether-system' }, spec: { holderIdentity: 'a' } };
     const path = '/apis/coordination.k8s.io/v1/namespaces/tether-system/leases';

@@ -281,6 +281,20 @@ export class FakeApiServer {
     return n;
   }
 
+  /** Sends the last `n` events of a resource again to its open watches (duplicate delivery). */
+  duplicateEvents(plural: string, n = 1): number {
+    const events = this.log.filter((e) => e.resource.endsWith(`/${plural}`)).slice(-n);
+    let sent = 0;
+    for (const w of this.watchers) {
+      if (!w.resource.endsWith(`/${plural}`)) continue;
+      for (const e of events) if (w.matches(e.object)) {
+        this.send(w, e.type, e.object);
+        sent++;
+      }
+    }
+    return sent;
+  }
+
   /** Forgets the event log: every watch resuming from an older resourceVersion gets 410 Gone. */
   compact(): void {
     this.log.length = 0;

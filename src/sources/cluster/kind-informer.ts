@@ -71,6 +71,9 @@ export class KindInformer {
   private synced_ = false;
   private missing_ = false;
   private restarts_ = 0;
+  /** Transient failures since the last successful list; reported as a problem from the third on. */
+  private failures = 0;
+  private reportingFailures = false;
   private lastActivity = Date.now();
   private retryTimer: NodeJS.Timeout | undefined;
   private watchdogTimer: NodeJS.Timeout | undefined;
@@ -174,6 +177,10 @@ export class KindInformer {
     if (code === 404 || code === 401 || code === 403) {
       if (!this.missing_) {
         this.missing_ = true;
+        if (this.reportingFailures) {
+          this.reportingFailures = false;
+          this.opts.onProblem?.(this.subject, undefined);
+        }
         const why =
           code === 404
             ? 'is not served by the API server (is its CRD installed?)'
@@ -191,7 +198,12 @@ export class KindInformer {
       return;
     }
     const delay = this.backoff.next();
-    this.log.warn({ err: describeError(err), code, retryInMs: delay }, 'informer failed; restarting');
+    this.failures++;
+    this.log.warn({ err: describeError(err), code, retryInMs: delay, failures: this.failures }, 'informer failed; restarting');
+    if (this.failures >= 3 && !this.reportingFailures) {
+      this.reportingFailures = true;
+      this.opts.onProblem?.(this.subject, `cannot list or watch ${apiVersionOf(this.kind)} ${this.kind.kind}: ${describeError(err)}; retrying`);
+    }
     this.scheduleRetry(delay);
   }
 
@@ -227,9 +239,11 @@ export class KindInformer {
   private onListed(list: RawList): void {
     this.touch();
     this.replaceAll(list.items.map((o) => this.normalize(o as KubeObj)));
-    if (this.missing_) {
+    this.failures = 0;
+    if (this.missing_ || this.reportingFailures) {
+      if (this.missing_) this.log.info('kind is now served; watching it');
       this.missing_ = false;
-      this.log.info('kind is now served; watching it');
+      this.reportingFailures = false;
       this.opts.onProblem?.(this.subject, undefined);
     }
     if (!this.synced_) {
