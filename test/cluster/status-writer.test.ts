@@ -161,4 +161,34 @@ describe('StatusWriter', () => {
     expect(api.get('gateway.networking.k8s.io/v1', 'Gateway', 'gw', 'demo')?.status).toMatchObject({ listeners: [{ name: 'http', attachedRoutes: 1 }] });
     expect(api.get('gateway.networking.k8s.io/v1', 'GatewayClass', 'tether')?.metadata.generation).toBe(1);
   });
+
+  it('writes policy ancestors for SessionPolicy and XBackendTrafficPolicy, keeping other controllers’ ancestors', async () => {
+    const theirs = { ...OTHER_CONTROLLER_PARENT, parentRef: undefined, ancestorRef: { name: 'other-gw' } };
+    delete (theirs as { parentRef?: unknown }).parentRef;
+    api.put({ apiVersion: 'tether.dev/v1alpha1', kind: 'SessionPolicy', metadata: { name: 'p', namespace: 'demo' }, spec: {}, status: { ancestors: [theirs] } }, { withStatus: true });
+    api.put({ apiVersion: 'gateway.networking.x-k8s.io/v1alpha1', kind: 'XBackendTrafficPolicy', metadata: { name: 'x', namespace: 'demo' }, spec: {} });
+    writer.setLeader(true);
+    const ancestors = [
+      {
+        ancestorRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'demo', name: 'gw' },
+        controllerName: CONTROLLER_NAME,
+        conditions: [{ type: 'Accepted', status: 'True' as const, reason: 'Accepted', message: '' }],
+      },
+    ];
+    writer.publish([
+      { ref: { group: 'tether.dev', kind: 'SessionPolicy', namespace: 'demo', name: 'p' }, writable: true, status: { type: 'policy', ancestors } },
+      { ref: { group: 'gateway.networking.x-k8s.io', kind: 'XBackendTrafficPolicy', namespace: 'demo', name: 'x' }, writable: true, status: { type: 'policy', ancestors } },
+    ]);
+    await waitFor('SessionPolicy status', () => (api.get('tether.dev/v1alpha1', 'SessionPolicy', 'p', 'demo')?.status as { ancestors: unknown[] } | undefined)?.ancestors.length === 2);
+    await waitFor('XBackendTrafficPolicy status', () => api.get('gateway.networking.x-k8s.io/v1alpha1', 'XBackendTrafficPolicy', 'x', 'demo')?.status);
+    const sp = api.get('tether.dev/v1alpha1', 'SessionPolicy', 'p', 'demo')?.status as { ancestors: { controllerName: string }[] };
+    expect(sp.ancestors[0]).toEqual(theirs);
+    expect(sp.ancestors[1].controllerName).toBe(CONTROLLER_NAME);
+    expect(patches().map((r) => r.path)).toEqual(
+      expect.arrayContaining([
+        '/apis/tether.dev/v1alpha1/namespaces/demo/sessionpolicies/p/status',
+        '/apis/gateway.networking.x-k8s.io/v1alpha1/namespaces/demo/xbackendtrafficpolicies/x/status',
+      ]),
+    );
+  });
 });
