@@ -8,7 +8,7 @@ import type { Finding } from './validation/finding.ts';
 import { fieldPath, formatFindings, indexPath } from './validation/finding.ts';
 import { compareMessages } from './validation/json-compare.ts';
 import { SchemaWalker } from './validation/schema-walker.ts';
-import { checkResourceSet, resourceName, SEMANTIC_CHECKS } from './validation/semantic-checks.ts';
+import { checkIpLiterals, checkResourceSet, resourceName, SEMANTIC_CHECKS } from './validation/semantic-checks.ts';
 import { checkSnapshot } from './validation/snapshot-checks.ts';
 
 export type { Finding } from './validation/finding.ts';
@@ -44,6 +44,11 @@ export function validateResource(typeName: string, json: JsonObject, options: Va
   const w = schemaWalker();
   if (!w.plan(typeName)) return [{ level: 'error', path: '', message: `unknown message type ${typeName}` }];
   w.validate(typeName, json, options, findings);
+  // An EDS assignment's addresses are IP literals (inside a DNS cluster's load_assignment they
+  // need not be, so this runs on the root only).
+  if (typeName === MessageType.clusterLoadAssignment && !findings.some((f) => f.level === 'error')) {
+    checkIpLiterals(json, '', { error: (path, message) => findings.push({ level: 'error', path, message }) });
+  }
   return findings;
 }
 

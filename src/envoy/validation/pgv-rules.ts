@@ -433,12 +433,12 @@ function q(v: unknown): string {
   return s.length > 90 ? `${s.slice(0, 80)}…"` : s;
 }
 
-function isIPv4(s: string): boolean {
+export function isIPv4(s: string): boolean {
   const parts = s.split('.');
   return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
 
-function isIPv6(s: string): boolean {
+export function isIPv6(s: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(s) || s.length < 2) return false;
   let body = s;
   let groups = 8;

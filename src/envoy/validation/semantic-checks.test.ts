@@ -58,6 +58,22 @@ const cases: Case[] = [
       hcm(j).route_config = rc;
     },
     errors: [[`${HCM}.route_config.${ROUTE}.typed_per_filter_config["envoy.filters.http.stateful_sesion"]`, 'typed_per_filter_config key "envoy.filters.http.stateful_sesion" names no HTTP filter of the connection manager (filters: envoy.filters.http.stateful_session, envoy.filters.http.router); Envoy would ignore it']] },
+  { name: 'duplicate upgrade types (case-insensitive)', type: MessageType.listener, make: sampleListener,
+    mutate: (j) => { hcm(j).upgrade_configs = [{ upgrade_type: 'websocket' }, { upgrade_type: 'WebSocket' }]; },
+    errors: [[`${HCM}.upgrade_configs[1].upgrade_type`, "Error: multiple upgrade configs with the same name: 'WebSocket'"]] },
+  // ---- route actions
+  { name: 'weighted clusters that add up to zero', type: MessageType.routeConfiguration, make: sampleRouteConfiguration,
+    mutate: (j) => { route(j).route = { weighted_clusters: { clusters: [{ name: 'a', weight: 0 }, { name: 'b' }] } }; },
+    errors: [[`${ROUTE}.route.weighted_clusters`, 'Sum of weights in the weighted_cluster must be greater than 0.']] },
+  { name: 'weighted clusters that miss total_weight', type: MessageType.routeConfiguration, make: sampleRouteConfiguration,
+    mutate: (j) => { route(j).route = { weighted_clusters: { total_weight: 100, clusters: [{ name: 'a', weight: 70 }, { name: 'b', weight: 20 }] } }; },
+    errors: [[`${ROUTE}.route.weighted_clusters.total_weight`, 'Sum of weights in the weighted_cluster should add up to 100 (they add up to 90)']] },
+  { name: 'prefix_rewrite and regex_rewrite together', type: MessageType.routeConfiguration, make: sampleRouteConfiguration,
+    mutate: (j) => { route(j).route.prefix_rewrite = '/v2'; route(j).route.regex_rewrite = { pattern: { regex: '^/v1' }, substitution: '/v2' }; },
+    errors: [[`${ROUTE}.route`, 'Cannot specify more than one of prefix_rewrite, regex_rewrite']] },
+  { name: 'duplicate upgrade types on a route', type: MessageType.routeConfiguration, make: sampleRouteConfiguration,
+    mutate: (j) => { route(j).route.upgrade_configs = [{ upgrade_type: 'websocket' }, { upgrade_type: 'websocket', enabled: false }]; },
+    errors: [[`${ROUTE}.route.upgrade_configs[1].upgrade_type`, 'Duplicate upgrade websocket']] },
   // ---- per-route configs
   { name: 'per-route stateful session packed as StatefulSession (route)', type: MessageType.routeConfiguration, make: sampleRouteConfiguration,
     mutate: (j) => { route(j).typed_per_filter_config[SS_KEY] = wrongSession(j); },
@@ -126,7 +142,37 @@ const cases: Case[] = [
   { name: 'load balancing policy of another extension category', type: MessageType.cluster, make: sampleCluster,
     mutate: (j) => { j.load_balancing_policy.policies[0].typed_extension_config.typed_config = { '@type': typeUrl(MessageType.router) }; },
     errors: [['load_balancing_policy.policies[0].typed_extension_config.typed_config', 'envoy.extensions.filters.http.router.v3.Router is not a load balancing policy (expected a type in envoy.extensions.load_balancing_policies.*)']] },
+  { name: 'inline load_assignment on an EDS cluster', type: MessageType.cluster, make: sampleCluster,
+    mutate: (j) => { j.load_assignment = sampleClusterLoadAssignment(); },
+    errors: [['load_assignment', 'load_assignment is ignored on an EDS cluster (endpoints come from EDS)']] },
+  { name: 'host name in a STATIC cluster', type: MessageType.cluster, make: sampleCluster,
+    mutate: (j) => {
+      delete j.eds_cluster_config;
+      j.type = 'STATIC';
+      j.load_assignment = sampleClusterLoadAssignment();
+      j.load_assignment.endpoints[0].lb_endpoints[1].endpoint.address.socket_address.address = 'backend.default';
+    },
+    errors: [['load_assignment.endpoints[0].lb_endpoints[1].endpoint.address.socket_address.address', 'malformed IP address: backend.default (only DNS clusters resolve host names)']] },
+  { name: 'host names are fine in a STRICT_DNS cluster', type: MessageType.cluster, make: sampleCluster,
+    mutate: (j) => {
+      delete j.eds_cluster_config;
+      j.type = 'STRICT_DNS';
+      j.load_assignment = sampleClusterLoadAssignment();
+      j.load_assignment.endpoints[0].lb_endpoints[1].endpoint.address.socket_address.address = 'backend.default';
+    },
+    errors: [] },
+  { name: 'LOGICAL_DNS cluster with two endpoints', type: MessageType.cluster, make: sampleCluster,
+    mutate: (j) => { delete j.eds_cluster_config; j.type = 'LOGICAL_DNS'; j.load_assignment = sampleClusterLoadAssignment(); },
+    errors: [['load_assignment', 'LOGICAL_DNS clusters must have a single locality_lb_endpoint and a single lb_endpoint']] },
+  { name: 'host name in an EDS assignment', type: MessageType.clusterLoadAssignment, make: sampleClusterLoadAssignment,
+    mutate: (j) => { j.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = 'pod-0.shop'; },
+    errors: [['endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address', 'malformed IP address: pod-0.shop (only DNS clusters resolve host names)']] },
+  { name: 'IPv6 literals in an EDS assignment', type: MessageType.clusterLoadAssignment, make: sampleClusterLoadAssignment,
+    mutate: (j) => { j.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = 'fd00::1'; },
+    errors: [] },
   // ---- listener
+  { name: 'listener without an address', type: MessageType.listener, make: sampleListener,
+    mutate: (j) => { delete j.address; }, errors: [['address', 'listener needs an address']] },
   { name: 'listener without filter chains', type: MessageType.listener, make: sampleListener,
     mutate: (j) => { delete j.filter_chains; }, errors: [['filter_chains', 'no filter chains specified']] },
   { name: 'two filter chains with the same match (spelled differently)', type: MessageType.listener, make: sampleListener,

@@ -5,6 +5,7 @@
 import { MessageType } from '../proto-registry.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, indexPath, keyPath } from './finding.ts';
+import { isIPv4, isIPv6 } from './pgv-rules.ts';
 import { compileRe2 } from './re2-syntax.ts';
 import type { CheckContext, SemanticCheck } from './schema-walker.ts';
 
@@ -92,6 +93,14 @@ function checkHcm(hcm: Obj, path: string, ctx: CheckContext): void {
       // Per-route configs are keyed by filter name, so a repeated name makes them ambiguous.
       ctx.error(fieldPath(p, 'name'), `duplicate HTTP filter name "${name}" (also http_filters[${prev}])`);
     } else names.set(name, i);
+  });
+  const upgrades = new Set<string>();
+  list(hcm, 'upgrade_configs').forEach((u, i) => {
+    const t = str(u, 'upgrade_type');
+    if (t === undefined) return;
+    // HttpConnectionManagerConfig: upgrade types are matched case-insensitively and must be unique.
+    if (upgrades.has(t.toLowerCase())) ctx.error(fieldPath(indexPath(fieldPath(path, 'upgrade_configs'), i), 'upgrade_type'), `Error: multiple upgrade configs with the same name: '${t}'`);
+    upgrades.add(t.toLowerCase());
   });
   const inline = get(hcm, 'route_config');
   if (inline !== undefined) {
@@ -188,6 +197,54 @@ function checkRouteConfiguration(rc: Obj, path: string, ctx: CheckContext): void
   });
 }
 
+// ---- RouteAction
+
+function checkRouteAction(a: Obj, path: string, ctx: CheckContext): void {
+  const wc = get(a, 'weighted_clusters');
+  if (wc !== undefined) {
+    let sum = 0;
+    for (const c of list(wc, 'clusters')) sum += Number(get(c, 'weight') ?? 0);
+    const wp = fieldPath(path, 'weighted_clusters');
+    // RouteEntryImplBase / WeightedClustersConfig: an all-zero split is rejected.
+    if (sum === 0) ctx.error(wp, 'Sum of weights in the weighted_cluster must be greater than 0.');
+    const total = get(wc, 'total_weight');
+    // Envoy before total_weight's removal required the weights to add up to it exactly.
+    if (total !== undefined && Number(total) !== sum) ctx.error(fieldPath(wp, 'total_weight'), `Sum of weights in the weighted_cluster should add up to ${Number(total)} (they add up to ${sum})`);
+  }
+  const rewrites = ['prefix_rewrite', 'regex_rewrite', 'path_rewrite_policy'].filter((k) => {
+    const v = get(a, k);
+    return v !== undefined && v !== '';
+  });
+  // RouteEntryImplBase: "Cannot specify both prefix_rewrite and regex_rewrite" (and path_rewrite_policy).
+  if (rewrites.length > 1) ctx.error(path, `Cannot specify more than one of ${rewrites.join(', ')}`);
+  const upgrades = new Set<string>();
+  list(a, 'upgrade_configs').forEach((u, i) => {
+    const t = str(u, 'upgrade_type');
+    if (t === undefined) return;
+    // RouteEntryImplBase: "Duplicate upgrade <type>".
+    if (upgrades.has(t)) ctx.error(fieldPath(indexPath(fieldPath(path, 'upgrade_configs'), i), 'upgrade_type'), `Duplicate upgrade ${t}`);
+    upgrades.add(t);
+  });
+}
+
+/**
+ * Endpoints whose addresses Envoy parses as IP literals (STATIC clusters, EDS assignments):
+ * Network::Address::resolveProtoAddress rejects host names there ("malformed IP address").
+ */
+export function checkIpLiterals(cla: unknown, path: string, ctx: Pick<CheckContext, 'error'>): void {
+  list(cla, 'endpoints').forEach((loc, i) => {
+    list(loc, 'lb_endpoints').forEach((lbe, j) => {
+      const sa = get(get(get(lbe, 'endpoint'), 'address'), 'socket_address');
+      const addr = str(sa, 'address');
+      if (addr === undefined || str(sa, 'resolver_name')) return;
+      if (!isIPv4(addr) && !isIPv6(addr)) {
+        const p = [fieldPath(path, 'endpoints'), i, 'lb_endpoints', j].reduce<string>((acc, x) => (typeof x === 'number' ? indexPath(acc, x) : fieldPath(acc, x)), '');
+        ctx.error(fieldPath(p, 'endpoint.address.socket_address.address'), `malformed IP address: ${addr} (only DNS clusters resolve host names)`);
+      }
+    });
+  });
+}
+
 // ---- Cluster
 
 const LB_CONFIG_POLICY: Record<string, string> = {
@@ -219,6 +276,19 @@ function checkCluster(c: Obj, path: string, ctx: CheckContext): void {
   if (hasEds && type !== 'EDS') {
     // ClusterFactoryImplBase::create rejects eds_cluster_config on other cluster types.
     ctx.error(fieldPath(path, 'eds_cluster_config'), 'eds_cluster_config set in a non-EDS cluster');
+  }
+  const la = get(c, 'load_assignment');
+  if (type === 'EDS' && la !== undefined) {
+    // An EDS cluster takes its endpoints from EDS; Envoy ignores an inline load_assignment.
+    ctx.error(fieldPath(path, 'load_assignment'), 'load_assignment is ignored on an EDS cluster (endpoints come from EDS)');
+  }
+  if (type === 'STATIC' && la !== undefined) checkIpLiterals(la, fieldPath(path, 'load_assignment'), ctx);
+  if (type === 'LOGICAL_DNS') {
+    const locs = list(la, 'endpoints');
+    // LogicalDnsClusterFactory: exactly one locality with exactly one endpoint.
+    if (locs.length !== 1 || list(locs[0], 'lb_endpoints').length !== 1) {
+      ctx.error(fieldPath(path, 'load_assignment'), la === undefined ? 'LOGICAL_DNS clusters must have a single host' : 'LOGICAL_DNS clusters must have a single locality_lb_endpoint and a single lb_endpoint');
+    }
   }
   const lbp = get(c, 'load_balancing_policy');
   const legacyConfig = Object.keys(LB_CONFIG_POLICY).concat('original_dst_lb_config').find((k) => get(c, k) !== undefined);
@@ -261,6 +331,10 @@ function checkListener(l: Obj, path: string, ctx: CheckContext): void {
   if (chains.length === 0 && get(l, 'default_filter_chain') === undefined && get(l, 'api_listener') === undefined && get(l, 'filter_chain_matcher') === undefined) {
     // ListenerImpl: "error adding listener '...': no filter chains specified".
     ctx.error(fieldPath(path, 'filter_chains'), 'no filter chains specified');
+  }
+  if (get(l, 'address') === undefined && get(l, 'api_listener') === undefined && get(l, 'internal_listener') === undefined) {
+    // ListenerImpl: only API and internal listeners go without an address.
+    ctx.error(fieldPath(path, 'address'), 'listener needs an address');
   }
   const matches = new Map<string, number>();
   chains.forEach((fc, i) => {
@@ -318,6 +392,7 @@ export const SEMANTIC_CHECKS: ReadonlyMap<string, SemanticCheck> = new Map<strin
   [MessageType.routeConfiguration, checkRouteConfiguration],
   ['envoy.config.route.v3.VirtualHost', checkPerFilterMap],
   ['envoy.config.route.v3.Route', checkPerFilterMap],
+  ['envoy.config.route.v3.RouteAction', checkRouteAction],
   ['envoy.config.route.v3.WeightedCluster.ClusterWeight', checkPerFilterMap],
   [MessageType.cluster, checkCluster],
   [MessageType.listener, checkListener],
