@@ -25,7 +25,7 @@ function envoyFor(example: string): { routes: Json[]; clusters: Json[]; endpoint
   const resources = buildEnvoyResources(ir.gateways[0]);
   expectValidEnvoyResources(resources);
   const routes = resources.routes.flatMap((rc: JsonObject) => (rc['virtual_hosts'] as Json[]).flatMap((vh) => vh['routes'] as Json[]));
-  return { routes, clusters: resources.clusters as Json[], endpoints: resources.endpoints as Json[] };
+  return { routes, clusters: resources.clusters, endpoints: resources.endpoints };
 }
 
 /** The session state a route turns on: {cookie: {...}} or {header: name}, or undefined. */
