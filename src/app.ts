@@ -18,6 +18,9 @@ import { DirectorySource } from './sources/directory/directory-source.ts';
 import { withFqdnResolution } from './sources/dns/with-fqdn-resolution.ts';
 import { RebuildLoop } from './rebuild-loop.ts';
 import { EndpointFastPath } from './endpoint-fast-path.ts';
+import { NackTracker } from './nack-tracker.ts';
+import { routeNacks } from './route-nacks.ts';
+import { withNackConditions } from './status/nack-conditions.ts';
 import { buildClusterLoadAssignment } from './envoy/endpoint.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';
 import { AdsServer } from './xds/ads-server.ts';
@@ -62,7 +65,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   // FQDN EndpointSlices (the compose demo's httpbin) are resolved by DNS into address slices.
   const source = withFqdnResolution(options.source ?? (await createSource(config, log)), { logger: log, intervalMs: config.dnsRefreshMs });
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
-  const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: metricEvents(metrics) });
+  // NACKs become route status conditions; the tracker asks the loop to republish when they change.
+  let republish = (): void => undefined;
+  const nacks = new NackTracker(() => republish());
+  const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: xdsEvents(metrics, nacks) });
   const registry = protoRegistry();
   const loop = new RebuildLoop({
     store,
@@ -74,12 +80,14 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     logger: log,
     metrics,
     debounce: config.debounce,
+    decorateStatuses: (statuses, ir) => withNackConditions(statuses, routeNacks(ir, nacks.list())),
     endpoints: {
       index: (objects, ir) => new EndpointFastPath(objects, ir),
       build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment },
     },
   });
 
+  republish = () => loop.republish();
   let sourceSynced = false;
   const view = adminView({ metrics, loop, source, ads, cache, isSynced: () => sourceSynced });
   const admin = new AdminServer({ host: config.adminAddress.host, port: config.adminAddress.port, view, logger: log.child({ component: 'admin' }) });
@@ -137,12 +145,18 @@ async function createSource(config: Config, log: Logger): Promise<Source> {
   return new ClusterSource({ logger: log, namespaces: config.namespaces });
 }
 
-/** xDS server events → Prometheus series. */
-function metricEvents(metrics: Metrics): XdsEvents {
+/** xDS server events → Prometheus series, and NACKs → the tracker behind route status. */
+function xdsEvents(metrics: Metrics, nacks: NackTracker): XdsEvents {
   return {
     pushed: (e) => metrics.pushes.inc({ type: typeShortName(e.typeUrl) }),
-    acked: (e) => metrics.pushLatency.observe({ type: typeShortName(e.typeUrl) }, e.latencyMs / 1000),
-    nacked: (e) => metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: e.nack.gateway }),
+    acked: (e) => {
+      metrics.pushLatency.observe({ type: typeShortName(e.typeUrl) }, e.latencyMs / 1000);
+      nacks.acked(e.stream.gateway, e.typeUrl, e.version);
+    },
+    nacked: (e) => {
+      metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: e.nack.gateway });
+      nacks.nacked(e.nack);
+    },
   };
 }
 
@@ -156,7 +170,7 @@ interface ViewParts {
 }
 
 function adminView(p: ViewParts): AdminView {
-  const statuses = (): readonly ObjectStatus[] => p.loop.latest()?.statuses ?? [];
+  const statuses = (): readonly ObjectStatus[] => p.loop.publishedStatuses();
   return {
     registry: p.metrics.registry,
     readiness: () => {
@@ -170,7 +184,7 @@ function adminView(p: ViewParts): AdminView {
       const latest = p.loop.latest();
       const gw = latest?.ir.gateways.find((g) => g.name === gateway);
       if (!latest || !gw) return { found: false, knownGateways: (latest?.ir.gateways ?? []).map((g) => g.name) };
-      return { found: true, dump: configDump(gw, latest.statuses) };
+      return { found: true, dump: configDump(gw, p.loop.publishedStatuses()) };
     },
     clients: () => ({ streams: p.ads.clients(), unknownGateways: p.ads.unknownGateways(), recentNacks: p.ads.recentNacks() }),
     sources: () => ({ source: p.source.name, problems: p.source.problems() }),

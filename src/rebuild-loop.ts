@@ -56,6 +56,8 @@ export interface RebuildLoopOptions {
   logger: Logger;
   metrics?: Metrics;
   debounce?: { quietMs: number; maxMs: number };
+  /** Adds what translation cannot know to the statuses before they are published (Envoy NACKs). */
+  decorateStatuses?: (statuses: readonly ObjectStatus[], ir: IR) => readonly ObjectStatus[];
   /** The EndpointSlice fast path; without it every change is a full rebuild. */
   endpoints?: {
     /** State for the fast path, made after each full rebuild from its objects and IR. */
@@ -119,6 +121,7 @@ export class RebuildLoop {
   private sets = new Map<string, Record<ClientVariant, ResourcesByType>>();
   private fastPath: EndpointRefresher | undefined;
   private readyMarked = false;
+  private published: readonly ObjectStatus[] = [];
   private readonly encodings = new Map<string, CachedEncoding>();
   private last: RebuildResult | undefined;
   private readonly waiters = new Set<() => void>();
@@ -195,11 +198,7 @@ export class RebuildLoop {
         this.o.snapshots.markReady();
       }
       m?.translationDuration.observe((performance.now() - started) / 1000);
-      try {
-        if (!fast) this.o.publishStatuses(this.last!.statuses);
-      } catch (err) {
-        this.log.error({ err }, 'publishing statuses failed');
-      }
+      if (!fast) this.publish();
     } catch (err) {
       m?.rebuildErrors.inc();
       this.fastPath = undefined; // its state may be half-updated; the next full rebuild makes a new one
@@ -207,6 +206,26 @@ export class RebuildLoop {
     } finally {
       for (const w of this.waiters) w();
       this.waiters.clear();
+    }
+  }
+
+  /** Statuses as last published: translation's, plus the decorations (NACK conditions). */
+  publishedStatuses(): readonly ObjectStatus[] {
+    return this.published;
+  }
+
+  /** Publishes the latest statuses again, because a decoration changed (a NACK came or went). */
+  republish(): void {
+    if (this.last && !this.stopped) this.publish();
+  }
+
+  private publish(): void {
+    const last = this.last!;
+    try {
+      this.published = this.o.decorateStatuses ? this.o.decorateStatuses(last.statuses, last.ir) : last.statuses;
+      this.o.publishStatuses(this.published);
+    } catch (err) {
+      this.log.error({ err }, 'publishing statuses failed');
     }
   }
 

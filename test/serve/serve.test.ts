@@ -156,11 +156,12 @@ describe('tether serve (in-process)', () => {
     }
   });
 
-  it('counts NACKs by type and Gateway and shows the last one in /debug/clients', async () => {
+  it('counts NACKs, shows them in /debug/clients and on the route whose cluster was rejected, until fixed', async () => {
     served = await serveExample();
+    let rejecting = true;
     const envoy = new FakeEnvoy({
       address: served.xds, nodeId: 'picky', cluster: GATEWAY, protocol: 'sotw',
-      reject: (typeUrl, name) => (typeUrl === TYPE.cluster && name === 'default/web/80' ? 'test rejects web' : undefined),
+      reject: (typeUrl, name) => (rejecting && typeUrl === TYPE.cluster && name === 'default/web/80' ? 'test rejects default/web/80' : undefined),
     });
     envoys.push(envoy);
     envoy.start();
@@ -171,7 +172,20 @@ describe('tether serve (in-process)', () => {
     const clients = body as { streams: { stream: { nodeId: string; gateway: string; variant: string }; types: { type: string; lastNack?: { message: string } }[] }[] };
     const stream = clients.streams.find((c) => c.stream.nodeId === 'picky')!;
     expect(stream.stream).toMatchObject({ gateway: GATEWAY, variant: 'envoy' });
-    expect(stream.types.find((t) => t.type === 'CDS')?.lastNack?.message).toMatch(/test rejects web/);
+    expect(stream.types.find((t) => t.type === 'CDS')?.lastNack?.message).toMatch(/test rejects/);
+
+    // The route that forwards to the rejected cluster says so in its status; the others do not.
+    const rejected = async (): Promise<string[]> => {
+      const st = (await getJson(`${s.admin}/debug/status`)).body as { statuses: { ref: { name: string }; status: { type: string; parents?: { conditions: { type: string; message: string }[] }[] } }[] };
+      return st.statuses.filter((x) => x.status.parents?.some((p) => p.conditions.some((c) => c.type === 'tether.dev/EnvoyRejected'))).map((x) => x.ref.name);
+    };
+    await until(async () => (await rejected()).length > 0, 'EnvoyRejected condition');
+    expect(await rejected()).toEqual(['web']);
+
+    // A new CDS version the client accepts clears it.
+    rejecting = false;
+    await writeFile(join(served.dir, '30-new.yaml'), NEW_ROUTE);
+    await until(async () => (await rejected()).length === 0, 'EnvoyRejected cleared');
   });
 
   it('lists clients and unknown Gateways in /debug/clients, and answers config_dump only for known Gateways', async () => {
