@@ -141,6 +141,16 @@ describe('StatusWriter', () => {
     expect(statusOf('r1')?.parents[0]).toEqual(OTHER_CONTROLLER_PARENT);
     await writer.idle();
     expect(api.requests.some((r) => r.resource === 'destinationrules')).toBe(false);
+
+    // A status for an object that is gone is not read again and again on later rebuilds.
+    const readsOfDeleted = () => api.requests.filter((r) => r.verb === 'get' && r.name === 'deleted').length;
+    const before = readsOfDeleted();
+    for (let i = 0; i < 3; i++) {
+      writer.publish([]);
+      await sleep(40);
+      await writer.idle();
+    }
+    expect(readsOfDeleted()).toBe(before);
   });
 
   it('writes GatewayClass conditions (cluster-scoped) and Gateway listeners', async () => {

@@ -65,6 +65,10 @@ export class StatusWriter {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
+  private retryDelay: number | undefined;
+  private lastError: string | undefined;
+  /** Kinds already warned about (statuses arrive on every rebuild; warn once). */
+  private readonly warnedKinds = new Set<string>();
 
   constructor(opts: StatusWriterOptions) {
     this.opts = opts;
@@ -97,7 +101,11 @@ export class StatusWriter {
       if (!s.writable) continue;
       const kind = findWatchedKind(s.ref.group, s.ref.kind, this.kinds);
       if (!kind?.status) {
-        this.log.warn({ object: describeRef(s.ref) }, 'status for a kind Tether does not write; ignored');
+        const k = `${s.ref.group}/${s.ref.kind}`;
+        if (!this.warnedKinds.has(k)) {
+          this.warnedKinds.add(k);
+          this.log.warn({ object: describeRef(s.ref) }, 'writable status for a kind Tether does not write; ignored');
+        }
         continue;
       }
       next.set(refKey(s.ref), s);
@@ -138,9 +146,6 @@ export class StatusWriter {
     }, ms);
   }
 
-  private retryDelay: number | undefined;
-  private lastError: string | undefined;
-
   private wakeIdle(): void {
     if (this.running || this.timer) return;
     const waiters = this.idleWaiters;
@@ -167,7 +172,11 @@ export class StatusWriter {
           }
           // Only confirm what is still the latest wish; a newer publish re-queued it already.
           if ((outcome === 'written' || outcome === 'unchanged') && this.desired.get(key) === status) this.confirmed.set(key, want);
-          if (outcome === 'gone') this.confirmed.delete(key);
+          // The object no longer exists: forget it (a later publish that still names it reads again).
+          if (outcome === 'gone' && this.desired.get(key) === status) {
+            this.desired.delete(key);
+            this.confirmed.delete(key);
+          }
         } catch (err) {
           failed = true;
           this.lastError = `${describeRef(status.ref)}: ${errText(err)}`;
