@@ -234,10 +234,10 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
     if (sessionChoice?.intent.session) {
       const s = sessionChoice.intent.session;
       const strict = chosen.strict?.intent.strict ?? false;
-      const origin = sessionChoice.intent.origin;
+      const origin = { ...sessionChoice.intent.origin };
       session =
         s.type === 'cookie'
-          ? { type: 'cookie', name: s.name ?? defaultCookieName(input), path: s.path, ...(s.ttlSeconds !== undefined ? { ttlSeconds: s.ttlSeconds } : {}), attributes: s.attributes, strict, origin }
+          ? { type: 'cookie', name: s.name ?? defaultCookieName(input), path: s.path, ...(s.ttlSeconds !== undefined ? { ttlSeconds: s.ttlSeconds } : {}), attributes: s.attributes.map((a) => ({ ...a })), strict, origin }
           : { type: 'header', name: (s.name ?? defaultHeaderName(input)).toLowerCase(), strict, origin };
       if (sessionChoice.intent.target.level === 'service' && sessionChoice.coveredBackends < input.backends.length) {
         const message = `${describeOrigin(origin)} targets only some backends of ${label}; Tether applies its session to the whole rule (every backend of the split is sticky)`;
