@@ -1,11 +1,20 @@
 // The parts HTTPRoute and GRPCRoute share: parentRefs, hostnames, backendRefs, header matches,
 // header modifier filters and timeouts, each parsed with the CRD defaults applied.
-import type { ParentRef } from '../status/status.ts';
 import type { FieldReader } from './field-reader.ts';
 import { checkHostname } from './hostname.ts';
 import { checkRe2Syntax } from './re2-syntax.ts';
 import { GATEWAY_API_GROUP } from './gateway.ts';
 import { parseDuration } from './duration.ts';
+
+/** A parentRef exactly as written (only the fields present), echoed in status.parents[].parentRef. */
+export interface WrittenParentRef {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+}
 
 export interface ParentReference {
   group: string;
@@ -16,7 +25,7 @@ export interface ParentReference {
   sectionName?: string;
   port?: number;
   /** The reference exactly as written, echoed in status.parents[].parentRef. */
-  written: ParentRef;
+  written: WrittenParentRef;
 }
 
 export interface BackendRef {
@@ -61,7 +70,7 @@ export function parseParentRefs(r: FieldReader, value: unknown, routeNamespace: 
     if (!o) return [];
     const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1 });
     if (name === undefined) return [];
-    const written: ParentRef = { name };
+    const written: WrittenParentRef = { name };
     const group = r.string(o.group, `${f}.group`);
     const kind = r.string(o.kind, `${f}.kind`);
     const namespace = r.string(o.namespace, `${f}.namespace`);
