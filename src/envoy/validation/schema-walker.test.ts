@@ -239,6 +239,47 @@ describe('proto3 optional and synthetic oneofs (hand-written schemas)', () => {
   });
 });
 
+describe('PGV switches (hand-written schemas)', () => {
+  const field = (name: string, number: number, extra: Partial<MessageSchema['fields'][number]>): MessageSchema['fields'][number] => ({
+    name, jsonName: name, number, value: { kind: 'scalar', scalar: 'string' }, repeated: false, proto3Optional: false, options: [], ...extra,
+  });
+  const inner: MessageSchema = { fullName: 'test.Inner', fields: [field('s', 1, { options: [{ '(validate.rules)': { string: { min_len: 1 } } }] })], oneofs: [], options: [] };
+  const outer: MessageSchema = {
+    fullName: 'test.Outer',
+    fields: [
+      field('skipped', 1, { value: { kind: 'message', messageName: 'test.Inner' }, options: [{ '(validate.rules)': { message: { skip: true } } }] }),
+      field('checked', 2, { value: { kind: 'message', messageName: 'test.Inner' } }),
+      field('any', 3, { value: { kind: 'message', messageName: 'google.protobuf.Any' } }),
+    ],
+    oneofs: [],
+    options: [],
+  };
+  const disabled: MessageSchema = { ...outer, fullName: 'test.Disabled', options: [{ '(validate.disabled)': true }] };
+  const schemas = new Map([[inner.fullName, inner], [outer.fullName, outer], [disabled.fullName, disabled]]);
+  const source: SchemaSource = {
+    message: (n: string) => schemas.get(n),
+    enum: () => undefined,
+    messageNames: () => [...schemas.keys()],
+    decode: () => ({}),
+  };
+  const walker = new SchemaWalker(source, new Map());
+  const run = (type: string, json: JsonObject): Finding[] => {
+    const out: Finding[] = [];
+    walker.validate(type, json, {}, out);
+    return out;
+  };
+
+  it('message.skip turns off the nested rules but not the shape checks', () => {
+    expect(run('test.Outer', { skipped: { s: '' }, checked: { s: '' } })).toEqual([err('checked.s', 'string.min_len: length must be at least 1 characters, got 0')]);
+    expect(run('test.Outer', { skipped: { s: 5 } })).toEqual([err('skipped.s', 'expected a string, got 5')]);
+  });
+
+  it('(validate.disabled) turns off rules below the message, but an Any is validated afresh', () => {
+    expect(run('test.Disabled', { checked: { s: '' } })).toEqual([]);
+    expect(run('test.Disabled', { any: { '@type': typeUrl('test.Inner'), s: '' } })).toEqual([err('any.s', 'string.min_len: length must be at least 1 characters, got 0')]);
+  });
+});
+
 describe('helpers', () => {
   it('decodes base64 in both alphabets and rejects the malformed', () => {
     expect(Array.from(decodeBase64('aGk+Pz8/')!)).toEqual([104, 105, 62, 63, 63, 63]);

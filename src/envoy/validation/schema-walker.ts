@@ -367,6 +367,20 @@ class Walk {
 
   private field(f: FieldPlan, v: unknown, path: string): void {
     const r = this.pgvOff === 0 ? f.rules : undefined;
+    if (r?.skip) {
+      // message.skip: the nested message's own rules are not applied; its shape still is.
+      this.pgvOff++;
+      try {
+        this.fieldValue(f, v, path, r);
+      } finally {
+        this.pgvOff--;
+      }
+      return;
+    }
+    this.fieldValue(f, v, path, r);
+  }
+
+  private fieldValue(f: FieldPlan, v: unknown, path: string, r: CompiledRules | undefined): void {
     if (f.schema.mapKey) {
       if (!isObject(v)) {
         this.error(path, `expected an object (map), got ${describe(v)}`);
@@ -709,6 +723,17 @@ class Walk {
   }
 
   /** An Any: resolve `@type`, check the payload as that type. Returns the type URL for PGV any rules. */
+  /** Envoy validates an extension's unpacked config on its own: PGV applies there afresh. */
+  private inAny(walk: () => void): void {
+    const saved = this.pgvOff;
+    this.pgvOff = 0;
+    try {
+      walk();
+    } finally {
+      this.pgvOff = saved;
+    }
+  }
+
   private any(v: unknown, path: string): Norm {
     if (!isObject(v)) {
       this.error(path, `expected an object with "@type" (Any), got ${describe(v)}`);
@@ -739,10 +764,10 @@ class Walk {
     if (wktOf(name)) {
       for (const k of Object.keys(v)) if (k !== '@type' && k !== 'value') this.error(fieldPath(path, k), `unknown field "${k}" in Any holding ${name} (its JSON goes under "value")`);
       if (v['value'] === undefined) this.error(fieldPath(path, 'value'), `Any holding ${name} needs "value"`);
-      else this.message(name, v['value'], fieldPath(path, 'value'));
+      else this.inAny(() => this.message(name, v['value'], fieldPath(path, 'value')));
       return url;
     }
-    this.message(name, v, path, '@type');
+    this.inAny(() => this.message(name, v, path, '@type'));
     return url;
   }
 
@@ -764,7 +789,7 @@ class Walk {
       this.error(fieldPath(path, 'value'), `cannot decode ${name}: ${(e as Error).message}`);
       return BAD;
     }
-    this.message(name, json, path);
+    this.inAny(() => this.message(name, json, path));
     return url;
   }
 }
