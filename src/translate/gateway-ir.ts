@@ -77,8 +77,8 @@ export class GatewayIRBuilder {
     const out: VirtualHostIR[] = [];
     for (const h of [...names].sort(compareHostnames)) {
       const owner = owningListener(states, h);
-      const groups = owner ? sorted.get(owner) : undefined;
-      if (!groups) continue;
+      const groups = owner && sorted.get(owner);
+      if (!owner || !groups) continue;
       // Route groups of the owner whose hostname covers h, most specific first: h itself, the
       // wildcards covering it, then any host (only wildcards are scanned, so this stays linear).
       const covering = [h];
