@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { describeRef, type ObjectRef } from '../../k8s/kube-object.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 import { Backoff } from './backoff.ts';
-import { canonicalJson, mergeStatus } from './merge-status.ts';
+import { mergeStatus } from './merge-status.ts';
 import { WATCHED_KINDS, findWatchedKind, type WatchedKind } from './watched-kinds.ts';
 
 export interface StatusWriterOptions {
@@ -60,6 +60,8 @@ export class StatusWriter {
   /** wishKey of the status last confirmed in the cluster, per object. */
   private readonly confirmed = new Map<string, string>();
   private readonly dirty = new Set<string>();
+  /** `desired` changed since it was last compared with `confirmed`. */
+  private unchecked = false;
   private leader = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -88,12 +90,16 @@ export class StatusWriter {
     this.leader = leader;
     if (leader) {
       this.confirmed.clear(); // another replica may have written meanwhile: read everything again
-      for (const k of this.desired.keys()) this.dirty.add(k);
+      this.unchecked = true;
       this.schedule(0);
     }
   }
 
-  /** The full set of statuses from one translation. Objects missing from it lose our entries. */
+  /**
+   * The full set of statuses from one translation. Objects missing from it lose our entries. Cheap
+   * on purpose (every rebuild calls it): comparing against what was written happens later, once
+   * per debounce window, and only while leading.
+   */
   publish(statuses: readonly ObjectStatus[]): void {
     if (this.stopped) return;
     const next = new Map<string, ObjectStatus>();
@@ -116,13 +122,13 @@ export class StatusWriter {
       if (c && this.confirmed.get(k) !== wishKey(c)) next.set(k, c);
     }
     this.desired = next;
-    for (const [k, s] of next) if (this.confirmed.get(k) !== wishKey(s)) this.dirty.add(k);
-    if (this.dirty.size > 0) this.schedule(this.opts.debounceMs ?? 100);
+    this.unchecked = true;
+    this.schedule(this.opts.debounceMs ?? 100);
   }
 
   /** Resolves when nothing is queued or being written (tests; shutdown). */
   async idle(): Promise<void> {
-    if (!this.running && !this.timer && (this.dirty.size === 0 || !this.leader)) return;
+    if (!this.running && !this.timer && ((this.dirty.size === 0 && !this.unchecked) || !this.leader)) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -140,7 +146,7 @@ export class StatusWriter {
       this.timer = undefined;
       this.running = this.drain().finally(() => {
         this.running = undefined;
-        if (this.dirty.size > 0 && this.leader && !this.stopped) this.schedule(this.retryDelay ?? 0);
+        if ((this.dirty.size > 0 || this.unchecked) && this.leader && !this.stopped) this.schedule(this.retryDelay ?? 0);
         else this.wakeIdle();
       });
     }, ms);
@@ -155,6 +161,10 @@ export class StatusWriter {
 
   private async drain(): Promise<void> {
     this.retryDelay = undefined;
+    if (this.unchecked) {
+      this.unchecked = false;
+      for (const [k, s] of this.desired) if (this.confirmed.get(k) !== wishKey(s)) this.dirty.add(k);
+    }
     let failed = false;
     const worker = async (): Promise<void> => {
       while (this.leader && !this.stopped) {
@@ -249,9 +259,13 @@ export class StatusWriter {
   }
 }
 
-/** What a write must achieve: the status body at the generation translation saw. */
+/**
+ * What a write must achieve: the status body at the generation translation saw. Plain JSON is
+ * enough (translation is deterministic, so equal statuses serialise equally) and cheap, which
+ * matters because every rebuild publishes every status.
+ */
 function wishKey(s: ObjectStatus): string {
-  return canonicalJson([s.generation ?? null, s.status]);
+  return JSON.stringify([s.generation ?? null, s.status]);
 }
 
 function refKey(r: ObjectRef): string {
