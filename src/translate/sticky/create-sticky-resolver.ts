@@ -125,6 +125,7 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
   const claims = new Map<string, Map<string, SessionClaim[]>>();
 
   function candidates(input: StickyRuleInput): { intent: StickyIntent; coveredBackends: number }[] {
+    if (index.size === 0) return []; // no policy of any dialect: the common case, kept cheap
     const { route, gateway } = input;
     const keys: string[] = [];
     if (input.ruleName !== undefined) keys.push(targetKey({ level: 'rule', route, ruleName: input.ruleName }));
@@ -190,7 +191,7 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
       });
     }
     found.push(...candidates(input));
-    for (const s of new Set(input.backends.map((b) => `${b.namespace}/${b.name}`))) {
+    for (const s of ctx.serviceProblems.size === 0 ? [] : new Set(input.backends.map((b) => `${b.namespace}/${b.name}`))) {
       for (const p of ctx.serviceProblems.get(s) ?? []) problems.push({ severity: 'unsupported', reason: 'UnsupportedValue', message: `Service ${s} ${p.field}: ${p.message}` });
     }
 
