@@ -170,7 +170,7 @@ interface ViewParts {
 }
 
 function adminView(p: ViewParts): AdminView {
-  const statuses = (): readonly ObjectStatus[] => p.loop.publishedStatuses();
+  const statuses = (): readonly unknown[] => p.loop.publishedStatuses().map(statusEntry);
   return {
     registry: p.metrics.registry,
     readiness: () => {

@@ -12,7 +12,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { ObjectStatus } from '../status/status.ts';
 import type { SourceProblem } from '../sources/source.ts';
 
 export type ConfigDumpAnswer =
@@ -30,7 +29,8 @@ export interface AdminView {
   /** Streams and unknown Gateways, as the xDS server reports them. */
   clients(): unknown;
   sources(): { source: string; problems: SourceProblem[] };
-  statuses(): readonly ObjectStatus[];
+  /** The latest status of every object, as `tether translate` prints them. */
+  statuses(): readonly unknown[];
 }
 
 export interface AdminServerOptions {

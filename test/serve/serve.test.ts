@@ -176,8 +176,8 @@ describe('tether serve (in-process)', () => {
 
     // The route that forwards to the rejected cluster says so in its status; the others do not.
     const rejected = async (): Promise<string[]> => {
-      const st = (await getJson(`${s.admin}/debug/status`)).body as { statuses: { ref: { name: string }; status: { type: string; parents?: { conditions: { type: string; message: string }[] }[] } }[] };
-      return st.statuses.filter((x) => x.status.parents?.some((p) => p.conditions.some((c) => c.type === 'tether.dev/EnvoyRejected'))).map((x) => x.ref.name);
+      const st = (await getJson(`${s.admin}/debug/status`)).body as { statuses: { name: string; parents?: { conditions: { type: string; message: string }[] }[] }[] };
+      return st.statuses.filter((x) => x.parents?.some((p) => p.conditions.some((c) => c.type === 'tether.dev/EnvoyRejected'))).map((x) => x.name);
     };
     await until(async () => (await rejected()).length > 0, 'EnvoyRejected condition');
     expect(await rejected()).toEqual(['web']);
@@ -216,8 +216,9 @@ describe('tether serve (in-process)', () => {
     expect(dump.body).toEqual(JSON.parse(printed));
 
     const { body } = await getJson(`${served.admin}/debug/status`);
-    const statuses = (body as { statuses: { ref: { kind: string; name: string } }[] }).statuses;
-    expect(statuses.map((s) => `${s.ref.kind}/${s.ref.name}`).sort()).toEqual([
+    const statuses = (body as { statuses: { kind: string; name: string }[] }).statuses;
+    expect(statuses).toEqual((JSON.parse(printed) as { status: unknown[] }).status);
+    expect(statuses.map((s) => `${s.kind}/${s.name}`).sort()).toEqual([
       'Gateway/demo-gateway', 'GatewayClass/tether', 'HTTPRoute/api', 'HTTPRoute/cart', 'HTTPRoute/checkout', 'HTTPRoute/web',
     ]);
   });
