@@ -6,14 +6,13 @@
 // weighted_clusters cannot hold a direct response, so a rule whose backends are ALL invalid (or all
 // weight 0) becomes a direct response 500, and a partially invalid rule keeps only its valid
 // backends with their weights; the route's ResolvedRefs=False says which references were dropped.
-import type { HeaderMutationIR, RedirectActionIR, RouteActionIR, RouteIR, RouteMatchIR, RouteSource } from '../ir/ir.ts';
+import type { ClusterIR, HeaderMutationIR, RedirectActionIR, RouteActionIR, RouteIR, RouteMatchIR, RouteSource } from '../ir/ir.ts';
 import type { StickyDecision } from './sticky/sticky-resolver.ts';
 import type { BackendResolution } from './backends.ts';
 import type { ClusterBackend } from './cluster-names.ts';
 import type { ClusterCatalog } from './clusters.ts';
 import type { RankedRoute } from './route-matches.ts';
 import type { HTTPPathModifier } from '../k8s/http-route.ts';
-import type { ClusterIR } from '../ir/ir.ts';
 
 /** A rule after everything that does not depend on the Gateway. */
 export interface PreparedRule {
