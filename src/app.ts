@@ -63,7 +63,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const store = new ObjectStore();
   // FQDN EndpointSlices (the compose demo's httpbin) are resolved by DNS into address slices.
-  const source = withFqdnResolution(options.source ?? (await createSource(config, log)), { logger: log, intervalMs: config.dnsRefreshMs });
+  const source = withFqdnResolution(options.source ?? (await createSource(config, log)), {
+    logger: log,
+    intervalMs: config.dnsRefreshMs,
+    servers: config.dnsServers,
+  });
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
   // NACKs become route status conditions; the tracker asks the loop to republish when they change.
   let republish = (): void => undefined;

@@ -1,6 +1,7 @@
 // Static settings: command-line flags and environment variables → one typed, defaulted Config.
 // Flags win over environment variables, which win over defaults. Pure: the caller passes argv
 // values and the environment, so tests need no process state.
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
@@ -30,6 +31,8 @@ export interface Config {
   rescanIntervalMs: number;
   /** How often the DNS names of FQDN EndpointSlices are looked up again. */
   dnsRefreshMs: number;
+  /** DNS servers for those lookups (`ip` or `ip:port`, `[v6]:port`); empty: the system's. */
+  dnsServers: string[];
 }
 
 /** What the `serve` command line may set (every field optional). */
@@ -41,6 +44,7 @@ export interface ServeFlags {
   namespace?: string[];
   /** Seconds between DNS lookups of FQDN EndpointSlice names. */
   dnsRefresh?: string;
+  dnsServer?: string[];
 }
 
 export class ConfigError extends Error {
@@ -76,6 +80,7 @@ export const ENV = {
   logLevel: 'TETHER_LOG_LEVEL',
   namespace: 'TETHER_NAMESPACES', // comma-separated
   dnsRefresh: 'TETHER_DNS_REFRESH', // seconds
+  dnsServer: 'TETHER_DNS_SERVERS', // comma-separated
 } as const;
 
 export function loadConfig(flags: ServeFlags, env: Record<string, string | undefined> = {}, cwd = '.'): Config {
@@ -104,6 +109,7 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     debounce: { ...DEFAULTS.debounce },
     rescanIntervalMs: DEFAULTS.rescanIntervalMs,
     dnsRefreshMs: parseSeconds(pick(flags.dnsRefresh, ENV.dnsRefresh), DEFAULTS.dnsRefreshMs, '--dns-refresh'),
+    dnsServers: (flags.dnsServer?.length ? flags.dnsServer.flatMap(splitList) : splitList(env[ENV.dnsServer] ?? '')).map(checkDnsServer),
   };
 }
 
@@ -127,6 +133,19 @@ function parseSeconds(text: string | undefined, fallbackMs: number, what: string
   const seconds = Number(text.replace(/s$/, ''));
   if (!Number.isFinite(seconds) || seconds <= 0) throw new ConfigError(`${what}: "${text}" is not a positive number of seconds`);
   return Math.round(seconds * 1000);
+}
+
+/** `ip`, `ip:port` or `[v6]:port`, as node:dns accepts them. */
+function checkDnsServer(text: string): string {
+  const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(text);
+  const withPort = /^([^:]+):(\d+)$/.exec(text);
+  const m = bracketed ?? withPort;
+  const ip = m ? (m[1] ?? '') : text;
+  const port = m ? Number(m[2]) : 53;
+  if (isIP(ip) === 0 || port < 1 || port > 65535) {
+    throw new ConfigError(`--dns-server: "${text}" is not an IP address with an optional port (for example 10.96.0.10 or 127.0.0.1:5353)`);
+  }
+  return text;
 }
 
 function splitList(text: string): string[] {

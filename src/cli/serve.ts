@@ -15,6 +15,7 @@ export function serveCommand(): Command {
     .option('--admin-address <host:port>', `admin HTTP listen address (default ${DEFAULTS.adminAddress}; env ${ENV.adminAddress})`)
     .addOption(new Option('--log-level <level>', `log level (default ${DEFAULTS.logLevel}; env ${ENV.logLevel})`).choices(LOG_LEVELS))
     .option('--namespace <ns>', `only read objects in this namespace; repeat for several (env ${ENV.namespace}, comma-separated)`, collect)
+    .option('--dns-server <ip[:port]>', `DNS server for FQDN EndpointSlice lookups instead of the system's; repeat for several (env ${ENV.dnsServer}, comma-separated)`, collect)
     .option('--dns-refresh <seconds>', `how often FQDN EndpointSlice names are looked up again (default ${DEFAULTS.dnsRefreshMs / 1000}; env ${ENV.dnsRefresh})`)
     .action(async (flags: ServeFlags) => {
       await serve(flags);
