@@ -47,7 +47,9 @@ export function runDecode(input: string, options: DecodeOptions, io: CliOutput):
     io.out(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
     return;
   }
-  io.out(decoded.map((d) => formatSessionValue(d, options.header ? 'header' : 'cookie')).join('\n'));
+  // A "name: value" line (other than Cookie:/Set-Cookie:) is a header, whether or not --header was given.
+  const headerLine = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*:/.test(input.trim()) && !/^(set-)?cookie\s*:/i.test(input.trim());
+  io.out(decoded.map((d) => formatSessionValue(d, options.header || headerLine ? 'header' : 'cookie')).join('\n'));
 }
 
 /** The readable form: one `label  value` line per fact. */

@@ -39,6 +39,12 @@ describe('tether decode', () => {
     expect(JSON.parse(r.stdout)).toEqual({ value: plain, name: 'x-session', encoding: 'plain', address: '[::1]:80', ip: '::1', port: 80, family: 6 });
   });
 
+  it('labels a "name: value" line as a header even without --header', async () => {
+    const r = await runTether(['decode', `x-session: ${Buffer.from('10.0.0.9:8080').toString('base64')}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('header    x-session');
+  });
+
   it('fails with exit code 2 and a clear message on garbage', async () => {
     const r = await runTether(['decode', 'definitely not a cookie']);
     expect(r.code).toBe(2);
