@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRe2Syntax } from './re2-syntax.ts';
 
 describe('RE2 syntax check', () => {
-  it.each(['/api/.*', '/users/(?P<id>[0-9]+)', '(?i)/case', 'a*?b+?c??', 'x{2,3}?', '[)(]+', '\\(literal\\)', '[]a]', '[^]a]', 'a{', '\\d+\\.\\d+'])('accepts %s', (p) => {
+  it.each(['/api/.*', '/users/(?P<id>[0-9]+)', '(?i)/case', 'a*?b+?c??', 'x{2,3}?', '[)(]+', '\\(literal\\)', '[]a]', '[^]a]', 'a{', '\\d+\\.\\d+', '\\pL+', '\\x41\\z', '\\Qa.b\\E', '\\Q(*\\E+', '\\Q[unclosed'])('accepts %s', (p) => {
     expect(checkRe2Syntax(p)).toBeUndefined();
   });
 
@@ -22,6 +22,8 @@ describe('RE2 syntax check', () => {
     ['a)', /unbalanced/],
     ['[a', /missing closing \]/],
     ['a\\', /backslash/],
+    ['end\\Z', /invalid escape/],
+    ['\\u00e9', /invalid escape/],
   ])('rejects %s', (p, message) => {
     expect(checkRe2Syntax(p)).toMatch(message);
   });

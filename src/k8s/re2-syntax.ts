@@ -4,6 +4,9 @@
 // This is a syntax scan, not a full RE2 parser: it catches what RE2 refuses and JavaScript accepts,
 // plus unbalanced brackets and a trailing backslash.
 
+/** Letters RE2 accepts after a backslash (\\d, \\pL, \\x41, \\Q...\\E, ...); any other letter is an error. */
+const RE2_LETTER_ESCAPES = new Set('afnrtvdDsSwWbBAzpPQExC'.split(''));
+
 /** A problem message, or undefined when RE2 accepts the pattern as far as we can tell. */
 export function checkRe2Syntax(pattern: string): string | undefined {
   let depth = 0;
@@ -17,6 +20,14 @@ export function checkRe2Syntax(pattern: string): string | undefined {
       if (n === undefined) return 'ends with a lone backslash';
       if (!inClass && n >= '1' && n <= '9') return `backreference \\${n} is not supported by RE2`;
       if (!inClass && n === 'k') return 'named backreference \\k is not supported by RE2';
+      if (/[A-Za-z]/.test(n) && !RE2_LETTER_ESCAPES.has(n)) return `invalid escape sequence \\${n}`;
+      if (n === 'Q') {
+        // \Q...\E quotes everything up to \E (or the end) literally.
+        const end = pattern.indexOf('\\E', i + 2);
+        i = end < 0 ? pattern.length : end + 1;
+        quantifier = 0;
+        continue;
+      }
       i++;
       quantifier = 0;
       continue;
