@@ -68,6 +68,28 @@ describe('expectValidBootstrap', () => {
     expect(() => expectValidBootstrap(bootstrap())).not.toThrow();
   });
 
+  it('needs the xDS cluster to be static and ADS to be configured for ads config sources', () => {
+    const b = bootstrap();
+    b.dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name = 'xds-typo';
+    expect(() => expectValidBootstrap(b)).toThrow(
+      `${MessageType.bootstrap} is not valid Envoy config:\n` +
+        "  error: dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name: Unknown gRPC client cluster 'xds-typo'",
+    );
+    const c = bootstrap();
+    delete c.dynamic_resources.ads_config;
+    expect(() => expectValidBootstrap(c)).toThrow(
+      `${MessageType.bootstrap} is not valid Envoy config:\n` +
+        '  error: dynamic_resources.lds_config.ads: ADS must be configured to support an ADS config source (set dynamic_resources.ads_config)\n' +
+        '  error: dynamic_resources.cds_config.ads: ADS must be configured to support an ADS config source (set dynamic_resources.ads_config)',
+    );
+  });
+
+  it('rejects repeated static cluster names', () => {
+    const b = bootstrap();
+    b.static_resources.clusters.push(b.static_resources.clusters[0]);
+    expect(() => expectValidBootstrap(b)).toThrow('error: static_resources.clusters[1].name: duplicate Cluster name "xds" (also [0])');
+  });
+
   it('fails on an invalid one, naming the type and the field', () => {
     const b = bootstrap();
     b.dynamic_resources.ads_config.api_type = 'GRCP';

@@ -3,7 +3,8 @@
 // backreferences, atomic groups, possessive quantifiers) and caps repetition counts at 1000.
 // RE2-only syntax that JavaScript lacks is translated first, so valid RE2 is not rejected.
 
-export type Re2Result = { ok: true; regexp: RegExp } | { ok: false; reason: string };
+/** `unverifiable`: valid RE2 perhaps, but syntax this approximation cannot check. */
+export type Re2Result = { ok: true; regexp: RegExp } | { ok: false; reason: string; unverifiable?: true };
 
 const POSIX_CLASSES: Record<string, string> = {
   alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
@@ -31,7 +32,7 @@ function compile(pattern: string): Re2Result {
   const lead = /^\(\?([imsU]+)\)/.exec(src);
   if (lead) {
     for (const f of lead[1]) {
-      if (f === 'U') return { ok: false, reason: 'the (?U) flag is not supported by this check' };
+      if (f === 'U') return { ok: false, reason: 'the (?U) flag is not supported by this check', unverifiable: true };
       if (!flags.includes(f)) flags += f;
     }
     src = src.slice(lead[0].length);
@@ -90,7 +91,7 @@ function compile(pattern: string): Re2Result {
           const negated = name.startsWith('^');
           const cls = POSIX_CLASSES[negated ? name.slice(1) : name];
           if (!cls) return { ok: false, reason: `invalid character class range [:${name}:]` };
-          if (negated) return { ok: false, reason: 'negated POSIX classes are not supported by this check' };
+          if (negated) return { ok: false, reason: 'negated POSIX classes are not supported by this check', unverifiable: true };
           out += cls;
           i = end + 1;
           continue;
@@ -118,7 +119,7 @@ function compile(pattern: string): Re2Result {
       // Scoped flags (?i:...) or (?i) mid-pattern.
       const m = /^([imsU-]*)(:|\))/.exec(rest);
       if (!m) return { ok: false, reason: `invalid or unsupported Perl syntax: (?${rest.slice(0, 2)}` };
-      if (m[2] === ')') return { ok: false, reason: 'mid-pattern flag groups are not supported by this check' };
+      if (m[2] === ')') return { ok: false, reason: 'mid-pattern flag groups are not supported by this check', unverifiable: true };
       out += `(?${m[1]}:`;
       i += 1 + m[0].length;
       continue;

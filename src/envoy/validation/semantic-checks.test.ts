@@ -207,6 +207,14 @@ describe('Envoy load-time checks', () => {
     expect(errors).toEqual(c.errors);
   });
 
+  it('warns about RE2 it cannot check instead of rejecting it', () => {
+    const rc = loose(sampleRouteConfiguration());
+    route(rc).match = { safe_regex: { regex: '(?U)a+' } };
+    expect(validateResource(MessageType.routeConfiguration, rc)).toEqual([
+      { level: 'warning', path: `${ROUTE}.match.safe_regex.regex`, message: 'regex "(?U)a+" could not be checked: the (?U) flag is not supported by this check' },
+    ]);
+  });
+
   it('accepts valid RE2 that JavaScript spells differently', () => {
     const rc = loose(sampleRouteConfiguration());
     route(rc).match = { safe_regex: { regex: '(?i)^/(?P<shop>[[:alpha:]]+)/\\pL*\\z' } };

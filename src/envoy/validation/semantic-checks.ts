@@ -372,13 +372,46 @@ function checkRegexMatcher(m: Obj, path: string, ctx: CheckContext): void {
   if (typeof re !== 'string') return;
   // Regex::Utility::parseRegex compiles with RE2 and rejects what does not compile.
   const r = compileRe2(re);
-  if (!r.ok) ctx.error(fieldPath(path, 'regex'), `regex ${JSON.stringify(re)} does not compile as RE2: ${r.reason}`);
+  if (r.ok) return;
+  if (r.unverifiable) ctx.warn(fieldPath(path, 'regex'), `regex ${JSON.stringify(re)} could not be checked: ${r.reason}`);
+  else ctx.error(fieldPath(path, 'regex'), `regex ${JSON.stringify(re)} does not compile as RE2: ${r.reason}`);
 }
 
 function checkStatefulSession(s: Obj, path: string, ctx: CheckContext): void {
   const cfg = get(get(s, 'session_state'), 'typed_config');
   // The session_state extension point (envoy.http.stateful_session) takes cookie or header state.
   if (cfg !== undefined) checkCategory(cfg, fieldPath(fieldPath(path, 'session_state'), 'typed_config'), 'envoy.extensions.http.stateful_session.', 'a session state extension', ctx);
+}
+
+// ---- Bootstrap
+
+/** Visits every object in a JSON tree with its path (keys as given, arrays as [i]). */
+function walkJson(v: unknown, path: string, visit: (o: Obj, path: string) => void): void {
+  if (Array.isArray(v)) v.forEach((x, i) => walkJson(x, indexPath(path, i), visit));
+  else if (isObject(v)) {
+    visit(v, path);
+    for (const [k, x] of Object.entries(v)) walkJson(x, fieldPath(path, k), visit);
+  }
+}
+
+function checkBootstrap(b: Obj, path: string, ctx: CheckContext): void {
+  const statics = get(b, 'static_resources');
+  const staticClusters = new Set(list(statics, 'clusters').map((c) => str(c, 'name')));
+  for (const [field, type] of [['clusters', MessageType.cluster], ['listeners', MessageType.listener]] as const) {
+    const out: Finding[] = [];
+    // ClusterManagerImpl / ListenerManagerImpl reject a repeated static name.
+    checkResourceSet(type, list(statics, field), fieldPath(fieldPath(path, 'static_resources'), field), out);
+    for (const f of out) ctx.error(f.path, f.message);
+  }
+  const hasAds = get(get(b, 'dynamic_resources'), 'ads_config') !== undefined;
+  walkJson(b, path, (o, p) => {
+    const grpc = get(o, 'envoy_grpc');
+    const cluster = str(grpc, 'cluster_name');
+    // AsyncClientManagerImpl: an Envoy gRPC client needs a static cluster of that name.
+    if (cluster !== undefined && !staticClusters.has(cluster)) ctx.error(fieldPath(fieldPath(p, 'envoy_grpc'), 'cluster_name'), `Unknown gRPC client cluster '${cluster}'`);
+    // NullGrpcMuxImpl: a config source of `ads: {}` needs dynamic_resources.ads_config.
+    if (!hasAds && isObject(get(o, 'ads'))) ctx.error(fieldPath(p, 'ads'), 'ADS must be configured to support an ADS config source (set dynamic_resources.ads_config)');
+  });
 }
 
 function checkEndpoint(e: Obj, path: string, ctx: CheckContext): void {
@@ -400,6 +433,7 @@ export const SEMANTIC_CHECKS: ReadonlyMap<string, SemanticCheck> = new Map<strin
   ['envoy.type.matcher.v3.RegexMatcher', checkRegexMatcher],
   [MessageType.statefulSession, checkStatefulSession],
   ['envoy.config.endpoint.v3.Endpoint', checkEndpoint],
+  [MessageType.bootstrap, checkBootstrap],
 ]);
 
 // ---- resource sets
