@@ -2,6 +2,7 @@
 // kind), every file is reachable from a kustomization, the RBAC grants exactly what the cluster
 // source needs (derived from its kind table), and the pieces point at each other correctly
 // (Services → pods, Envoy → its bootstrap ConfigMap → Tether's Service and the demo Gateway).
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -256,3 +257,35 @@ describe('wiring', () => {
     expect(httpbin.spec.template.spec.containers[0].image).toMatch(/^mccutchen\/go-httpbin:/);
   });
 });
+
+/** `kubectl kustomize`, when kubectl is installed (it embeds kustomize). */
+function kustomize(dir: string): string | undefined {
+  try {
+    return execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+const hasKubectl = kustomize(join(k8s, 'example')) !== undefined;
+
+describe.skipIf(!hasKubectl)('kubectl kustomize (real kustomize, when kubectl is installed)', () => {
+  it('builds k8s/ with the same objects, and points Envoy at the hash-suffixed bootstrap ConfigMap', () => {
+    const built = parseAllDocuments(kustomize(k8s) as string).map((d) => d.toJS());
+    const names = (list: Obj[]) => list.filter((o) => o.kind !== 'ConfigMap').map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(names(built)).toEqual(names(main.objects.map((o) => o.obj)));
+    const cm = built.find((o) => o.kind === 'ConfigMap');
+    expect(cm.metadata.name).toMatch(/^envoy-bootstrap-[a-z0-9]{10}$/);
+    expect(cm.metadata.namespace).toBe('tether-system');
+    expect(cm.data['bootstrap.yaml']).toBe(readFileSync(join(root, 'envoy', 'bootstrap-k8s.yaml'), 'utf8'));
+    const envoy = built.find((o) => o.kind === 'Deployment' && o.metadata.name === 'envoy');
+    expect(envoy.spec.template.spec.volumes[0].configMap.name).toBe(cm.metadata.name);
+  });
+
+  it('builds k8s/example/', () => {
+    const built = parseAllDocuments(kustomize(join(k8s, 'example')) as string).map((d) => d.toJS());
+    expect(built.map((o) => o.kind).sort()).toEqual(example.objects.map((o) => o.obj.kind).sort());
+  });
+});
+
