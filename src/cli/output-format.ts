@@ -206,13 +206,21 @@ export function renderSummary(ir: IR, statuses: readonly ObjectStatus[]): string
     ? renderTable(COLUMNS.map(([, h]) => h), rows.map((r) => COLUMNS.map(([k]) => r[k])))
     : 'No routes: no accepted Gateway has an attached route (see the status below).\n';
   const problems: string[] = [];
+  const notes: string[] = [];
   for (const s of statuses) {
     const name = `${s.ref.kind} ${s.ref.namespace ? `${s.ref.namespace}/` : ''}${s.ref.name}`;
     for (const { where, conditions } of conditionsOf(s)) {
-      for (const c of troubled(conditions)) problems.push(`  ${name}${where}: ${c.type}=${c.status} (${c.reason}) ${c.message}`.trimEnd());
+      const bad = troubled(conditions);
+      for (const c of bad) problems.push(`  ${name}${where}: ${c.type}=${c.status} (${c.reason}) ${c.message}`.trimEnd());
+      // Accepted with reservations: translation appends what it could not honour after "; ".
+      for (const c of conditions) {
+        const note = bad.includes(c) ? undefined : /^[^;]*; (.+)$/s.exec(c.message)?.[1];
+        if (note) notes.push(`  ${name}${where}: ${note}`);
+      }
     }
   }
   out += '\n';
   out += problems.length ? `Needs attention (${problems.length}):\n${problems.join('\n')}\n` : `Status: all ${statuses.length} objects accepted.\n`;
+  if (notes.length) out += `Accepted with notes (${notes.length}):\n${notes.join('\n')}\n`;
   return out;
 }
