@@ -213,6 +213,22 @@ export class AdsServer {
     return [...out.values()];
   }
 
+  /** Cheap totals for readiness checks and gauges: bound streams, requested types, responses awaiting ACK. */
+  summary(): { streams: number; bound: number; typesRequested: number; awaitingAck: number } {
+    let bound = 0;
+    let typesRequested = 0;
+    let awaitingAck = 0;
+    for (const s of this.streams) {
+      if (!s.info) continue;
+      bound++;
+      for (const st of s.types.values()) {
+        if (st.requested) typesRequested++;
+        if (st.inFlight) awaitingAck++;
+      }
+    }
+    return { streams: this.streams.size, bound, typesRequested, awaitingAck };
+  }
+
   /** Streams currently open (bound to a node or not). */
   get streamCount(): number {
     return this.streams.size;

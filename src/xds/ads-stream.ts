@@ -41,6 +41,8 @@ export interface Plan {
   readonly version: string;
   /** A shared pre-framed body (everything but the nonce), when the response is a snapshot's whole set. */
   readonly sharedBody?: Buffer;
+  /** After this response the client holds exactly what the view has for its subscription. */
+  readonly complete: boolean;
 }
 
 /** gRPC proxyless clients announce themselves with a user agent other than Envoy's. */
@@ -109,7 +111,11 @@ export abstract class AdsStream {
   }
 
   protected abstract handleRequest(data: Buffer): void;
-  protected abstract plan(st: TypeState, view: SnapshotView, allowRemovals: boolean): Plan | undefined;
+  /**
+   * What to send for one type, or undefined when the client is up to date. `only`, when given,
+   * limits the work to names that changed since a view the type was fully in sync with.
+   */
+  protected abstract plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined;
   protected abstract frame(st: TypeState, plan: Plan, nonce: string): Buffer;
 
   private onData(data: Buffer): void {
@@ -258,8 +264,10 @@ export abstract class AdsStream {
   private planIfChanged(st: TypeState, view: SnapshotView, allowRemovals: boolean): Plan | undefined {
     const tv = view.type(st.typeUrl);
     if (st.syncedWith === tv) return undefined;
-    const plan = this.plan(st, view, allowRemovals);
-    if (!plan && allowRemovals) st.syncedWith = tv;
+    // In sync with the previous snapshot and untouched since: only the changed names matter.
+    const only = st.syncedWith !== undefined && st.syncedWith === tv.previous ? tv.changed : undefined;
+    const plan = this.plan(st, view, allowRemovals, only);
+    if (!plan && (allowRemovals || only)) st.syncedWith = tv;
     return plan;
   }
 
@@ -279,7 +287,8 @@ export abstract class AdsStream {
     st.lastNonce = nonce;
     st.responded = true;
     st.sentVersion = plan.version;
-    st.syncedWith = undefined;
+    // Once this response is out the client holds the whole view, unless removals were held back.
+    st.syncedWith = plan.complete ? view.type(st.typeUrl) : undefined;
     if (plan.fullState) {
       st.sent = new Map(carried);
       st.sentResources = new Map(plan.resources.map((r) => [r.name, r] as const));

@@ -2,13 +2,13 @@
 // honoured whatever the nonce; each resource carries its content hash as version. A reconnecting
 // client lists what it holds in initial_resource_versions: unchanged resources are skipped unless
 // named in resource_names_subscribe (P14) and resources gone meanwhile are removed (P12).
-import { MessageType, protoRegistry } from '../envoy/proto-registry.ts';
+import { protoRegistry } from '../envoy/proto-registry.ts';
 import { AdsStream, type NodeJson, type Plan } from './ads-stream.ts';
 import type { EncodedResource } from './encoded-resource.ts';
-import { dropSubField, stringField } from './proto-wire.ts';
+import { readFields, stringField } from './proto-wire.ts';
 import { TypeUrl } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-cache.ts';
-import { candidates } from './sotw-stream.ts';
+import { NODE_TYPE, candidates, decodeStatus } from './sotw-stream.ts';
 import type { TypeState } from './type-state.ts';
 
 export interface DeltaDiscoveryRequestJson {
@@ -21,12 +21,39 @@ export interface DeltaDiscoveryRequestJson {
   error_detail?: { code?: number; message?: string };
 }
 
+/** Decodes a DeltaDiscoveryRequest: flat fields off the wire, node and error_detail through the registry. */
 export function decodeDeltaDiscoveryRequest(data: Uint8Array): DeltaDiscoveryRequestJson {
-  try {
-    return protoRegistry().decode(MessageType.deltaDiscoveryRequest, data);
-  } catch {
-    return protoRegistry().decode(MessageType.deltaDiscoveryRequest, dropSubField(data, 7, 3));
+  const req: DeltaDiscoveryRequestJson = {};
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const subscribe: string[] = [];
+  const unsubscribe: string[] = [];
+  for (const f of readFields(buf)) {
+    const text = (): string => buf.toString('utf8', f.payloadStart, f.end);
+    switch (f.number) {
+      case 1: req.node = protoRegistry().decode(NODE_TYPE, buf.subarray(f.payloadStart, f.end)); break;
+      case 2: req.type_url = text(); break;
+      case 3: subscribe.push(text()); break;
+      case 4: unsubscribe.push(text()); break;
+      case 5: {
+        // map<string, string> entry: key = 1, value = 2.
+        const entry = buf.subarray(f.payloadStart, f.end);
+        let key = '';
+        let value = '';
+        for (const g of readFields(entry)) {
+          if (g.number === 1) key = entry.toString('utf8', g.payloadStart, g.end);
+          else if (g.number === 2) value = entry.toString('utf8', g.payloadStart, g.end);
+        }
+        (req.initial_resource_versions ??= {})[key] = value;
+        break;
+      }
+      case 6: req.response_nonce = text(); break;
+      case 7: req.error_detail = decodeStatus(buf.subarray(f.payloadStart, f.end)); break;
+      default: break; // resource locators and other fields Tether does not use
+    }
   }
+  req.resource_names_subscribe = subscribe;
+  req.resource_names_unsubscribe = unsubscribe;
+  return req;
 }
 
 export class DeltaStream extends AdsStream {
@@ -55,28 +82,31 @@ export class DeltaStream extends AdsStream {
     this.schedule();
   }
 
-  protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean): Plan | undefined {
+  protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {
     const tv = view.type(st.typeUrl);
     const send: EncodedResource[] = [];
-    for (const name of candidates(st, tv.resources)) {
+    for (const name of only ? [...only].filter((n) => st.subscribed(n)) : candidates(st, tv.resources)) {
       const r = tv.resources.get(name);
       if (r && (st.sent.get(name) !== r.version || st.force.has(name))) send.push(r);
     }
     const removed = new Set<string>();
     // Clusters and endpoints are removed last, after listeners and routes moved on (make-before-break).
     const deferRemovals = !allowRemovals && (st.typeUrl === TypeUrl.cluster || st.typeUrl === TypeUrl.endpoint);
-    if (!deferRemovals) {
-      for (const name of st.sent.keys()) if (!tv.resources.has(name)) removed.add(name);
+    let deferred = 0;
+    for (const name of only ?? st.sent.keys()) {
+      if (!st.sent.has(name) || tv.resources.has(name)) continue;
+      if (deferRemovals) deferred++;
+      else removed.add(name);
     }
     for (const name of st.removePending) if (!tv.resources.has(name)) removed.add(name);
     // Tell the client that a name it asked for does not exist, once (it stops waiting for it).
-    for (const name of st.names) {
-      if (!tv.resources.has(name) && !st.sent.has(name) && !st.toldMissing.has(name)) removed.add(name);
+    for (const name of only ?? st.names) {
+      if (st.names.has(name) && !tv.resources.has(name) && !st.sent.has(name) && !st.toldMissing.has(name)) removed.add(name);
     }
     // The first wildcard request is answered even when there is nothing, so the client stops waiting.
     const firstWildcard = !st.responded && st.wildcard;
     if (send.length === 0 && removed.size === 0 && !firstWildcard) return undefined;
-    return { resources: send, removed: [...removed], fullState: false, version: tv.version };
+    return { resources: send, removed: [...removed], fullState: false, version: tv.version, complete: deferred === 0 };
   }
 
   protected frame(st: TypeState, plan: Plan, nonce: string): Buffer {

@@ -75,20 +75,7 @@ export function readFields(buf: Uint8Array): WireField[] {
   return out;
 }
 
-/**
- * Removes sub-field `inner` from every length-delimited field `outer`. Used to drop
- * google.rpc.Status.details (Anys of types we cannot know) from a NACK before decoding it.
- */
-export function dropSubField(buf: Uint8Array, outer: number, inner: number): Buffer {
-  const parts: Buffer[] = [];
-  for (const f of readFields(buf)) {
-    if (f.number !== outer) {
-      parts.push(Buffer.from(buf.subarray(f.start, f.end)));
-      continue;
-    }
-    const payload = buf.subarray(f.payloadStart, f.end);
-    const kept = readFields(payload).filter((g) => g.number !== inner).map((g) => Buffer.from(payload.subarray(g.start, g.end)));
-    parts.push(bytesField(outer, Buffer.concat(kept)));
-  }
-  return Buffer.concat(parts);
+/** The message without any occurrence of one field (e.g. google.rpc.Status.details we cannot read). */
+export function dropField(buf: Uint8Array, fieldNumber: number): Buffer {
+  return Buffer.concat(readFields(buf).filter((f) => f.number !== fieldNumber).map((f) => Buffer.from(buf.subarray(f.start, f.end))));
 }

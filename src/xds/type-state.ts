@@ -45,6 +45,8 @@ export class TypeState {
   ackedVersion = '';
   lastNack: NackRecord | undefined;
   lastRequestAt = 0;
+  /** SotW: digest of the last resource_names list applied. */
+  namesDigest: string | undefined;
   /** The type view this state was last found fully in sync with; cleared by any change here. */
   syncedWith: object | undefined;
 
@@ -67,6 +69,8 @@ export class TypeState {
    * `{A}` → A only; `{}` after names → nothing. Returns the names newly subscribed.
    */
   applySotwNames(requested: readonly string[]): string[] {
+    // Envoy restates the same names on every ACK: recognise that cheaply and change nothing.
+    if (this.everNamed && requested.length > 0 && this.sameNames(requested)) return [];
     const added: string[] = [];
     const explicit = requested.filter((n) => n !== '*');
     if (requested.length === 0 && !this.everNamed) {
@@ -99,6 +103,8 @@ export class TypeState {
    * wildcard (legacy rule); `*` subscribes or unsubscribes the wildcard explicitly.
    */
   applyDeltaNames(subscribe: readonly string[], unsubscribe: readonly string[], first: boolean): void {
+    // A plain ACK changes nothing (and must not cost a full comparison on the next push).
+    if (!first && subscribe.length === 0 && unsubscribe.length === 0) return;
     if (first && subscribe.length === 0 && this.legacyWildcard) this.wildcard = true;
     for (const n of subscribe) {
       if (n === '*') {
@@ -130,6 +136,17 @@ export class TypeState {
       }
     }
     this.syncedWith = undefined;
+  }
+
+  private sameNames(requested: readonly string[]): boolean {
+    let star = false;
+    let count = 0;
+    for (const n of requested) {
+      if (n === '*') star = true;
+      else if (!this.names.has(n)) return false;
+      else count++;
+    }
+    return star === this.wildcard && count === this.names.size;
   }
 
   /** The client no longer holds or wants this name; a later subscription resends it. */
