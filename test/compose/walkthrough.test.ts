@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { decodeSessionInput } from '../../src/envoy/session-value.ts';
 import { repoRoot, runTether } from '../cli/run-cli.ts';
+import { TestDnsServer } from '../support/dns-server.ts';
 
 const doc = readFileSync(join(repoRoot, 'docs', 'walkthrough.md'), 'utf8');
 const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { image: string; ports?: string[] }> };
@@ -43,10 +44,17 @@ const replicas = new Map(
 );
 
 describe('docs/walkthrough.md', () => {
-  it('shows the summary `tether translate -o summary` prints for examples/compose', async () => {
-    const r = await runTether(['translate', '-f', join(repoRoot, 'examples', 'compose'), '-o', 'summary']);
-    expect(r.code).toBe(0);
-    expect(outputOf('docker compose exec tether node src/main.ts translate')).toBe(r.stdout.trim());
+  it('shows the summary `tether translate --resolve-fqdn -o summary` prints for examples/compose', async () => {
+    const dns = await TestDnsServer.start();
+    try {
+      dns.set('httpbin', { a: [...replicas.values()] }); // Docker's DNS, inside the compose network
+      const r = await runTether(['translate', '-f', join(repoRoot, 'examples', 'compose'), '--resolve-fqdn', '--dns-server', dns.server, '-o', 'summary']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(outputOf('docker compose exec tether node src/main.ts translate -f /config --resolve-fqdn -o summary')).toBe(r.stdout.trim());
+    } finally {
+      await dns.close();
+    }
   });
 
   it('shows what `tether decode` prints for the cookie and header values it got', async () => {
