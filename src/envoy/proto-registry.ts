@@ -166,6 +166,18 @@ function strip(name: string): string {
   return name.startsWith('.') ? name.slice(1) : name;
 }
 
+// protobufjs computes `fullName` by walking the parents on every read; encoding a large
+// RouteConfiguration reads it for every nested message, so remember it per type.
+const typeNames = new WeakMap<protobuf.Type, string>();
+function typeName(type: protobuf.Type): string {
+  let name = typeNames.get(type);
+  if (name === undefined) {
+    name = strip(type.fullName);
+    typeNames.set(type, name);
+  }
+  return name;
+}
+
 /** Parses a proto3 JSON Duration ("1.5s", "-2s") into seconds and nanos. */
 export function parseDuration(text: string): { seconds: number; nanos: number } | undefined {
   const m = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/.exec(text);
@@ -296,7 +308,7 @@ export class ProtoRegistry {
   }
 
   private jsonToPbjs(type: protobuf.Type, json: unknown, path: string): unknown {
-    const full = strip(type.fullName);
+    const full = typeName(type);
     if (full === 'google.protobuf.Any') {
       if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CodecError(path, 'Any must be an object with "@type"');
       const obj = json as Record<string, unknown>;
@@ -406,7 +418,7 @@ export class ProtoRegistry {
   }
 
   private pbjsToJson(type: protobuf.Type, obj: unknown, path: string): Json {
-    const full = strip(type.fullName);
+    const full = typeName(type);
     const o = (obj ?? {}) as Record<string, unknown>;
     if (full === 'google.protobuf.Any') {
       const url = typeof o['type_url'] === 'string' ? o['type_url'] : '';
