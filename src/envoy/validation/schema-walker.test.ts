@@ -160,6 +160,8 @@ const cases: Case[] = [
     mutate: (j) => { j.virtual_hosts[0].domains = ['a.example', null]; }, findings: [err('virtual_hosts[0].domains[1]', 'null is not a valid list element')] },
   { name: 'map given as an array', type: MessageType.cluster, make: sampleCluster,
     mutate: (j) => { j.metadata = { filter_metadata: [] }; }, findings: [err('metadata.filter_metadata', 'expected an object (map), got an array')] },
+  { name: 'a field given twice, once as null', type: MessageType.cluster, make: sampleCluster,
+    mutate: (j) => { j.lbPolicy = null; j.lb_policy = 'MAGLEV'; }, findings: [err('lb_policy', 'field given twice, as "lbPolicy" and "lb_policy"')] },
   { name: 'null means absent', type: MessageType.cluster, make: sampleCluster,
     mutate: (j) => { j.lb_policy = null; j.metadata = null; }, findings: [] },
   { name: 'message given as a string', type: MessageType.cluster, make: sampleCluster,

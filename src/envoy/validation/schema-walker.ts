@@ -23,12 +23,10 @@ export interface WalkOptions {
   strictJson?: boolean;
 }
 
-/** What semantic checks can do: report, and walk a nested value as a given type. */
+/** What semantic checks can do: report errors and warnings. */
 export interface CheckContext {
   error(path: string, message: string): void;
   warn(path: string, message: string): void;
-  /** Validates `json` as a message of `typeName` at `path` (for TypedStruct payloads). */
-  walk(typeName: string, json: unknown, path: string): void;
 }
 
 /** A check Envoy makes in C++ at load time, run on every message of one type. */
@@ -279,7 +277,6 @@ class Walk {
   private readonly checkContext: CheckContext = {
     error: (path, message) => this.ruleError(path, message),
     warn: (path, message) => this.warn(path, message),
-    walk: (typeName, json, path) => { this.message(typeName, json, path); },
   };
 
   /** Validates a value of a message type, well-known types included; returns its normalised value. */
@@ -298,7 +295,8 @@ class Walk {
     if (plan.wip) this.warn(path, `${typeName} is work in progress and may change or be rejected`);
     if (plan.pgvDisabled) this.pgvOff++;
     const errorsBefore = this.errorCount;
-    const present = new Map<string, string>(); // field name → key used
+    const present = new Map<string, string>(); // field name → key used, for fields set
+    const given = new Map<string, string>(); // field name → key used, null included
     for (const key of Object.keys(json)) {
       if (key === skipKey) continue;
       const v = json[key];
@@ -309,11 +307,12 @@ class Walk {
         continue;
       }
       const p = fieldPath(path, f.name);
-      const prev = present.get(f.name);
+      const prev = given.get(f.name);
       if (prev !== undefined) {
         this.error(p, `field given twice, as "${prev}" and "${key}"`);
         continue;
       }
+      given.set(f.name, key);
       // proto3 JSON: null means absent, except for google.protobuf.Value (where it is NULL_VALUE).
       if (v === null && !(f.wkt === 'value' && !f.schema.repeated && !f.schema.mapKey)) continue;
       present.set(f.name, key);

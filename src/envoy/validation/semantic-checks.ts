@@ -35,17 +35,11 @@ export function anyType(v: unknown): string | undefined {
 }
 
 const FILTER_CONFIG = 'envoy.config.route.v3.FilterConfig';
-const TYPED_STRUCTS = new Set(['xds.type.v3.TypedStruct', 'udpa.type.v1.TypedStruct']);
 const TERMINAL_NETWORK_FILTERS = new Set([MessageType.httpConnectionManager, 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy']);
 
-/** The configured type of an extension's Any, looking through TypedStruct. */
+/** The configured type of an extension's Any. */
 function extensionType(any: unknown): string | undefined {
-  const t = anyType(any);
-  if (t && TYPED_STRUCTS.has(t)) {
-    const url = str(any, 'type_url');
-    return url ? url.slice(url.lastIndexOf('/') + 1) : undefined;
-  }
-  return t;
+  return anyType(any);
 }
 
 /**
