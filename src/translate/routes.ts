@@ -117,7 +117,7 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
         if (v.dropped.length > 0) conditions.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, `Dropped Rule(s): ${v.dropped.map((d) => d.message).join('; ')}`, gen));
       }
     }
-    conditions.push(resolvedRefs);
+    conditions.push({ ...resolvedRefs });
     return { parentRef: a.parentRef.written, controllerName: CONTROLLER_NAME, conditions };
   });
   return {
