@@ -24,6 +24,10 @@ import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import { inputProblemStatuses } from './input-problems.ts';
 
 export interface TranslateResult {
+  /**
+   * Treat as immutable: equal parts are shared, not copied (a cluster used by two Gateways, a route
+   * served under several hostnames, a session used by every route of a rule).
+   */
   ir: IR;
   /** One per object Tether reports on, sorted by group, kind, namespace, name. */
   statuses: ObjectStatus[];
