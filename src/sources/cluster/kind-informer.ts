@@ -149,7 +149,8 @@ export class KindInformer {
     };
     const lw = new ListWatch<KubeObj>(this.path, new Watch(this.opts.kubeConfig), listFn, false, undefined, undefined, {
       // ListWatch's own reconnect delay after empty watches; capped by ours so tests can shorten it.
-      delayFn: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, this.timing.backoffMaxMs))),
+      // Unref'd: a stopped informer's pending reconnect must not keep the process alive.
+      delayFn: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, this.timing.backoffMaxMs)).unref()),
     });
     lw.on('add', (o) => live() && this.upsert(o));
     lw.on('update', (o) => live() && this.upsert(o));
