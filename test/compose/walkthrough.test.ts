@@ -36,12 +36,12 @@ const outputOf = (prefix: string): string => {
   return c.output.trim();
 };
 
-/** The example replicas: container hostname → address, from the `docker inspect` step. */
-const replicas = new Map(
-  outputOf('docker inspect')
-    .split('\n')
-    .map((l) => l.split(' ') as [string, string]),
-);
+/** The example replicas, from the `docker inspect` step: container hostname → name and address. */
+const inspected = outputOf('docker inspect')
+  .split('\n')
+  .map((l) => l.split(' ') as [string, string, string]);
+const replicas = new Map(inspected.map(([, hostname, ip]) => [hostname, ip]));
+const names = new Map(inspected.map(([name, hostname]) => [hostname, name]));
 
 describe('docs/walkthrough.md', () => {
   it('shows the summary `tether translate --resolve-fqdn -o summary` prints for examples/compose', async () => {
@@ -80,6 +80,12 @@ describe('docs/walkthrough.md', () => {
       expect(replicas.get(m[4] ?? ''), `${value} → ${decoded?.address}`).toBe(decoded?.ip);
       expect(decoded?.port).toBe(8080);
     }
+    // Scaling to two removes the highest-numbered replica: the one the first session is on.
+    const firstHost = responses[0]?.[4] ?? '';
+    expect(names.get(firstHost)).toBe(`/tether-demo-httpbin-${inspected.length}`);
+    expect(doc).toContain(`the session lives on \`${names.get(firstHost)?.slice(1)}\``);
+    // The re-pinned session is on a replica that remains.
+    expect(responses.at(-1)?.[4]).not.toBe(firstHost);
     // The ten-request loops send the values shown above and land on their replicas.
     expect(doc).toContain(`-H "x-session: ${responses.find((m) => m[3])?.[3]}"`);
   });
