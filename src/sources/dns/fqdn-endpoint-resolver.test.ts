@@ -107,6 +107,17 @@ describe('FqdnEndpointResolver', () => {
     expect(store.list()).toEqual([]);
   });
 
+  it('rewrites the derived slices when the FQDN slice changes (ports, conditions)', async () => {
+    dns.set('httpbin', { a: ['10.0.0.1'] });
+    store.apply([fqdnSlice(['httpbin'])]);
+    await startResolver();
+    const changed = fqdnSlice(['httpbin'], { ports: [{ name: 'http', port: 9090, protocol: 'TCP' }] });
+    changed['endpoints'] = [{ addresses: ['httpbin'], conditions: { ready: false, serving: true, terminating: true } }];
+    store.apply([changed]);
+    await until(() => (store.get(ipv4Key)?.['ports'] as { port: number }[])[0]?.port === 9090);
+    expect(store.get(ipv4Key)?.['endpoints']).toEqual([{ addresses: ['10.0.0.1'], conditions: { ready: false, serving: true, terminating: true } }]);
+  });
+
   it('keeps the last good addresses when lookups fail, reports it, and recovers', async () => {
     dns.set('httpbin', { a: ['10.0.0.1', '10.0.0.2'] });
     store.apply([fqdnSlice(['httpbin'])]);

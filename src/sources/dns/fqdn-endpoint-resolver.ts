@@ -159,6 +159,7 @@ export class FqdnEndpointResolver implements Source {
     const state = this.names.get(name) ?? {};
     this.names.set(name, state);
     const [v4, v6] = await Promise.allSettled([this.lookup.resolve4(name), this.lookup.resolve6(name)]);
+    if (this.stopped) return; // cancelled by stop(): not a DNS failure
     const failures: string[] = [];
     const read = (r: PromiseSettledResult<string[]>, family: 'ipv4' | 'ipv6'): string[] | undefined => {
       if (r.status === 'fulfilled') return r.value;
