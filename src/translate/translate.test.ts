@@ -11,7 +11,7 @@ const dir = join(import.meta.dirname, 'testdata');
 const files = readdirSync(dir);
 const cases = files.filter((f) => f.endsWith('.in.yaml')).map((f) => f.slice(0, -'.in.yaml'.length));
 
-export function readObjects(path: string): KubeObject[] {
+function readObjects(path: string): KubeObject[] {
   return parseAllDocuments(readFileSync(path, 'utf8'))
     .map((d) => d.toJS() as KubeObject | null)
     .filter((o): o is KubeObject => o !== null);
