@@ -3,14 +3,21 @@
 // RDS, CDS, EDS), ring hash on a header keeping each user on one backend, the stateful_session
 // filter marked optional, snapshot changes moving traffic, and a NACK showing up in the server's
 // client view. Runs in its own process (vitest forks per file).
+import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildEnvoyResources } from '../../src/envoy/build-envoy-resources.ts';
+import { buildGrpcClientResources } from '../../src/envoy/build-grpc-client-resources.ts';
 import type { JsonObject } from '../../src/envoy/proto-registry.ts';
+import type { GatewayIR } from '../../src/ir/ir.ts';
 import { TYPE } from '../support/fake-envoy.ts';
 import { apiListener, cla, cluster, sleep, startHarness, type Harness, type JsonSnapshot } from './xds-fixtures.ts';
 
 const GW = 'default/grpc-gw';
 const METHOD = '/tether.test.Echo/Who';
+/** The method the built-resources case calls: its route matches the /cart.Cart prefix. */
+const CART_METHOD = '/cart.Cart/Who';
 const BOOTSTRAP_KEY = 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config';
 
 interface Backend {
@@ -22,10 +29,12 @@ interface Backend {
 async function startBackend(name: string): Promise<Backend> {
   const server = new grpc.Server();
   const identity = (b: Buffer): Buffer => b;
-  server.addService(
-    { Who: { path: METHOD, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
-    { Who: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from(name)) },
-  );
+  for (const path of [METHOD, CART_METHOD]) {
+    server.addService(
+      { Who: { path, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
+      { Who: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from(name)) },
+    );
+  }
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
   return { name, address: `127.0.0.1:${port}`, server };
 }
@@ -61,11 +70,11 @@ let h: Harness;
 let backends: Backend[];
 let client: grpc.Client;
 
-function who(user: string): Promise<string> {
+function who(user: string, via = client, method = METHOD): Promise<string> {
   const md = new grpc.Metadata();
   md.set('x-user', user);
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(METHOD, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), md, { deadline: Date.now() + 5_000 }, (err, res) => (err ? reject(err) : resolve(res!.toString())));
+    via.makeUnaryRequest(method, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), md, { deadline: Date.now() + 5_000 }, (err, res) => (err ? reject(err) : resolve(res!.toString())));
   });
 }
 
@@ -158,5 +167,42 @@ describe('@grpc/grpc-js-xds through the ADS server', () => {
       const t = h.server.clients()[0].types.find((x) => x.type === 'CDS')!;
       return t.ackedVersion === t.sentVersion;
     }, 'the fixed cluster to be ACKed');
+  });
+
+  it('serves what the Envoy builders make from a Gateway IR: calls reach the backends, users stick', async () => {
+    // A golden IR from the builders' own tests, with its endpoints moved onto our loopback backends.
+    const gw = parse(readFileSync(new URL('../../src/envoy/testdata/build/grpc-client-cookie-session.in.yaml', import.meta.url), 'utf8')) as GatewayIR;
+    const ports = backends.map((b) => Number(b.address.split(':')[1]));
+    const moved: GatewayIR = {
+      ...gw,
+      clusters: gw.clusters.map((c) => ({
+        ...c,
+        localities: c.localities.map((l) => ({ ...l, endpoints: ports.map((port) => ({ ...l.endpoints[0], address: '127.0.0.1', port, health: 'HEALTHY' as const })) })),
+      })),
+    };
+    const built = 'default/demo-gateway';
+    h.set(built, buildEnvoyResources(moved), 'envoy');
+    h.set(built, buildGrpcClientResources(moved), 'grpc');
+    const bootstrap = {
+      xds_servers: [{ server_uri: h.address, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+      node: { id: 'grpc-client-2', cluster: built, locality: { region: 'r1', zone: 'z1' } },
+    };
+    const shop = new grpc.Client('xds:///shop.example.com', grpc.credentials.createInsecure(), { [BOOTSTRAP_KEY]: JSON.stringify(bootstrap) });
+    try {
+      const seen = new Map<string, Set<string>>();
+      for (let u = 0; u < 12; u++) {
+        for (let i = 0; i < 4; i++) {
+          const b = await who(`user-${u}`, shop, CART_METHOD);
+          seen.set(`user-${u}`, (seen.get(`user-${u}`) ?? new Set()).add(b));
+        }
+      }
+      for (const [user, set] of seen) expect([user, set.size]).toEqual([user, 1]);
+      expect(new Set([...seen.values()].flatMap((x) => [...x]))).toEqual(new Set(['b1', 'b2']));
+      const status = h.server.clients().find((c) => c.stream.nodeId === 'grpc-client-2')!;
+      expect(status.stream.variant).toBe('grpc');
+      expect(status.types.every((t) => t.lastNack === undefined && t.ackedVersion === t.sentVersion)).toBe(true);
+    } finally {
+      shop.close();
+    }
   });
 });
