@@ -2,7 +2,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, DEFAULTS, ENV, loadConfig, type ServeFlags } from '../config.ts';
 import { createLogger, LOG_LEVELS } from '../logger.ts';
-import { startApp } from '../app.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -38,6 +37,8 @@ async function serve(flags: ServeFlags): Promise<void> {
 
   let app;
   try {
+    // Loaded here, not at the top: the server's modules (gRPC, xDS) would slow every other command.
+    const { startApp } = await import('../app.ts');
     app = await startApp(config, { logger: log });
   } catch (err) {
     log.fatal({ err }, 'could not start');
