@@ -1,8 +1,8 @@
 // GRPCRoute rules → prepared rules. A gRPC method is an HTTP/2 POST to `/<service>/<method>`, so
 // method matches become path matches, every match requires gRPC (content-type application/grpc),
-// and backends are HTTP/2 clusters. Precedence then follows the HTTPRoute order (an exact method,
-// then method regexes, then service prefixes); GRPCRoute ranks service characters before method
-// characters, which this only approximates for method-only matches (they rank as regexes).
+// and backends are HTTP/2 clusters. Between two GRPCRoute matches precedence is GRPCRoute's own
+// (characters of the exact service, then of the exact method, then header matches); against
+// HTTPRoute matches the path order applies.
 import type { GRPCMethodMatch, GRPCRoute, GRPCRouteRule } from '../k8s/grpc-route.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
 import type { PathMatchIR, RouteMatchIR } from '../ir/ir.ts';
@@ -22,6 +22,10 @@ function prepareGRPCRule(rule: GRPCRouteRule, ctx: BackendContext): PreparedRule
     field: rule.field,
     matches: rule.matches.map((m): RouteMatchIR => ({ path: grpcPath(m.method), headers: translateHeaderMatches(m.headers), queryParams: [], grpc: true })),
     backends: resolveBackends(rule.backendRefs, ctx),
+    grpcMethods: rule.matches.map((m) => ({
+      service: m.method?.type === 'Exact' ? (m.method.service?.length ?? 0) : 0,
+      method: m.method?.type === 'Exact' ? (m.method.method?.length ?? 0) : 0,
+    })),
     http2: true,
     problems: rule.problems.map(formatProblem),
     notes: rule.ignored.map(formatProblem),

@@ -68,8 +68,22 @@ describe('route precedence', () => {
     expect(translatePath({ type: 'Exact', value: '/api/' })).toEqual({ type: 'Exact', value: '/api/' });
   });
 
-  it('ranks a gRPC match above the same HTTP match, as if it had one more header', () => {
-    const rs = [ranked('http', {}, { created: '2026-01-01T00:00:00Z' }), ranked('grpc', { grpc: true }, { created: '2026-02-01T00:00:00Z' })];
-    expect(names(rs)).toEqual(['grpc', 'http']);
+  it('ranks gRPC matches before HTTP ones (they only take gRPC requests), whatever their paths', () => {
+    const rs = [
+      ranked('http-exact', { path: { type: 'Exact', value: '/a' } }, { created: '2026-01-01T00:00:00Z' }),
+      ranked('grpc', { grpc: true }, { created: '2026-02-01T00:00:00Z' }),
+    ];
+    expect(names(rs)).toEqual(['grpc', 'http-exact']);
+  });
+
+  it('ranks GRPCRoute matches by service characters, then method characters', () => {
+    const g = (name: string, path: RouteMatchIR['path'], service: number, method: number): RankedRoute => ({ ...ranked(name, { path, grpc: true }), grpcMethod: { service, method } });
+    const rs = [
+      g('method-only', { type: 'RegularExpression', value: '/[^/]+/Check' }, 0, 5),
+      g('service-only', { type: 'PathPrefix', value: '/helloworld.Greeter' }, 18, 0),
+      g('both', { type: 'Exact', value: '/helloworld.Greeter/Check' }, 18, 5),
+      g('any', { type: 'PathPrefix', value: '/' }, 0, 0),
+    ];
+    expect(names(rs)).toEqual(['both', 'service-only', 'method-only', 'any']);
   });
 });

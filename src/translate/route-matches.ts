@@ -29,6 +29,13 @@ export interface RankedRoute {
   route: RouteIR;
   /** RFC 3339 creationTimestamp of the HTTPRoute/GRPCRoute; "" when unknown. */
   created: string;
+  /** GRPCRoute matches: characters of the exact service and method names matched (0 when absent or a regex). */
+  grpcMethod?: GRPCMethodRank;
+}
+
+export interface GRPCMethodRank {
+  service: number;
+  method: number;
 }
 
 const PATH_RANK: Record<PathMatchIR['type'], number> = { Exact: 0, RegularExpression: 1, PathPrefix: 2 };
@@ -44,7 +51,16 @@ const PATH_RANK: Record<PathMatchIR['type'], number> = { Exact: 0, RegularExpres
 export function compareRoutePrecedence(a: RankedRoute, b: RankedRoute): number {
   const ma = a.route.match;
   const mb = b.route.match;
-  let d = PATH_RANK[ma.path.type] - PATH_RANK[mb.path.type];
+  // gRPC matches first: they also require content-type application/grpc, so they never take a
+  // plain HTTP request from an HTTPRoute; among themselves GRPCRoute's own order applies
+  // (characters of the exact service, then of the exact method), then the rest below.
+  let d = (mb.grpc ? 1 : 0) - (ma.grpc ? 1 : 0);
+  if (d !== 0) return d;
+  if (a.grpcMethod && b.grpcMethod) {
+    d = b.grpcMethod.service - a.grpcMethod.service || b.grpcMethod.method - a.grpcMethod.method;
+    if (d !== 0) return d;
+  }
+  d = PATH_RANK[ma.path.type] - PATH_RANK[mb.path.type];
   if (d !== 0) return d;
   if (ma.path.type === 'PathPrefix') {
     d = mb.path.value.length - ma.path.value.length;
@@ -52,7 +68,7 @@ export function compareRoutePrecedence(a: RankedRoute, b: RankedRoute): number {
   }
   d = (mb.method !== undefined ? 1 : 0) - (ma.method !== undefined ? 1 : 0);
   if (d !== 0) return d;
-  d = headerCount(mb) - headerCount(ma);
+  d = mb.headers.length - ma.headers.length;
   if (d !== 0) return d;
   d = mb.queryParams.length - ma.queryParams.length;
   if (d !== 0) return d;
@@ -68,15 +84,6 @@ export function compareRoutePrecedence(a: RankedRoute, b: RankedRoute): number {
   if (na !== nb) return na < nb ? -1 : 1;
   if (sa.kind !== sb.kind) return sa.kind < sb.kind ? -1 : 1;
   return sa.ruleIndex - sb.ruleIndex || sa.matchIndex - sb.matchIndex;
-}
-
-/**
- * A gRPC match also checks the content-type header, so it counts as one more header match: a
- * GRPCRoute and an HTTPRoute with the same path then serve gRPC and plain HTTP respectively, in
- * whichever order they were created.
- */
-function headerCount(m: RouteMatchIR): number {
-  return m.headers.length + (m.grpc ? 1 : 0);
 }
 
 export function sortByPrecedence(routes: RankedRoute[]): RouteIR[] {

@@ -11,7 +11,7 @@ import type { StickyDecision } from './sticky/sticky-resolver.ts';
 import type { BackendResolution } from './backends.ts';
 import type { ClusterBackend } from './cluster-names.ts';
 import type { ClusterCatalog } from './clusters.ts';
-import type { RankedRoute } from './route-matches.ts';
+import type { GRPCMethodRank, RankedRoute } from './route-matches.ts';
 import type { HTTPPathModifier } from '../k8s/http-route.ts';
 
 /** A rule after everything that does not depend on the Gateway. */
@@ -22,6 +22,8 @@ export interface PreparedRule {
   field: string;
   /** One IR match per written match (a rule's matches are ORed). */
   matches: RouteMatchIR[];
+  /** GRPCRoute: the precedence of each match's method match, parallel to `matches`. */
+  grpcMethods?: GRPCMethodRank[];
   requestHeaders?: HeaderMutationIR;
   responseHeaders?: HeaderMutationIR;
   timeoutSeconds?: number;
@@ -103,7 +105,10 @@ export function emitRule(owner: RuleOwner, rule: PreparedRule, decision: StickyD
     if (rule.perTryTimeoutSeconds !== undefined) route.perTryTimeoutSeconds = rule.perTryTimeoutSeconds;
     if (forward && decision.session) route.session = decision.session;
     if (forward && decision.hashKeys && decision.hashKeys.length > 0) route.hashKeys = decision.hashKeys;
-    return { route, created: owner.created };
+    const ranked: RankedRoute = { route, created: owner.created };
+    const grpcMethod = rule.grpcMethods?.[j];
+    if (grpcMethod) ranked.grpcMethod = grpcMethod;
+    return ranked;
   });
   return { routes, clusters };
 }
