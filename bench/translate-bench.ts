@@ -84,11 +84,23 @@ function slice(s: number, generation: number): KubeObject {
   };
 }
 
-function time<T>(fn: () => T): [T, number] {
+/** CPU time (user + system) of each timed call, beside the wall time: on a busy machine wall time
+ * includes waiting for a core, CPU time does not. */
+const cpuTimes = new Map<string, number[]>();
+
+function time<T>(fn: () => T, label?: string): [T, number] {
+  const c = process.cpuUsage();
   const t = performance.now();
   const r = fn();
-  return [r, performance.now() - t];
+  const wall = performance.now() - t;
+  if (label) {
+    const cpu = process.cpuUsage(c);
+    cpuTimes.set(label, [...(cpuTimes.get(label) ?? []), (cpu.user + cpu.system) / 1000]);
+  }
+  return [r, wall];
 }
+
+const cpu = (label: string): string => ms(median(cpuTimes.get(label) ?? [NaN]));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -106,8 +118,8 @@ const breakdown = { translate: [] as number[], build: [] as number[], encode: []
 let resourceCount = 0;
 let encodedBytes = 0;
 for (let run = 0; run < RUNS; run++) {
-  const [result, tTranslate] = time(() => translate(objects));
-  const [built, tBuild] = time(() => result.ir.gateways.flatMap((g) => [buildEnvoyResources(g), buildGrpcClientResources(g)]));
+  const [result, tTranslate] = time(() => translate(objects), 'translate');
+  const [built, tBuild] = time(() => result.ir.gateways.flatMap((g) => [buildEnvoyResources(g), buildGrpcClientResources(g)]), 'build');
   const [, tEncode] = time(() => {
     resourceCount = 0;
     encodedBytes = 0;
@@ -119,12 +131,13 @@ for (let run = 0; run < RUNS; run++) {
         }
       }
     }
-  });
+  }, 'encode');
   breakdown.translate.push(tTranslate);
   breakdown.build.push(tBuild);
   breakdown.encode.push(tEncode);
 }
 console.log(`stages (median of ${RUNS}, first run included in the runs): translate ${ms(median(breakdown.translate))}, build both forms ${ms(median(breakdown.build))}, encode ${resourceCount} resources (${mib(encodedBytes)}) ${ms(median(breakdown.encode))}`);
+console.log(`  CPU time (median): translate ${cpu('translate')}, build ${cpu('build')}, encode all ${cpu('encode')}`);
 console.log(`  first run: translate ${ms(breakdown.translate[0])}, build ${ms(breakdown.build[0])}, encode ${ms(breakdown.encode[0])}`);
 
 // ---- The rebuild loop itself: full rebuilds into a real snapshot cache.
@@ -152,11 +165,12 @@ for (let run = 0; run < RUNS; run++) {
   const edited = structuredClone(route);
   (edited['spec'] as { rules: { matches: { path: { value: string } }[] }[] }).rules[0].matches[0].path.value = `/edited-${run}`;
   store.apply([edited]);
-  const [, t] = time(() => loop.flush());
+  const [, t] = time(() => loop.flush(), 'full');
   fullRuns.push(t);
 }
 const last = loop.latest()!;
 console.log(`full rebuild through the loop: first ${ms(tFirst)} (cold encode), after a route edit median ${ms(median(fullRuns))} (encoded ${last.encoded}, reused ${last.reused})`);
+console.log(`  CPU time of a full rebuild after a route edit (median): ${cpu('full')}`);
 console.log(`  last full rebuild: ${Object.entries(last.phases).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
 const clusterOf = new Map<string, string>();
 for (const c of last.ir.gateways[0].clusters) for (const l of c.localities) clusterOf.set(l.backend.split(':')[0], c.name);
@@ -168,7 +182,7 @@ const fastRuns: boolean[] = [];
 for (let run = 1; run <= Math.max(RUNS, 20); run++) {
   const s = (run * 37) % SERVICES;
   store.apply([slice(s, run)]);
-  const [, t] = time(() => loop.flush());
+  const [, t] = time(() => loop.flush(), 'slice');
   sliceRuns.push(t);
   const p = loop.latest()!.phases;
   toBytes.push((p['refresh'] ?? NaN) + (p['encode'] ?? NaN));
@@ -178,14 +192,16 @@ for (let run = 1; run <= Math.max(RUNS, 20); run++) {
 }
 const fast = fastRuns.filter(Boolean).length;
 console.log(`one EndpointSlice change → new CLA bytes: median ${ms(median(toBytes))}, max ${ms(Math.max(...toBytes))}; → both snapshots set: median ${ms(median(sliceRuns))}, max ${ms(Math.max(...sliceRuns))} (${fast}/${sliceRuns.length} on the endpoint fast path)`);
+console.log(`  CPU time of one EndpointSlice change, snapshots included (median): ${cpu('slice')}`);
 const fp = loop.latest()!;
 if (fp.fastPath && fp.phases) console.log(`  last change: ${Object.entries(fp.phases).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
 
 gc();
 const mem = process.memoryUsage();
 console.log(`memory: heap used ${mib(mem.heapUsed)} (${mib(mem.heapUsed - heapBefore)} for input, store, snapshot and caches), rss ${mib(mem.rss)}`);
+const scratchCpu = median(cpuTimes.get('translate')!) + median(cpuTimes.get('build')!) + median(cpuTimes.get('encode')!);
 const targets = [
-  `full ≤ 400 ms: ${median(fullRuns) <= 400 ? 'met' : 'NOT met'} (${ms(median(fullRuns))})`,
+  `full ≤ 400 ms: after a route edit ${median(fullRuns) <= 400 ? 'met' : 'NOT met'} (wall ${ms(median(fullRuns))}, CPU ${cpu('full')}); everything from scratch CPU ${ms(scratchCpu)} ${scratchCpu <= 400 ? 'met' : 'NOT met'}`,
   `EndpointSlice change to new CLA bytes ≤ 1 ms: ${median(toBytes) <= 1 ? 'met' : 'NOT met'} (${ms(median(toBytes))})`,
 ];
 console.log(`targets: ${targets.join('; ')}`);

@@ -21,6 +21,7 @@ import type { ObjectStatus } from './status/status.ts';
 import type { ObjectStore, StoreChange } from './sources/object-store.ts';
 import type { Metrics } from './admin/metrics.ts';
 import { MessageType, type JsonObject } from './envoy/proto-registry.ts';
+import { ResourceEncoder } from './resource-encoder.ts';
 import { TypeUrl, typeShortName, type ClientVariant, type EncodedInput, type ResourceTypeUrl, type ResourcesByType } from './xds/resource-types.ts';
 
 /** What translation returns (translate/translate.ts). */
@@ -99,13 +100,6 @@ const TYPES: { key: keyof EnvoyResources; typeUrl: ResourceTypeUrl; typeName: st
 
 const VARIANTS: readonly ClientVariant[] = ['envoy', 'grpc'];
 
-interface CachedEncoding {
-  json: string;
-  bytes: Uint8Array;
-  /** Rebuild number that last used it; older entries are dropped after each rebuild. */
-  used: number;
-}
-
 export class RebuildLoop {
   private readonly o: RebuildLoopOptions;
   private readonly log: Logger;
@@ -116,13 +110,12 @@ export class RebuildLoop {
   private firstPendingAt = 0;
   private pending: StoreChange = { keys: [], kinds: new Set() };
   private stopped = false;
-  private generation = 0;
   /** Encoded resources currently served, by Gateway and client variant. */
   private sets = new Map<string, Record<ClientVariant, ResourcesByType>>();
   private fastPath: EndpointRefresher | undefined;
   private readyMarked = false;
   private published: readonly ObjectStatus[] = [];
-  private readonly encodings = new Map<string, CachedEncoding>();
+  private readonly encoder: ResourceEncoder;
   private last: RebuildResult | undefined;
   private readonly waiters = new Set<() => void>();
 
@@ -131,6 +124,7 @@ export class RebuildLoop {
     this.log = options.logger.child({ component: 'rebuild-loop' });
     this.quietMs = options.debounce?.quietMs ?? 10;
     this.maxMs = options.debounce?.maxMs ?? 100;
+    this.encoder = new ResourceEncoder(options.encode);
   }
 
   /** Builds the first config from what the store holds now, marks the xDS server ready, then follows changes. */
@@ -236,7 +230,7 @@ export class RebuildLoop {
 
   private fullRebuild(change: StoreChange, started: number, revision: number): void {
     const m = this.o.metrics;
-    const generation = ++this.generation;
+    this.encoder.begin();
     const objects = this.o.store.list();
     const translated = this.o.translate(objects);
     const translatedAt = performance.now();
@@ -250,7 +244,7 @@ export class RebuildLoop {
         const built = this.o.builders[variant](gw);
         forms[variant] = built;
         const byType: ResourcesByType = {};
-        for (const t of TYPES) byType[t.typeUrl] = built[t.key].map((json) => this.encodeCached(t, gw.name, variant, json, generation, counts));
+        for (const t of TYPES) byType[t.typeUrl] = built[t.key].map((json) => this.encodeCached(t, gw.name, variant, json, counts));
         sets[variant] = byType;
       }
       resources.set(gw.name, forms);
@@ -267,7 +261,7 @@ export class RebuildLoop {
       this.log.info({ gateway }, 'Gateway gone; its Envoys now get an empty config');
     }
     this.sets = encodedSets;
-    for (const [key, entry] of this.encodings) if (entry.used !== generation) this.encodings.delete(key);
+    this.encoder.sweep();
     const snapshotAt = performance.now();
     this.fastPath = this.o.endpoints?.index(objects, translated.ir);
 
@@ -314,7 +308,7 @@ export class RebuildLoop {
         const jsonList = [...forms[variant].endpoints];
         for (const cluster of clusters) {
           const json = endpoints.build[variant](cluster);
-          const encoded = this.encodeCached(TYPES[3], gateway, variant, json, this.generation, counts);
+          const encoded = this.encodeCached(TYPES[3], gateway, variant, json, counts);
           const i = claList.findIndex((r) => r.name === encoded.name);
           if (i >= 0) claList[i] = encoded;
           const j = jsonList.findIndex((r) => r['cluster_name'] === encoded.name);
@@ -342,24 +336,19 @@ export class RebuildLoop {
     return true;
   }
 
-  private encodeCached(t: (typeof TYPES)[number], gateway: string, variant: ClientVariant, json: JsonObject, generation: number, counts: { encoded: number; reused: number }): EncodedInput {
-    const m = this.o.metrics;
+  private encodeCached(t: (typeof TYPES)[number], gateway: string, variant: ClientVariant, json: JsonObject, counts: { encoded: number; reused: number }): EncodedInput {
     const rawName = json[t.nameField];
     const name = typeof rawName === 'string' ? rawName : '';
-    const text = JSON.stringify(json);
-    const cacheKey = `${t.typeUrl}\0${gateway}\0${variant}\0${name}`;
-    let cached = this.encodings.get(cacheKey);
-    if (cached && cached.json === text) {
+    const { bytes, reused } = this.encoder.encode(t.typeName, `${gateway}\0${variant}`, name, json);
+    const type = typeShortName(t.typeUrl);
+    if (reused) {
       counts.reused++;
-      m?.resourcesReused.inc({ type: typeShortName(t.typeUrl) });
+      this.o.metrics?.resourcesReused.inc({ type });
     } else {
-      cached = { json: text, bytes: this.o.encode(t.typeName, json), used: generation };
-      this.encodings.set(cacheKey, cached);
       counts.encoded++;
-      m?.resourcesEncoded.inc({ type: typeShortName(t.typeUrl) });
+      this.o.metrics?.resourcesEncoded.inc({ type });
     }
-    cached.used = generation;
-    return { name, bytes: cached.bytes };
+    return { name, bytes };
   }
 
   private setSnapshots(gateway: string, sets: Record<ClientVariant, ResourcesByType>): void {
