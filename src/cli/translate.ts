@@ -104,10 +104,11 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
 export function buildResourceLists(gateways: readonly GatewayIR[], io: CliOutput): Omit<TranslateOutput, 'status'> {
   const registry = protoRegistry();
   const out: Omit<TranslateOutput, 'status'> = { listeners: [], routes: [], clusters: [], endpoints: [] };
+  const built = gateways.map((gw) => ({ gw, resources: buildEnvoyResources(gw) }));
   for (const kind of RESOURCE_KINDS) {
     const seen = new Map<string, string>();
-    for (const gw of gateways) {
-      for (const json of buildEnvoyResources(gw)[kind.key]) {
+    for (const { gw, resources } of built) {
+      for (const json of resources[kind.key]) {
         const name = JSON.stringify(json[kind.nameField]);
         const text = JSON.stringify(json);
         const before = seen.get(name);
