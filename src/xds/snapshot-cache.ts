@@ -215,6 +215,15 @@ export class SnapshotCache {
     return () => this.listeners.delete(listener);
   }
 
+  /** Resources and bytes per Gateway, variant and type (for the config-size metric). */
+  sizes(): { gateway: string; variant: ClientVariant; typeUrl: ResourceTypeUrl; resources: number; bytes: number }[] {
+    const out: { gateway: string; variant: ClientVariant; typeUrl: ResourceTypeUrl; resources: number; bytes: number }[] = [];
+    for (const snap of this.snapshots.values()) {
+      for (const [typeUrl, set] of snap.types) out.push({ gateway: snap.gatewayKey, variant: snap.variant, typeUrl, resources: set.resources.size, bytes: set.bytes });
+    }
+    return out;
+  }
+
   encodingStats(): EncodingStats {
     let max = 0;
     for (const entry of this.interned.values()) max = Math.max(max, entry.encodings);

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { MessageType, protoRegistry } from '../envoy/proto-registry.ts';
+import { TypeUrl } from './resource-types.ts';
+import { SnapshotCache } from './snapshot-cache.ts';
+import { stringField } from './proto-wire.ts';
+
+const r = protoRegistry();
+const cluster = (name: string, timeout = '1s') => ({ name, bytes: r.encode(MessageType.cluster, { name, connect_timeout: timeout }) });
+
+describe('SnapshotCache', () => {
+  it('versions resources by content and types by boot prefix plus set hash', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'boot1' });
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a'), cluster('b')] });
+    const v1 = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    expect(v1.version).toMatch(/^boot1-[0-9a-f]{16}$/);
+    expect(v1.resources.get('a')!.version).toMatch(/^[0-9a-f]{16}$/);
+    // Same content in another process: same hashes, another prefix.
+    const other = new SnapshotCache({ versionPrefix: 'boot2' });
+    other.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('b'), cluster('a')] });
+    const v2 = other.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    expect(v2.version.slice(5)).toBe(v1.version.slice(5));
+    expect(v2.version).not.toBe(v1.version);
+  });
+
+  it('frames each resource version once, shared across Gateways and snapshots', () => {
+    const cache = new SnapshotCache();
+    cache.setSnapshot('ns/a', 'envoy', { [TypeUrl.cluster]: [cluster('x')] });
+    cache.setSnapshot('ns/b', 'envoy', { [TypeUrl.cluster]: [cluster('x')] });
+    cache.setSnapshot('ns/a', 'envoy', { [TypeUrl.cluster]: [cluster('x'), cluster('y')] });
+    const stats = cache.encodingStats();
+    expect(stats).toEqual({ framings: 2, liveResourceVersions: 2, maxEncodingsPerVersion: 1 });
+    expect(cache.view('ns/a', 'envoy')!.type(TypeUrl.cluster).resources.get('x')).toBe(cache.view('ns/b', 'envoy')!.type(TypeUrl.cluster).resources.get('x'));
+    // A version no snapshot holds any more is released.
+    cache.setSnapshot('ns/a', 'envoy', { [TypeUrl.cluster]: [cluster('x', '2s')] });
+    cache.deleteSnapshot('ns/b');
+    expect(cache.encodingStats().liveResourceVersions).toBe(1);
+  });
+
+  it('keeps the first of duplicate names and reports the rest', () => {
+    const cache = new SnapshotCache();
+    const problems = cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a'), cluster('a', '9s')] });
+    expect(problems).toEqual(['Gateway ns/gw (envoy): duplicate type.googleapis.com/envoy.config.cluster.v3.Cluster resource "a" dropped']);
+    expect(cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster).resources.get('a')!.size).toBe(cluster('a').bytes.length);
+  });
+
+  it('falls back to the envoy form for a missing variant, and knows which Gateways exist', () => {
+    const cache = new SnapshotCache();
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a')] });
+    expect(cache.view('ns/gw', 'grpc')!.variant).toBe('envoy');
+    expect(cache.view('ns/other', 'envoy')).toBeUndefined();
+    expect(cache.hasGateway('ns/gw')).toBe(true);
+    expect(cache.gateways()).toEqual(['ns/gw']);
+    expect(cache.emptyView('ns/other', 'envoy').type(TypeUrl.listener).resources.size).toBe(0);
+  });
+
+  it('links a changed type to the one it replaced with the changed names, one step back only', () => {
+    const cache = new SnapshotCache();
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a'), cluster('b')] });
+    const first = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a', '3s'), cluster('c')] });
+    const second = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    expect(second.previous).toBe(first);
+    expect([...second.changed].sort()).toEqual(['a', 'b', 'c']);
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a', '3s'), cluster('c')], [TypeUrl.listener]: [] });
+    expect(cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster)).toBe(second); // unchanged: reused
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('c')] });
+    expect(second.previous).toBeUndefined();
+  });
+
+  it('frames a full-state body that decodes as a DiscoveryResponse', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'p' });
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a'), cluster('b')] });
+    const tv = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    const msg = r.decode(MessageType.discoveryResponse, Buffer.concat([tv.fullStateBody(), stringField(5, 'n1')]));
+    expect(msg).toEqual({
+      version_info: tv.version,
+      resources: [
+        { '@type': TypeUrl.cluster, name: 'a', connect_timeout: '1s' },
+        { '@type': TypeUrl.cluster, name: 'b', connect_timeout: '1s' },
+      ],
+      type_url: TypeUrl.cluster,
+      nonce: 'n1',
+    });
+    expect(tv.fullStateBody()).toBe(tv.fullStateBody());
+    const delta = r.decode(MessageType.deltaDiscoveryResponse, Buffer.concat([tv.resources.get('a')!.deltaField, stringField(4, TypeUrl.cluster), stringField(5, 'n2')]));
+    expect(delta).toEqual({ resources: [{ name: 'a', version: tv.resources.get('a')!.version, resource: { '@type': TypeUrl.cluster, name: 'a', connect_timeout: '1s' } }], type_url: TypeUrl.cluster, nonce: 'n2' });
+  });
+
+  it('reports sizes and notifies listeners', () => {
+    const cache = new SnapshotCache();
+    const seen: string[] = [];
+    cache.onChange((g) => seen.push(g));
+    cache.setSnapshot('ns/gw', 'grpc', { [TypeUrl.cluster]: [cluster('a')] });
+    cache.deleteSnapshot('ns/gw');
+    cache.deleteSnapshot('ns/gw');
+    expect(seen).toEqual(['ns/gw', 'ns/gw']);
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a')] });
+    expect(cache.sizes().find((s) => s.typeUrl === TypeUrl.cluster)).toEqual({ gateway: 'ns/gw', variant: 'envoy', typeUrl: TypeUrl.cluster, resources: 1, bytes: cluster('a').bytes.length });
+  });
+});

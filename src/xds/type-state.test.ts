@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { TypeUrl } from './resource-types.ts';
+import { TypeState } from './type-state.ts';
+
+const state = (legacy = true, fullState = false) => new TypeState(TypeUrl.cluster, legacy, fullState);
+const names = (st: TypeState) => [st.wildcard, [...st.names].sort()];
+
+describe('TypeState subscriptions', () => {
+  it('SotW: {} → wildcard, {*,A} → wildcard + A, {A} → A, {} → nothing', () => {
+    const st = state();
+    st.applySotwNames([]);
+    expect(names(st)).toEqual([true, []]);
+    expect(st.applySotwNames(['*', 'A'])).toEqual(['A']);
+    expect(names(st)).toEqual([true, ['A']]);
+    st.applySotwNames(['A']);
+    expect(names(st)).toEqual([false, ['A']]);
+    st.applySotwNames([]);
+    expect(names(st)).toEqual([false, []]);
+  });
+
+  it('SotW without the legacy rule (gRPC clients): an empty first request is not wildcard', () => {
+    const st = state(false);
+    st.applySotwNames([]);
+    expect(names(st)).toEqual([false, []]);
+  });
+
+  it('SotW: newly named resources are forced; a restated list changes nothing', () => {
+    const st = state();
+    st.applySotwNames(['A', 'B']);
+    expect([...st.force].sort()).toEqual(['A', 'B']);
+    st.force.clear();
+    st.syncedWith = {};
+    expect(st.applySotwNames(['B', 'A'])).toEqual([]);
+    expect(st.syncedWith).toEqual({});
+    st.sent.set('A', 'v1');
+    st.applySotwNames(['B']);
+    expect(st.sent.has('A')).toBe(false);
+    st.applySotwNames(['A', 'B']);
+    expect([...st.force]).toEqual(['A']);
+  });
+
+  it('SotW full-state types keep a dropped name in `sent` so the next response removes it', () => {
+    const st = state(true, true);
+    st.applySotwNames(['A']);
+    st.sent.set('A', 'v1');
+    st.applySotwNames(['B']);
+    expect(st.sent.has('A')).toBe(true);
+  });
+
+  it('delta: subscribe {} → wildcard, {A} → wildcard + A, unsubscribe * → A, unsubscribe A → nothing', () => {
+    const st = state();
+    st.applyDeltaNames([], [], true);
+    expect(names(st)).toEqual([true, []]);
+    st.applyDeltaNames(['A'], [], false);
+    expect(names(st)).toEqual([true, ['A']]);
+    st.applyDeltaNames([], ['*'], false);
+    expect(names(st)).toEqual([false, ['A']]);
+    st.applyDeltaNames([], ['A'], false);
+    expect(names(st)).toEqual([false, []]);
+  });
+
+  it('delta: unsubscribing an explicit name under wildcard asks for an answer', () => {
+    const st = state();
+    st.applyDeltaNames(['*', 'A'], [], true);
+    st.sent.set('A', 'v1');
+    st.applyDeltaNames([], ['A'], false);
+    expect(st.sent.has('A')).toBe(false);
+    expect([...st.removePending]).toEqual(['A']);
+  });
+
+  it('delta: a plain ACK changes nothing', () => {
+    const st = state();
+    st.applyDeltaNames(['A'], [], true);
+    st.syncedWith = {};
+    st.applyDeltaNames([], [], false);
+    expect(st.syncedWith).toEqual({});
+  });
+});
