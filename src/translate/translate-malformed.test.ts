@@ -30,7 +30,7 @@ function mutate(o: KubeObject, path: (string | number)[], replacement: unknown):
   const copy = structuredClone(o) as Record<string | number, unknown>;
   let cur: Record<string | number, unknown> = copy;
   for (const k of path.slice(0, -1)) cur = cur[k] as Record<string | number, unknown>;
-  cur[path[path.length - 1] as string | number] = replacement;
+  cur[path[path.length - 1]] = replacement;
   return copy as KubeObject;
 }
 
@@ -41,11 +41,11 @@ describe('malformed input', () => {
       const random = lcg(file.length * 7919);
       for (let round = 0; round < 40; round++) {
         const target = Math.floor(random() * objects.length);
-        const o = objects[target] as KubeObject;
+        const o = objects[target];
         const body = Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata'));
         const candidates = paths(body);
         if (candidates.length === 0) continue;
-        const path = candidates[Math.floor(random() * candidates.length)] as (string | number)[];
+        const path = candidates[Math.floor(random() * candidates.length)];
         const replacement = WRONG[Math.floor(random() * WRONG.length)];
         const mutated = objects.map((x, i) => (i === target ? mutate(o, path, replacement) : x));
         const result = translate(mutated);
