@@ -8,6 +8,7 @@ import type { Finding } from './validation/finding.ts';
 import { fieldPath, formatFindings, indexPath } from './validation/finding.ts';
 import { compareMessages } from './validation/json-compare.ts';
 import { SchemaWalker } from './validation/schema-walker.ts';
+import { scanWire } from './validation/wire-scan.ts';
 import { checkIpLiterals, checkResourceSet, resourceName, SEMANTIC_CHECKS } from './validation/semantic-checks.ts';
 import { checkSnapshot } from './validation/snapshot-checks.ts';
 
@@ -62,15 +63,20 @@ export function validateResourceSet(typeName: string, jsons: readonly JsonObject
   return out;
 }
 
-/** Decodes protobuf bytes of `typeName` and validates what they hold. */
+/**
+ * Validates protobuf bytes of `typeName`: first what a decoder would drop silently (unknown field
+ * numbers, mismatched wire types, also inside Anys), then what the decoded value holds.
+ */
 export function validateEncoded(typeName: string, bytes: Uint8Array, options: ValidateOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  if (!scanWire(schemaWalker(), typeName, bytes, findings)) return findings;
   let json: JsonObject;
   try {
     json = protoRegistry().decode(typeName, bytes);
   } catch (e) {
-    return [{ level: 'error', path: e instanceof CodecError ? e.path : '', message: `cannot decode ${typeName}: ${messageOf(e)}` }];
+    return [...findings, { level: 'error', path: e instanceof CodecError ? e.path : '', message: `cannot decode ${typeName}: ${messageOf(e)}` }];
   }
-  return validateResource(typeName, json, options);
+  return [...findings, ...validateResource(typeName, json, options)];
 }
 
 /**
