@@ -10,7 +10,7 @@ import type { ClusterIR, HeaderMutationIR, RedirectActionIR, RouteActionIR, Rout
 import type { StickyDecision } from './sticky/sticky-resolver.ts';
 import type { BackendResolution } from './backends.ts';
 import type { ClusterBackend } from './cluster-names.ts';
-import type { ClusterCatalog } from './clusters.ts';
+import type { ClusterCatalog } from './cluster-catalog.ts';
 import type { GRPCMethodRank, RankedRoute } from './route-matches.ts';
 import type { HTTPPathModifier } from '../k8s/http-route.ts';
 
