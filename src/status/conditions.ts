@@ -40,7 +40,6 @@ export const Reason = {
   InvalidKind: 'InvalidKind',
 } as const;
 
-export type ReasonName = (typeof Reason)[keyof typeof Reason];
 
 export function condition(type: string, status: boolean | 'Unknown', reason: string, message: string, observedGeneration?: number): Condition {
   const c: Condition = { type, status: status === 'Unknown' ? 'Unknown' : status ? 'True' : 'False', reason, message };
