@@ -207,6 +207,22 @@ describe('Envoy load-time checks', () => {
     expect(errors).toEqual(c.errors);
   });
 
+  it('warns about routes that can never match', () => {
+    const rc = loose(sampleRouteConfiguration());
+    const r = route(rc);
+    rc.virtual_hosts[0].routes = [
+      { ...r, match: { path: '/cart' } },
+      { ...r, match: { path: '/cart' } },
+      { ...r, match: { prefix: '/', headers: [{ name: 'x-canary', present_match: true }] } },
+      { ...r, match: { prefix: '/' } },
+      { ...r, match: { prefix: '/api' } },
+    ];
+    expect(validateResource(MessageType.routeConfiguration, rc)).toEqual([
+      { level: 'warning', path: 'virtual_hosts[0].routes[1].match', message: 'route can never match: routes[0] before it has the same match' },
+      { level: 'warning', path: 'virtual_hosts[0].routes[4].match', message: 'route can never match: routes[3] before it matches every request' },
+    ]);
+  });
+
   it('warns about RE2 it cannot check instead of rejecting it', () => {
     const rc = loose(sampleRouteConfiguration());
     route(rc).match = { safe_regex: { regex: '(?U)a+' } };

@@ -160,6 +160,38 @@ function checkPerFilterMap(o: Obj, path: string, ctx: CheckContext): void {
   }
 }
 
+// ---- VirtualHost
+
+/** True for a match that accepts every request: prefix "" or "/" and no other condition. */
+function matchesEverything(match: unknown): boolean {
+  if (!isObject(match)) return false;
+  const keys = Object.keys(match).filter((k) => match[k] !== undefined && match[k] !== null);
+  if (keys.length !== 1) return false;
+  const prefix = get(match, 'prefix');
+  return prefix === '' || prefix === '/';
+}
+
+function checkVirtualHost(vh: Obj, path: string, ctx: CheckContext): void {
+  checkPerFilterMap(vh, path, ctx);
+  // Envoy takes the first route that matches: a route after an identical or catch-all match is
+  // dead config (not rejected, so a warning).
+  const seen = new Map<string, number>();
+  let catchAll: number | undefined;
+  list(vh, 'routes').forEach((r, i) => {
+    const rp = indexPath(fieldPath(path, 'routes'), i);
+    const m = get(r, 'match');
+    if (catchAll !== undefined) {
+      ctx.warn(fieldPath(rp, 'match'), `route can never match: routes[${catchAll}] before it matches every request`);
+      return;
+    }
+    const key = canonical(m ?? {});
+    const prev = seen.get(key);
+    if (prev !== undefined) ctx.warn(fieldPath(rp, 'match'), `route can never match: routes[${prev}] before it has the same match`);
+    else seen.set(key, i);
+    if (matchesEverything(m)) catchAll = i;
+  });
+}
+
 // ---- RouteConfiguration
 
 function checkRouteConfiguration(rc: Obj, path: string, ctx: CheckContext): void {
@@ -417,7 +449,7 @@ function checkEndpoint(e: Obj, path: string, ctx: CheckContext): void {
 export const SEMANTIC_CHECKS: ReadonlyMap<string, SemanticCheck> = new Map<string, SemanticCheck>([
   [MessageType.httpConnectionManager, checkHcm],
   [MessageType.routeConfiguration, checkRouteConfiguration],
-  ['envoy.config.route.v3.VirtualHost', checkPerFilterMap],
+  ['envoy.config.route.v3.VirtualHost', checkVirtualHost],
   ['envoy.config.route.v3.Route', checkPerFilterMap],
   ['envoy.config.route.v3.RouteAction', checkRouteAction],
   ['envoy.config.route.v3.WeightedCluster.ClusterWeight', checkPerFilterMap],
