@@ -152,9 +152,12 @@ async function createSource(config: Config, log: Logger): Promise<Source> {
 /** xDS server events → Prometheus series, and NACKs → the tracker behind route status. */
 function xdsEvents(metrics: Metrics, nacks: NackTracker): XdsEvents {
   return {
-    pushed: (e) => metrics.pushes.inc({ type: typeShortName(e.typeUrl) }),
-    acked: (e) => {
+    pushed: (e) => {
+      metrics.pushes.inc({ type: typeShortName(e.typeUrl) });
       metrics.pushLatency.observe({ type: typeShortName(e.typeUrl) }, e.latencyMs / 1000);
+    },
+    acked: (e) => {
+      metrics.ackLatency.observe({ type: typeShortName(e.typeUrl) }, e.latencyMs / 1000);
       nacks.acked(e.stream.gateway, e.typeUrl, e.version);
     },
     nacked: (e) => {

@@ -10,8 +10,10 @@ export interface Metrics {
   readonly pushes: Counter<'type'>;
   /** NACKs received, by resource type and Gateway. */
   readonly nacks: Counter<'type' | 'gateway'>;
-  /** Time from a response being sent to its ACK (or NACK), by resource type. */
+  /** Time from a config change (or the request that asked) to the response being written, by type. */
   readonly pushLatency: Histogram<'type'>;
+  /** Time from a response being written to its ACK, by type. */
+  readonly ackLatency: Histogram<'type'>;
   /** Store change → new snapshot: translate + build + encode, seconds. */
   readonly translationDuration: Histogram;
   /** Encoded size of a Gateway's served resources, by Gateway, client variant and type. */
@@ -55,7 +57,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     }),
     pushes: new Counter({ name: 'tether_xds_pushes_total', help: 'xDS responses sent, by resource type', labelNames: ['type'], registers }),
     nacks: new Counter({ name: 'tether_xds_nacks_total', help: 'xDS NACKs received, by resource type and Gateway', labelNames: ['type', 'gateway'], registers }),
-    pushLatency: new Histogram({ name: 'tether_xds_push_latency_seconds', help: 'Time from sending an xDS response to its ACK or NACK', labelNames: ['type'], buckets: fast, registers }),
+    pushLatency: new Histogram({ name: 'tether_xds_push_latency_seconds', help: 'Time from a config change (or the request that asked) to the xDS response being written', labelNames: ['type'], buckets: fast, registers }),
+    ackLatency: new Histogram({ name: 'tether_xds_ack_latency_seconds', help: 'Time from an xDS response being written to its ACK', labelNames: ['type'], buckets: fast, registers }),
     translationDuration: new Histogram({ name: 'tether_translation_duration_seconds', help: 'Time to translate, build and encode the whole config', buckets: fast, registers }),
     configSize: new Gauge({ name: 'tether_xds_config_size_bytes', help: 'Encoded size of the resources served, by Gateway, client variant and type', labelNames: ['gateway', 'variant', 'type'], registers }),
     sourceProblems: new Gauge({

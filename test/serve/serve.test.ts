@@ -143,6 +143,7 @@ describe('tether serve (in-process)', () => {
       /^tether_xds_connected_streams\{type="CDS",gateway="default\/demo-gateway"\} 1$/m,
       /^tether_xds_pushes_total\{type="LDS"\} \d+$/m,
       /^tether_xds_push_latency_seconds_bucket\{le="[^"]+",type="CDS"\} \d+$/m,
+      /^tether_xds_ack_latency_seconds_count\{type="EDS"\} [1-9]\d*$/m,
       /^tether_translation_duration_seconds_count 1$/m,
       /^tether_xds_config_size_bytes\{gateway="default\/demo-gateway",variant="envoy",type="RDS"\} [1-9]\d*$/m,
       /^tether_source_problems\{source="[^"]+"\} 0$/m,
