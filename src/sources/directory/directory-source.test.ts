@@ -146,3 +146,30 @@ describe('DirectorySource', () => {
     await until(() => names(store).length === 2);
   });
 });
+
+describe('DirectorySource when the folder goes away', () => {
+  it('keeps the last objects while the folder is missing, reports it, and follows the folder once it is back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tether-dir-'));
+    const store = new ObjectStore();
+    await writeFile(join(dir, 'a.yaml'), svc('a'));
+    const source = new DirectorySource({ path: dir, logger: silentLogger(), debounceMs: 5, rescanIntervalMs: 20 });
+    try {
+      await source.start(store);
+      await rm(dir, { recursive: true, force: true });
+      await until(() => source.problems().length > 0);
+      expect(source.problems()[0]).toMatchObject({ subject: dir, message: expect.stringMatching(/cannot read the folder/) });
+      expect(names(store)).toEqual(['default/a']);
+
+      await mkdir(dir);
+      await writeFile(join(dir, 'b.yaml'), svc('b'));
+      await until(() => names(store).join() === 'default/b');
+      expect(source.problems()).toEqual([]);
+      // Watched again: a later edit arrives (rescans would also find it; both paths end here).
+      await writeFile(join(dir, 'c.yaml'), svc('c'));
+      await until(() => names(store).length === 2);
+    } finally {
+      await source.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

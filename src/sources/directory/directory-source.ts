@@ -68,6 +68,7 @@ export class DirectorySource implements Source {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private started = false;
 
   private statusSummaries = new Map<string, string>();
 
@@ -88,15 +89,8 @@ export class DirectorySource implements Source {
     });
     if (!info.isDirectory()) throw new Error(`source directory ${this.root}: not a directory`);
     await this.sync();
-    try {
-      this.watcher = watch(this.root, { recursive: true }, (_event, filename) => {
-        if (filename) this.dirty.add(resolve(this.root, filename.toString()));
-        this.schedule();
-      });
-      this.watcher.on('error', (err) => this.log.warn({ err }, 'file watch failed; relying on periodic rescans'));
-    } catch (err) {
-      this.log.warn({ err }, 'cannot watch the folder; relying on periodic rescans');
-    }
+    this.started = true;
+    this.startWatching();
     if (this.rescanIntervalMs > 0) {
       this.rescanTimer = setInterval(() => void this.sync(), this.rescanIntervalMs);
       this.rescanTimer.unref();
@@ -157,6 +151,25 @@ export class DirectorySource implements Source {
     return this.running;
   }
 
+  /** Watches the folder; when the watch breaks (the folder was removed), rescans take over until it can be watched again. */
+  private startWatching(): void {
+    if (this.watcher || this.stopped) return;
+    try {
+      const watcher = watch(this.root, { recursive: true }, (_event, filename) => {
+        if (filename) this.dirty.add(resolve(this.root, filename.toString()));
+        this.schedule();
+      });
+      watcher.on('error', (err) => {
+        this.log.warn({ err }, 'file watch failed; relying on periodic rescans');
+        watcher.close();
+        if (this.watcher === watcher) this.watcher = undefined;
+      });
+      this.watcher = watcher;
+    } catch (err) {
+      this.log.warn({ err }, 'cannot watch the folder; relying on periodic rescans');
+    }
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     clearTimeout(this.debounceTimer);
@@ -169,8 +182,14 @@ export class DirectorySource implements Source {
     let paths: string[];
     try {
       paths = await listManifests(this.root);
-      if (this.rootProblem) this.log.info('source directory readable again');
+      if (this.rootProblem) {
+        this.log.info('source directory readable again');
+        // A folder that was removed and created again is a new inode: watch it afresh.
+        this.watcher?.close();
+        this.watcher = undefined;
+      }
       this.rootProblem = undefined;
+      if (this.started) this.startWatching();
     } catch (err) {
       // Keep serving what was read before: a folder that vanishes for a moment (a remount) must not
       // empty the config of every Envoy.
