@@ -39,39 +39,54 @@ interface WireField {
   readonly payloadStart: number;
 }
 
-function readVarint(buf: Uint8Array, pos: number): [number, number] {
-  let result = 0;
-  let mul = 1;
-  for (let i = pos; i < buf.length; i++) {
-    result += (buf[i] & 0x7f) * mul;
-    if ((buf[i] & 0x80) === 0) return [result, i + 1];
-    mul *= 0x80;
+/** Visits the top-level fields of a message in order, allocating nothing per field. Throws on malformed input. */
+export function forEachField(buf: Uint8Array, visit: (fieldNumber: number, start: number, payloadStart: number, end: number) => void): void {
+  const n = buf.length;
+  let pos = 0;
+  while (pos < n) {
+    const start = pos;
+    // Tag varint.
+    let tag = 0;
+    let mul = 1;
+    for (;;) {
+      if (pos >= n) throw new Error('truncated varint');
+      const b = buf[pos++];
+      tag += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) break;
+      mul *= 0x80;
+    }
+    const wireType = tag & 7;
+    let payloadStart = pos;
+    let end: number;
+    if (wireType === 0) {
+      while (pos < n && (buf[pos] & 0x80) !== 0) pos++;
+      if (pos >= n) throw new Error('truncated varint');
+      end = pos + 1;
+    } else if (wireType === 1) end = pos + 8;
+    else if (wireType === 5) end = pos + 4;
+    else if (wireType === 2) {
+      let len = 0;
+      mul = 1;
+      for (;;) {
+        if (pos >= n) throw new Error('truncated varint');
+        const b = buf[pos++];
+        len += (b & 0x7f) * mul;
+        if ((b & 0x80) === 0) break;
+        mul *= 0x80;
+      }
+      payloadStart = pos;
+      end = pos + len;
+    } else throw new Error(`unsupported wire type ${wireType}`);
+    if (end > n) throw new Error('truncated field');
+    visit(Math.floor(tag / 8), start, payloadStart, end);
+    pos = end;
   }
-  throw new Error('truncated varint');
 }
 
 /** The top-level fields of a message, in order. Throws on malformed input. */
 export function readFields(buf: Uint8Array): WireField[] {
   const out: WireField[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const start = pos;
-    const [tag, afterTag] = readVarint(buf, pos);
-    const wireType = tag & 7;
-    let end: number;
-    let payloadStart = afterTag;
-    if (wireType === 0) end = readVarint(buf, afterTag)[1];
-    else if (wireType === 1) end = afterTag + 8;
-    else if (wireType === 5) end = afterTag + 4;
-    else if (wireType === 2) {
-      const [len, p] = readVarint(buf, afterTag);
-      payloadStart = p;
-      end = p + len;
-    } else throw new Error(`unsupported wire type ${wireType}`);
-    if (end > buf.length) throw new Error('truncated field');
-    out.push({ number: Math.floor(tag / 8), start, end, payloadStart });
-    pos = end;
-  }
+  forEachField(buf, (number, start, payloadStart, end) => out.push({ number, start, end, payloadStart }));
   return out;
 }
 

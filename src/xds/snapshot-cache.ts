@@ -47,7 +47,14 @@ export interface SnapshotCacheOptions {
   logger?: Logger;
 }
 
+/** SotW version of a set: prefix + hash of its names and resource versions. */
+function setVersion(prefix: string, versions: ReadonlyMap<string, string>): string {
+  const names = [...versions.keys()].sort();
+  return `${prefix}-${contentHash(names.map((n) => `${n}\0${versions.get(n)!}`).join('\n'))}`;
+}
+
 interface Interned {
+  readonly key: string;
   readonly resource: EncodedResource;
   refs: number;
   encodings: number;
@@ -62,11 +69,10 @@ class TypeSet implements TypeView {
   changed: ReadonlySet<string> = new Set();
   private body: Buffer | undefined;
 
-  constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, prefix: string) {
+  constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, version: string) {
     this.typeUrl = typeUrl;
     this.resources = resources;
-    const names = [...resources.keys()].sort();
-    this.version = `${prefix}-${contentHash(names.map((n) => `${n}\0${resources.get(n)!.version}`).join('\n'))}`;
+    this.version = version;
     let bytes = 0;
     for (const r of resources.values()) bytes += r.size;
     this.bytes = bytes;
@@ -117,6 +123,8 @@ export class SnapshotCache {
   private readonly interned = new Map<string, Interned>();
   /** Content hash by bytes identity (input bytes are never mutated once handed over). */
   private readonly hashes = new WeakMap<Uint8Array, string>();
+  /** The interning entry of each framed resource, by identity (releasing builds no keys). */
+  private readonly entries = new WeakMap<EncodedResource, Interned>();
   private readonly listeners = new Set<SnapshotListener>();
   private ready = false;
   private framed = 0;
@@ -135,26 +143,37 @@ export class SnapshotCache {
     const problems: string[] = [];
     const previous = this.snapshots.get(snapshotKey(gatewayKey, variant));
     const types = new Map<ResourceTypeUrl, TypeSet>();
+    const replaced: TypeSet[] = [];
     for (const typeUrl of PUSH_ORDER) {
       const inputs: readonly EncodedInput[] = resourcesByType[typeUrl] ?? [];
-      const resources = new Map<string, EncodedResource>();
+      const unique = new Map<string, EncodedInput>();
+      const versions = new Map<string, string>();
       for (const input of inputs) {
-        if (resources.has(input.name)) {
+        if (unique.has(input.name)) {
           problems.push(`Gateway ${gatewayKey} (${variant}): duplicate ${typeUrl} resource "${input.name}" dropped`);
           continue;
         }
-        resources.set(input.name, this.intern(typeUrl, input));
+        unique.set(input.name, input);
+        versions.set(input.name, this.versionOf(input.bytes));
       }
-      const set = new TypeSet(typeUrl, resources, this.versionPrefix);
+      const version = setVersion(this.versionPrefix, versions);
       const old = previous?.types.get(typeUrl);
-      if (old && old.version === set.version) types.set(typeUrl, old);
-      else {
-        if (old) set.follow(old);
-        types.set(typeUrl, set);
+      // An unchanged type keeps its set (and its framed body) and touches no reference counts.
+      if (old && old.version === version) {
+        types.set(typeUrl, old);
+        continue;
       }
+      const resources = new Map<string, EncodedResource>();
+      for (const [name, input] of unique) resources.set(name, this.intern(typeUrl, input, versions.get(name)!));
+      const set = new TypeSet(typeUrl, resources, version);
+      if (old) {
+        set.follow(old);
+        replaced.push(old);
+      }
+      types.set(typeUrl, set);
     }
     this.snapshots.set(snapshotKey(gatewayKey, variant), new Snapshot(gatewayKey, variant, types));
-    if (previous) this.release(previous);
+    for (const set of replaced) this.release(set);
     for (const p of problems) this.logger?.warn({ gateway: gatewayKey, variant }, p);
     this.notify(gatewayKey);
     return problems;
@@ -167,7 +186,7 @@ export class SnapshotCache {
       const snap = this.snapshots.get(snapshotKey(gatewayKey, v));
       if (!snap) continue;
       this.snapshots.delete(snapshotKey(gatewayKey, v));
-      this.release(snap);
+      for (const set of snap.types.values()) this.release(set);
       changed = true;
     }
     if (changed) this.notify(gatewayKey);
@@ -201,7 +220,7 @@ export class SnapshotCache {
     for (const t of PUSH_ORDER) {
       let set = EMPTY_PREFIX_SETS.get(`${this.versionPrefix}\0${t}`);
       if (!set) {
-        set = new TypeSet(t, new Map(), this.versionPrefix);
+        set = new TypeSet(t, new Map(), setVersion(this.versionPrefix, new Map()));
         EMPTY_PREFIX_SETS.set(`${this.versionPrefix}\0${t}`, set);
       }
       types.set(t, set);
@@ -230,32 +249,33 @@ export class SnapshotCache {
     return { framings: this.framed, liveResourceVersions: this.interned.size, maxEncodingsPerVersion: max };
   }
 
-  private intern(typeUrl: ResourceTypeUrl, input: EncodedInput): EncodedResource {
-    // Callers that reuse the bytes of unchanged resources (encode-once) pass the same array again:
-    // its hash is remembered by identity, so an EndpointSlice change does not rehash every resource.
-    let version = this.hashes.get(input.bytes);
+  /** Content hash of resource bytes, remembered by identity: callers reuse the bytes of unchanged resources. */
+  private versionOf(bytes: Uint8Array): string {
+    let version = this.hashes.get(bytes);
     if (version === undefined) {
-      version = contentHash(input.bytes);
-      this.hashes.set(input.bytes, version);
+      version = contentHash(bytes);
+      this.hashes.set(bytes, version);
     }
+    return version;
+  }
+
+  private intern(typeUrl: ResourceTypeUrl, input: EncodedInput, version: string): EncodedResource {
     const key = `${typeUrl}\0${input.name}\0${version}`;
     let entry = this.interned.get(key);
     if (!entry) {
-      entry = { resource: frameResource(typeUrl, input.name, input.bytes, version), refs: 0, encodings: 1 };
+      entry = { key, resource: frameResource(typeUrl, input.name, input.bytes, version), refs: 0, encodings: 1 };
       this.framed++;
       this.interned.set(key, entry);
+      this.entries.set(entry.resource, entry);
     }
     entry.refs++;
     return entry.resource;
   }
 
-  private release(snapshot: Snapshot): void {
-    for (const set of snapshot.types.values()) {
-      for (const r of set.resources.values()) {
-        const key = `${r.typeUrl}\0${r.name}\0${r.version}`;
-        const entry = this.interned.get(key);
-        if (entry && --entry.refs <= 0) this.interned.delete(key);
-      }
+  private release(set: TypeSet): void {
+    for (const r of set.resources.values()) {
+      const entry = this.entries.get(r);
+      if (entry && --entry.refs <= 0) this.interned.delete(entry.key);
     }
   }
 

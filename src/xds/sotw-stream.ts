@@ -6,7 +6,7 @@ import { hash } from 'node:crypto';
 import { protoRegistry } from '../envoy/proto-registry.ts';
 import { AdsStream, type NodeJson, type Plan } from './ads-stream.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';
-import { dropField, readFields, stringField } from './proto-wire.ts';
+import { dropField, forEachField, stringField } from './proto-wire.ts';
 import { TypeUrl, isFullStateType, type ResourceTypeUrl } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-cache.ts';
 import type { TypeState } from './type-state.ts';
@@ -34,29 +34,32 @@ export interface DiscoveryRequestJson {
 export function decodeDiscoveryRequest(data: Uint8Array, knownDigest?: (typeUrl: string) => string | undefined): DiscoveryRequestJson {
   const req: DiscoveryRequestJson = {};
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const nameFields: { payloadStart: number; end: number }[] = [];
+  let nameCount = 0;
   let namesStart = -1;
   let namesEnd = -1;
-  for (const f of readFields(buf)) {
-    const text = (): string => buf.toString('utf8', f.payloadStart, f.end);
-    switch (f.number) {
-      case 1: req.version_info = text(); break;
-      case 2: req.node = protoRegistry().decode(NODE_TYPE, buf.subarray(f.payloadStart, f.end)); break;
+  forEachField(buf, (field, start, payloadStart, end) => {
+    switch (field) {
+      case 1: req.version_info = buf.toString('utf8', payloadStart, end); break;
+      case 2: req.node = protoRegistry().decode(NODE_TYPE, buf.subarray(payloadStart, end)); break;
       case 3:
-        if (namesStart < 0) namesStart = f.start;
-        namesEnd = f.end;
-        nameFields.push(f);
+        if (namesStart < 0) namesStart = start;
+        namesEnd = end;
+        nameCount++;
         break;
-      case 4: req.type_url = text(); break;
-      case 5: req.response_nonce = text(); break;
-      case 6: req.error_detail = decodeStatus(buf.subarray(f.payloadStart, f.end)); break;
+      case 4: req.type_url = buf.toString('utf8', payloadStart, end); break;
+      case 5: req.response_nonce = buf.toString('utf8', payloadStart, end); break;
+      case 6: req.error_detail = decodeStatus(buf.subarray(payloadStart, end)); break;
       default: break; // resource_locators and other fields Tether does not use
     }
-  }
+  });
   // Names are written together (field order), so one digest over their span identifies the list.
-  if (nameFields.length > 0) req.names_digest = `${nameFields.length}:${hash('sha1', buf.subarray(namesStart, namesEnd), 'base64')}`;
+  if (nameCount > 0) req.names_digest = `${nameCount}:${hash('sha1', buf.subarray(namesStart, namesEnd), 'base64')}`;
   if (req.names_digest === undefined || req.names_digest !== knownDigest?.(req.type_url ?? '')) {
-    req.resource_names = nameFields.map((f) => buf.toString('utf8', f.payloadStart, f.end));
+    const names: string[] = [];
+    forEachField(buf, (field, _start, payloadStart, end) => {
+      if (field === 3) names.push(buf.toString('utf8', payloadStart, end));
+    });
+    req.resource_names = names;
   }
   return req;
 }
