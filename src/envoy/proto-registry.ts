@@ -140,6 +140,7 @@ const SCALARS = new Set<string>([
   'int64', 'uint64', 'sint64', 'fixed64', 'sfixed64', 'bool', 'string', 'bytes',
 ]);
 const LONG_SCALARS = new Set<string>(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+const INT32_SCALARS = new Set<string>(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32']);
 
 const WRAPPERS = new Set([
   'google.protobuf.DoubleValue', 'google.protobuf.FloatValue', 'google.protobuf.Int64Value',
@@ -371,7 +372,13 @@ export class ProtoRegistry {
         if (n === undefined) throw new CodecError(p, `unknown enum value "${v}" of ${strip(field.resolvedType.fullName)}`);
         return n;
       }
-      if (field.type === 'bytes' && typeof v === 'string') return v; // base64, protobufjs decodes it
+      // base64, which protobufjs decodes; proto3 JSON also allows the URL-safe alphabet.
+      if (field.type === 'bytes' && typeof v === 'string') return v.replace(/-/g, '+').replace(/_/g, '/');
+      // proto3 JSON allows 32-bit integers as decimal strings too.
+      if (INT32_SCALARS.has(field.type) && typeof v === 'string') {
+        if (!/^-?\d+$/.test(v)) throw new CodecError(p, `not an integer: "${v}"`);
+        return Number(v);
+      }
       if (LONG_SCALARS.has(field.type) && typeof v === 'string') {
         if (!/^-?\d+$/.test(v)) throw new CodecError(p, `not an integer: "${v}"`);
         const n = Number(v);
