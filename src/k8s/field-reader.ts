@@ -14,6 +14,19 @@ export function formatProblem(p: FieldProblem): string {
 
 export type Fields = Record<string, unknown>;
 
+export interface StringOptions {
+  readonly required?: boolean;
+  readonly maxLength?: number;
+  readonly minLength?: number;
+}
+
+const NO_OPTIONS: StringOptions = {};
+
+/** Shared option objects for FieldReader.string, so hot parsers do not allocate one per call. */
+export const REQUIRED = { required: true } as const;
+export const NON_EMPTY = { minLength: 1 } as const;
+export const REQUIRED_NON_EMPTY = { required: true, minLength: 1 } as const;
+
 export class FieldReader {
   readonly problems: FieldProblem[] = [];
 
@@ -29,6 +42,21 @@ export class FieldReader {
     return undefined;
   }
 
+  /**
+   * Reads each item of a list with `read` (given the item, its field path and index) and keeps the
+   * results that are not undefined; [] when the list is absent. A plain loop: parsing runs for every
+   * object on every rebuild, so it avoids the intermediate arrays of flatMap.
+   */
+  list<T>(value: unknown, field: string, read: (item: unknown, itemField: string, index: number) => T | undefined): T[] {
+    const items = this.array(value, field);
+    const out: T[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const v = read(items[i], `${field}[${i}]`, i);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  }
+
   /** A list; [] when absent. */
   array(value: unknown, field: string): unknown[] {
     if (value === undefined || value === null) return [];
@@ -37,7 +65,7 @@ export class FieldReader {
     return [];
   }
 
-  string(value: unknown, field: string, opts: { required?: boolean; maxLength?: number; minLength?: number } = {}): string | undefined {
+  string(value: unknown, field: string, opts: StringOptions = NO_OPTIONS): string | undefined {
     if (value === undefined || value === null) {
       if (opts.required) this.problem(field, 'is required');
       return undefined;
@@ -58,7 +86,7 @@ export class FieldReader {
   }
 
   /** An integer in [min, max]; numeric strings are not accepted (the API server would refuse them). */
-  int(value: unknown, field: string, min: number, max: number, opts: { required?: boolean } = {}): number | undefined {
+  int(value: unknown, field: string, min: number, max: number, opts: { readonly required?: boolean } = NO_OPTIONS): number | undefined {
     if (value === undefined || value === null) {
       if (opts.required) this.problem(field, 'is required');
       return undefined;

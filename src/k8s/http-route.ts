@@ -125,7 +125,7 @@ function parseRule(value: unknown, index: number, namespace: string): HTTPRouteR
   const timeouts = parseTimeouts(r, o.timeouts, `${f}.timeouts`);
   if (timeouts) rule.timeouts = timeouts;
   if (o.sessionPersistence !== undefined && o.sessionPersistence !== null) rule.sessionPersistence = o.sessionPersistence;
-  checkFilterCombination(r, rule, f);
+  if (rule.filters.length > 0) checkFilterCombination(r, rule, f);
   return rule;
 }
 

@@ -1,6 +1,6 @@
 // The parts HTTPRoute and GRPCRoute share: parentRefs, hostnames, backendRefs, header matches,
 // header modifier filters and timeouts, each parsed with the CRD defaults applied.
-import type { FieldReader } from './field-reader.ts';
+import { NON_EMPTY, REQUIRED_NON_EMPTY, type FieldReader } from './field-reader.ts';
 import { checkHostname } from './hostname.ts';
 import { checkRe2Syntax } from './re2-syntax.ts';
 import { GATEWAY_API_GROUP } from './gateway.ts';
@@ -64,17 +64,16 @@ export interface RouteCommon {
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 export function parseParentRefs(r: FieldReader, value: unknown, routeNamespace: string): ParentReference[] {
-  return r.array(value, 'spec.parentRefs').flatMap((p, i) => {
-    const f = `spec.parentRefs[${i}]`;
+  return r.list(value, 'spec.parentRefs', (p, f) => {
     const o = r.object(p, f);
-    if (!o) return [];
-    const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1 });
-    if (name === undefined) return [];
+    if (!o) return undefined;
+    const name = r.string(o.name, `${f}.name`, REQUIRED_NON_EMPTY);
+    if (name === undefined) return undefined;
     const written: WrittenParentRef = { name };
     const group = r.string(o.group, `${f}.group`);
     const kind = r.string(o.kind, `${f}.kind`);
     const namespace = r.string(o.namespace, `${f}.namespace`);
-    const sectionName = r.string(o.sectionName, `${f}.sectionName`, { minLength: 1 });
+    const sectionName = r.string(o.sectionName, `${f}.sectionName`, NON_EMPTY);
     const port = r.int(o.port, `${f}.port`, 1, 65535);
     if (group !== undefined) written.group = group;
     if (kind !== undefined) written.kind = kind;
@@ -84,68 +83,66 @@ export function parseParentRefs(r: FieldReader, value: unknown, routeNamespace: 
     const ref: ParentReference = { group: group ?? GATEWAY_API_GROUP, kind: kind ?? 'Gateway', namespace: namespace ?? routeNamespace, name, written };
     if (sectionName !== undefined) ref.sectionName = sectionName;
     if (port !== undefined) ref.port = port;
-    return [ref];
+    return ref;
   });
 }
 
 export function parseHostnames(r: FieldReader, value: unknown): string[] {
-  return r.array(value, 'spec.hostnames').flatMap((h, i) => {
-    const s = r.string(h, `spec.hostnames[${i}]`);
-    if (s === undefined) return [];
+  return r.list(value, 'spec.hostnames', (h, f) => {
+    const s = r.string(h, f);
+    if (s === undefined) return undefined;
     const bad = checkHostname(s);
     if (bad) {
-      r.problem(`spec.hostnames[${i}]`, bad);
-      return [];
+      r.problem(f, bad);
+      return undefined;
     }
-    return [s];
+    return s;
   });
 }
 
 export function parseBackendRefs(r: FieldReader, value: unknown, field: string, routeNamespace: string): BackendRef[] {
-  return r.array(value, field).flatMap((b, j) => {
-    const f = `${field}[${j}]`;
+  return r.list(value, field, (b, f) => {
     const o = r.object(b, f);
-    if (!o) return [];
-    const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1 });
+    if (!o) return undefined;
+    const name = r.string(o.name, `${f}.name`, REQUIRED_NON_EMPTY);
     const group = r.string(o.group, `${f}.group`) ?? '';
     const kind = r.string(o.kind, `${f}.kind`) ?? 'Service';
     const namespace = r.string(o.namespace, `${f}.namespace`) ?? routeNamespace;
     const port = r.int(o.port, `${f}.port`, 1, 65535);
     const weight = r.int(o.weight, `${f}.weight`, 0, 1_000_000) ?? 1;
-    if (r.array(o.filters, `${f}.filters`).length > 0) r.problem(`${f}.filters`, 'per-backend filters are not supported');
-    if (name === undefined) return [];
+    if (o.filters !== undefined && r.array(o.filters, `${f}.filters`).length > 0) r.problem(`${f}.filters`, 'per-backend filters are not supported');
+    if (name === undefined) return undefined;
     const ref: BackendRef = { group, kind, name, namespace, weight, field: f };
     if (port !== undefined) ref.port = port;
-    return [ref];
+    return ref;
   });
 }
 
 export function parseHeaderMatches(r: FieldReader, value: unknown, field: string): HeaderMatch[] {
   const seen = new Set<string>();
-  return r.array(value, field).flatMap((h, k) => {
-    const f = `${field}[${k}]`;
+  return r.list(value, field, (h, f): HeaderMatch | undefined => {
     const o = r.object(h, f);
-    if (!o) return [];
+    if (!o) return undefined;
     const type = r.oneOf(o.type, `${f}.type`, ['Exact', 'RegularExpression'] as const, 'Exact');
     const name = r.string(o.name, `${f}.name`, { required: true, minLength: 1, maxLength: 256 });
     const v = r.string(o.value, `${f}.value`, { required: true, minLength: 1, maxLength: 4096 });
-    if (type === undefined || name === undefined || v === undefined) return [];
+    if (type === undefined || name === undefined || v === undefined) return undefined;
     if (!HEADER_NAME.test(name)) {
       r.problem(`${f}.name`, `invalid header name ${JSON.stringify(name)}`);
-      return [];
+      return undefined;
     }
     if (type === 'RegularExpression') {
       const bad = checkRe2Syntax(v);
       if (bad) {
         r.problem(`${f}.value`, `invalid regular expression: ${bad}`);
-        return [];
+        return undefined;
       }
     }
     // Gateway API: when a header name repeats, the first entry wins (names are case-insensitive).
     const key = name.toLowerCase();
-    if (seen.has(key)) return [];
+    if (seen.has(key)) return undefined;
     seen.add(key);
-    return [{ type, name, value: v }];
+    return { type, name, value: v };
   });
 }
 
