@@ -96,38 +96,44 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const view = adminView({ metrics, loop, source, ads, cache, isSynced: () => sourceSynced });
   const admin = new AdminServer({ host: config.adminAddress.host, port: config.adminAddress.port, view, logger: log.child({ component: 'admin' }) });
 
-  const started: (() => Promise<void>)[] = [];
+  // Shutdown order: stop rebuilding, stop accepting and close the ADS streams (Envoys keep their
+  // config and reconnect elsewhere), stop the source, then the admin server. Only what started stops.
+  const running = { admin: false, ads: false, source: false };
   let stopping: Promise<void> | undefined;
+  const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      log.warn({ err, what }, 'error while stopping');
+    }
+  };
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       loop.stop();
-      for (const s of started.reverse()) {
-        try {
-          await s();
-        } catch (err) {
-          log.warn({ err }, 'error while stopping');
-        }
-      }
+      if (running.ads) await step('xds', () => ads.stop());
+      if (running.source) await step('source', () => source.stop());
+      if (running.admin) await step('admin', () => admin.stop());
       log.info('stopped');
     })();
     return stopping;
   };
 
+  metrics.observe({
+    streams: () => ads.streamCounts().map((c) => ({ type: typeShortName(c.typeUrl), gateway: c.gateway, streams: c.streams })),
+    sourceProblems: () => [{ source: source.name, count: source.problems().length }],
+    ready: () => view.readiness().ready,
+  });
+
   try {
     const adminPort = await admin.start();
-    started.push(() => admin.stop());
+    running.admin = true;
     const xdsPort = await ads.listen(formatHostPort(config.xdsAddress));
-    started.push(() => ads.stop());
+    running.ads = true;
     log.info({ xds: formatHostPort({ ...config.xdsAddress, port: xdsPort }), admin: formatHostPort({ ...config.adminAddress, port: adminPort }), source: source.name }, 'listening');
 
-    started.push(() => source.stop());
+    running.source = true; // a source that fails half-way through start() still gets stop()
     await source.start(store);
     sourceSynced = true;
-    metrics.observe({
-      streams: () => ads.streamCounts().map((c) => ({ type: typeShortName(c.typeUrl), gateway: c.gateway, streams: c.streams })),
-      sourceProblems: () => [{ source: source.name, count: source.problems().length }],
-      ready: () => view.readiness().ready,
-    });
 
     loop.start();
     if (loop.ready) log.info({ gateways: cache.gateways() }, 'ready: serving config');
