@@ -174,7 +174,7 @@ export class AdsServer {
           subscribed: [...st.names, ...st.implicit].sort(),
           sentVersion: st.sentVersion,
           ackedVersion: st.ackedVersion,
-          acked: Object.fromEntries([...st.acked].sort(([a], [b]) => a.localeCompare(b))),
+          acked: Object.fromEntries([...st.ackedEntries()].sort(([a], [b]) => a.localeCompare(b))),
           awaitingAck: st.inFlight !== undefined,
           ...(st.lastNack ? { lastNack: st.lastNack } : {}),
         });

@@ -169,17 +169,19 @@ export abstract class AdsStream {
     return st;
   }
 
+  /** The same names, as the snapshot's own strings where it has them (a stream then holds no copies). */
+  protected canonicalNames(typeUrl: ResourceTypeUrl, names: readonly string[]): string[] {
+    const resources = this.currentView().type(typeUrl).resources;
+    return names.map((n) => resources.get(n)?.name ?? n);
+  }
+
   protected schedule(): void {
     this.ctx.schedule(this);
   }
 
   protected recordAck(st: TypeState): void {
     const inFlight = st.inFlight!;
-    if (inFlight.fullState) st.acked = new Map(inFlight.resources);
-    else {
-      for (const [name, version] of inFlight.resources) st.acked.set(name, version);
-      for (const name of inFlight.removed) st.acked.delete(name);
-    }
+    st.acknowledge(inFlight);
     st.ackedVersion = inFlight.version;
     st.inFlight = undefined;
     bump(this.ctx.counters.acks, st.typeUrl);
@@ -290,18 +292,18 @@ export abstract class AdsStream {
     // Once this response is out the client holds the whole view, unless removals were held back.
     st.syncedWith = plan.complete ? view.type(st.typeUrl) : undefined;
     if (plan.fullState) {
-      st.sent = new Map(carried);
+      st.replaceSent(carried);
       st.sentResources = new Map(plan.resources.map((r) => [r.name, r] as const));
       st.force.clear();
     } else {
       for (const r of plan.resources) {
-        st.sent.set(r.name, r.version);
+        st.setSent(r.name, r.version);
         st.force.delete(r.name);
         st.removePending.delete(r.name);
       }
     }
     for (const name of plan.removed) {
-      st.sent.delete(name);
+      st.setSent(name, undefined);
       st.force.delete(name);
       st.removePending.delete(name);
       if (st.names.has(name)) st.toldMissing.add(name);
@@ -329,7 +331,7 @@ export abstract class AdsStream {
     for (const r of plan.resources) {
       const before = cds.sent.get(r.name);
       if (before === r.version) continue;
-      if (before === undefined && !cds.acked.has(r.name)) this.warming.set(r.name, now);
+      if (before === undefined && cds.ackedVersionOf(r.name) === undefined) this.warming.set(r.name, now);
       if (endpoints.has(r.name)) eds.force.add(r.name);
     }
     if (this.protocol === 'delta' && !this.firstCdsDone) {
@@ -352,8 +354,8 @@ export abstract class AdsStream {
     let oldest = Infinity;
     for (const [name, since] of this.warming) {
       const cla = endpoints.resources.get(name);
-      const clusterAcked = cds?.acked.has(name) ?? false;
-      const endpointsAcked = !cla || (eds !== undefined && eds.acked.get(name) === cla.version && !eds.force.has(name) && !eds.inFlight?.resources.has(name));
+      const clusterAcked = cds?.ackedVersionOf(name) !== undefined;
+      const endpointsAcked = !cla || (eds !== undefined && eds.ackedVersionOf(name) === cla.version && !eds.force.has(name) && !eds.inFlight?.resources.has(name));
       if (!clusters.has(name) || (clusterAcked && endpointsAcked)) {
         this.warming.delete(name);
       } else if (now - since >= this.ctx.warmTimeoutMs) {

@@ -78,7 +78,7 @@ export class DeltaStream extends AdsStream {
         this.recordExpiredNonce(st);
       }
     }
-    st.applyDeltaNames(req.resource_names_subscribe ?? [], req.resource_names_unsubscribe ?? [], first);
+    st.applyDeltaNames(this.canonicalNames(typeUrl, req.resource_names_subscribe ?? []), req.resource_names_unsubscribe ?? [], first);
     this.schedule();
   }
 

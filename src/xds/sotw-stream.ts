@@ -93,7 +93,7 @@ export class SotwStream extends AdsStream {
     }
     st.requested = true;
     // Envoy restates every name on each ACK; an unchanged list (names left undecoded) needs no work.
-    if (req.resource_names !== undefined || req.names_digest === undefined) st.applySotwNames(req.resource_names ?? []);
+    if (req.resource_names !== undefined || req.names_digest === undefined) st.applySotwNames(this.canonicalNames(typeUrl, req.resource_names ?? []));
     st.namesDigest = req.names_digest;
     this.schedule();
   }

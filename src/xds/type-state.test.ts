@@ -75,4 +75,28 @@ describe('TypeState subscriptions', () => {
     st.applyDeltaNames([], [], false);
     expect(st.syncedWith).toEqual({});
   });
+
+  it('tracks what was acknowledged apart from what was sent', () => {
+    const st = state();
+    const inFlight = (resources: [string, string][], removed: string[] = [], fullState = false) => ({ nonce: 'n', version: 'v', resources: new Map(resources), removed, fullState, sentAt: 0 });
+    st.setSent('A', 'a1');
+    expect(st.ackedVersionOf('A')).toBeUndefined();
+    st.acknowledge(inFlight([['A', 'a1']]));
+    expect(st.ackedVersionOf('A')).toBe('a1');
+    // A NACKed change stays unacknowledged; the old version remains the acknowledged one.
+    st.setSent('A', 'a2');
+    expect([st.sent.get('A'), st.ackedVersionOf('A')]).toEqual(['a2', 'a1']);
+    st.setSent('B', 'b1');
+    st.acknowledge(inFlight([['B', 'b1']]));
+    expect(Object.fromEntries(st.ackedEntries())).toEqual({ A: 'a1', B: 'b1' });
+    st.setSent('B', undefined);
+    expect(st.ackedVersionOf('B')).toBe('b1');
+    st.acknowledge(inFlight([], ['B']));
+    expect(st.ackedVersionOf('B')).toBeUndefined();
+    // Full state: the ACK makes the sent set the acknowledged one.
+    st.replaceSent(new Map([['C', 'c1']]));
+    expect(Object.fromEntries(st.ackedEntries())).toEqual({ A: 'a1' });
+    st.acknowledge(inFlight([['C', 'c1']], [], true));
+    expect(Object.fromEntries(st.ackedEntries())).toEqual({ C: 'c1' });
+  });
 });

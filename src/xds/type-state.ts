@@ -27,11 +27,15 @@ export class TypeState {
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (P4). */
   readonly implicit = new Set<string>();
   /** What the client is believed to hold, name → version. Updated on send, so a NACKed version is not resent. */
-  sent = new Map<string, string>();
+  readonly sent = new Map<string, string>();
+  /**
+   * Where the acknowledged version differs from `sent` (sent and not yet ACKed, or NACKed): name →
+   * the version last ACKed (undefined: none). Kept as a difference so a stream holding thousands of
+   * names does not keep a second full map.
+   */
+  private readonly unacked = new Map<string, string | undefined>();
   /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
   sentResources = new Map<string, EncodedResource>();
-  /** What the client acknowledged, name → version. */
-  acked = new Map<string, string>();
   /** Names to send even if the client is believed to hold them (re-subscriptions, P3, P14). */
   readonly force = new Set<string>();
   /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
@@ -57,6 +61,44 @@ export class TypeState {
     this.typeUrl = typeUrl;
     this.legacyWildcard = legacyWildcard;
     this.sotwFullState = sotwFullState;
+  }
+
+  /** The version of a resource the client acknowledged, if any. */
+  ackedVersionOf(name: string): string | undefined {
+    return this.unacked.has(name) ? this.unacked.get(name) : this.sent.get(name);
+  }
+
+  /** Every acknowledged resource, name → version (for the admin API). */
+  ackedEntries(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [name, version] of this.sent) if (!this.unacked.has(name)) out.set(name, version);
+    for (const [name, version] of this.unacked) if (version !== undefined) out.set(name, version);
+    return out;
+  }
+
+  /** Records one resource sent (or removed, with undefined) in a response now awaiting its ACK. */
+  setSent(name: string, version: string | undefined): void {
+    const before = this.sent.get(name);
+    if (before === version) return;
+    if (!this.unacked.has(name)) this.unacked.set(name, before);
+    if (version === undefined) this.sent.delete(name);
+    else this.sent.set(name, version);
+  }
+
+  /** Records a full-state response: the client will hold exactly these. */
+  replaceSent(next: ReadonlyMap<string, string>): void {
+    for (const name of [...this.sent.keys()]) if (!next.has(name)) this.setSent(name, undefined);
+    for (const [name, version] of next) this.setSent(name, version);
+  }
+
+  /** The client accepted a response: what it carried is now acknowledged. */
+  acknowledge(inFlight: InFlight): void {
+    if (inFlight.fullState) {
+      this.unacked.clear();
+      return;
+    }
+    for (const name of inFlight.resources.keys()) this.unacked.delete(name);
+    for (const name of inFlight.removed) this.unacked.delete(name);
   }
 
   /** Is this name covered by the subscription? */
@@ -129,6 +171,7 @@ export class TypeState {
         // The client dropped its copy; wildcard still covers the name, so it must get an answer (§1.5).
         if (held) {
           this.sent.delete(n);
+          this.unacked.delete(n);
           this.removePending.add(n);
         }
       } else {
@@ -156,6 +199,7 @@ export class TypeState {
     // SotW LDS/CDS: the next full-state response drops it, so keep it in `sent` until then.
     if (this.sotwFullState) return;
     this.sent.delete(name);
+    this.unacked.delete(name);
     this.sentResources.delete(name);
     this.removePending.delete(name);
   }
