@@ -172,7 +172,7 @@ const cases: Case[] = [
     mutate: (j) => { hcm(j).route_config = { name: 'inline' }; },
     findings: [err(HCM, 'oneof route_specifier: more than one member set (rds, route_config)')] },
   { name: 'two members of a oneof, one in lowerCamel', type: MessageType.cluster, make: sampleCluster,
-    mutate: (j) => { j.clusterType = { name: 'custom', typed_config: { '@type': typeUrl(MessageType.router) } }; },
+    mutate: (j) => { j.clusterType = { name: 'envoy.clusters.custom' }; },
     findings: [err('', 'oneof cluster_discovery_type: more than one member set (type, cluster_type)')] },
   { name: 'required oneof with no member', type: MessageType.listener, make: sampleListener,
     mutate: (j) => { delete hcm(j).rds; }, findings: [err(HCM, 'oneof route_specifier is required: set one of rds, route_config, scoped_routes')] },

@@ -190,6 +190,12 @@ const cases: Case[] = [
   { name: 'listener filter of another extension category', type: MessageType.listener, make: sampleListener,
     mutate: (j) => { j.listener_filters = [{ name: 'x', typed_config: { '@type': typeUrl(MessageType.router) } }]; },
     errors: [['listener_filters[0].typed_config', 'envoy.extensions.filters.http.router.v3.Router is not a listener filter (expected a type in envoy.extensions.filters.listener.*)']] },
+  { name: 'transport socket of another extension category', type: MessageType.cluster, make: sampleCluster,
+    mutate: (j) => { j.transport_socket = { name: 'tls', typed_config: { '@type': typeUrl(MessageType.router) } }; },
+    errors: [['transport_socket.typed_config', 'envoy.extensions.filters.http.router.v3.Router is not a transport socket (expected a type in envoy.extensions.transport_sockets.*)']] },
+  { name: 'API listener that is not an HTTP connection manager', type: MessageType.listener, make: sampleListener,
+    mutate: (j) => { delete j.address; delete j.filter_chains; j.api_listener = { api_listener: { '@type': typeUrl(MessageType.router) } }; },
+    errors: [['api_listener.api_listener', 'envoy.extensions.filters.http.router.v3.Router is not an HTTP connection manager (expected a type in envoy.extensions.filters.network.http_connection_manager.*)']] },
   // ---- stateful session and endpoints
   { name: 'session state of another extension category', type: MessageType.listener, make: sampleListener,
     mutate: (j) => { hcm(j).http_filters[0].typed_config.session_state = { name: 'cookie', typed_config: { '@type': typeUrl('envoy.type.http.v3.Cookie'), name: 'c' } }; },

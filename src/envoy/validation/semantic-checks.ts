@@ -445,6 +445,23 @@ function checkEndpoint(e: Obj, path: string, ctx: CheckContext): void {
   if (get(e, 'address') === undefined) ctx.error(fieldPath(path, 'address'), 'endpoint address must be set');
 }
 
+/** Extension points whose category the proto package tells: message type → [field, package prefix, what]. */
+const CATEGORIES: [string, string, string, string][] = [
+  ['envoy.config.accesslog.v3.AccessLog', 'typed_config', 'envoy.extensions.access_loggers.', 'an access logger'],
+  ['envoy.config.core.v3.TransportSocket', 'typed_config', 'envoy.extensions.transport_sockets.', 'a transport socket'],
+  ['envoy.config.cluster.v3.Cluster.CustomClusterType', 'typed_config', 'envoy.extensions.clusters.', 'a cluster type'],
+  ['envoy.config.listener.v3.ApiListener', 'api_listener', 'envoy.extensions.filters.network.http_connection_manager.', 'an HTTP connection manager'],
+  ['envoy.config.route.v3.RetryPolicy.RetryHostPredicate', 'typed_config', 'envoy.extensions.retry.host.', 'a retry host predicate'],
+  ['envoy.config.route.v3.RetryPolicy.RetryPriority', 'typed_config', 'envoy.extensions.retry.priority.', 'a retry priority'],
+];
+
+function categoryCheck(field: string, prefix: string, what: string): SemanticCheck {
+  return (o, path, ctx) => {
+    const cfg = get(o, field);
+    if (cfg !== undefined) checkCategory(cfg, fieldPath(path, field), prefix, what, ctx);
+  };
+}
+
 /** Checks keyed by message type; the walker runs them wherever the type occurs. */
 export const SEMANTIC_CHECKS: ReadonlyMap<string, SemanticCheck> = new Map<string, SemanticCheck>([
   [MessageType.httpConnectionManager, checkHcm],
@@ -460,6 +477,7 @@ export const SEMANTIC_CHECKS: ReadonlyMap<string, SemanticCheck> = new Map<strin
   [MessageType.statefulSession, checkStatefulSession],
   ['envoy.config.endpoint.v3.Endpoint', checkEndpoint],
   [MessageType.bootstrap, checkBootstrap],
+  ...CATEGORIES.map(([type, field, prefix, what]): [string, SemanticCheck] => [type, categoryCheck(field, prefix, what)]),
 ]);
 
 // ---- resource sets
