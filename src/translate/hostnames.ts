@@ -19,15 +19,25 @@ export function wildcardCovers(pattern: string, name: string): boolean {
  */
 export function intersectHostnames(listenerHostname: string | undefined, routeHostnames: readonly string[]): string[] {
   if (routeHostnames.length === 0) return [listenerHostname ?? ANY_HOST];
-  if (listenerHostname === undefined) return [...new Set(routeHostnames)].sort();
+  if (listenerHostname === undefined) return routeHostnames.length === 1 ? [...routeHostnames] : [...new Set(routeHostnames)].sort();
+  if (routeHostnames.length === 1) {
+    const only = intersectOne(listenerHostname, routeHostnames[0] as string);
+    return only === undefined ? [] : [only];
+  }
   const out = new Set<string>();
-  const listenerWild = listenerHostname.startsWith('*.');
   for (const h of routeHostnames) {
-    if (h === listenerHostname) out.add(h);
-    else if (listenerWild && wildcardCovers(listenerHostname, h)) out.add(h);
-    else if (h.startsWith('*.') && wildcardCovers(h, listenerHostname)) out.add(listenerHostname);
+    const x = intersectOne(listenerHostname, h);
+    if (x !== undefined) out.add(x);
   }
   return [...out].sort();
+}
+
+/** The intersection of one listener hostname and one route hostname, if any. */
+function intersectOne(listenerHostname: string, h: string): string | undefined {
+  if (h === listenerHostname) return h;
+  if (listenerHostname.startsWith('*.') && wildcardCovers(listenerHostname, h)) return h;
+  if (h.startsWith('*.') && wildcardCovers(h, listenerHostname)) return listenerHostname;
+  return undefined;
 }
 
 /**

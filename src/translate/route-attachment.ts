@@ -42,11 +42,13 @@ export function attachToParent(route: AttachableRoute, ref: ParentReference, gat
     const which = [ref.sectionName !== undefined ? `named ${JSON.stringify(ref.sectionName)}` : '', ref.port !== undefined ? `on port ${ref.port}` : ''].filter(Boolean).join(' ');
     return { type: 'failed', parentRef: ref, gateway, reason: Reason.NoMatchingParent, message: `Gateway ${key} has no listener ${which}` };
   }
-  const kindOk = candidates.filter((l) => l.supportedKinds.some((k) => k.group === GATEWAY_API_GROUP && k.kind === route.kind));
+  const kindOk: ListenerState[] = [];
+  for (const l of candidates) if (l.supportedKinds.some((k) => k.group === GATEWAY_API_GROUP && k.kind === route.kind)) kindOk.push(l);
   if (kindOk.length === 0) {
     return { type: 'failed', parentRef: ref, gateway, reason: Reason.NotAllowedByListeners, message: `No listener of Gateway ${key} (${names(candidates)}) allows ${route.kind}` };
   }
-  const nsOk = kindOk.filter((l) => allowsNamespace(l, gateway.gateway.meta.namespace, route.meta.namespace, labels));
+  const nsOk: ListenerState[] = [];
+  for (const l of kindOk) if (allowsNamespace(l, gateway.gateway.meta.namespace, route.meta.namespace, labels)) nsOk.push(l);
   if (nsOk.length === 0) {
     return { type: 'failed', parentRef: ref, gateway, reason: Reason.NotAllowedByListeners, message: `Listeners ${names(kindOk)} of Gateway ${key} do not allow routes from namespace ${route.meta.namespace}` };
   }
