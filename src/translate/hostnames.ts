@@ -21,7 +21,7 @@ export function intersectHostnames(listenerHostname: string | undefined, routeHo
   if (routeHostnames.length === 0) return [listenerHostname ?? ANY_HOST];
   if (listenerHostname === undefined) return routeHostnames.length === 1 ? [...routeHostnames] : [...new Set(routeHostnames)].sort();
   if (routeHostnames.length === 1) {
-    const only = intersectOne(listenerHostname, routeHostnames[0] as string);
+    const only = intersectOne(listenerHostname, routeHostnames[0]);
     return only === undefined ? [] : [only];
   }
   const out = new Set<string>();
