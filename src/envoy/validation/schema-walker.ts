@@ -696,6 +696,12 @@ class Walk {
     const s = v['seconds'] === undefined ? 0n : this.scalar('int64', v['seconds'], fieldPath(path, 'seconds'));
     const n = v['nanos'] === undefined ? 0 : this.scalar('int32', v['nanos'], fieldPath(path, 'nanos'));
     if (s === BAD || n === BAD || !ok) return BAD;
+    const sec = s as bigint;
+    const nanos = n as number;
+    if (nanos > 999_999_999 || nanos < -999_999_999 || (sec > 0n && nanos < 0) || (sec < 0n && nanos > 0)) {
+      this.error(fieldPath(path, 'nanos'), `nanos must be within ±999999999 and have the sign of seconds, got ${nanos}`);
+      return BAD;
+    }
     const total = (s as bigint) * 1_000_000_000n + BigInt(n as number);
     if (typeName === 'google.protobuf.Duration' && (total > MAX_DURATION_SECONDS * 1_000_000_000n || total < -MAX_DURATION_SECONDS * 1_000_000_000n)) {
       this.error(path, `Duration out of range: ${fmtDuration(total)}`);
