@@ -698,8 +698,9 @@ class Walk {
     if (s === BAD || n === BAD || !ok) return BAD;
     const sec = s as bigint;
     const nanos = n as number;
-    if (nanos > 999_999_999 || nanos < -999_999_999 || (sec > 0n && nanos < 0) || (sec < 0n && nanos > 0)) {
-      this.error(fieldPath(path, 'nanos'), `nanos must be within ±999999999 and have the sign of seconds, got ${nanos}`);
+    if (typeName === 'google.protobuf.Timestamp' ? nanos < 0 || nanos > 999_999_999 : nanos > 999_999_999 || nanos < -999_999_999 || (sec > 0n && nanos < 0) || (sec < 0n && nanos > 0)) {
+      const rule = typeName === 'google.protobuf.Timestamp' ? 'within 0..999999999' : 'within ±999999999 and have the sign of seconds';
+      this.error(fieldPath(path, 'nanos'), `nanos must be ${rule}, got ${nanos}`);
       return BAD;
     }
     const total = (s as bigint) * 1_000_000_000n + BigInt(n as number);
