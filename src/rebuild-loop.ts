@@ -113,6 +113,8 @@ export class RebuildLoop {
   /** Encoded resources currently served, by Gateway and client variant. */
   private sets = new Map<string, Record<ClientVariant, ResourcesByType>>();
   private fastPath: EndpointRefresher | undefined;
+  /** What the fast path is built from, lazily (on the first endpoint-only change after a full rebuild). */
+  private fastPathInput: { objects: readonly KubeObject[]; ir: IR } | undefined;
   private readyMarked = false;
   private published: readonly ObjectStatus[] = [];
   private readonly encoder: ResourceEncoder;
@@ -195,7 +197,9 @@ export class RebuildLoop {
       if (!fast) this.publish();
     } catch (err) {
       m?.rebuildErrors.inc();
-      this.fastPath = undefined; // its state may be half-updated; the next full rebuild makes a new one
+      // Its state may be half-updated; the next full rebuild makes a new one.
+      this.fastPath = undefined;
+      this.fastPathInput = undefined;
       this.log.error({ err, revision }, 'rebuild failed; the previous config stays served');
     } finally {
       for (const w of this.waiters) w();
@@ -224,7 +228,7 @@ export class RebuildLoop {
   }
 
   private isEndpointOnly(change: StoreChange): boolean {
-    return this.o.endpoints !== undefined && this.fastPath !== undefined && this.last !== undefined &&
+    return this.o.endpoints !== undefined && (this.fastPath !== undefined || this.fastPathInput !== undefined) && this.last !== undefined &&
       change.keys.length > 0 && change.kinds.size === 1 && change.kinds.has('EndpointSlice');
   }
 
@@ -263,10 +267,11 @@ export class RebuildLoop {
     this.sets = encodedSets;
     this.encoder.sweep();
     const snapshotAt = performance.now();
-    this.fastPath = this.o.endpoints?.index(objects, translated.ir);
+    this.fastPath = undefined;
+    this.fastPathInput = { objects, ir: translated.ir };
 
     const durationMs = performance.now() - started;
-    const phases = { translate: translatedAt - started, buildEncode: builtAt - translatedAt, snapshot: snapshotAt - builtAt, index: performance.now() - snapshotAt };
+    const phases = { translate: translatedAt - started, buildEncode: builtAt - translatedAt, snapshot: snapshotAt - builtAt };
     this.last = { revision, ir: translated.ir, statuses: translated.statuses, resources, durationMs, ...counts, fastPath: false, phases };
     this.log.info(
       { revision, gateways: encodedSets.size, changed: change.keys.length, ...counts, ms: round(durationMs) },
@@ -282,6 +287,11 @@ export class RebuildLoop {
     const endpoints = this.o.endpoints!;
     const last = this.last!;
     const keys = [...new Set(change.keys)];
+    if (!this.fastPath && this.fastPathInput) {
+      // Built from the objects and IR of the last full rebuild, before this change.
+      this.fastPath = endpoints.index(this.fastPathInput.objects, this.fastPathInput.ir);
+      this.fastPathInput = undefined;
+    }
     const refreshed = this.fastPath!.apply(keys.map((key) => ({ key, next: this.o.store.get(key) })));
     if (!refreshed) return false;
     const refreshedAt = performance.now();
