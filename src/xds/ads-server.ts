@@ -133,7 +133,8 @@ export class AdsServer {
   /** Closes every stream and stops the server (clients reconnect elsewhere). */
   async stop(): Promise<void> {
     this.unsubscribeCache();
-    for (const s of [...this.streams]) s.fail(grpc.status.UNAVAILABLE, 'server shutting down');
+    if (this.streams.size > 0) this.logger.info({ streams: this.streams.size }, 'closing xDS streams: server shutting down');
+    for (const s of [...this.streams]) s.fail(grpc.status.UNAVAILABLE, 'server shutting down', true);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.grpcServer.forceShutdown();

@@ -103,9 +103,11 @@ export abstract class AdsStream {
   }
 
   /** Ends the stream with a status (used on bad requests and on shutdown). */
-  fail(code: status, message: string): void {
+  fail(code: status, message: string, quiet = false): void {
     if (this.closed) return;
-    this.ctx.logger.warn({ stream: this.id, node: this.streamInfo?.nodeId, gateway: this.streamInfo?.gateway }, `xDS stream closed: ${message}`);
+    const fields = { stream: this.id, node: this.streamInfo?.nodeId, gateway: this.streamInfo?.gateway };
+    if (quiet) this.ctx.logger.debug(fields, `xDS stream closed: ${message}`);
+    else this.ctx.logger.warn(fields, `xDS stream closed: ${message}`);
     this.call.emit('error', { code, details: message });
     this.close();
   }

@@ -71,6 +71,26 @@ describe('delta ADS with an Envoy-like client', () => {
     expect(names(await s.next())).toEqual(['a']);
   });
 
+  it('scenario 2 with the fake: a rejected CLA is not resent, other changes keep flowing', async () => {
+    h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }]));
+    const e = envoy({ reject: (type, _name, json) => (type === TYPE.endpoint && JSON.stringify(json).includes('10.6.6.6') ? 'endpoint 10.6.6.6 refused' : undefined) });
+    e.start();
+    await e.waitFor(() => e.activeListeners.has('http-8080'), 'convergence');
+    h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }], { a: ['10.6.6.6:80'] }));
+    await e.waitFor(() => e.nacks.length === 1, 'the NACK');
+    h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }], { a: ['10.6.6.6:80'], b: ['10.2.2.2:80'] }));
+    await e.waitFor(() => e.endpointAddresses('b').includes('10.2.2.2:80'), 'the change to b');
+    await sleep(200);
+    const edsNames = e.responsesOf(TYPE.endpoint).flatMap((r) => r.resources.map((x) => x.name));
+    expect(edsNames.filter((n) => n === 'a')).toHaveLength(2); // the first CLA and the rejected one, never again
+    expect(e.nacks).toHaveLength(1);
+    expect(e.endpointAddresses('a')).toEqual(['10.0.0.1:8080']);
+    const eds = h.server.clients()[0].types.find((t) => t.type === 'EDS')!;
+    expect(eds.lastNack?.message).toContain('10.6.6.6 refused');
+    const firstA = e.responsesOf(TYPE.endpoint).flatMap((r) => r.resources).find((x) => x.name === 'a')!;
+    expect(eds.acked['a']).toBe(firstA.version);
+  });
+
   it('scenario 3: subscriptions are honoured even with a stale nonce', async () => {
     h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }]));
     const s = raw();
