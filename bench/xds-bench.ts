@@ -239,6 +239,7 @@ async function runServer(): Promise<void> {
       const held = process.memoryUsage();
       await load.request({ cmd: 'collect' });
       const latencies: number[] = [];
+      const claSizes: number[] = [];
       const bytes: number[] = [];
       const framingsBefore = cache.encodingStats().framings;
       writeLatencies.length = 0;
@@ -246,6 +247,7 @@ async function runServer(): Promise<void> {
       for (let c = 0; c < CHANGES; c++) {
         const service = (c * 37) % SERVICES;
         const endpoints = big.resources[TypeUrl.endpoint]!.map((e, i) => (i === service ? encodeCla(e.name, i, shift++) : e));
+        claSizes.push(endpoints[service].bytes.length);
         const t0 = now();
         cache.setSnapshot('bench/gw', 'envoy', { ...big.resources, [TypeUrl.endpoint]: endpoints });
         big.resources[TypeUrl.endpoint] = endpoints;
@@ -265,7 +267,7 @@ async function runServer(): Promise<void> {
         `${protocol}: ${STREAMS} streams, ${SERVICES} services x ${ENDPOINTS_PER_SERVICE} endpoints (converged in ${open.ms.toFixed(0)} ms, server heap +${kib((held.heapUsed - base.heapUsed) / STREAMS)}, RSS +${kib((held.rss - base.rss) / STREAMS)} per stream holding ${SERVICES} subscribed CLAs)\n` +
           `  one CLA change -> ${STREAMS} streams, ${CHANGES} changes: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms; ` +
           `server write p50 ${percentile(writeLatencies, 50).toFixed(1)} ms, p99 ${percentile(writeLatencies, 99).toFixed(1)} ms; ` +
-          `${percentile(bytes, 50)} bytes per stream (max ${bytes.at(-1)}); encodings per resource version ${(framings / CHANGES).toFixed(2)}`,
+          `${percentile(bytes, 50)} bytes per stream (max ${bytes.at(-1)}; the CLA itself ${claSizes.sort((a, b) => a - b)[claSizes.length >> 1]} bytes); encodings per resource version ${(framings / CHANGES).toFixed(2)}`,
       );
       await load.request({ cmd: 'close' });
       await waitFor(() => server.streamCount === 0, 30_000);
