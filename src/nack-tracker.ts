@@ -33,6 +33,6 @@ export class NackTracker {
   }
 
   list(): NackInput[] {
-    return [...this.current.values()];
+    return [...this.current.values()].map(({ version: _version, ...nack }) => nack);
   }
 }
