@@ -1,4 +1,4 @@
-// docs/walkthrough.md must stay true to the files it describes: the commands it shows print what
+// The README's Docker Compose walkthrough must stay true to the files it describes: the commands it shows print what
 // it says (tether translate and decode run here for real), its example values agree with each other
 // (a cookie names the address of the replica whose hostname the response shows), and the images and
 // ports it names are the ones docker-compose.yml uses.
@@ -10,7 +10,10 @@ import { decodeSessionInput } from '../../src/envoy/session-value.ts';
 import { repoRoot, runTether } from '../cli/run-cli.ts';
 import { TestDnsServer } from '../support/dns-server.ts';
 
-const doc = readFileSync(join(repoRoot, 'docs', 'walkthrough.md'), 'utf8');
+/** The walkthrough: the README section from its heading to the next top-level heading. */
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const start = readme.indexOf('## Try it: sticky sessions with Docker Compose');
+const doc = readme.slice(start, readme.indexOf('\n## ', start + 3));
 const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { image: string; ports?: string[] }> };
 
 /** Every console block: the command after `$ ` and the lines printed until the next command. */
@@ -43,7 +46,7 @@ const inspected = outputOf('docker inspect')
 const replicas = new Map(inspected.map(([, hostname, ip]) => [hostname, ip]));
 const names = new Map(inspected.map(([name, hostname]) => [hostname, name]));
 
-describe('docs/walkthrough.md', () => {
+describe('README walkthrough', () => {
   it('shows the summary `tether translate --resolve-fqdn -o summary` prints for examples/compose', async () => {
     const dns = await TestDnsServer.start();
     try {

@@ -1,17 +1,17 @@
-// docs/sticky-sessions.md names the test behind every claim in its feature and migration tables.
+// The README and docs/sticky-sessions.md name the test behind every claim in its feature and migration tables.
 // This keeps those names honest: each golden case and test file it cites must exist.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const doc = readFileSync(join(root, 'docs', 'sticky-sessions.md'), 'utf8');
+const doc = readFileSync(join(root, 'docs', 'sticky-sessions.md'), 'utf8') + readFileSync(join(root, 'README.md'), 'utf8');
 const testdata = join(import.meta.dirname, 'testdata');
 
 const cited = [...doc.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]);
 const goldenCases = [...new Set(cited.filter((c) => /^(gwapi|backend-policy|session-policy|session-name|dialect|vendor|example)-[a-z0-9-]+$/.test(c)))];
 const testFiles = [...new Set(cited.filter((c) => c.endsWith('.test.ts')))];
-const envoyCases = [...new Set(cited.filter((c) => c.startsWith('src/envoy/testdata/')))];
+const envoyCases = [...new Set(cited.filter((c) => c.startsWith('src/envoy/testdata/') && !c.endsWith('/')))];
 
 describe('docs/sticky-sessions.md', () => {
   it('cites golden cases and test files', () => {
