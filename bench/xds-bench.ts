@@ -272,6 +272,9 @@ async function runServer(): Promise<void> {
       await load.request({ cmd: 'close' });
       await waitFor(() => server.streamCount === 0, 30_000);
     }
+    await new Promise((r) => setTimeout(r, 3_000)); // let closing HTTP/2 sessions finish
+    gc();
+    console.log(`after every stream closed: server heap ${mib(process.memoryUsage().heapUsed - before.heapUsed)} above the start (streams leave nothing behind)`);
     const stats = cache.encodingStats();
     console.log(`encodings per resource version: max ${stats.maxEncodingsPerVersion} over ${stats.liveResourceVersions} live resource versions (${stats.framings} framings since start)`);
   } finally {
