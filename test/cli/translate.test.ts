@@ -12,7 +12,7 @@ import { expectValidBootstrap, expectValidEnvoyResources } from '../support/envo
 import { repoRoot, runTether } from './run-cli.ts';
 
 const examples = join(repoRoot, 'test', 'cli', 'testdata', 'other-gateways');
-const exampleFiles = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
+const exampleFiles = readdirSync(examples).filter((f) => f.endsWith('.in.yaml')).sort();
 
 interface Output {
   listeners: JsonObject[];
