@@ -13,6 +13,8 @@ import { repoRoot, runTether } from './run-cli.ts';
 
 const examples = join(repoRoot, 'test', 'cli', 'testdata', 'other-gateways');
 const exampleFiles = readdirSync(examples).filter((f) => f.endsWith('.in.yaml')).sort();
+/** `-f` for every example input (the folder also holds the golden outputs). */
+const allExamples = exampleFiles.flatMap((f) => ['-f', join(examples, f)]);
 
 interface Output {
   listeners: JsonObject[];
@@ -90,7 +92,7 @@ describe('tether translate on other gateways’ sticky-session examples', () => 
   });
 
   it('prints a readable summary: one row per route with its session settings', async () => {
-    const r = await runTether(['translate', '-f', join(examples, 'kgateway-session-persistence.yaml'), '-o', 'summary']);
+    const r = await runTether(['translate', '-f', join(examples, 'kgateway-session-persistence.in.yaml'), '-o', 'summary']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^GATEWAY\s+ROUTE\s+RULE\s+MATCH\s+SESSION\s+LIFETIME\s+FALLBACK\s+STRICT\s+DRAINING\s+CLUSTERS$/);
@@ -101,24 +103,24 @@ describe('tether translate on other gateways’ sticky-session examples', () => 
   });
 
   it('prints a static bootstrap for one Gateway that passes the strict validator', async () => {
-    const several = await runTether(['translate', '-f', examples, '--bootstrap']);
+    const several = await runTether(['translate', ...allExamples, '--bootstrap']);
     expect(several.code).toBe(2);
     expect(several.stderr).toMatch(/--bootstrap needs one Gateway: choose with --gateway \(accepted: .*kong\/kong/);
 
-    const r = await runTether(['translate', '-f', join(examples, 'kong-upstream-policy.yaml'), '--bootstrap']);
+    const r = await runTether(['translate', '-f', join(examples, 'kong-upstream-policy.in.yaml'), '--bootstrap']);
     expect(r.code).toBe(0);
     const bootstrap = JSON.parse(r.stdout) as JsonObject;
     expectValidBootstrap(bootstrap);
     expect(bootstrap['node']).toEqual({ cluster: 'kong/kong' });
     expect(JSON.stringify(bootstrap)).toContain('session_id');
 
-    const chosen = await runTether(['translate', '-f', examples, '--bootstrap', '--gateway', 'server/simple-fsm-gateway', '-o', 'yaml']);
+    const chosen = await runTether(['translate', ...allExamples, '--bootstrap', '--gateway', 'server/simple-fsm-gateway', '-o', 'yaml']);
     expect(chosen.code).toBe(0);
     expectValidBootstrap(parse(chosen.stdout) as JsonObject);
   });
 
   it('rejects an unknown --gateway, naming the accepted ones', async () => {
-    const r = await runTether(['translate', '-f', join(examples, 'kong-upstream-policy.yaml'), '--gateway', 'kong/nope']);
+    const r = await runTether(['translate', '-f', join(examples, 'kong-upstream-policy.in.yaml'), '--gateway', 'kong/nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--gateway kong/nope: no such accepted Gateway (accepted: kong/kong)');
   });
@@ -146,7 +148,7 @@ describe('tether translate on bad input', () => {
   it('lists kinds Tether does not read on stderr and still translates the rest', async () => {
     const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 1}\n';
     const dir = await tempDir({ 'app.yaml': deployment });
-    const r = await runTether(['translate', '-f', dir, '-f', join(examples, 'kong-upstream-policy.yaml')]);
+    const r = await runTether(['translate', '-f', dir, '-f', join(examples, 'kong-upstream-policy.in.yaml')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^ignored: Deployment shop\/web: .*not read/m);
     const out = JSON.parse(r.stdout) as Output;
