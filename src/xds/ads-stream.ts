@@ -271,8 +271,14 @@ export abstract class AdsStream {
     // In sync with the previous snapshot and untouched since: only the changed names matter.
     const only = st.syncedWith !== undefined && st.syncedWith === tv.previous ? tv.changed : undefined;
     const plan = this.plan(st, view, allowRemovals, only);
-    if (!plan && (allowRemovals || only)) st.syncedWith = tv;
+    // Nothing to send means in sync, unless removals were held back (make-before-break) this pass.
+    if (!plan && (allowRemovals || !this.defersRemovals(st))) st.syncedWith = tv;
     return plan;
+  }
+
+  /** Types whose removals wait until listeners and routes moved on: CDS, and EDS in delta. */
+  private defersRemovals(st: TypeState): boolean {
+    return st.typeUrl === TypeUrl.cluster || (this.protocol === 'delta' && st.typeUrl === TypeUrl.endpoint);
   }
 
   private trySend(st: TypeState, view: SnapshotView, allowRemovals: boolean): void {
