@@ -205,6 +205,7 @@ export abstract class AdsStream {
       resourceNames: [...inFlight.resources.keys(), ...inFlight.removed],
     };
     st.lastNack = nack;
+    st.rejected = true;
     // What was rejected stays recorded as sent, so it is not resent until its content changes (P1).
     st.inFlight = undefined;
     // A rejected cluster or CLA will not warm; waiting would only hold back listeners and routes.
@@ -249,8 +250,9 @@ export abstract class AdsStream {
     if (!gateOpen) return;
     if (lds) this.trySend(lds, view, false);
     if (rds) this.trySend(rds, view, false);
-    // Stale clusters and endpoints go last, once listeners and routes no longer need them.
-    if (this.pending(lds, view, true) || this.pending(rds, view, true)) return;
+    // Stale clusters and endpoints go last, once listeners and routes no longer need them. If the
+    // client rejected its new listeners or routes, its old ones may still use them: they stay.
+    if (this.pending(lds, view, true) || this.pending(rds, view, true) || lds?.rejected || rds?.rejected) return;
     if (cds) this.trySend(cds, view, true);
     if (eds) this.trySend(eds, view, true);
   }

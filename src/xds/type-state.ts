@@ -48,6 +48,8 @@ export class TypeState {
   sentVersion = '';
   ackedVersion = '';
   lastNack: NackRecord | undefined;
+  /** The last response was rejected and nothing has been accepted since. */
+  rejected = false;
   lastRequestAt = 0;
   /** SotW: digest of the last resource_names list applied. */
   namesDigest: string | undefined;
@@ -93,6 +95,7 @@ export class TypeState {
 
   /** The client accepted a response: what it carried is now acknowledged. */
   acknowledge(inFlight: InFlight): void {
+    this.rejected = false;
     if (inFlight.fullState) {
       this.unacked.clear();
       return;

@@ -228,6 +228,25 @@ describe('SotW ADS with an Envoy-like client', () => {
     expect(e.timeouts).toEqual([]);
   });
 
+  it('routes the client rejects keep the clusters they use until a good version is accepted', async () => {
+    h.set(GW, gatewaySnapshot([{ prefix: '/', cluster: 'old' }]));
+    const e = envoy({ reject: (type, _name, json) => (type === TYPE.route && JSON.stringify(json).includes('"bad"') ? 'bad route' : undefined) });
+    e.start();
+    await e.waitFor(() => e.routedClusters().has('old'), 'convergence');
+    // Move the route to a new cluster, in a RouteConfiguration the client rejects.
+    h.set(GW, { ...gatewaySnapshot([{ prefix: '/', cluster: 'new' }]), routes: [{ ...routeConfig('http-8080', [{ prefix: '/', cluster: 'new' }]), virtual_hosts: [{ name: 'bad', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'new' } }] }] }] });
+    await e.waitFor(() => e.nacks.some((n) => n.typeUrl === TYPE.route), 'the RDS NACK');
+    await sleep(300);
+    // The client still routes to old, so old stays.
+    expect(e.routedClusters().has('old')).toBe(true);
+    expect(e.effectiveConfig().clusters.active).toContain('old');
+    expect(e.violations).toEqual([]);
+    // A good version is accepted; then old goes.
+    h.set(GW, gatewaySnapshot([{ prefix: '/', cluster: 'new' }]));
+    await e.waitFor(() => e.effectiveConfig().clusters.active.join() === 'new', 'old removed after the good routes');
+    expect(e.violations).toEqual([]);
+  });
+
   it('scenario 10 at the wire: CDS, then EDS, then RDS, then the stale cluster removal', async () => {
     h.set(GW, gatewaySnapshot([{ prefix: '/', cluster: 'old' }]));
     const e = envoy();
