@@ -83,3 +83,16 @@ describe('proto registry', () => {
     expect(formatDuration(1, 1)).toBe('1.000000001s');
   });
 });
+
+describe('proto registry type checks (encode trusts them)', () => {
+  it.each([
+    [{ name: 'c', per_connection_buffer_limit_bytes: 'lots' }, /per_connection_buffer_limit_bytes\.value: not an integer: "lots"/],
+    [{ name: 7 }, /name: string expected, got 7/],
+    [{ name: 'c', respect_dns_ttl: 'yes' }, /respect_dns_ttl: boolean expected, got "yes"/],
+    [{ name: 'c', lb_policy: 1.5 }, /lb_policy: enum value expected, got 1.5/],
+    [{ name: 'c', common_lb_config: { healthy_panic_threshold: { value: 'high' } } }, /healthy_panic_threshold\.value: not a number: "high"/],
+    [{ name: 'c', load_assignment: { cluster_name: 'c', endpoints: [{ priority: -1 }] } }, /priority: uint32 expected, got -1/],
+  ])('rejects %j', (json, message) => {
+    expect(() => registry.encode(MessageType.cluster, json as never)).toThrow(message);
+  });
+});

@@ -268,10 +268,10 @@ export class ProtoRegistry {
   /** Encodes a proto3 JSON object of the given message type. Throws CodecError on bad input. */
   encode(typeName: string, json: JsonObject): Uint8Array {
     const type = this.requireType(typeName);
+    // jsonToPbjs checks every value's type as it converts, so the plain object it returns is
+    // encoded directly: no separate verify() or fromObject() walk (each cost as much as the encode).
     const pbjs = this.jsonToPbjs(type, json, '') as Record<string, unknown>;
-    const err = type.verify(pbjs);
-    if (err) throw new CodecError('', `${typeName}: ${err}`);
-    return type.encode(type.fromObject(pbjs)).finish();
+    return type.encode(pbjs).finish();
   }
 
   /** Decodes bytes into proto3 JSON (snake_case, `@type` on every Any, defaults omitted). */
@@ -322,10 +322,8 @@ export class ProtoRegistry {
       let payload: unknown = rest;
       // Well-known types carry their JSON form under "value".
       if (isWellKnownJson(innerName)) payload = rest['value'];
-      const innerPbjs = this.jsonToPbjs(inner, payload, path);
-      const err = inner.verify(innerPbjs as Record<string, unknown>);
-      if (err) throw new CodecError(path, `${innerName}: ${err}`);
-      return { type_url: url, value: inner.encode(inner.fromObject(innerPbjs as Record<string, unknown>)).finish() };
+      const innerPbjs = this.jsonToPbjs(inner, payload, path) as Record<string, unknown>;
+      return { type_url: url, value: inner.encode(innerPbjs).finish() };
     }
     if (full === 'google.protobuf.Duration') {
       if (typeof json === 'string') {
@@ -367,7 +365,10 @@ export class ProtoRegistry {
     const convertOne = (v: unknown, p: string): unknown => {
       if (field.resolvedType instanceof protobuf.Type) return this.jsonToPbjs(field.resolvedType, v, p);
       if (field.resolvedType instanceof protobuf.Enum) {
-        if (typeof v !== 'string') return v;
+        if (typeof v !== 'string') {
+          if (typeof v !== 'number' || !Number.isInteger(v)) throw new CodecError(p, `enum value expected, got ${describe(v)}`);
+          return v;
+        }
         const n = field.resolvedType.values[v];
         if (n === undefined) throw new CodecError(p, `unknown enum value "${v}" of ${strip(field.resolvedType.fullName)}`);
         return n;
@@ -388,8 +389,11 @@ export class ProtoRegistry {
         if (v === 'NaN') return NaN;
         if (v === 'Infinity') return Infinity;
         if (v === '-Infinity') return -Infinity;
-        return Number(v);
+        const n = Number(v);
+        if (v.trim() === '' || Number.isNaN(n)) throw new CodecError(p, `not a number: "${v}"`);
+        return n;
       }
+      checkScalar(field.type, v, p);
       return v;
     };
     if (field.map) {
@@ -490,6 +494,44 @@ export class ProtoRegistry {
     if ('listValue' in v) return (((v['listValue'] as Record<string, unknown>)['values'] ?? []) as Record<string, unknown>[]).map((x) => this.valueToJson(x));
     if ('structValue' in v) return this.structToJson((v['structValue'] as Record<string, unknown>)['fields']);
     return null;
+  }
+}
+
+const INT32_RANGE: Record<string, [number, number]> = {
+  int32: [-0x80000000, 0x7fffffff], sint32: [-0x80000000, 0x7fffffff], sfixed32: [-0x80000000, 0x7fffffff],
+  uint32: [0, 0xffffffff], fixed32: [0, 0xffffffff],
+};
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
+}
+
+/** The type checks protobufjs's verify() made, done inline while converting (encode trusts them). */
+function checkScalar(type: string, v: unknown, path: string): void {
+  const range = INT32_RANGE[type];
+  if (range) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < range[0] || v > range[1]) throw new CodecError(path, `${type} expected, got ${describe(v)}`);
+    return;
+  }
+  if (LONG_SCALARS.has(type)) {
+    const isLong = typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
+    if (!isLong && (typeof v !== 'number' || !Number.isInteger(v))) throw new CodecError(path, `${type} expected, got ${describe(v)}`);
+    return;
+  }
+  switch (type) {
+    case 'double':
+    case 'float':
+      if (typeof v !== 'number') throw new CodecError(path, `number expected, got ${describe(v)}`);
+      return;
+    case 'bool':
+      if (typeof v !== 'boolean') throw new CodecError(path, `boolean expected, got ${describe(v)}`);
+      return;
+    case 'string':
+      if (typeof v !== 'string') throw new CodecError(path, `string expected, got ${describe(v)}`);
+      return;
+    case 'bytes':
+      if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw new CodecError(path, `bytes expected, got ${describe(v)}`);
+      return;
   }
 }
 
