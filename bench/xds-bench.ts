@@ -227,6 +227,7 @@ async function runServer(): Promise<void> {
     console.log(`idle: ${server.streamCount} streams held (converged in ${opened.ms.toFixed(0)} ms); server RSS +${mib(after.rss - before.rss)} = ${kib((after.rss - before.rss) / STREAMS)} per stream; heap +${kib((after.heapUsed - before.heapUsed) / STREAMS)} per stream`);
     await load.request({ cmd: 'close' });
     await waitFor(() => server.streamCount === 0, 30_000);
+    await new Promise((r) => setTimeout(r, 3_000));
 
     // 2. Push latency of one CLA change, SotW then delta, on a 1,000-service Gateway.
     let shift = 1;
@@ -271,8 +272,8 @@ async function runServer(): Promise<void> {
       );
       await load.request({ cmd: 'close' });
       await waitFor(() => server.streamCount === 0, 30_000);
+      await new Promise((r) => setTimeout(r, 3_000)); // let closing HTTP/2 sessions finish before the next baseline
     }
-    await new Promise((r) => setTimeout(r, 3_000)); // let closing HTTP/2 sessions finish
     gc();
     console.log(`after every stream closed: server heap ${mib(process.memoryUsage().heapUsed - before.heapUsed)} above the start (streams leave nothing behind)`);
     const stats = cache.encodingStats();
