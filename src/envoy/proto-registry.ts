@@ -210,6 +210,27 @@ function toNumber(value: unknown): number {
   return Number(value);
 }
 
+type TypeKind = 'any' | 'duration' | 'timestamp' | 'wrapper' | 'struct' | 'value' | 'listvalue' | 'message';
+
+interface TypePlan {
+  type: protobuf.Type;
+  name: string;
+  kind: TypeKind;
+  /** By snake_case, lowerCamel and json name. */
+  fields: Map<string, FieldPlan>;
+}
+
+interface FieldPlan {
+  name: string;
+  repeated: boolean;
+  map: boolean;
+  scalar?: string;
+  enumValues?: Record<string, number>;
+  enumName?: string;
+  messageType?: protobuf.Type;
+  messagePlan?: TypePlan;
+}
+
 export class ProtoRegistry {
   private readonly root: protobuf.Root;
   private readonly messageCache = new Map<string, MessageSchema | null>();
@@ -308,124 +329,258 @@ export class ProtoRegistry {
     return t;
   }
 
+  // JSON → protobufjs object form, through a plan compiled once per message type: field lookup by
+  // snake_case, lowerCamel or json name, and each field's kind resolved ahead of time. The path of
+  // the value being converted lives in a stack and becomes a string only for an error message.
+  private readonly plans = new Map<protobuf.Type, TypePlan>();
+  private readonly pathStack: (string | number)[] = [];
+
+  private planFor(type: protobuf.Type): TypePlan {
+    let plan = this.plans.get(type);
+    if (plan) return plan;
+    const name = typeName(type);
+    const kind: TypeKind =
+      name === 'google.protobuf.Any' ? 'any'
+      : name === 'google.protobuf.Duration' ? 'duration'
+      : name === 'google.protobuf.Timestamp' ? 'timestamp'
+      : WRAPPERS.has(name) ? 'wrapper'
+      : name === 'google.protobuf.Struct' ? 'struct'
+      : name === 'google.protobuf.Value' ? 'value'
+      : name === 'google.protobuf.ListValue' ? 'listvalue'
+      : 'message';
+    const fields = new Map<string, FieldPlan>();
+    plan = { type, name, kind, fields };
+    this.plans.set(type, plan);
+    for (const f of type.fieldsArray) {
+      f.resolve();
+      const fp: FieldPlan = {
+        name: f.name,
+        repeated: f.repeated,
+        map: Boolean((f as unknown as { map?: boolean }).map),
+        scalar: f.resolvedType ? undefined : f.type,
+        enumValues: f.resolvedType instanceof protobuf.Enum ? f.resolvedType.values : undefined,
+        enumName: f.resolvedType instanceof protobuf.Enum ? strip(f.resolvedType.fullName) : undefined,
+        messageType: f.resolvedType instanceof protobuf.Type ? f.resolvedType : undefined,
+      };
+      fields.set(f.name, fp);
+      fields.set(camel(f.name), fp);
+      const jsonName = (f as unknown as { jsonName?: string }).jsonName;
+      if (jsonName) fields.set(jsonName, fp);
+    }
+    return plan;
+  }
+
+  private fail(message: string): never {
+    let path = '';
+    for (const seg of this.pathStack) {
+      if (typeof seg === 'number') path += `[${seg}]`;
+      else if (seg.startsWith('[')) path += seg;
+      else path += path ? `.${seg}` : seg;
+    }
+    throw new CodecError(path, message);
+  }
+
   private jsonToPbjs(type: protobuf.Type, json: unknown, path: string): unknown {
-    const full = typeName(type);
-    if (full === 'google.protobuf.Any') {
-      if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CodecError(path, 'Any must be an object with "@type"');
-      const obj = json as Record<string, unknown>;
-      const url = obj['@type'];
-      if (typeof url !== 'string') throw new CodecError(path, 'Any needs "@type"');
-      const innerName = url.slice(url.lastIndexOf('/') + 1);
-      const inner = this.lookupType(innerName);
-      if (!inner) throw new CodecError(path, `Any: unknown type ${url}`);
-      const { '@type': _t, ...rest } = obj;
-      let payload: unknown = rest;
-      // Well-known types carry their JSON form under "value".
-      if (isWellKnownJson(innerName)) payload = rest['value'];
-      const innerPbjs = this.jsonToPbjs(inner, payload, path) as Record<string, unknown>;
-      return { type_url: url, value: inner.encode(innerPbjs).finish() };
-    }
-    if (full === 'google.protobuf.Duration') {
-      if (typeof json === 'string') {
-        const d = parseDuration(json);
-        if (!d) throw new CodecError(path, `bad Duration "${json}"`);
-        return d;
+    this.pathStack.length = 0;
+    if (path) this.pathStack.push(path);
+    return this.convertMessage(this.planFor(type), json);
+  }
+
+  private convertMessage(plan: TypePlan, json: unknown): unknown {
+    switch (plan.kind) {
+      case 'any': {
+        if (!json || typeof json !== 'object' || Array.isArray(json)) this.fail('Any must be an object with "@type"');
+        const obj = json as Record<string, unknown>;
+        const url = obj['@type'];
+        if (typeof url !== 'string') this.fail('Any needs "@type"');
+        const innerName = url.slice(url.lastIndexOf('/') + 1);
+        const inner = this.lookupType(innerName);
+        if (!inner) this.fail(`Any: unknown type ${url}`);
+        const innerPlan = this.planFor(inner);
+        let payload: unknown;
+        // Well-known types carry their JSON form under "value".
+        if (innerPlan.kind !== 'message' && innerPlan.kind !== 'any') payload = obj['value'];
+        else {
+          const rest: Record<string, unknown> = {};
+          for (const k in obj) if (k !== '@type') rest[k] = obj[k];
+          payload = rest;
+        }
+        const innerPbjs = this.convertMessage(innerPlan, payload) as Record<string, unknown>;
+        return { type_url: url, value: inner.encode(innerPbjs).finish() };
       }
-      return json;
+      case 'duration':
+        if (typeof json === 'string') {
+          const d = parseDuration(json);
+          if (!d) this.fail(`bad Duration "${json}"`);
+          return d;
+        }
+        return json;
+      case 'timestamp':
+        if (typeof json === 'string') {
+          const ms = Date.parse(json);
+          if (Number.isNaN(ms)) this.fail(`bad Timestamp "${json}"`);
+          return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+        }
+        return json;
+      case 'wrapper':
+        if (json === null || typeof json !== 'object' || Array.isArray(json)) return this.convertFields(plan, { value: json });
+        return this.convertFields(plan, json as Record<string, unknown>);
+      case 'struct':
+        return { fields: this.structFields(json) };
+      case 'value':
+        return this.structValue(json);
+      case 'listvalue':
+        if (!Array.isArray(json)) this.fail('ListValue must be an array');
+        return { values: this.structList(json) };
+      case 'message':
+        if (json === null || typeof json !== 'object' || Array.isArray(json)) this.fail(`${plan.name} must be an object`);
+        return this.convertFields(plan, json as Record<string, unknown>);
     }
-    if (full === 'google.protobuf.Timestamp') {
-      if (typeof json === 'string') {
-        const ms = Date.parse(json);
-        if (Number.isNaN(ms)) throw new CodecError(path, `bad Timestamp "${json}"`);
-        return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
-      }
-      return json;
-    }
-    if (WRAPPERS.has(full) && (json === null || typeof json !== 'object' || Array.isArray(json))) {
-      return this.jsonToPbjs(type, { value: json }, path);
-    }
-    if (full === 'google.protobuf.Struct') return { fields: this.structFields(json, path) };
-    if (full === 'google.protobuf.Value') return this.structValue(json, path);
-    if (full === 'google.protobuf.ListValue') return { values: (json as unknown[]).map((v, i) => this.structValue(v, index2(path, i))) };
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-      throw new CodecError(path, `${full} must be an object`);
-    }
+  }
+
+  private convertFields(plan: TypePlan, json: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
-      const field = type.fields[key] ?? type.fieldsArray.find((f) => f.name === key || (f as unknown as { jsonName?: string }).jsonName === key || camel(f.name) === key);
-      if (!field) throw new CodecError(join2(path, key), `unknown field "${key}" in ${full}`);
+    const stack = this.pathStack;
+    for (const key in json) {
+      const field = plan.fields.get(key);
+      if (!field) {
+        stack.push(key);
+        this.fail(`unknown field "${key}" in ${plan.name}`);
+      }
+      const value = json[key];
       if (value === null || value === undefined) continue;
-      out[field.name] = this.fieldToPbjs(field, value, join2(path, field.name));
+      stack.push(field.name);
+      out[field.name] = this.convertField(field, value);
+      stack.pop();
     }
     return out;
   }
 
-  private fieldToPbjs(field: protobuf.Field, value: unknown, path: string): unknown {
-    field.resolve();
-    const convertOne = (v: unknown, p: string): unknown => {
-      if (field.resolvedType instanceof protobuf.Type) return this.jsonToPbjs(field.resolvedType, v, p);
-      if (field.resolvedType instanceof protobuf.Enum) {
-        if (typeof v !== 'string') {
-          if (typeof v !== 'number' || !Number.isInteger(v)) throw new CodecError(p, `enum value expected, got ${describe(v)}`);
-          return v;
-        }
-        const n = field.resolvedType.values[v];
-        if (n === undefined) throw new CodecError(p, `unknown enum value "${v}" of ${strip(field.resolvedType.fullName)}`);
+  private convertField(field: FieldPlan, value: unknown): unknown {
+    const stack = this.pathStack;
+    if (field.map) {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) this.fail('map must be an object');
+      const out: Record<string, unknown> = {};
+      const obj = value as Record<string, unknown>;
+      for (const k in obj) {
+        stack.push(`["${k}"]`);
+        out[k] = this.convertOne(field, obj[k]);
+        stack.pop();
+      }
+      return out;
+    }
+    if (field.repeated) {
+      if (!Array.isArray(value)) this.fail('repeated field must be an array');
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        stack.push(i);
+        out[i] = this.convertOne(field, value[i]);
+        stack.pop();
+      }
+      return out;
+    }
+    return this.convertOne(field, value);
+  }
+
+  private convertOne(field: FieldPlan, v: unknown): unknown {
+    if (field.messageType) return this.convertMessage(field.messagePlan ?? (field.messagePlan = this.planFor(field.messageType)), v);
+    if (field.enumValues) {
+      if (typeof v !== 'string') {
+        if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(`enum value expected, got ${describe(v)}`);
+        return v;
+      }
+      const n = field.enumValues[v];
+      if (n === undefined) this.fail(`unknown enum value "${v}" of ${field.enumName}`);
+      return n;
+    }
+    const type = field.scalar as string;
+    if (typeof v === 'string') {
+      // base64, which protobufjs decodes; proto3 JSON also allows the URL-safe alphabet.
+      if (type === 'bytes') return v.replace(/-/g, '+').replace(/_/g, '/');
+      // proto3 JSON allows 32-bit integers as decimal strings too.
+      if (INT32_SCALARS.has(type)) {
+        if (!/^-?\d+$/.test(v)) this.fail(`not an integer: "${v}"`);
+        const n = Number(v);
+        this.checkScalar(type, n);
         return n;
       }
-      // base64, which protobufjs decodes; proto3 JSON also allows the URL-safe alphabet.
-      if (field.type === 'bytes' && typeof v === 'string') return v.replace(/-/g, '+').replace(/_/g, '/');
-      // proto3 JSON allows 32-bit integers as decimal strings too.
-      if (INT32_SCALARS.has(field.type) && typeof v === 'string') {
-        if (!/^-?\d+$/.test(v)) throw new CodecError(p, `not an integer: "${v}"`);
-        return Number(v);
-      }
-      if (LONG_SCALARS.has(field.type) && typeof v === 'string') {
-        if (!/^-?\d+$/.test(v)) throw new CodecError(p, `not an integer: "${v}"`);
+      if (LONG_SCALARS.has(type)) {
+        if (!/^-?\d+$/.test(v)) this.fail(`not an integer: "${v}"`);
         const n = Number(v);
-        return Number.isSafeInteger(n) ? n : (protobuf.util.Long as unknown as { fromString(s: string, unsigned: boolean): unknown }).fromString(v, field.type.startsWith('u') || field.type.startsWith('fixed'));
+        return Number.isSafeInteger(n) ? n : (protobuf.util.Long as unknown as { fromString(s: string, unsigned: boolean): unknown }).fromString(v, type.startsWith('u') || type.startsWith('fixed'));
       }
-      if ((field.type === 'double' || field.type === 'float') && typeof v === 'string') {
+      if (type === 'double' || type === 'float') {
         if (v === 'NaN') return NaN;
         if (v === 'Infinity') return Infinity;
         if (v === '-Infinity') return -Infinity;
         const n = Number(v);
-        if (v.trim() === '' || Number.isNaN(n)) throw new CodecError(p, `not a number: "${v}"`);
+        if (v.trim() === '' || Number.isNaN(n)) this.fail(`not a number: "${v}"`);
         return n;
       }
-      checkScalar(field.type, v, p);
-      return v;
-    };
-    if (field.map) {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CodecError(path, 'map must be an object');
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = convertOne(v, `${path}["${k}"]`);
-      return out;
     }
-    if (field.repeated) {
-      if (!Array.isArray(value)) throw new CodecError(path, 'repeated field must be an array');
-      return value.map((v, i) => convertOne(v, index2(path, i)));
-    }
-    return convertOne(value, path);
+    this.checkScalar(type, v);
+    return v;
   }
 
-  private structFields(json: unknown, path: string): Record<string, unknown> {
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CodecError(path, 'Struct must be an object');
+  /** The type checks protobufjs's verify() made, done inline while converting (encode trusts them). */
+  private checkScalar(type: string, v: unknown): void {
+    const range = INT32_RANGE[type];
+    if (range) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < range[0] || v > range[1]) this.fail(`${type} expected, got ${describe(v)}`);
+      return;
+    }
+    if (LONG_SCALARS.has(type)) {
+      const isLong = typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
+      if (!isLong && (typeof v !== 'number' || !Number.isInteger(v))) this.fail(`${type} expected, got ${describe(v)}`);
+      return;
+    }
+    switch (type) {
+      case 'double':
+      case 'float':
+        if (typeof v !== 'number') this.fail(`number expected, got ${describe(v)}`);
+        return;
+      case 'bool':
+        if (typeof v !== 'boolean') this.fail(`boolean expected, got ${describe(v)}`);
+        return;
+      case 'string':
+        if (typeof v !== 'string') this.fail(`string expected, got ${describe(v)}`);
+        return;
+      case 'bytes':
+        if (typeof v !== 'string' && !(v instanceof Uint8Array)) this.fail(`bytes expected, got ${describe(v)}`);
+        return;
+    }
+  }
+
+  // protobufjs's built-in struct.proto names Value's fields in lowerCamel (numberValue, ...).
+  private structFields(json: unknown): Record<string, unknown> {
+    if (!json || typeof json !== 'object' || Array.isArray(json)) this.fail('Struct must be an object');
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(json as Record<string, unknown>)) out[k] = this.structValue(v, join2(path, k));
+    const obj = json as Record<string, unknown>;
+    for (const k in obj) {
+      this.pathStack.push(k);
+      out[k] = this.structValue(obj[k]);
+      this.pathStack.pop();
+    }
     return out;
   }
 
-  // protobufjs's built-in google/protobuf/struct.proto names Value's fields in lowerCamel
-  // (nullValue, numberValue, ...) even with keepCase; snake_case keys would be dropped silently.
-  private structValue(v: unknown, path: string): unknown {
+  private structList(list: unknown[]): unknown[] {
+    return list.map((x, i) => {
+      this.pathStack.push(i);
+      const v = this.structValue(x);
+      this.pathStack.pop();
+      return v;
+    });
+  }
+
+  private structValue(v: unknown): unknown {
     if (v === null) return { nullValue: 0 };
     if (typeof v === 'number') return { numberValue: v };
     if (typeof v === 'string') return { stringValue: v };
     if (typeof v === 'boolean') return { boolValue: v };
-    if (Array.isArray(v)) return { listValue: { values: v.map((x, i) => this.structValue(x, index2(path, i))) } };
-    if (typeof v === 'object') return { structValue: { fields: this.structFields(v, path) } };
-    throw new CodecError(path, 'not a JSON value');
+    if (Array.isArray(v)) return { listValue: { values: this.structList(v) } };
+    if (typeof v === 'object') return { structValue: { fields: this.structFields(v) } };
+    return this.fail('not a JSON value');
   }
 
   private pbjsToJson(type: protobuf.Type, obj: unknown, path: string): Json {
@@ -504,35 +659,6 @@ const INT32_RANGE: Record<string, [number, number]> = {
 
 function describe(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
-}
-
-/** The type checks protobufjs's verify() made, done inline while converting (encode trusts them). */
-function checkScalar(type: string, v: unknown, path: string): void {
-  const range = INT32_RANGE[type];
-  if (range) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < range[0] || v > range[1]) throw new CodecError(path, `${type} expected, got ${describe(v)}`);
-    return;
-  }
-  if (LONG_SCALARS.has(type)) {
-    const isLong = typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
-    if (!isLong && (typeof v !== 'number' || !Number.isInteger(v))) throw new CodecError(path, `${type} expected, got ${describe(v)}`);
-    return;
-  }
-  switch (type) {
-    case 'double':
-    case 'float':
-      if (typeof v !== 'number') throw new CodecError(path, `number expected, got ${describe(v)}`);
-      return;
-    case 'bool':
-      if (typeof v !== 'boolean') throw new CodecError(path, `boolean expected, got ${describe(v)}`);
-      return;
-    case 'string':
-      if (typeof v !== 'string') throw new CodecError(path, `string expected, got ${describe(v)}`);
-      return;
-    case 'bytes':
-      if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw new CodecError(path, `bytes expected, got ${describe(v)}`);
-      return;
-  }
 }
 
 function isWellKnownJson(name: string): boolean {
