@@ -203,7 +203,7 @@ class LoadProcess {
 async function runServer(): Promise<void> {
   const logger = pino({ level: 'warn' });
   const cache = new SnapshotCache({ logger });
-  // Server side: from the snapshot change to the response handed to gRPC, per stream.
+  // Server side: from the snapshot change to the response written to its connection, per stream.
   const writeLatencies: number[] = [];
   let recordWrites = false;
   const server = new AdsServer({ cache, logger, events: { pushed: (e) => { if (recordWrites && e.typeUrl === TypeUrl.endpoint) writeLatencies.push(e.latencyMs); } } });
@@ -267,7 +267,7 @@ async function runServer(): Promise<void> {
       console.log(
         `${protocol}: ${STREAMS} streams, ${SERVICES} services x ${ENDPOINTS_PER_SERVICE} endpoints (converged in ${open.ms.toFixed(0)} ms, server heap +${kib((held.heapUsed - base.heapUsed) / STREAMS)}, RSS +${kib((held.rss - base.rss) / STREAMS)} per stream holding ${SERVICES} subscribed CLAs)\n` +
           `  one CLA change -> ${STREAMS} streams, ${CHANGES} changes: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms; ` +
-          `server write p50 ${percentile(writeLatencies, 50).toFixed(1)} ms, p99 ${percentile(writeLatencies, 99).toFixed(1)} ms; ` +
+          `server written p50 ${percentile(writeLatencies, 50).toFixed(1)} ms, p99 ${percentile(writeLatencies, 99).toFixed(1)} ms; ` +
           `${percentile(bytes, 50)} bytes per stream (max ${bytes.at(-1)}; the CLA itself ${claSizes.sort((a, b) => a - b)[claSizes.length >> 1]} bytes); encodings per resource version ${(framings / CHANGES).toFixed(2)}`,
       );
       await load.request({ cmd: 'close' });

@@ -318,11 +318,16 @@ export abstract class AdsStream {
       st.removePending.delete(name);
       if (st.names.has(name)) st.toldMissing.add(name);
     }
-    const latencyMs = now - Math.max(view.setAt, st.lastRequestAt);
+    const since = Math.max(view.setAt, st.lastRequestAt);
+    const queuedMs = now - since;
     bump(this.ctx.counters.pushes, st.typeUrl);
     bump(this.ctx.counters.pushBytes, st.typeUrl, bytes.length);
-    this.ctx.events.pushed?.({ stream: this.streamInfo!, typeUrl: st.typeUrl, resources: plan.resources.length, removed: plan.removed.length, bytes: bytes.length, latencyMs });
-    if (!this.call.write(bytes)) {
+    const info = this.streamInfo!;
+    const events = this.ctx.events;
+    const written = events.pushed
+      ? () => events.pushed?.({ stream: info, typeUrl: st.typeUrl, resources: plan.resources.length, removed: plan.removed.length, bytes: bytes.length, queuedMs, latencyMs: performance.now() - since })
+      : undefined;
+    if (!this.call.write(bytes, written)) {
       this.blocked = true;
       this.ctx.counters.backPressured++;
       this.call.once('drain', () => {

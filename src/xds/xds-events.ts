@@ -39,13 +39,16 @@ export interface PushEvent {
   readonly removed: number;
   /** Bytes of the response message. */
   readonly bytes: number;
-  /** From the snapshot change (or the request that asked) to the response being written. */
+  /** From the snapshot change (or the request that asked) to the response handed to gRPC. */
+  readonly queuedMs: number;
+  /** From the snapshot change (or the request that asked) to the response written to the connection. */
   readonly latencyMs: number;
 }
 
 export interface XdsEvents {
   streamOpened?(stream: StreamInfo): void;
   streamClosed?(stream: StreamInfo): void;
+  /** A response was written to its connection (fires when HTTP/2 accepted the bytes). */
   pushed?(event: PushEvent): void;
   acked?(event: { stream: StreamInfo; typeUrl: string; version: string; latencyMs: number }): void;
   nacked?(event: { stream: StreamInfo; nack: NackRecord }): void;
