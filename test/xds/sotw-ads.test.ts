@@ -119,6 +119,25 @@ describe('SotW ADS with an Envoy-like client', () => {
     expect(e.violations).toEqual([]);
   });
 
+  it('changes while a response awaits its ACK coalesce: the next response carries only the latest', async () => {
+    h.set(GW, gatewaySnapshot([{ prefix: '/', cluster: 'a' }]));
+    const s = raw();
+    s.send({ node: node(), type_url: TYPE.endpoint, resource_names: ['a'] });
+    const r1 = await s.next();
+    s.send({ type_url: TYPE.endpoint, version_info: r1.version, response_nonce: r1.nonce, resource_names: ['a'] });
+    h.set(GW, gatewaySnapshot([{ prefix: '/', cluster: 'a' }], { a: ['10.0.0.2:80'] }));
+    const r2 = await s.next();
+    // Not ACKed yet: three more changes arrive, none is sent.
+    for (const ip of ['10.0.0.3', '10.0.0.4', '10.0.0.5']) h.set(GW, gatewaySnapshot([{ prefix: '/', cluster: 'a' }], { a: [`${ip}:80`] }));
+    await s.expectNothing(200);
+    s.send({ type_url: TYPE.endpoint, version_info: r2.version, response_nonce: r2.nonce, resource_names: ['a'] });
+    const r3 = await s.next();
+    expect(JSON.stringify(r3.resources[0].json)).toContain('10.0.0.5');
+    s.send({ type_url: TYPE.endpoint, version_info: r3.version, response_nonce: r3.nonce, resource_names: ['a'] });
+    await s.expectNothing(200);
+    expect(h.server.counters().pushes[TYPE.endpoint]).toBe(3);
+  });
+
   it('scenario 3: a request with a stale nonce is ignored', async () => {
     h.set(GW, gatewaySnapshot([{ prefix: '/', cluster: 'c1' }, { prefix: '/b', cluster: 'c2' }]));
     const s = raw();
