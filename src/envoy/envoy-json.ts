@@ -2,20 +2,12 @@
 // durations as "5s", the ADS config source). Builders stay pure, so they hand plain JSON to the
 // codec instead of importing it; the type names here are the ones the proto registry loads.
 import type { Json, JsonObject } from './proto-registry.ts';
+import { MessageType } from './message-type.ts';
 
 export type { Json, JsonObject };
 
 /** Fully qualified names of the Envoy messages the builders put inside an Any. */
-export const EnvoyType = {
-  httpConnectionManager: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
-  router: 'envoy.extensions.filters.http.router.v3.Router',
-  statefulSession: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSession',
-  statefulSessionPerRoute: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute',
-  cookieSessionState: 'envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState',
-  headerSessionState: 'envoy.extensions.http.stateful_session.header.v3.HeaderBasedSessionState',
-  httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
-  filterConfig: 'envoy.config.route.v3.FilterConfig',
-} as const;
+export const EnvoyType = MessageType;
 
 /** Envoy's well-known extension names (the `name` beside a typed_config). */
 export const EnvoyName = {
