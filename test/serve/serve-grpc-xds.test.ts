@@ -5,22 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { serveExample, until, type Served } from './serve-harness.ts';
-
-const METHOD = '/echo.Echo/Who';
-const BOOTSTRAP_KEY = 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config';
-const identity = (b: Buffer): Buffer => b;
-
-async function startBackend(name: string): Promise<{ name: string; port: number; server: grpc.Server }> {
-  const server = new grpc.Server();
-  server.addService(
-    { Who: { path: METHOD, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
-    { Who: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from(name)) },
-  );
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-  return { name, port, server };
-}
+import { startEchoBackend, who as whoOn, xdsEchoClient, type EchoBackend } from '../support/grpc-echo.ts';
 
 const echoSlice = (name: string, port: number): string => `apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -53,30 +40,22 @@ spec:
 `;
 
 let served: Served;
-let backends: Awaited<ReturnType<typeof startBackend>>[];
+let backends: EchoBackend[];
 let client: grpc.Client;
 
-function who(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(METHOD, identity, identity, Buffer.alloc(0), new grpc.Metadata(), { deadline: Date.now() + 5_000 }, (err, res) => (err ? reject(err) : resolve(res!.toString())));
-  });
-}
+const who = (): Promise<string> => whoOn(client);
 
 beforeAll(async () => {
   const xds = await import('@grpc/grpc-js-xds');
   xds.register();
-  backends = await Promise.all([startBackend('b1'), startBackend('b2')]);
+  backends = await Promise.all([startEchoBackend('b1'), startEchoBackend('b2')]);
   served = await serveExample();
   await writeFile(join(served.dir, '40-echo.yaml'), ECHO);
   await writeFile(join(served.dir, '41-echo-b1.yaml'), echoSlice('echo-b1', backends[0].port));
   await writeFile(join(served.dir, '42-echo-b2.yaml'), echoSlice('echo-b2', backends[1].port));
   const s = served;
   await until(() => s.app.loop.latest()!.ir.gateways[0].clusters.some((c) => c.localities.some((l) => l.endpoints.length === 2 && l.backend.startsWith('default/echo'))), 'echo endpoints served');
-  const bootstrap = {
-    xds_servers: [{ server_uri: served.xds, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-    node: { id: 'grpc-client', cluster: 'default/demo-gateway', locality: { region: 'r1', zone: 'z1' } },
-  };
-  client = new grpc.Client('xds:///echo.example.com', grpc.credentials.createInsecure(), { [BOOTSTRAP_KEY]: JSON.stringify(bootstrap) });
+  client = xdsEchoClient('echo.example.com', served.xds, 'grpc-client', 'default/demo-gateway');
 });
 
 afterAll(async () => {

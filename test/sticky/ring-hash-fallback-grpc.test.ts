@@ -8,24 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { serveExample, until, type Served } from '../serve/serve-harness.ts';
+import { startEchoBackend, who, xdsEchoClient, type EchoBackend } from '../support/grpc-echo.ts';
 
-const METHOD = '/echo.Echo/Who';
-const BOOTSTRAP_KEY = 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config';
 const BACKENDS = 4;
 const USERS = 60;
-const identity = (b: Buffer): Buffer => b;
-
-async function startBackend(name: string): Promise<{ name: string; port: number; server: grpc.Server }> {
-  const server = new grpc.Server();
-  server.addService(
-    { Who: { path: METHOD, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
-    { Who: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from(name)) },
-  );
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-  return { name, port, server };
-}
 
 const slice = (name: string, port: number): string => `apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -69,27 +57,19 @@ spec:
 `;
 
 let served: Served;
-let backends: Awaited<ReturnType<typeof startBackend>>[];
+let backends: EchoBackend[];
 let client: grpc.Client;
-
-function who(user: string): Promise<string> {
-  const md = new grpc.Metadata();
-  md.set('x-user', user);
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(METHOD, identity, identity, Buffer.alloc(0), md, { deadline: Date.now() + 5_000 }, (err, res) => (err ? reject(err) : resolve(res!.toString())));
-  });
-}
 
 async function placement(users: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const u of users) out.set(u, await who(u));
+  for (const u of users) out.set(u, await who(client, { 'x-user': u }));
   return out;
 }
 
 beforeAll(async () => {
   const xds = await import('@grpc/grpc-js-xds');
   xds.register();
-  backends = await Promise.all(Array.from({ length: BACKENDS }, (_, i) => startBackend(`b${i}`)));
+  backends = await Promise.all(Array.from({ length: BACKENDS }, (_, i) => startEchoBackend(`b${i}`)));
   served = await serveExample();
   await writeFile(join(served.dir, '50-sticky-echo.yaml'), ROUTE);
   for (const [i, b] of backends.entries()) await writeFile(join(served.dir, `51-sticky-echo-${i}.yaml`), slice(`sticky-echo-${i}`, b.port));
@@ -98,11 +78,7 @@ beforeAll(async () => {
     () => s.app.loop.latest()!.ir.gateways[0].clusters.some((c) => c.sticky && c.localities.some((l) => l.backend.startsWith('default/sticky-echo') && l.endpoints.length === BACKENDS)),
     'sticky echo endpoints served',
   );
-  const bootstrap = {
-    xds_servers: [{ server_uri: served.xds, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-    node: { id: 'grpc-ring-hash-client', cluster: 'default/demo-gateway', locality: { region: 'r1', zone: 'z1' } },
-  };
-  client = new grpc.Client('xds:///sticky-echo.example.com', grpc.credentials.createInsecure(), { [BOOTSTRAP_KEY]: JSON.stringify(bootstrap) });
+  client = xdsEchoClient('sticky-echo.example.com', served.xds, 'grpc-ring-hash-client', 'default/demo-gateway');
 }, 60_000);
 
 afterAll(async () => {
