@@ -39,7 +39,7 @@ export interface Plan {
   /** SotW LDS/CDS: the response is the whole set the client should hold. */
   readonly fullState: boolean;
   readonly version: string;
-  /** A shared pre-framed body (everything but the nonce), when the response is a snapshot's whole set. */
+  /** A shared pre-framed body (everything but the nonce), when the response carries a snapshot's whole set. */
   readonly sharedBody?: Buffer;
   /** After this response the client holds exactly what the view has for its subscription. */
   readonly complete: boolean;

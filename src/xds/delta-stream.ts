@@ -106,10 +106,13 @@ export class DeltaStream extends AdsStream {
     // The first wildcard request is answered even when there is nothing, so the client stops waiting.
     const firstWildcard = !st.responded && st.wildcard;
     if (send.length === 0 && removed.size === 0 && !firstWildcard) return undefined;
-    return { resources: send, removed: [...removed], fullState: false, version: tv.version, complete: deferred === 0 };
+    // Every resource and nothing removed (a first sync): the framed body is shared by all streams.
+    const whole = send.length > 0 && send.length === tv.resources.size && removed.size === 0;
+    return { resources: send, removed: [...removed], fullState: false, version: tv.version, complete: deferred === 0, ...(whole ? { sharedBody: tv.fullDeltaBody() } : {}) };
   }
 
   protected frame(st: TypeState, plan: Plan, nonce: string): Buffer {
+    if (plan.sharedBody) return Buffer.concat([plan.sharedBody, stringField(5, nonce)]);
     return Buffer.concat([
       stringField(1, plan.version),
       ...plan.resources.map((r) => r.deltaField),

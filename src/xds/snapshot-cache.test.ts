@@ -82,6 +82,9 @@ describe('SnapshotCache', () => {
       nonce: 'n1',
     });
     expect(tv.fullStateBody()).toBe(tv.fullStateBody());
+    const whole = r.decode(MessageType.deltaDiscoveryResponse, Buffer.concat([tv.fullDeltaBody(), stringField(5, 'n3')]));
+    expect(whole['system_version_info']).toBe(tv.version);
+    expect((whole['resources'] as { name: string }[]).map((x) => x.name)).toEqual(['a', 'b']);
     const delta = r.decode(MessageType.deltaDiscoveryResponse, Buffer.concat([tv.resources.get('a')!.deltaField, stringField(4, TypeUrl.cluster), stringField(5, 'n2')]));
     expect(delta).toEqual({ resources: [{ name: 'a', version: tv.resources.get('a')!.version, resource: { '@type': TypeUrl.cluster, name: 'a', connect_timeout: '1s' } }], type_url: TypeUrl.cluster, nonce: 'n2' });
   });

@@ -18,6 +18,8 @@ export interface TypeView {
   readonly bytes: number;
   /** DiscoveryResponse fields version_info + every resource + type_url; a stream appends its nonce. */
   fullStateBody(): Buffer;
+  /** The same for DeltaDiscoveryResponse (system_version_info, every resource, type_url): a first sync. */
+  fullDeltaBody(): Buffer;
   /** The view this one replaced (one step back only), and the names added, changed or removed since. */
   readonly previous: TypeView | undefined;
   readonly changed: ReadonlySet<string>;
@@ -68,6 +70,7 @@ class TypeSet implements TypeView {
   previous: TypeSet | undefined;
   changed: ReadonlySet<string> = new Set();
   private body: Buffer | undefined;
+  private deltaBody: Buffer | undefined;
 
   constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, version: string) {
     this.typeUrl = typeUrl;
@@ -86,6 +89,11 @@ class TypeSet implements TypeView {
     old.previous = undefined;
     this.previous = old;
     this.changed = changed;
+  }
+
+  fullDeltaBody(): Buffer {
+    this.deltaBody ??= Buffer.concat([stringField(1, this.version), ...[...this.resources.values()].map((r) => r.deltaField), stringField(4, this.typeUrl)]);
+    return this.deltaBody;
   }
 
   fullStateBody(): Buffer {
