@@ -3,6 +3,7 @@
 // values; only the status writer talks to Kubernetes, and it alone stamps lastTransitionTime
 // (it knows the previous value; translation has no clock).
 import type { ObjectRef } from '../k8s/kube-object.ts';
+import type { WrittenParentRef } from '../k8s/route-common.ts';
 
 export const CONTROLLER_NAME = 'tether.dev/gateway-controller';
 
@@ -18,15 +19,8 @@ export interface Condition {
   observedGeneration?: number;
 }
 
-/** Gateway API ParentReference / policy ancestorRef as written in status. */
-export interface ParentRef {
-  group?: string;
-  kind?: string;
-  namespace?: string;
-  name: string;
-  sectionName?: string;
-  port?: number;
-}
+/** Gateway API ParentReference / policy ancestorRef as written in status: only the fields given. */
+export type ParentRef = WrittenParentRef;
 
 export interface ListenerStatus {
   name: string;
