@@ -230,6 +230,22 @@ export class AdsServer {
     return { streams: this.streams.size, bound, typesRequested, awaitingAck };
   }
 
+  /**
+   * The deepest per-stream queues right now: responses written but not yet taken by the connection,
+   * responses awaiting their ACK, and streams waiting for their next reconcile (for churn checks).
+   */
+  queueDepths(): { maxQueuedResponses: number; maxAwaitingAck: number; dirtyStreams: number } {
+    let maxQueuedResponses = 0;
+    let maxAwaitingAck = 0;
+    for (const s of this.streams) {
+      maxQueuedResponses = Math.max(maxQueuedResponses, s.queuedResponses);
+      let awaiting = 0;
+      for (const st of s.types.values()) if (st.inFlight) awaiting++;
+      maxAwaitingAck = Math.max(maxAwaitingAck, awaiting);
+    }
+    return { maxQueuedResponses, maxAwaitingAck, dirtyStreams: this.dirty.size };
+  }
+
   /** Streams currently open (bound to a node or not). */
   get streamCount(): number {
     return this.streams.size;

@@ -94,6 +94,14 @@ export abstract class AdsStream {
     return this.closed;
   }
 
+  /**
+   * Responses handed to gRPC and not yet taken by the connection. Bounded by construction: a type
+   * writes only when it has no response awaiting its ACK, so at most one per type is ever queued.
+   */
+  get queuedResponses(): number {
+    return this.call.writableLength;
+  }
+
   start(): void {
     this.call.on('data', (data: Buffer) => this.onData(data));
     this.call.on('end', () => this.close());

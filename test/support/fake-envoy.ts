@@ -156,6 +156,11 @@ export interface FakeEnvoyOptions {
   skipEdsOnReconnect?: boolean;
   /** Delta reconnects: the order in which per-type requests are sent (default CDS, EDS, LDS, RDS). */
   reconnectOrder?: readonly string[];
+  /**
+   * How long the client takes to apply each response before it ACKs (Envoy's main thread is busy
+   * under churn). Responses are applied in arrival order. Default 0: at once.
+   */
+  applyDelayMs?: number;
 }
 
 interface Held {
@@ -301,11 +306,20 @@ export class FakeEnvoy {
     this.nodeSent = false;
     this.stream = new RawXdsStream(this.options.address, this.options.protocol);
     const stream = this.stream;
-    stream.onResponse = (r) => {
+    const apply = (r: ReceivedResponse): void => {
       if (stream !== this.stream) return;
       this.responses.push(r);
       this.onResponse(r);
       for (const w of [...this.changeWaiters]) w();
+    };
+    const delay = this.options.applyDelayMs ?? 0;
+    stream.onResponse = delay <= 0 ? apply : (r) => {
+      // Timers with the same delay fire in the order they were set, so responses apply in order.
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        apply(r);
+      }, delay);
+      this.timers.add(timer);
     };
   }
 
