@@ -5,7 +5,11 @@
 //   - push latency p50/p99 of one endpoint (CLA) change to N streams of a 1,000-service Gateway,
 //     and bytes per stream, for SotW and for delta;
 //   - encodings (framings) per resource version.
+// With --churn it runs only the churn scenario (T12): CLA changes at --rate per second for
+// --seconds to N streams, printing EDS responses per Envoy per second, the deepest per-stream
+// queues, and server RSS growth over the run.
 // Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--sotw-only|--delta-only]
+//        node --expose-gc bench/xds-bench.ts --churn [--streams 1000] [--rate 100] [--seconds 10]
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -25,6 +29,9 @@ const STREAMS = arg('streams', 1000);
 const SERVICES = arg('services', 1000);
 const CHANGES = arg('changes', 20);
 const ENDPOINTS_PER_SERVICE = 10;
+const CHURN = process.argv.includes('--churn');
+const RATE = arg('rate', 100);
+const SECONDS = arg('seconds', 10);
 const PROTOCOLS: XdsProtocol[] = process.argv.includes('--delta-only') ? ['delta'] : process.argv.includes('--sotw-only') ? ['sotw'] : ['sotw', 'delta'];
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -37,8 +44,15 @@ type ToClient =
   | { cmd: 'close' };
 type ToServer =
   | { ev: 'converged'; ms: number }
-  | { ev: 'samples'; samples: { t: number; bytes: number }[] }
+  | { ev: 'samples'; samples: Sample[] }
   | { ev: 'closed' };
+
+/** One EDS response received after a stream converged: when, its size, and which stream. */
+interface Sample {
+  t: number;
+  bytes: number;
+  stream: number;
+}
 
 // ------------------------------------------------------------------------------------------------
 // Load process: N raw ADS streams that subscribe like Envoy and ACK everything.
@@ -47,7 +61,7 @@ function runClient(): void {
   const registry = protoRegistry();
   let clients: grpc.Client[] = [];
   let calls: grpc.ClientDuplexStream<Buffer, Buffer>[] = [];
-  let samples: { t: number; bytes: number }[] = [];
+  let samples: Sample[] = [];
   const send = (m: ToServer): boolean => process.send!(m);
 
   process.on('message', (m: ToClient) => {
@@ -80,7 +94,7 @@ function runClient(): void {
             else if (f.number === 5) nonce = text();
             else if (f.number === 1) version = text();
           }
-          if (typeUrl === TypeUrl.endpoint && seen[i].size === 4) samples.push({ t, bytes: data.length });
+          if (typeUrl === TypeUrl.endpoint && seen[i].size === 4) samples.push({ t, bytes: data.length, stream: i });
           if (!seen[i].has(typeUrl)) {
             seen[i].add(typeUrl);
             if (seen[i].size === 4 && ++converged === m.streams) send({ ev: 'converged', ms: now() - started });
@@ -155,9 +169,10 @@ function gatewayResources(services: number, endpointShift = 0): { resources: Res
   };
 }
 
-function encodeCla(name: string, service: number, shift: number): EncodedInput {
+/** A service's CLA; `port` lets churn give every change distinct content. */
+function encodeCla(name: string, service: number, shift: number, port = 8080): EncodedInput {
   const lb_endpoints = Array.from({ length: ENDPOINTS_PER_SERVICE }, (_, e) => ({
-    endpoint: { address: { socket_address: { address: `10.${(service >> 8) & 255}.${service & 255}.${(e + shift) % 250 + 1}`, port_value: 8080 } } },
+    endpoint: { address: { socket_address: { address: `10.${(service >> 8) & 255}.${service & 255}.${(e + shift) % 250 + 1}`, port_value: port } } },
     health_status: 'HEALTHY',
   }));
   return { name, bytes: protoRegistry().encode(MessageType.clusterLoadAssignment, { cluster_name: name, endpoints: [{ locality: { zone: 'z1' }, load_balancing_weight: 1, lb_endpoints }] }) };
@@ -217,6 +232,10 @@ async function runServer(): Promise<void> {
   console.log(`xDS bench: ${STREAMS} streams (one connection each), Node ${process.version}, gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'on' : 'off (run with --expose-gc)'}`);
 
   try {
+    if (CHURN) {
+      for (const protocol of PROTOCOLS) await runChurn(server, cache, load, port, big, protocol);
+      return;
+    }
     // 1. Idle streams on a small Gateway.
     gc();
     const before = process.memoryUsage();
@@ -284,13 +303,77 @@ async function runServer(): Promise<void> {
   }
 }
 
-async function waitSamples(load: LoadProcess, want: number): Promise<{ t: number; bytes: number }[]> {
-  const out: { t: number; bytes: number }[] = [];
+let churnChanges = 0;
+
+/**
+ * Churn (T12): CLA changes due at RATE per second from the start; each 10 ms tick applies all that
+ * are due in one snapshot, as the rebuild loop does. The load process ACKs at once, so coalescing
+ * here comes from the server: a stream gets its next EDS response only after ACKing the last.
+ */
+async function runChurn(server: AdsServer, cache: SnapshotCache, load: LoadProcess, port: number, big: ReturnType<typeof gatewayResources>, protocol: XdsProtocol): Promise<void> {
+  await load.request({ cmd: 'open', port, gateway: 'bench/gw', protocol, streams: STREAMS, edsNames: big.edsNames, rdsNames: big.rdsNames });
+  await settle(server, STREAMS);
+  await load.request({ cmd: 'collect' });
+  gc();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  let maxQueued = 0;
+  let maxAwaiting = 0;
+  const total = Math.round(RATE * SECONDS);
+  let applied = 0;
+  let sets = 0;
+  let samples: Sample[] = [];
+  const start = performance.now();
+  while (applied < total) {
+    await new Promise((r) => setTimeout(r, 10));
+    const due = Math.min(total, Math.floor(((performance.now() - start) * RATE) / 1000));
+    if (due <= applied) continue;
+    const endpoints = [...big.resources[TypeUrl.endpoint]!];
+    for (; applied < due; applied++) {
+      const service = (applied * 37) % SERVICES;
+      endpoints[service] = encodeCla(endpoints[service].name, service, 0, 20_000 + (churnChanges++ % 40_000));
+    }
+    big.resources[TypeUrl.endpoint] = endpoints;
+    cache.setSnapshot('bench/gw', 'envoy', big.resources);
+    sets++;
+    const q = server.queueDepths();
+    maxQueued = Math.max(maxQueued, q.maxQueuedResponses);
+    maxAwaiting = Math.max(maxAwaiting, q.maxAwaitingAck);
+    if (sets % 20 === 0) {
+      peak = Math.max(peak, process.memoryUsage().rss);
+      samples.push(...((await load.request({ cmd: 'collect' })) as { samples: Sample[] }).samples);
+    }
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  await settle(server, STREAMS);
+  samples.push(...((await load.request({ cmd: 'collect' })) as { samples: Sample[] }).samples);
+  gc();
+  const end = process.memoryUsage().rss;
+  peak = Math.max(peak, end);
+  const perStream = new Array<number>(STREAMS).fill(0);
+  for (const s of samples) perStream[s.stream]++;
+  perStream.sort((a, b) => a - b);
+  const bytes = samples.reduce((sum, s) => sum + s.bytes, 0);
+  console.log(
+    `churn ${protocol}: ${STREAMS} streams, ${total} CLA changes in ${elapsed.toFixed(1)} s (${(total / elapsed).toFixed(0)}/s, ${sets} snapshots) on ${SERVICES} services\n` +
+      `  EDS responses per Envoy per second: mean ${(samples.length / STREAMS / elapsed).toFixed(1)}, p50 ${(percentile(perStream, 50) / elapsed).toFixed(1)}, max ${(perStream.at(-1)! / elapsed).toFixed(1)} ` +
+      `(${samples.length} responses, ${(bytes / Math.max(1, samples.length)).toFixed(0)} bytes each on average); ` +
+      `deepest per-stream queue: ${maxQueued} written not flushed, ${maxAwaiting} awaiting ACK; ` +
+      `server RSS ${mib(base)} -> ${mib(end)} after the run (${(((end - base) / base) * 100).toFixed(1)}%), peak ${mib(peak)}`,
+  );
+  samples = [];
+  await load.request({ cmd: 'close' });
+  await waitFor(() => server.streamCount === 0, 30_000);
+  await new Promise((r) => setTimeout(r, 3_000));
+}
+
+async function waitSamples(load: LoadProcess, want: number): Promise<Sample[]> {
+  const out: Sample[] = [];
   const end = Date.now() + 30_000;
   while (out.length < want) {
     if (Date.now() > end) throw new Error(`only ${out.length} of ${want} streams received the change`);
     await new Promise((r) => setTimeout(r, 20));
-    out.push(...((await load.request({ cmd: 'collect' })) as { samples: { t: number; bytes: number }[] }).samples);
+    out.push(...((await load.request({ cmd: 'collect' })) as { samples: Sample[] }).samples);
   }
   return out;
 }
