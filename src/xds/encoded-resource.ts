@@ -16,9 +16,13 @@ export interface EncodedResource {
   readonly deltaField: Buffer;
 }
 
-/** Hex content hash used for resource versions (64 bits of SHA-256 is plenty for change detection). */
+/**
+ * Content hash used for resource and set versions: 72 bits of SHA-256 as 12 base64url characters
+ * (shorter on the wire than 16 hex characters, and more bits). Versions decide what is resent, so
+ * they must not collide; 72 bits keeps that negligible for every version a name will ever have.
+ */
 export function contentHash(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+  return createHash('sha256').update(data).digest('base64url').slice(0, 12);
 }
 
 /** Frames a resource; callers intern the result so this runs once per resource version. */

@@ -12,14 +12,21 @@ describe('SnapshotCache', () => {
     const cache = new SnapshotCache({ versionPrefix: 'boot1' });
     cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a'), cluster('b')] });
     const v1 = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
-    expect(v1.version).toMatch(/^boot1-[0-9a-f]{16}$/);
-    expect(v1.resources.get('a')!.version).toMatch(/^[0-9a-f]{16}$/);
+    expect(v1.version).toMatch(/^boot1-[\w-]{12}$/);
+    expect(v1.resources.get('a')!.version).toMatch(/^[\w-]{12}$/);
     // Same content in another process: same hashes, another prefix.
     const other = new SnapshotCache({ versionPrefix: 'boot2' });
     other.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('b'), cluster('a')] });
     const v2 = other.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
     expect(v2.version.slice(5)).toBe(v1.version.slice(5));
     expect(v2.version).not.toBe(v1.version);
+  });
+
+  it('draws a short random boot prefix by default (it rides on every version_info)', () => {
+    const a = new SnapshotCache().versionPrefix;
+    const b = new SnapshotCache().versionPrefix;
+    expect(a).toMatch(/^[\w-]{6}$/);
+    expect(a).not.toBe(b);
   });
 
   it('frames each resource version once, shared across Gateways and snapshots', () => {

@@ -138,7 +138,8 @@ export class SnapshotCache {
   private framed = 0;
 
   constructor(options: SnapshotCacheOptions = {}) {
-    this.versionPrefix = options.versionPrefix ?? randomBytes(4).toString('hex');
+    // 32 random bits, as 6 base64url characters (every version_info carries them).
+    this.versionPrefix = options.versionPrefix ?? randomBytes(4).toString('base64url');
     this.logger = options.logger;
   }
 
