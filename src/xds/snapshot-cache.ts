@@ -138,8 +138,9 @@ export class SnapshotCache {
   private framed = 0;
 
   constructor(options: SnapshotCacheOptions = {}) {
-    // 32 random bits, as 6 base64url characters (every version_info carries them).
-    this.versionPrefix = options.versionPrefix ?? randomBytes(4).toString('base64url');
+    // 32 random bits in 7 base-36 characters (every version_info carries them); no '-', which
+    // separates the prefix from the hash.
+    this.versionPrefix = options.versionPrefix ?? randomBytes(4).readUInt32BE(0).toString(36).padStart(7, '0');
     this.logger = options.logger;
   }
 
