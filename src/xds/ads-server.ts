@@ -56,6 +56,8 @@ export const XDS_GRPC_OPTIONS: grpc.ServerOptions = {
   'grpc.max_send_message_length': 512 * 1024 * 1024,
   'grpc.max_receive_message_length': 16 * 1024 * 1024,
   'grpc-node.max_session_memory': 64,
+  // Channelz keeps per-connection traces and call counters nobody reads here (admin API has its own).
+  'grpc.enable_channelz': 0,
   // Rebalance fleets across replicas now and then; the grace lets a client move without a gap.
   'grpc.max_connection_age_ms': 30 * 60_000,
   'grpc.max_connection_age_grace_ms': 60_000,
