@@ -1,8 +1,12 @@
 // Per stream, per type: what the client subscribed to (with the legacy wildcard rules), what it
 // was sent and acknowledged, the response awaiting its ACK, and its last NACK.
 import type { EncodedResource } from './encoded-resource.ts';
+import { LazySet } from './lazy-set.ts';
 import type { ResourceTypeUrl } from './resource-types.ts';
 import type { NackRecord } from './xds-events.ts';
+
+/** What a type that never sent a full-state response holds: nothing, shared. */
+const NO_RESOURCES: ReadonlyMap<string, EncodedResource> = new Map();
 
 export interface InFlight {
   readonly nonce: string;
@@ -25,23 +29,23 @@ export class TypeState {
   private everNamed = false;
   readonly names = new Set<string>();
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (P4). */
-  readonly implicit = new Set<string>();
+  readonly implicit = new LazySet();
   /** What the client is believed to hold, name → version. Updated on send, so a NACKed version is not resent. */
   readonly sent = new Map<string, string>();
   /**
    * Where the acknowledged version differs from `sent` (sent and not yet ACKed, or NACKed): name →
    * the version last ACKed (undefined: none). Kept as a difference so a stream holding thousands of
-   * names does not keep a second full map.
+   * names does not keep a second full map. Allocated on first use, dropped once everything is ACKed.
    */
-  private readonly unacked = new Map<string, string | undefined>();
+  private unacked: Map<string, string | undefined> | undefined;
   /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
-  sentResources = new Map<string, EncodedResource>();
+  sentResources: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
   /** Names to send even if the client is believed to hold them (re-subscriptions, P3, P14). */
-  readonly force = new Set<string>();
+  readonly force = new LazySet();
   /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
-  readonly removePending = new Set<string>();
+  readonly removePending = new LazySet();
   /** Delta: explicit names already reported as missing. */
-  readonly toldMissing = new Set<string>();
+  readonly toldMissing = new LazySet();
   lastNonce: string | undefined;
   inFlight: InFlight | undefined;
   responded = false;
@@ -67,14 +71,14 @@ export class TypeState {
 
   /** The version of a resource the client acknowledged, if any. */
   ackedVersionOf(name: string): string | undefined {
-    return this.unacked.has(name) ? this.unacked.get(name) : this.sent.get(name);
+    return this.unacked?.has(name) ? this.unacked.get(name) : this.sent.get(name);
   }
 
   /** Every acknowledged resource, name → version (for the admin API). */
   ackedEntries(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const [name, version] of this.sent) if (!this.unacked.has(name)) out.set(name, version);
-    for (const [name, version] of this.unacked) if (version !== undefined) out.set(name, version);
+    for (const [name, version] of this.sent) if (!this.unacked?.has(name)) out.set(name, version);
+    for (const [name, version] of this.unacked ?? []) if (version !== undefined) out.set(name, version);
     return out;
   }
 
@@ -82,6 +86,7 @@ export class TypeState {
   setSent(name: string, version: string | undefined): void {
     const before = this.sent.get(name);
     if (before === version) return;
+    this.unacked ??= new Map();
     if (!this.unacked.has(name)) this.unacked.set(name, before);
     if (version === undefined) this.sent.delete(name);
     else this.sent.set(name, version);
@@ -97,11 +102,11 @@ export class TypeState {
   acknowledge(inFlight: InFlight): void {
     this.rejected = false;
     if (inFlight.fullState) {
-      this.unacked.clear();
+      this.unacked = undefined;
       return;
     }
-    for (const name of inFlight.resources.keys()) this.unacked.delete(name);
-    for (const name of inFlight.removed) this.unacked.delete(name);
+    for (const name of inFlight.resources.keys()) this.dropUnacked(name);
+    for (const name of inFlight.removed) this.dropUnacked(name);
   }
 
   /** Is this name covered by the subscription? */
@@ -174,7 +179,7 @@ export class TypeState {
         // The client dropped its copy; wildcard still covers the name, so it must get an answer (§1.5).
         if (held) {
           this.sent.delete(n);
-          this.unacked.delete(n);
+          this.dropUnacked(n);
           this.removePending.add(n);
         }
       } else {
@@ -202,8 +207,10 @@ export class TypeState {
     // SotW LDS/CDS: the next full-state response drops it, so keep it in `sent` until then.
     if (this.sotwFullState) return;
     this.sent.delete(name);
-    this.unacked.delete(name);
-    this.sentResources.delete(name);
-    this.removePending.delete(name);
+    this.dropUnacked(name);
+  }
+
+  private dropUnacked(name: string): void {
+    if (this.unacked?.delete(name) && this.unacked.size === 0) this.unacked = undefined;
   }
 }
