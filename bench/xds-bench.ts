@@ -243,7 +243,8 @@ async function runServer(): Promise<void> {
     await settle(server, STREAMS);
     gc();
     const after = process.memoryUsage();
-    console.log(`idle: ${server.streamCount} streams held (converged in ${opened.ms.toFixed(0)} ms); server RSS +${mib(after.rss - before.rss)} = ${kib((after.rss - before.rss) / STREAMS)} per stream; heap +${kib((after.heapUsed - before.heapUsed) / STREAMS)} per stream`);
+    console.log(`idle: ${server.streamCount} streams held (converged in ${opened.ms.toFixed(0)} ms); server RSS +${mib(after.rss - before.rss)} = ${kib((after.rss - before.rss) / STREAMS)} per stream; heap +${kib((after.heapUsed - before.heapUsed) / STREAMS)} per stream ` +
+      `(heap committed +${kib((after.heapTotal - before.heapTotal) / STREAMS)}, external +${kib((after.external - before.external) / STREAMS)}; the rest is native, mostly HTTP/2 sessions)`);
     await load.request({ cmd: 'close' });
     await waitFor(() => server.streamCount === 0, 30_000);
     await new Promise((r) => setTimeout(r, 3_000));
