@@ -11,6 +11,9 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# A smaller young generation: each idle ADS stream then costs about 60 KiB of RSS instead of about
+# 95 KiB (measured with npm run bench:xds), with no loss in push latency.
+ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json package-lock.json ./

@@ -1,5 +1,6 @@
 // `npm run bench`: runs every bench/*-bench.ts in its own process (so one benchmark's heap and JIT
-// state cannot colour another's), one after the other, and fails if any of them fails.
+// state cannot colour another's) with the Node flags the image uses, one after the other, and
+// fails if any of them fails.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,7 @@ const benches = readdirSync(here)
 let failed = 0;
 for (const file of benches) {
   process.stdout.write(`\n=== ${file}\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', join(here, file)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=8', join(here, file)], { stdio: 'inherit' });
   if (r.status !== 0) {
     failed++;
     process.stdout.write(`${file} failed (exit ${r.status ?? r.signal})\n`);
