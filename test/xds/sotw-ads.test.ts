@@ -349,7 +349,9 @@ describe('SotW ADS with an Envoy-like client', () => {
       h.set(GW, { listeners: [], routes: [], clusters: big.map((c) => ({ ...c, connect_timeout: `${round + 2}s` })), endpoints: [] });
       const got = await Promise.all(others.map((s) => s.next()));
       for (const [i, r] of got.entries()) firsts[i] = r;
-      expect(performance.now() - before).toBeLessThan(1_000);
+      // Were the stuck stream blocking the push, the others would get nothing at all; the bound only
+      // catches a gross slowdown and leaves room for a loaded machine.
+      expect(performance.now() - before).toBeLessThan(5_000);
     }
     expect(h.server.clients().find((c) => c.stream.nodeId === 'stuck')!.types[0].awaitingAck).toBe(true);
     stuck.resume();
