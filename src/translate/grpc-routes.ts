@@ -27,6 +27,9 @@ function prepareGRPCRule(rule: GRPCRouteRule, ctx: BackendContext): PreparedRule
       method: m.method?.type === 'Exact' ? (m.method.method?.length ?? 0) : 0,
     })),
     http2: true,
+    // GRPCRoute has no timeouts field; without this Envoy's default 15 s route timeout would cut
+    // every streaming RPC that lives longer, so the route timeout is disabled (0).
+    timeoutSeconds: 0,
     problems: rule.problems.map(formatProblem),
     notes: rule.ignored.map(formatProblem),
   };
