@@ -20,11 +20,11 @@ export function get(o: unknown, name: string): unknown {
   const v = o[name] ?? o[camel(name)];
   return v === null ? undefined : v;
 }
-const list = (o: unknown, name: string): unknown[] => {
+export const list = (o: unknown, name: string): unknown[] => {
   const v = get(o, name);
   return Array.isArray(v) ? v : [];
 };
-const str = (o: unknown, name: string): string | undefined => {
+export const str = (o: unknown, name: string): string | undefined => {
   const v = get(o, name);
   return typeof v === 'string' ? v : undefined;
 };

@@ -4,7 +4,7 @@ import type { JsonObject } from '../proto-registry.ts';
 import { MessageType } from '../proto-registry.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, indexPath } from './finding.ts';
-import { anyType, forEachPerFilterConfig, get, perFilterKeyMessage } from './semantic-checks.ts';
+import { anyType, forEachPerFilterConfig, get, list, perFilterKeyMessage, str } from './semantic-checks.ts';
 
 interface Snapshot {
   listeners?: readonly JsonObject[];
@@ -22,15 +22,6 @@ interface HcmUse {
 /** The per-route config type each HTTP filter type accepts (where we know it). */
 const PER_ROUTE_TYPE: Record<string, string> = {
   [MessageType.statefulSession]: MessageType.statefulSessionPerRoute,
-};
-
-const list = (o: unknown, name: string): unknown[] => {
-  const v = get(o, name);
-  return Array.isArray(v) ? v : [];
-};
-const str = (o: unknown, name: string): string | undefined => {
-  const v = get(o, name);
-  return typeof v === 'string' ? v : undefined;
 };
 
 /** Every HCM in a listener that takes its routes over RDS, by route configuration name. */
