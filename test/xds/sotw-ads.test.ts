@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeEnvoy, RawXdsStream, TYPE } from '../support/fake-envoy.ts';
 import { cla, cluster, gatewaySnapshot, listener, routeConfig, sleep, startHarness, type Harness } from './xds-fixtures.ts';
+import { routeAndClusterRemovedTogether } from './shared-scenarios.ts';
 
 const GW = 'default/gw';
 const node = (id = 'envoy-1', clusterName = GW, agent = 'envoy') => ({ id, cluster: clusterName, user_agent_name: agent });
@@ -218,18 +219,7 @@ describe('SotW ADS with an Envoy-like client', () => {
   });
 
   it('a route and its cluster removed together: the route goes first, then the cluster', async () => {
-    h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }]));
-    const e = envoy();
-    e.start();
-    await e.waitFor(() => e.activeListeners.has('http-8080') && e.routedClusters().has('b'), 'convergence');
-    // Settle: one more change so the stream has been in sync with a snapshot before the removal.
-    h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }], { a: ['10.0.0.9:80'] }));
-    await e.waitFor(() => e.endpointAddresses('a').includes('10.0.0.9:80'), 'the endpoint change');
-    await sleep(50);
-    h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }], { a: ['10.0.0.9:80'] }));
-    await e.waitFor(() => e.effectiveConfig().clusters.active.join() === 'a', 'cluster b removed');
-    expect(e.routedClusters().has('b')).toBe(false);
-    expect(e.violations).toEqual([]);
+    await routeAndClusterRemovedTogether(h, GW, envoy());
   });
 
   it('scenario 10: a route moving to a new Service never points at a missing or warming cluster', async () => {
