@@ -12,8 +12,8 @@ import {
   parseParentRefs,
   type BackendRef,
   type HeaderMatch,
-  type HeaderModifier,
   type RouteCommon,
+  type HeaderModifierFilter,
 } from './route-common.ts';
 
 export interface GRPCMethodMatch {
@@ -29,9 +29,7 @@ export interface GRPCRouteMatch {
   headers: HeaderMatch[];
 }
 
-export type GRPCRouteFilter =
-  | { type: 'RequestHeaderModifier'; modifier: HeaderModifier; field: string }
-  | { type: 'ResponseHeaderModifier'; modifier: HeaderModifier; field: string };
+export type GRPCRouteFilter = HeaderModifierFilter;
 
 export interface GRPCRouteRule {
   index: number;

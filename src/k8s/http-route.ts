@@ -14,9 +14,9 @@ import {
   parseTimeouts,
   type BackendRef,
   type HeaderMatch,
-  type HeaderModifier,
   type RouteCommon,
   type RouteTimeouts,
+  type HeaderModifierFilter,
 } from './route-common.ts';
 
 export type HTTPPathMatch = { type: 'Exact' | 'PathPrefix' | 'RegularExpression'; value: string };
@@ -52,8 +52,7 @@ export interface HTTPURLRewrite {
 }
 
 export type HTTPRouteFilter =
-  | { type: 'RequestHeaderModifier'; modifier: HeaderModifier; field: string }
-  | { type: 'ResponseHeaderModifier'; modifier: HeaderModifier; field: string }
+  | HeaderModifierFilter
   | { type: 'RequestRedirect'; redirect: HTTPRequestRedirect; field: string }
   | { type: 'URLRewrite'; rewrite: HTTPURLRewrite; field: string };
 

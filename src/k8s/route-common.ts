@@ -55,6 +55,11 @@ export interface HeaderModifier {
   remove: string[];
 }
 
+/** The header modifier filters both route kinds share. */
+export type HeaderModifierFilter =
+  | { type: 'RequestHeaderModifier'; modifier: HeaderModifier; field: string }
+  | { type: 'ResponseHeaderModifier'; modifier: HeaderModifier; field: string };
+
 /** Shared by HTTPRoute and GRPCRoute: what attaching a route to a Gateway needs. */
 export interface RouteCommon {
   parentRefs: ParentReference[];
