@@ -46,6 +46,11 @@ export function refOf(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): 
   return ref;
 }
 
+/** Identity of a reference, the same string `objectKey` gives the object: `group/Kind/namespace/name`. */
+export function refKey(ref: ObjectRef): string {
+  return `${ref.group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
 /** `Kind ns/name` (or `Kind name`), for messages. */
 export function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;

@@ -3,7 +3,7 @@
 // adds a `tether.dev/EnvoyRejected` condition (True, with Envoy's error) to each of our parent
 // entries of the routes named. Accepted stays as translation computed it: the route was valid
 // Gateway API; Envoy refusing the result is a separate fact. Pure: returns new statuses.
-import { describeRef, type ObjectRef } from '../k8s/kube-object.ts';
+import { describeRef, refKey, type ObjectRef } from '../k8s/kube-object.ts';
 import { CONTROLLER_NAME, type Condition, type ObjectStatus } from './status.ts';
 
 export const ENVOY_REJECTED = 'tether.dev/EnvoyRejected';
@@ -51,10 +51,6 @@ export function withNackConditions(statuses: readonly ObjectStatus[], nacks: rea
       },
     };
   });
-}
-
-function refKey(r: ObjectRef): string {
-  return `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 }
 
 function truncate(s: string): string {

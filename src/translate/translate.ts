@@ -4,7 +4,7 @@
 //
 // The recipe, one step per line; each step lives in its own file.
 import type { IR } from '../ir/ir.ts';
-import type { KubeObject, ObjectRef } from '../k8s/kube-object.ts';
+import { refKey, type KubeObject, type ObjectRef } from '../k8s/kube-object.ts';
 import { refOf } from '../k8s/kube-object.ts';
 import { NAMESPACE_NAME_LABEL } from '../k8s/namespace.ts';
 import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
@@ -98,10 +98,6 @@ function unreadObjects(other: readonly KubeObject[], policyStatuses: readonly Ob
     const ref = refOf(o);
     return reported.has(refKey(ref)) ? [] : [{ ref, reason: `kind ${o.kind} (${o.apiVersion}) is not read by Tether` }];
   });
-}
-
-function refKey(ref: ObjectRef): string {
-  return `${ref.group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
 /** Sorts by a string key computed once per element. */

@@ -5,7 +5,7 @@
 // carries the resourceVersion read as a precondition; 409 Conflict re-reads and retries.
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { describeRef, type ObjectRef } from '../../k8s/kube-object.ts';
+import { describeRef, refKey, type ObjectRef } from '../../k8s/kube-object.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 import { Backoff } from './backoff.ts';
 import { mergeStatus } from './merge-status.ts';
@@ -266,10 +266,6 @@ export class StatusWriter {
  */
 function wishKey(s: ObjectStatus): string {
   return JSON.stringify([s.generation ?? null, s.status]);
-}
-
-function refKey(r: ObjectRef): string {
-  return `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 }
 
 function codeOf(err: unknown): number | undefined {
