@@ -1,6 +1,7 @@
 // Reading the fields of sticky-session objects as users write them: plain YAML, no apiserver
 // defaulting, no CEL. Every parser in this folder reports what is wrong as FieldProblems (field path +
 // message) instead of throwing, so one bad object never hides another.
+import { parseGatewayDuration, parseLooseDuration } from './duration.ts';
 
 /** One thing wrong (or not supported) in an object, named by its field path. */
 export interface FieldProblem {
@@ -14,34 +15,11 @@ export interface FieldProblem {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
 /** RFC 7230 token (cookie names per RFC 6265 and header names use the same characters). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export function isToken(s: string): boolean {
   return TOKEN.test(s);
-}
-
-/** Gateway API Duration (GEP-2257): up to four `<1..5 digits><h|m|s|ms>` groups. */
-const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
-/** Go / protobuf JSON durations as vendors write them: `60s`, `1.5s`, `1h30m`, `500ms`. */
-const LOOSE_DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
-
-function sumDuration(text: string): number {
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
-  return ms / 1000;
-}
-
-/** Seconds of a Gateway API Duration, or undefined when the text does not match its pattern. */
-export function parseGatewayDuration(text: string): number | undefined {
-  return GATEWAY_DURATION.test(text) ? sumDuration(text) : undefined;
-}
-
-/** Seconds of a Go or protobuf-JSON duration (also accepts Gateway API durations). */
-export function parseLooseDuration(text: string): number | undefined {
-  return LOOSE_DURATION.test(text) ? sumDuration(text) : undefined;
 }
 
 /**

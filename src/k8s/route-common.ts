@@ -4,7 +4,7 @@ import { NON_EMPTY, REQUIRED_NON_EMPTY, type FieldReader } from './field-reader.
 import { checkHostname } from './hostname.ts';
 import { checkRe2Syntax } from './re2-syntax.ts';
 import { GATEWAY_API_GROUP } from './gateway.ts';
-import { parseDuration } from './duration.ts';
+import { parseGatewayDuration } from './duration.ts';
 
 /** A parentRef exactly as written (only the fields present), echoed in status.parents[].parentRef. */
 export interface WrittenParentRef {
@@ -190,7 +190,7 @@ export function parseTimeouts(r: FieldReader, value: unknown, field: string): Ro
   for (const key of ['request', 'backendRequest'] as const) {
     const s = r.string(o[key], `${field}.${key}`);
     if (s === undefined) continue;
-    const seconds = parseDuration(s);
+    const seconds = parseGatewayDuration(s);
     if (seconds === undefined) r.problem(`${field}.${key}`, `invalid duration ${JSON.stringify(s)}: use 1 to 4 parts of <number><h|m|s|ms>, e.g. "10s" or "1m30s"`);
     else out[key] = seconds;
   }
