@@ -4,7 +4,7 @@
 // (LocalPolicyTargetReference: Services in the policy's namespace) and spec.sessionPersistence.
 import type { KubeObject } from './kube-object.ts';
 import { apiGroup } from './kube-object.ts';
-import { FieldReader, isRecord, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
 import { parseSessionPersistence, type SessionPersistenceSpec } from './session-persistence.ts';
 
 export interface BackendTrafficPolicySpec {
@@ -23,7 +23,7 @@ export function parseBackendTrafficPolicy(o: KubeObject): BackendTrafficPolicySp
   const problems: FieldProblem[] = [];
   const services: string[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['targetRefs', 'sessionPersistence', 'retryConstraint']);
   if (r.has('retryConstraint')) r.unsupported('retryConstraint', 'retry budgets are not translated by Tether');
   const refs = r.list('targetRefs');

@@ -3,7 +3,8 @@
 // (cookieName `_srv_id`, expires 3600 s). FSM's webhook rules are checked here.
 import type { KubeObject } from './kube-object.ts';
 import { apiGroup } from './kube-object.ts';
-import { FieldReader, isRecord, isToken, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
+import { isToken } from './http-token.ts';
 
 export interface FsmSessionStickySpec {
   service?: { namespace: string; name: string };
@@ -15,7 +16,7 @@ export function isFsmSessionStickyPolicy(o: KubeObject): boolean {
   return apiGroup(o.apiVersion) === 'gateway.flomesh.io' && o.kind === 'SessionStickyPolicy';
 }
 
-function readConfig(r: FieldReader | undefined): { cookieName?: string; expires?: number } {
+function readConfig(r: ObjectReader | undefined): { cookieName?: string; expires?: number } {
   if (!r) return {};
   r.unknownKeys(['cookieName', 'expires']);
   const cookieName = r.string('cookieName');
@@ -27,7 +28,7 @@ function readConfig(r: FieldReader | undefined): { cookieName?: string; expires?
 export function parseFsmSessionStickyPolicy(o: KubeObject): FsmSessionStickySpec {
   const problems: FieldProblem[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['targetRef', 'ports', 'config']);
   const out: FsmSessionStickySpec = { ports: [], problems };
   const namespace = o.metadata.namespace ?? 'default';

@@ -61,7 +61,7 @@ export function parseGateway(o: KubeObject): Gateway {
   if (listeners.length === 0 && spec.listeners === undefined) r.problem('spec.listeners', 'is required');
   const ignored: FieldProblem[] = [];
   for (const key of ['infrastructure', 'tls', 'allowedListeners', 'backendTLS']) {
-    if (spec[key] !== undefined && spec[key] !== null) ignored.push({ field: `spec.${key}`, message: 'is not supported and is not read' });
+    if (spec[key] !== undefined && spec[key] !== null) ignored.push({ severity: 'unsupported', field: `spec.${key}`, message: 'is not supported and is not read' });
   }
   return { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, problems: r.problems, ignored };
 }

@@ -6,7 +6,8 @@
 //   spec.options.lbHash.hashPolicies[] {header | cookie{name, path, ttl} | sourceIp, terminal}.
 import type { KubeObject } from './kube-object.ts';
 import { apiGroup } from './kube-object.ts';
-import { FieldReader, isRecord, isToken, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
+import { isToken } from './http-token.ts';
 
 export interface GlooTarget {
   kind: string;
@@ -45,8 +46,8 @@ export function isGlooRouteOption(o: KubeObject): boolean {
   return apiGroup(o.apiVersion) === 'gateway.solo.io' && o.kind === 'RouteOption';
 }
 
-function readTargets(r: FieldReader, namespace: string, kinds: string[]): GlooTarget[] {
-  const refs = [...r.list('targetRefs'), ...(r.child('targetRef') ? [r.child('targetRef') as FieldReader] : [])];
+function readTargets(r: ObjectReader, namespace: string, kinds: string[]): GlooTarget[] {
+  const refs = [...r.list('targetRefs'), ...(r.child('targetRef') ? [r.child('targetRef') as ObjectReader] : [])];
   if (refs.length === 0) r.invalid('targetRefs', 'must name a target');
   const out: GlooTarget[] = [];
   for (const t of refs) {
@@ -73,7 +74,7 @@ function readTargets(r: FieldReader, namespace: string, kinds: string[]): GlooTa
 export function parseHttpListenerOption(o: KubeObject): HttpListenerOptionSpec {
   const problems: FieldProblem[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['targetRefs', 'targetRef', 'options']);
   const out: HttpListenerOptionSpec = { targets: readTargets(r, o.metadata.namespace ?? 'default', ['Gateway']), problems };
   const options = r.child('options');
@@ -113,7 +114,7 @@ export function parseHttpListenerOption(o: KubeObject): HttpListenerOptionSpec {
 export function parseRouteOption(o: KubeObject): RouteOptionSpec {
   const problems: FieldProblem[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['targetRefs', 'targetRef', 'options']);
   const out: RouteOptionSpec = { targets: readTargets(r, o.metadata.namespace ?? 'default', ['HTTPRoute']), problems };
   const options = r.child('options');

@@ -90,7 +90,7 @@ function parseRule(value: unknown, index: number, namespace: string): GRPCRouteR
     if (same.length > 1) r.problem(same[1]?.field ?? `${f}.filters`, `${t} may appear at most once per rule`);
   }
   const rule: GRPCRouteRule = { index, field: f, matches, filters, backendRefs: parseBackendRefs(r, o.backendRefs, `${f}.backendRefs`, namespace), problems: r.problems, ignored: [] };
-  if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ field: `${f}.retry`, message: 'is not supported; requests are not retried' });
+  if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ severity: 'unsupported', field: `${f}.retry`, message: 'is not supported; requests are not retried' });
   const name = r.string(o.name, `${f}.name`, { minLength: 1, maxLength: 253 });
   if (name !== undefined) rule.name = name;
   if (o.sessionPersistence !== undefined && o.sessionPersistence !== null) rule.sessionPersistence = o.sessionPersistence;

@@ -33,8 +33,8 @@ describe('parseHTTPRoute', () => {
       }),
     );
     expect(r.rules.map((x) => x.problems)).toEqual([
-      [{ field: 'spec.rules[0].matches[0].path.value', message: 'must start with "/"' }],
-      [{ field: 'spec.rules[1].matches[0].path.value', message: 'must not contain "//"' }],
+      [{ severity: 'invalid', field: 'spec.rules[0].matches[0].path.value', message: 'must start with "/"' }],
+      [{ severity: 'invalid', field: 'spec.rules[1].matches[0].path.value', message: 'must not contain "//"' }],
       [],
     ]);
     expect(r.problems).toEqual([]);

@@ -118,7 +118,7 @@ function parseRule(value: unknown, index: number, namespace: string): HTTPRouteR
     ignored: [],
   };
   // Experimental: retrying is an optimisation, so a rule without it still does what it says.
-  if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ field: `${f}.retry`, message: 'is not supported; requests are not retried' });
+  if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ severity: 'unsupported', field: `${f}.retry`, message: 'is not supported; requests are not retried' });
   const name = r.string(o.name, `${f}.name`, { minLength: 1, maxLength: 253 });
   if (name !== undefined) rule.name = name;
   const timeouts = parseTimeouts(r, o.timeouts, `${f}.timeouts`);

@@ -6,7 +6,8 @@
 //   `istio.io/persistent-session-header: <header>` (strong sessions; Istio's stateful_session).
 import type { KubeObject } from './kube-object.ts';
 import { apiGroup } from './kube-object.ts';
-import { FieldReader, isRecord, isToken, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
+import { isToken } from './http-token.ts';
 import { MAX_MAGLEV_TABLE_SIZE, MAX_RING_SIZE, isPrime } from './session-policy.ts';
 
 export const ISTIO_SESSION_LABEL = 'istio.io/persistent-session';
@@ -46,7 +47,7 @@ export function serviceOfHost(host: string, namespace: string): { namespace: str
   return undefined;
 }
 
-function readLoadBalancer(r: FieldReader): IstioLoadBalancer | undefined {
+function readLoadBalancer(r: ObjectReader): IstioLoadBalancer | undefined {
   r.unknownKeys(['simple', 'consistentHash', 'localityLbSetting', 'warmupDurationSecs', 'warmup']);
   for (const k of ['localityLbSetting', 'warmupDurationSecs', 'warmup']) if (r.has(k)) r.unsupported(k, 'not translated by Tether');
   if (r.has('simple') && r.has('consistentHash')) {
@@ -105,7 +106,7 @@ const TRAFFIC_POLICY_OTHER = ['connectionPool', 'outlierDetection', 'tls', 'tunn
 export function parseDestinationRule(o: KubeObject): DestinationRuleSpec {
   const problems: FieldProblem[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['host', 'trafficPolicy', 'subsets', 'exportTo', 'workloadSelector']);
   if (r.has('subsets')) r.unsupported('subsets', 'subsets are not translated (Gateway API routes name Services, not subsets)');
   if (r.has('workloadSelector')) r.unsupported('workloadSelector', 'not translated (Tether applies DestinationRules to the gateway)');

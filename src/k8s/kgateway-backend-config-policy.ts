@@ -4,7 +4,8 @@
 // one of header{name} | cookie{name, path, ttl, secure, httpOnly, sameSite} | sourceIP{}, plus terminal.
 import type { KubeObject } from './kube-object.ts';
 import { apiGroup } from './kube-object.ts';
-import { FieldReader, isRecord, isToken, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
+import { isToken } from './http-token.ts';
 import { MAX_RING_SIZE } from './session-policy.ts';
 
 export type KgatewayHashPolicy =
@@ -25,7 +26,7 @@ export function isKgatewayBackendConfigPolicy(o: KubeObject): boolean {
   return apiGroup(o.apiVersion) === 'gateway.kgateway.dev' && o.kind === 'BackendConfigPolicy';
 }
 
-function readHashPolicies(r: FieldReader): KgatewayHashPolicy[] {
+function readHashPolicies(r: ObjectReader): KgatewayHashPolicy[] {
   const out: KgatewayHashPolicy[] = [];
   for (const h of r.list('hashPolicies')) {
     h.unknownKeys(['header', 'cookie', 'sourceIP', 'terminal']);
@@ -63,7 +64,7 @@ function readHashPolicies(r: FieldReader): KgatewayHashPolicy[] {
 export function parseBackendConfigPolicy(o: KubeObject): BackendConfigPolicySpec {
   const problems: FieldProblem[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['targetRefs', 'loadBalancer'], 'this backend setting is not translated by Tether');
   const out: BackendConfigPolicySpec = { services: [], problems };
   for (const t of r.list('targetRefs')) {

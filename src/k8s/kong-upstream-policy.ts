@@ -2,7 +2,7 @@
 // `konghq.com/upstream-policy: <name>`. The CRD's CEL rules are checked here.
 import type { KubeObject } from './kube-object.ts';
 import { apiGroup } from './kube-object.ts';
-import { FieldReader, isRecord, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
 
 export const KONG_UPSTREAM_POLICY_ANNOTATION = 'konghq.com/upstream-policy';
 
@@ -28,7 +28,7 @@ export function isKongUpstreamPolicy(o: KubeObject): boolean {
   return apiGroup(o.apiVersion) === 'configuration.konghq.com' && o.kind === 'KongUpstreamPolicy';
 }
 
-function readHash(r: FieldReader, fallback: boolean): KongHash | undefined {
+function readHash(r: ObjectReader, fallback: boolean): KongHash | undefined {
   r.unknownKeys(['input', 'header', 'cookie', 'cookiePath', 'queryArg', 'uriCapture']);
   const set = ['input', 'header', 'cookie', 'queryArg', 'uriCapture'].filter((k) => r.has(k));
   if (set.length > 1) {
@@ -53,7 +53,7 @@ function readHash(r: FieldReader, fallback: boolean): KongHash | undefined {
 export function parseKongUpstreamPolicy(o: KubeObject): KongUpstreamPolicySpec {
   const problems: FieldProblem[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['algorithm', 'slots', 'hashOn', 'hashOnFallback', 'stickySessions', 'healthchecks']);
   if (r.has('healthchecks')) r.unsupported('healthchecks', 'Kong health checks are not translated (Tether routes on Kubernetes readiness)');
   const out: KongUpstreamPolicySpec = { problems };

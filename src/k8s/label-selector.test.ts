@@ -27,7 +27,7 @@ describe('label selectors', () => {
   });
 
   it('refuses a malformed selector whole, naming the field', () => {
-    expect(parse({ matchExpressions: [{ key: 'a', operator: 'In' }] })).toEqual({ selector: undefined, problems: [{ field: 'sel.matchExpressions[0].values', message: 'must not be empty for operator In' }] });
+    expect(parse({ matchExpressions: [{ key: 'a', operator: 'In' }] })).toEqual({ selector: undefined, problems: [{ severity: 'invalid', field: 'sel.matchExpressions[0].values', message: 'must not be empty for operator In' }] });
     expect(parse({ matchExpressions: [{ key: 'a', operator: 'Near' }] }).selector).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
 // hide the rest of a folder.
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { KubeObject } from './kube-object.ts';
+import { isRecord } from './field-reader.ts';
 
 export interface ManifestProblem {
   file: string;
@@ -113,10 +114,6 @@ function shapeProblem(value: unknown): string | undefined {
     return `metadata.namespace: must be a non-empty string in ${value['kind']} ${meta['name']}`;
   }
   return undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function describe(v: unknown): string {

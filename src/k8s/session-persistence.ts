@@ -4,7 +4,8 @@
 //   v1.1–v1.5: sessionName, absoluteTimeout, idleTimeout, type, cookieConfig.lifetimeType
 //   v1.6:      the same without idleTimeout
 //   newer:     type, absoluteTimeout, cookie{name, path, lifetimeType}, header{name}
-import { FieldReader, isRecord, isToken, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
+import { isToken } from './http-token.ts';
 
 export interface SessionPersistenceSpec {
   type: 'Cookie' | 'Header';
@@ -35,7 +36,7 @@ export function parseSessionPersistence(raw: unknown, path: string): ParsedSessi
     problems.push({ severity: 'invalid', field: path, message: 'must be an object' });
     return { problems };
   }
-  const r = new FieldReader(raw, path, problems);
+  const r = new ObjectReader(raw, path, problems);
   r.unknownKeys(KNOWN, 'not a SessionPersistence field in any Gateway API version; not applied');
   const type = r.has('type') ? r.enumOf('type', ['Cookie', 'Header'] as const) : 'Cookie';
   const absoluteTimeoutSeconds = r.gatewayDuration('absoluteTimeout');

@@ -4,7 +4,8 @@
 // from files get the same answers as objects a cluster admitted.
 import type { KubeObject } from './kube-object.ts';
 import { apiGroup } from './kube-object.ts';
-import { FieldReader, isRecord, isToken, type FieldProblem } from './policy-fields.ts';
+import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
+import { isToken } from './http-token.ts';
 
 export const SESSION_POLICY_GROUP = 'tether.dev';
 export const MAX_RING_SIZE = 8388608;
@@ -58,7 +59,7 @@ const TARGET_GROUPS: Record<SessionPolicyTarget['kind'], string> = {
 /** Attributes Envoy writes itself from other fields. */
 const RESERVED_ATTRIBUTES = ['path', 'max-age', 'expires', 'httponly'];
 
-function readTargets(r: FieldReader): SessionPolicyTarget[] {
+function readTargets(r: ObjectReader): SessionPolicyTarget[] {
   const out: SessionPolicyTarget[] = [];
   const refs = r.list('targetRefs');
   if (refs.length === 0) r.invalid('targetRefs', 'must name 1 to 16 targets');
@@ -81,7 +82,7 @@ function readTargets(r: FieldReader): SessionPolicyTarget[] {
   return out;
 }
 
-function readSession(r: FieldReader): SessionPolicySession | undefined {
+function readSession(r: ObjectReader): SessionPolicySession | undefined {
   const cookie = r.child('cookie');
   const header = r.child('header');
   r.unknownKeys(['cookie', 'header']);
@@ -124,7 +125,7 @@ function readSession(r: FieldReader): SessionPolicySession | undefined {
   };
 }
 
-function readFallback(r: FieldReader): SessionPolicySpec['fallback'] {
+function readFallback(r: ObjectReader): SessionPolicySpec['fallback'] {
   r.unknownKeys(['loadBalancer', 'hashKeys']);
   let loadBalancer: NonNullable<SessionPolicySpec['fallback']>['loadBalancer'] = { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: MAX_RING_SIZE };
   const lb = r.child('loadBalancer');
@@ -179,7 +180,7 @@ function readFallback(r: FieldReader): SessionPolicySpec['fallback'] {
 export function parseSessionPolicy(o: KubeObject): SessionPolicySpec {
   const problems: FieldProblem[] = [];
   const spec = isRecord(o['spec']) ? o['spec'] : {};
-  const r = new FieldReader(spec, 'spec', problems);
+  const r = new ObjectReader(spec, 'spec', problems);
   r.unknownKeys(['targetRefs', 'session', 'strict', 'draining', 'fallback']);
   const out: SessionPolicySpec = { targets: readTargets(r), problems };
   const session = r.child('session');

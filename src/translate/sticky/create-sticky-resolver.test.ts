@@ -1,7 +1,7 @@
 // Properties of the resolver that golden files cannot show on their own.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { isToken } from '../../k8s/policy-fields.ts';
+import { isToken } from '../../k8s/http-token.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
 import type { StickyRuleInput } from './sticky-resolver.ts';
 

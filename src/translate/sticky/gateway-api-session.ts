@@ -4,7 +4,7 @@
 // - absoluteTimeout with a Session lifetime: the only expiry Envoy writes is Max-Age + an encoded
 //   expiry, both from the same ttl, so a session cookie cannot carry a server-enforced timeout;
 // - absoluteTimeout on a Header session: header sessions carry no expiry at all.
-import type { FieldProblem } from '../../k8s/policy-fields.ts';
+import type { FieldProblem } from '../../k8s/field-reader.ts';
 import type { SessionPersistenceSpec } from '../../k8s/session-persistence.ts';
 import type { SessionSpec } from './sticky-intent.ts';
 

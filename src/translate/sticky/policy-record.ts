@@ -4,7 +4,7 @@
 // policies, SessionPolicy: Tether writes them) or plain conditions (vendor kinds: shown only).
 import type { KubeObject, ObjectRef } from '../../k8s/kube-object.ts';
 import { refOf } from '../../k8s/kube-object.ts';
-import type { FieldProblem } from '../../k8s/policy-fields.ts';
+import type { FieldProblem } from '../../k8s/field-reader.ts';
 import type { Condition, ObjectStatus, ParentRef } from '../../status/status.ts';
 import { CONTROLLER_NAME } from '../../status/status.ts';
 import type { StickyTarget } from './sticky-intent.ts';

@@ -3,7 +3,7 @@
 // intents.
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { apiGroup } from '../../k8s/kube-object.ts';
-import { isRecord } from '../../k8s/policy-fields.ts';
+import { isRecord } from '../../k8s/field-reader.ts';
 import type { ParentRef } from '../../status/status.ts';
 import { PolicyRecord } from './policy-record.ts';
 import type { StickyIntent, StickyTarget } from './sticky-intent.ts';
