@@ -4,6 +4,7 @@ import type { KubeObject } from './kube-object.ts';
 import { FieldReader, type FieldProblem } from './field-reader.ts';
 import { parseMeta, type ParsedMeta } from './object-meta.ts';
 import { checkRe2Syntax } from './re2-syntax.ts';
+import { parseOptionalSessionPersistence, type ParsedSessionPersistence } from './session-persistence.ts';
 import {
   parseBackendRefs,
   parseHeaderMatches,
@@ -39,7 +40,8 @@ export interface GRPCRouteRule {
   matches: GRPCRouteMatch[];
   filters: GRPCRouteFilter[];
   backendRefs: BackendRef[];
-  sessionPersistence?: unknown;
+  /** Parsed in any of its Gateway API shapes, problems kept; the sticky resolver decides what they mean. */
+  sessionPersistence?: ParsedSessionPersistence;
   problems: FieldProblem[];
   /** Fields Tether does not implement whose absence is harmless: reported, rule kept. */
   ignored: FieldProblem[];
@@ -93,7 +95,8 @@ function parseRule(value: unknown, index: number, namespace: string): GRPCRouteR
   if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ severity: 'unsupported', field: `${f}.retry`, message: 'is not supported; requests are not retried' });
   const name = r.string(o.name, `${f}.name`, { minLength: 1, maxLength: 253 });
   if (name !== undefined) rule.name = name;
-  if (o.sessionPersistence !== undefined && o.sessionPersistence !== null) rule.sessionPersistence = o.sessionPersistence;
+  const sessionPersistence = parseOptionalSessionPersistence(o.sessionPersistence, `${f}.sessionPersistence`);
+  if (sessionPersistence) rule.sessionPersistence = sessionPersistence;
   return rule;
 }
 

@@ -5,6 +5,7 @@ import { FieldReader, type FieldProblem } from './field-reader.ts';
 import { parseMeta, type ParsedMeta } from './object-meta.ts';
 import { checkRe2Syntax } from './re2-syntax.ts';
 import { checkHostname } from './hostname.ts';
+import { parseOptionalSessionPersistence, type ParsedSessionPersistence } from './session-persistence.ts';
 import {
   parseBackendRefs,
   parseHeaderMatches,
@@ -66,8 +67,8 @@ export interface HTTPRouteRule {
   filters: HTTPRouteFilter[];
   backendRefs: BackendRef[];
   timeouts?: RouteTimeouts;
-  /** As written; the sticky resolver reads every shape of it. */
-  sessionPersistence?: unknown;
+  /** Parsed in any of its Gateway API shapes, problems kept; the sticky resolver decides what they mean. */
+  sessionPersistence?: ParsedSessionPersistence;
   /** Problems in this rule: the rule is dropped (route PartiallyInvalid). */
   problems: FieldProblem[];
   /** Fields Tether does not implement whose absence is harmless (e.g. retry): reported, rule kept. */
@@ -123,7 +124,8 @@ function parseRule(value: unknown, index: number, namespace: string): HTTPRouteR
   if (name !== undefined) rule.name = name;
   const timeouts = parseTimeouts(r, o.timeouts, `${f}.timeouts`);
   if (timeouts) rule.timeouts = timeouts;
-  if (o.sessionPersistence !== undefined && o.sessionPersistence !== null) rule.sessionPersistence = o.sessionPersistence;
+  const sessionPersistence = parseOptionalSessionPersistence(o.sessionPersistence, `${f}.sessionPersistence`);
+  if (sessionPersistence) rule.sessionPersistence = sessionPersistence;
   if (rule.filters.length > 0) checkFilterCombination(r, rule, f);
   return rule;
 }

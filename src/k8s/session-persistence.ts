@@ -29,6 +29,11 @@ export interface ParsedSessionPersistence {
 
 const KNOWN = ['sessionName', 'absoluteTimeout', 'idleTimeout', 'type', 'cookieConfig', 'cookie', 'header'];
 
+/** A route rule's `sessionPersistence` at `path`, parsed; undefined when the rule has none (absent or null). */
+export function parseOptionalSessionPersistence(raw: unknown, path: string): ParsedSessionPersistence | undefined {
+  return raw === undefined || raw === null ? undefined : parseSessionPersistence(raw, path);
+}
+
 /** Parses `raw` found at `path` (e.g. `spec.rules[0].sessionPersistence`). */
 export function parseSessionPersistence(raw: unknown, path: string): ParsedSessionPersistence {
   const problems: FieldProblem[] = [];

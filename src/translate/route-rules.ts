@@ -13,6 +13,7 @@ import type { ClusterBackend } from './cluster-names.ts';
 import type { ClusterCatalog } from './cluster-catalog.ts';
 import type { GRPCMethodRank, RankedRoute } from './route-matches.ts';
 import type { HTTPPathModifier } from '../k8s/http-route.ts';
+import type { ParsedSessionPersistence } from '../k8s/session-persistence.ts';
 
 /** A rule after everything that does not depend on the Gateway. */
 export interface PreparedRule {
@@ -33,7 +34,7 @@ export interface PreparedRule {
   backends: BackendResolution;
   /** Upstream speaks HTTP/2 (GRPCRoute). */
   http2: boolean;
-  sessionPersistence?: unknown;
+  sessionPersistence?: ParsedSessionPersistence;
   /** Why the rule cannot be served (names the fields); non-empty drops the rule. */
   problems: string[];
   /** What the rule asks for that is not implemented but harmless to leave out; reported, rule kept. */

@@ -99,13 +99,13 @@ describe('translate with a sticky resolver', () => {
   const gw = result.ir.gateways[0];
   const routes = gw?.listeners[0]?.virtualHosts[0]?.routes ?? [];
 
-  it('asks once per rule and Gateway, with the valid weighted backends, listener names and the raw sessionPersistence', () => {
+  it('asks once per rule and Gateway, with the valid weighted backends, listener names and the parsed sessionPersistence', () => {
     expect(inputs.map((i) => i.ruleIndex)).toEqual([0, 1, 2]);
     expect(inputs[0]).toEqual({
       route: { kind: 'HTTPRoute', namespace: 'default', name: 'app' },
       ruleIndex: 0,
       ruleName: 'cart',
-      sessionPersistence: { sessionName: 'c' },
+      sessionPersistence: { spec: { type: 'Cookie', lifetimeType: 'Session', name: 'c', nameField: 'spec.rules[0].sessionPersistence.sessionName' }, problems: [] },
       gateway: { namespace: 'default', name: 'web' },
       listenerNames: ['alt', 'http'],
       backends: [

@@ -2,20 +2,26 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { isToken } from '../../k8s/http-token.ts';
+import { parseOptionalSessionPersistence } from '../../k8s/session-persistence.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
 import type { StickyRuleInput } from './sticky-resolver.ts';
 
 const svc = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns' } });
 
-function rule(overrides: Partial<StickyRuleInput> = {}): StickyRuleInput {
-  return {
+/** A rule input; `sessionPersistence` is given as written and parsed as the route parser does. */
+function rule(overrides: Partial<Omit<StickyRuleInput, 'sessionPersistence'>> & { sessionPersistence?: unknown } = {}): StickyRuleInput {
+  const { sessionPersistence, ...rest } = overrides;
+  const input: StickyRuleInput = {
     route: { kind: 'HTTPRoute', namespace: 'ns', name: 'web' },
     ruleIndex: 0,
     gateway: { namespace: 'ns', name: 'gw' },
     listenerNames: ['http'],
     backends: [{ namespace: 'ns', name: 'app', port: 80, weight: 1 }],
-    ...overrides,
+    ...rest,
   };
+  const parsed = parseOptionalSessionPersistence(sessionPersistence, `spec.rules[${input.ruleIndex}].sessionPersistence`);
+  if (parsed) input.sessionPersistence = parsed;
+  return input;
 }
 
 describe('createStickyResolver', () => {

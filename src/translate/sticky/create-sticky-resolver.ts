@@ -13,7 +13,6 @@
 //    are reported.
 import type { HashKeyIR, LoadBalancerIR, SessionIR } from '../../ir/ir.ts';
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { parseSessionPersistence } from '../../k8s/session-persistence.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 import { defaultCookieName, defaultHeaderName } from './default-session-name.ts';
 import { sessionFromGatewayApi } from './gateway-api-session.ts';
@@ -166,8 +165,8 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
     const rulePath = `spec.rules[${input.ruleIndex}].sessionPersistence`;
     const found: { intent: StickyIntent; coveredBackends: number }[] = [];
 
-    if (input.sessionPersistence !== undefined && input.sessionPersistence !== null) {
-      const parsed = parseSessionPersistence(input.sessionPersistence, rulePath);
+    if (input.sessionPersistence !== undefined) {
+      const parsed = input.sessionPersistence;
       const invalid = parsed.problems.filter((p) => p.severity === 'invalid');
       if (!parsed.spec || invalid.length > 0) {
         return {

@@ -2,6 +2,7 @@
 // wrong type, gives statuses and decisions, and a valid rule beside it is still resolved.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../k8s/kube-object.ts';
+import { parseOptionalSessionPersistence } from '../../k8s/session-persistence.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
 
 const kinds: [string, string][] = [
@@ -57,8 +58,8 @@ describe('malformed sticky objects', () => {
       ];
       const r = createStickyResolver(objects);
       const base = { route: { kind: 'HTTPRoute' as const, namespace: 'ns', name: 'web' }, gateway: { namespace: 'ns', name: 'gw' }, listenerNames: ['http'] };
-      r.resolve({ ...base, ruleIndex: 0, ruleName: 'x', backends: [{ namespace: 'ns', name: 'app', port: 80, weight: 1 }], sessionPersistence: spec });
-      const valid = r.resolve({ ...base, ruleIndex: 1, backends: [], sessionPersistence: { sessionName: 'ok' } });
+      r.resolve({ ...base, ruleIndex: 0, ruleName: 'x', backends: [{ namespace: 'ns', name: 'app', port: 80, weight: 1 }], sessionPersistence: parseOptionalSessionPersistence(spec, 'spec.rules[0].sessionPersistence') });
+      const valid = r.resolve({ ...base, ruleIndex: 1, backends: [], sessionPersistence: parseOptionalSessionPersistence({ sessionName: 'ok' }, 'spec.rules[1].sessionPersistence') });
       expect(valid.session?.name).toBe('ok');
       const statuses = r.statuses();
       expect(statuses.find((s) => s.ref.kind === kind)).toBeDefined();

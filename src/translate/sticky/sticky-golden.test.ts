@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../k8s/kube-object.ts';
+import { parseOptionalSessionPersistence } from '../../k8s/session-persistence.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
 import type { StickyRuleInput } from './sticky-resolver.ts';
 
@@ -53,7 +54,8 @@ function ruleInputs(objects: KubeObject[]): StickyRuleInput[] {
           backends,
         };
         if (typeof rule['name'] === 'string') input.ruleName = rule['name'];
-        if (rule['sessionPersistence'] !== undefined) input.sessionPersistence = rule['sessionPersistence'];
+        const sessionPersistence = parseOptionalSessionPersistence(rule['sessionPersistence'], `spec.rules[${ruleIndex}].sessionPersistence`);
+        if (sessionPersistence) input.sessionPersistence = sessionPersistence;
         if (Array.isArray(spec['hostnames'])) input.hostnames = spec['hostnames'].map(String);
         out.push(input);
       });

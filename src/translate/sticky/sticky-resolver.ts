@@ -7,6 +7,7 @@
 //
 // This file holds the types and the entry point; the implementation lives beside it.
 import type { KubeObject } from '../../k8s/kube-object.ts';
+import type { ParsedSessionPersistence } from '../../k8s/session-persistence.ts';
 import type { HashKeyIR, LoadBalancerIR, SessionIR } from '../../ir/ir.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 
@@ -15,8 +16,8 @@ export interface StickyRuleInput {
   route: { kind: 'HTTPRoute' | 'GRPCRoute'; namespace: string; name: string; generation?: number };
   ruleIndex: number;
   ruleName?: string;
-  /** The rule's `sessionPersistence` exactly as written (any of the three Gateway API shapes), if any. */
-  sessionPersistence?: unknown;
+  /** The rule's `sessionPersistence` (any of the three Gateway API shapes), parsed by the route parser, if any. */
+  sessionPersistence?: ParsedSessionPersistence;
   /** The Gateway (and listener section names) the rule is being translated for. */
   gateway: { namespace: string; name: string };
   listenerNames: string[];
