@@ -1,6 +1,7 @@
 // The raw shape every source produces: a Kubernetes object as the API server (or a YAML file)
-// gives it. Sources store these untouched; parse*.ts files in this folder turn them into the
-// precise typed input model that translation trusts.
+// gives it. Sources store these untouched; the parsers turn them into the precise typed input
+// model that translation trusts: core kinds and the shared field reading here, Gateway API kinds in
+// gateway-api/, the sticky-session policy dialects in policies/.
 
 export interface ObjectMeta {
   name: string;

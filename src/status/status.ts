@@ -3,7 +3,7 @@
 // values; only the status writer talks to Kubernetes, and it alone stamps lastTransitionTime
 // (it knows the previous value; translation has no clock).
 import type { ObjectRef } from '../k8s/kube-object.ts';
-import type { WrittenParentRef } from '../k8s/route-common.ts';
+import type { WrittenParentRef } from '../k8s/gateway-api/route-common.ts';
 
 export const CONTROLLER_NAME = 'tether.dev/gateway-controller';
 

@@ -1,9 +1,9 @@
 // backendRefs → the Service ports they name, or the reason they cannot be used. Only core Services
 // are backends; a reference into another namespace needs a ReferenceGrant. Resolution does not
 // depend on the Gateway, so it runs once per route rule.
-import type { BackendRef } from '../k8s/route-common.ts';
+import type { BackendRef } from '../k8s/gateway-api/route-common.ts';
 import type { Service, ServicePort } from '../k8s/service.ts';
-import { GATEWAY_API_GROUP } from '../k8s/gateway.ts';
+import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { Reason } from '../status/conditions.ts';
 import type { EndpointIndex } from './endpoints.ts';
 import type { ReferenceGrantIndex } from './reference-grants.ts';

@@ -1,6 +1,6 @@
 // GatewayClasses: only those naming Tether's controller are ours. Each gets Accepted and
 // SupportedVersion; the others are listed as ignored (another controller owns them).
-import type { GatewayClass } from '../k8s/gateway-class.ts';
+import type { GatewayClass } from '../k8s/gateway-api/gateway-class.ts';
 import type { ObjectRef } from '../k8s/kube-object.ts';
 import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';

@@ -1,6 +1,6 @@
 // Gateways of Tether's classes: their listeners' states now, their status once routes have been
 // attached (attachedRoutes counts accepted routes). Gateways of other classes are listed as ignored.
-import type { Gateway } from '../k8s/gateway.ts';
+import type { Gateway } from '../k8s/gateway-api/gateway.ts';
 import type { ObjectRef } from '../k8s/kube-object.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
 import type { ObjectStatus } from '../status/status.ts';

@@ -3,7 +3,7 @@
 // and backends are HTTP/2 clusters. Between two GRPCRoute matches precedence is GRPCRoute's own
 // (characters of the exact service, then of the exact method, then header matches); against
 // HTTPRoute matches the path order applies.
-import type { GRPCMethodMatch, GRPCRoute, GRPCRouteRule } from '../k8s/grpc-route.ts';
+import type { GRPCMethodMatch, GRPCRoute, GRPCRouteRule } from '../k8s/gateway-api/grpc-route.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
 import type { PathMatchIR, RouteMatchIR } from '../ir/ir.ts';
 import { resolveBackends, type BackendContext } from './backends.ts';

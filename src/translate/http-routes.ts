@@ -1,9 +1,9 @@
 // HTTPRoute rules → prepared rules: matches, filters (header modifiers, redirect, URL rewrite),
 // timeouts and resolved backends. Everything here is independent of the Gateway the route attaches
 // to; routes.ts does the rest.
-import type { HTTPRoute, HTTPRouteRule } from '../k8s/http-route.ts';
+import type { HTTPRoute, HTTPRouteRule } from '../k8s/gateway-api/http-route.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
-import type { HeaderModifier } from '../k8s/route-common.ts';
+import type { HeaderModifier } from '../k8s/gateway-api/route-common.ts';
 import type { HeaderMutationIR } from '../ir/ir.ts';
 import { resolveBackends, type BackendContext } from './backends.ts';
 import { translateHTTPMatch } from './route-matches.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGateway } from '../k8s/gateway.ts';
+import { parseGateway } from '../k8s/gateway-api/gateway.ts';
 import { translateListeners } from './listeners.ts';
 
 function states(listeners: unknown[]) {

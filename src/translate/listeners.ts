@@ -1,8 +1,8 @@
 // A Gateway's listeners: which can carry routes, which kinds and namespaces they allow, and their
 // conflicts. Tether serves plain HTTP; HTTPS, TLS, TCP and UDP listeners are reported (Accepted=False,
 // UnsupportedProtocol), never dropped silently.
-import type { Gateway, Listener, RouteGroupKind } from '../k8s/gateway.ts';
-import { GATEWAY_API_GROUP } from '../k8s/gateway.ts';
+import type { Gateway, Listener, RouteGroupKind } from '../k8s/gateway-api/gateway.ts';
+import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { selectorMatches } from '../k8s/label-selector.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
 import type { Condition, ListenerStatus } from '../status/status.ts';

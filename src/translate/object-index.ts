@@ -2,12 +2,12 @@
 // their typed model. Everything after this trusts the types.
 import type { KubeObject } from '../k8s/kube-object.ts';
 import { apiGroup } from '../k8s/kube-object.ts';
-import { GATEWAY_API_GROUP } from '../k8s/gateway.ts';
-import { parseGatewayClass, type GatewayClass } from '../k8s/gateway-class.ts';
-import { parseGateway, type Gateway } from '../k8s/gateway.ts';
-import { parseHTTPRoute, type HTTPRoute } from '../k8s/http-route.ts';
-import { parseGRPCRoute, type GRPCRoute } from '../k8s/grpc-route.ts';
-import { parseReferenceGrant, type ReferenceGrant } from '../k8s/reference-grant.ts';
+import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
+import { parseGatewayClass, type GatewayClass } from '../k8s/gateway-api/gateway-class.ts';
+import { parseGateway, type Gateway } from '../k8s/gateway-api/gateway.ts';
+import { parseHTTPRoute, type HTTPRoute } from '../k8s/gateway-api/http-route.ts';
+import { parseGRPCRoute, type GRPCRoute } from '../k8s/gateway-api/grpc-route.ts';
+import { parseReferenceGrant, type ReferenceGrant } from '../k8s/gateway-api/reference-grant.ts';
 import { parseService, type Service } from '../k8s/service.ts';
 import { parseEndpointSlice, type EndpointSlice } from '../k8s/endpoint-slice.ts';
 import { parseNamespace, type Namespace } from '../k8s/namespace.ts';

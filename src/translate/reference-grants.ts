@@ -1,6 +1,6 @@
 // Cross-namespace references need a ReferenceGrant in the target's namespace that names the
 // referring kind and namespace (`from`) and the target kind, optionally by name (`to`).
-import type { ReferenceGrant } from '../k8s/reference-grant.ts';
+import type { ReferenceGrant } from '../k8s/gateway-api/reference-grant.ts';
 
 export interface ReferenceGrantIndex {
   /** Whether an object of `from` in `from.namespace` may refer to `to`. Same namespace is always allowed. */

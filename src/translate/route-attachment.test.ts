@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseGateway } from '../k8s/gateway.ts';
-import { parseHTTPRoute } from '../k8s/http-route.ts';
+import { parseGateway } from '../k8s/gateway-api/gateway.ts';
+import { parseHTTPRoute } from '../k8s/gateway-api/http-route.ts';
 import type { KubeObject } from '../k8s/kube-object.ts';
 import { NAMESPACE_NAME_LABEL } from '../k8s/namespace.ts';
 import { selectGateways } from './gateways.ts';

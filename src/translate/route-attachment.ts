@@ -3,8 +3,8 @@
 // route's hostnames. The outcome per parentRef is either the listeners (with the hostnames served
 // through each) or the reason it failed: NoMatchingParent, NotAllowedByListeners,
 // NoMatchingListenerHostname.
-import type { ParentReference, RouteCommon } from '../k8s/route-common.ts';
-import { GATEWAY_API_GROUP } from '../k8s/gateway.ts';
+import type { ParentReference, RouteCommon } from '../k8s/gateway-api/route-common.ts';
+import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { Reason } from '../status/conditions.ts';
 import type { GatewaySelection, GatewayState } from './gateways.ts';
 import { allowsNamespace, type ListenerState, type NamespaceLabels } from './listeners.ts';

@@ -1,7 +1,7 @@
 // Gateway API matches → IR matches, and the precedence order Envoy needs (it takes the first route
 // that matches, so the list must be sorted the way Gateway API ranks matches).
-import type { HTTPRouteMatch } from '../k8s/http-route.ts';
-import type { HeaderMatch } from '../k8s/route-common.ts';
+import type { HTTPRouteMatch } from '../k8s/gateway-api/http-route.ts';
+import type { HeaderMatch } from '../k8s/gateway-api/route-common.ts';
 import type { HeaderMatchIR, PathMatchIR, RouteIR, RouteMatchIR } from '../ir/ir.ts';
 
 export function translateHeaderMatches(headers: readonly HeaderMatch[]): HeaderMatchIR[] {

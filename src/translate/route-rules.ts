@@ -12,8 +12,8 @@ import type { BackendResolution } from './backends.ts';
 import type { ClusterBackend } from './cluster-names.ts';
 import type { ClusterCatalog } from './cluster-catalog.ts';
 import type { GRPCMethodRank, RankedRoute } from './route-matches.ts';
-import type { HTTPPathModifier } from '../k8s/http-route.ts';
-import type { ParsedSessionPersistence } from '../k8s/session-persistence.ts';
+import type { HTTPPathModifier } from '../k8s/gateway-api/http-route.ts';
+import type { ParsedSessionPersistence } from '../k8s/gateway-api/session-persistence.ts';
 
 /** A rule after everything that does not depend on the Gateway. */
 export interface PreparedRule {

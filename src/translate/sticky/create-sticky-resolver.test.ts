@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { isToken } from '../../k8s/http-token.ts';
-import { parseOptionalSessionPersistence } from '../../k8s/session-persistence.ts';
+import { parseOptionalSessionPersistence } from '../../k8s/gateway-api/session-persistence.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
 import type { StickyRuleInput } from './sticky-resolver.ts';
 

@@ -1,11 +1,11 @@
-// Gateway API SessionPersistence (already validated by k8s/session-persistence.ts) → a session,
+// Gateway API SessionPersistence (already validated by k8s/gateway-api/session-persistence.ts) → a session,
 // plus honest reports of what Envoy cannot do:
 // - idleTimeout: Envoy's session state has no idle timeout (the cookie is not renewed on use);
 // - absoluteTimeout with a Session lifetime: the only expiry Envoy writes is Max-Age + an encoded
 //   expiry, both from the same ttl, so a session cookie cannot carry a server-enforced timeout;
 // - absoluteTimeout on a Header session: header sessions carry no expiry at all.
 import type { FieldProblem } from '../../k8s/field-reader.ts';
-import type { SessionPersistenceSpec } from '../../k8s/session-persistence.ts';
+import type { SessionPersistenceSpec } from '../../k8s/gateway-api/session-persistence.ts';
 import type { SessionSpec } from './sticky-intent.ts';
 
 export function sessionFromGatewayApi(spec: SessionPersistenceSpec, path: string): { session: SessionSpec; problems: FieldProblem[] } {

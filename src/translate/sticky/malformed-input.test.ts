@@ -2,7 +2,7 @@
 // wrong type, gives statuses and decisions, and a valid rule beside it is still resolved.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { parseOptionalSessionPersistence } from '../../k8s/session-persistence.ts';
+import { parseOptionalSessionPersistence } from '../../k8s/gateway-api/session-persistence.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
 
 const kinds: [string, string][] = [

@@ -1,7 +1,7 @@
 // BackendLBPolicy / XBackendTrafficPolicy → Service-level session intents (GEP-1619: a route rule's
 // own sessionPersistence overrides them; that is applied at resolution, by precedence).
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { isBackendTrafficPolicy, parseBackendTrafficPolicy } from '../../k8s/backend-traffic-policy.ts';
+import { isBackendTrafficPolicy, parseBackendTrafficPolicy } from '../../k8s/policies/backend-traffic-policy.ts';
 import { sessionFromGatewayApi } from './gateway-api-session.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';

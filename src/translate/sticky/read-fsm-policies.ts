@@ -2,7 +2,7 @@
 // `cookieName` with a lifetime of `expires` seconds (Max-Age), so a client keeps its backend across
 // requests for that long. Two policies with different settings for one port: the oldest wins.
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { isFsmSessionStickyPolicy, parseFsmSessionStickyPolicy } from '../../k8s/fsm-session-sticky-policy.ts';
+import { isFsmSessionStickyPolicy, parseFsmSessionStickyPolicy } from '../../k8s/policies/fsm-session-sticky-policy.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
 

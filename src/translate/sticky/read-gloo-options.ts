@@ -6,7 +6,7 @@
 // - RouteOption lbHash.hashPolicies: hash keys (and a ring-hash cluster) for the targeted HTTPRoute,
 //   or one rule by sectionName.
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { isGlooHttpListenerOption, isGlooRouteOption, parseHttpListenerOption, parseRouteOption } from '../../k8s/gloo-option-policy.ts';
+import { isGlooHttpListenerOption, isGlooRouteOption, parseHttpListenerOption, parseRouteOption } from '../../k8s/policies/gloo-option-policy.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
 import type { SessionSpec, StickyTarget } from './sticky-intent.ts';

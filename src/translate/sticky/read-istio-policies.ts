@@ -9,7 +9,7 @@
 //   what Istio does for these Services.
 import type { HashKeyIR } from '../../ir/ir.ts';
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { isIstioDestinationRule, parseDestinationRule, parseIstioSessionLabels, type IstioLoadBalancer } from '../../k8s/istio-destination-rule-policy.ts';
+import { isIstioDestinationRule, parseDestinationRule, parseIstioSessionLabels, type IstioLoadBalancer } from '../../k8s/policies/istio-destination-rule-policy.ts';
 import type { PolicyRecord } from './policy-record.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';

@@ -2,7 +2,7 @@
 // hashPolicies as hash keys (kgateway puts them on the cluster; Tether puts them on every route to
 // the Service, which Envoy evaluates the same way), or round robin / least request / random.
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { isKgatewayBackendConfigPolicy, parseBackendConfigPolicy } from '../../k8s/kgateway-backend-config-policy.ts';
+import { isKgatewayBackendConfigPolicy, parseBackendConfigPolicy } from '../../k8s/policies/kgateway-backend-config-policy.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
 import type { BalancerSpec } from './sticky-intent.ts';

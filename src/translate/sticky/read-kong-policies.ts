@@ -8,7 +8,7 @@
 import type { HashKeyIR } from '../../ir/ir.ts';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { apiGroup } from '../../k8s/kube-object.ts';
-import { KONG_UPSTREAM_POLICY_ANNOTATION, isKongUpstreamPolicy, parseKongUpstreamPolicy, type KongHash } from '../../k8s/kong-upstream-policy.ts';
+import { KONG_UPSTREAM_POLICY_ANNOTATION, isKongUpstreamPolicy, parseKongUpstreamPolicy, type KongHash } from '../../k8s/policies/kong-upstream-policy.ts';
 import type { PolicyRecord } from './policy-record.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';

@@ -1,7 +1,7 @@
 // Tether SessionPolicy → intents at the level its targetRef names (rule, route, Service, listener,
 // Gateway). It is the only dialect that sets every aspect: session, strict, draining, fallback.
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { isSessionPolicy, parseSessionPolicy, type SessionPolicyTarget } from '../../k8s/session-policy.ts';
+import { isSessionPolicy, parseSessionPolicy, type SessionPolicyTarget } from '../../k8s/policies/session-policy.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
 import type { StickyTarget } from './sticky-intent.ts';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import { parseOptionalSessionPersistence } from '../../k8s/session-persistence.ts';
+import { parseOptionalSessionPersistence } from '../../k8s/gateway-api/session-persistence.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
 import type { StickyRuleInput } from './sticky-resolver.ts';
 

@@ -7,7 +7,7 @@
 //
 // This file holds the types and the entry point; the implementation lives beside it.
 import type { KubeObject } from '../../k8s/kube-object.ts';
-import type { ParsedSessionPersistence } from '../../k8s/session-persistence.ts';
+import type { ParsedSessionPersistence } from '../../k8s/gateway-api/session-persistence.ts';
 import type { HashKeyIR, LoadBalancerIR, SessionIR } from '../../ir/ir.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 

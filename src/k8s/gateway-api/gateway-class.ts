@@ -1,7 +1,7 @@
 // GatewayClass (gateway.networking.k8s.io/v1, cluster-scoped).
-import type { KubeObject } from './kube-object.ts';
-import { FieldReader, type FieldProblem } from './field-reader.ts';
-import { parseMeta, type ParsedMeta } from './object-meta.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { FieldReader, type FieldProblem } from '../field-reader.ts';
+import { parseMeta, type ParsedMeta } from '../object-meta.ts';
 
 export interface GatewayClass {
   meta: ParsedMeta;

@@ -1,9 +1,9 @@
 // Gateway (gateway.networking.k8s.io/v1) and its listeners, with the CRD defaults applied
 // (allowedRoutes.namespaces.from = Same, route kind group = gateway.networking.k8s.io).
-import type { KubeObject } from './kube-object.ts';
-import { FieldReader, type FieldProblem } from './field-reader.ts';
-import { parseMeta, type ParsedMeta } from './object-meta.ts';
-import { parseLabelSelector, type LabelSelector } from './label-selector.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { FieldReader, type FieldProblem } from '../field-reader.ts';
+import { parseMeta, type ParsedMeta } from '../object-meta.ts';
+import { parseLabelSelector, type LabelSelector } from '../label-selector.ts';
 import { checkHostname } from './hostname.ts';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHTTPRoute } from './http-route.ts';
-import type { KubeObject } from './kube-object.ts';
+import type { KubeObject } from '../kube-object.ts';
 
 const route = (spec: unknown, namespace?: string): KubeObject => ({
   apiVersion: 'gateway.networking.k8s.io/v1',

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import type { KubeObject } from './kube-object.ts';
+import type { KubeObject } from '../kube-object.ts';
 import { isSessionPolicy, parseSessionPolicy } from './session-policy.ts';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..');
 const crd = parse(readFileSync(join(root, 'k8s', 'crds', 'tether.dev_sessionpolicies.yaml'), 'utf8'));
 const version = crd.spec.versions[0];
 const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(version.schema.openAPIV3Schema);

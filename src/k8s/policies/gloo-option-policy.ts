@@ -4,10 +4,10 @@
 //   a strong session for every route of that Gateway or listener;
 // - RouteOption: spec.targetRefs → an HTTPRoute (sectionName = a rule), and
 //   spec.options.lbHash.hashPolicies[] {header | cookie{name, path, ttl} | sourceIp, terminal}.
-import type { KubeObject } from './kube-object.ts';
-import { apiGroup } from './kube-object.ts';
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
-import { isToken } from './http-token.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { apiGroup } from '../kube-object.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
+import { isToken } from '../http-token.ts';
 
 export interface GlooTarget {
   kind: string;

@@ -4,8 +4,8 @@
 //   v1.1–v1.5: sessionName, absoluteTimeout, idleTimeout, type, cookieConfig.lifetimeType
 //   v1.6:      the same without idleTimeout
 //   newer:     type, absoluteTimeout, cookie{name, path, lifetimeType}, header{name}
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
-import { isToken } from './http-token.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
+import { isToken } from '../http-token.ts';
 
 export interface SessionPersistenceSpec {
   type: 'Cookie' | 'Header';

@@ -2,10 +2,10 @@
 // spec.loadBalancer — exactly one of leastRequest | roundRobin | ringHash | maglev | random;
 // ringHash{minimumRingSize, maximumRingSize, hashPolicies}, maglev{hashPolicies}; a hash policy is
 // one of header{name} | cookie{name, path, ttl, secure, httpOnly, sameSite} | sourceIP{}, plus terminal.
-import type { KubeObject } from './kube-object.ts';
-import { apiGroup } from './kube-object.ts';
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
-import { isToken } from './http-token.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { apiGroup } from '../kube-object.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
+import { isToken } from '../http-token.ts';
 import { MAX_RING_SIZE } from './session-policy.ts';
 
 export type KgatewayHashPolicy =

@@ -1,10 +1,10 @@
 // The parts HTTPRoute and GRPCRoute share: parentRefs, hostnames, backendRefs, header matches,
 // header modifier filters and timeouts, each parsed with the CRD defaults applied.
-import { NON_EMPTY, REQUIRED_NON_EMPTY, type FieldReader } from './field-reader.ts';
+import { NON_EMPTY, REQUIRED_NON_EMPTY, type FieldReader } from '../field-reader.ts';
 import { checkHostname } from './hostname.ts';
-import { checkRe2Syntax } from './re2-syntax.ts';
+import { checkRe2Syntax } from '../re2-syntax.ts';
 import { GATEWAY_API_GROUP } from './gateway.ts';
-import { parseGatewayDuration } from './duration.ts';
+import { parseGatewayDuration } from '../duration.ts';
 
 /** A parentRef exactly as written (only the fields present), echoed in status.parents[].parentRef. */
 export interface WrittenParentRef {

@@ -1,8 +1,8 @@
 // ReferenceGrant (gateway.networking.k8s.io/v1beta1 and v1): lets objects in other namespaces
 // (`from`) refer to objects in this one (`to`).
-import type { KubeObject } from './kube-object.ts';
-import { FieldReader, type FieldProblem } from './field-reader.ts';
-import { parseMeta, type ParsedMeta } from './object-meta.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { FieldReader, type FieldProblem } from '../field-reader.ts';
+import { parseMeta, type ParsedMeta } from '../object-meta.ts';
 
 export interface ReferenceGrant {
   meta: ParsedMeta;

@@ -1,9 +1,9 @@
 // HTTPRoute (gateway.networking.k8s.io/v1) with the CRD defaults applied. Problems in a rule's own
 // fields stay with that rule (translation drops just that rule); problems elsewhere belong to the route.
-import type { KubeObject } from './kube-object.ts';
-import { FieldReader, type FieldProblem } from './field-reader.ts';
-import { parseMeta, type ParsedMeta } from './object-meta.ts';
-import { checkRe2Syntax } from './re2-syntax.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { FieldReader, type FieldProblem } from '../field-reader.ts';
+import { parseMeta, type ParsedMeta } from '../object-meta.ts';
+import { checkRe2Syntax } from '../re2-syntax.ts';
 import { checkHostname } from './hostname.ts';
 import { parseOptionalSessionPersistence, type ParsedSessionPersistence } from './session-persistence.ts';
 import {

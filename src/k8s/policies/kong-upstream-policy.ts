@@ -1,8 +1,8 @@
 // Kong KongUpstreamPolicy (configuration.konghq.com/v1beta1), attached by the Service annotation
 // `konghq.com/upstream-policy: <name>`. The CRD's CEL rules are checked here.
-import type { KubeObject } from './kube-object.ts';
-import { apiGroup } from './kube-object.ts';
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { apiGroup } from '../kube-object.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
 
 export const KONG_UPSTREAM_POLICY_ANNOTATION = 'konghq.com/upstream-policy';
 

@@ -4,10 +4,10 @@
 //   per port under portLevelSettings;
 // - Service labels `istio.io/persistent-session: <cookie>[:<path>]` and
 //   `istio.io/persistent-session-header: <header>` (strong sessions; Istio's stateful_session).
-import type { KubeObject } from './kube-object.ts';
-import { apiGroup } from './kube-object.ts';
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
-import { isToken } from './http-token.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { apiGroup } from '../kube-object.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
+import { isToken } from '../http-token.ts';
 import { MAX_MAGLEV_TABLE_SIZE, MAX_RING_SIZE, isPrime } from './session-policy.ts';
 
 export const ISTIO_SESSION_LABEL = 'istio.io/persistent-session';

@@ -2,10 +2,10 @@
 // (gateway.networking.k8s.io/v1alpha2, Gateway API v1.1–v1.2) and its successor XBackendTrafficPolicy
 // (gateway.networking.x-k8s.io/v1alpha1, v1.3+). Same shape for what we read: spec.targetRefs
 // (LocalPolicyTargetReference: Services in the policy's namespace) and spec.sessionPersistence.
-import type { KubeObject } from './kube-object.ts';
-import { apiGroup } from './kube-object.ts';
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
-import { parseSessionPersistence, type SessionPersistenceSpec } from './session-persistence.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { apiGroup } from '../kube-object.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
+import { parseSessionPersistence, type SessionPersistenceSpec } from '../gateway-api/session-persistence.ts';
 
 export interface BackendTrafficPolicySpec {
   /** Services (same namespace) the policy targets. */

@@ -2,10 +2,10 @@
 // hash fallback, attachable to a Gateway (or one listener), a route (or one named rule) or a Service.
 // CRD: k8s/crds/tether.dev_sessionpolicies.yaml. The checks here mirror that schema so objects read
 // from files get the same answers as objects a cluster admitted.
-import type { KubeObject } from './kube-object.ts';
-import { apiGroup } from './kube-object.ts';
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
-import { isToken } from './http-token.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { apiGroup } from '../kube-object.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
+import { isToken } from '../http-token.ts';
 
 export const SESSION_POLICY_GROUP = 'tether.dev';
 export const MAX_RING_SIZE = 8388608;

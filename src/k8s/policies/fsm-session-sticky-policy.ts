@@ -1,10 +1,10 @@
 // Flomesh FSM SessionStickyPolicy (gateway.flomesh.io/v1alpha1, FSM v1.2–v1.3): a cookie per Service
 // port. Per-port config wins field by field over spec.config, then FSM's defaults apply
 // (cookieName `_srv_id`, expires 3600 s). FSM's webhook rules are checked here.
-import type { KubeObject } from './kube-object.ts';
-import { apiGroup } from './kube-object.ts';
-import { ObjectReader, isRecord, type FieldProblem } from './field-reader.ts';
-import { isToken } from './http-token.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { apiGroup } from '../kube-object.ts';
+import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
+import { isToken } from '../http-token.ts';
 
 export interface FsmSessionStickySpec {
   service?: { namespace: string; name: string };

@@ -1,9 +1,9 @@
 // GRPCRoute (gateway.networking.k8s.io/v1) with the CRD defaults applied. Like HTTPRoute, a rule's
 // own problems stay with the rule.
-import type { KubeObject } from './kube-object.ts';
-import { FieldReader, type FieldProblem } from './field-reader.ts';
-import { parseMeta, type ParsedMeta } from './object-meta.ts';
-import { checkRe2Syntax } from './re2-syntax.ts';
+import type { KubeObject } from '../kube-object.ts';
+import { FieldReader, type FieldProblem } from '../field-reader.ts';
+import { parseMeta, type ParsedMeta } from '../object-meta.ts';
+import { checkRe2Syntax } from '../re2-syntax.ts';
 import { parseOptionalSessionPersistence, type ParsedSessionPersistence } from './session-persistence.ts';
 import {
   parseBackendRefs,
