@@ -1,7 +1,7 @@
-// The clusters a Gateway's routes point at, named by cluster-names.ts. A cluster is built once per
+// The clusters a Gateway's routes point at, named by names.ts. A cluster is built once per
 // translation (its endpoints resolved once) and shared by every Gateway that uses it.
 import type { ClusterIR } from '../ir/ir.ts';
-import { clusterName, type ClusterKey } from './cluster-names.ts';
+import { clusterName, type ClusterKey } from './names.ts';
 import { localityBackend, resolveBackendEndpoints, type EndpointIndex } from './endpoints.ts';
 
 /** Seconds Envoy waits for a TCP connection to an endpoint. */

@@ -27,9 +27,8 @@ import { readKongPolicies } from './read-kong-policies.ts';
 import { readSessionPolicies } from './read-session-policies.ts';
 import { StickyContext, type StickyIntentInput } from './sticky-context.ts';
 import type { StickyIntent, StickyTarget } from './sticky-intent.ts';
+import { DEFAULT_HASH_KEYS, DEFAULT_KEEP_SESSIONS_ON_DRAINING, DEFAULT_RING_HASH } from './defaults.ts';
 import {
-  DEFAULT_HASH_KEYS,
-  DEFAULT_RING_HASH,
   DIALECT_RANK,
   LEVEL_RANK,
   describeOrigin,
@@ -253,7 +252,7 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
     let loadBalancer: LoadBalancerIR = balancer?.loadBalancer ?? { type: 'round-robin' };
     if (session && !isHashing(loadBalancer)) loadBalancer = DEFAULT_RING_HASH;
     const sticky = session !== undefined || isHashing(loadBalancer);
-    let hashKeys: HashKeyIR[] | undefined;
+    let hashKeys: readonly HashKeyIR[] | undefined;
     if (isHashing(loadBalancer)) hashKeys = balancer && balancer.hashKeys.length > 0 ? balancer.hashKeys : DEFAULT_HASH_KEYS;
 
     if (session) problems.push(...claimName(input, label, session));
@@ -261,7 +260,7 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
     // Fresh objects per decision: callers may keep or adjust them without touching other rules.
     const decision: StickyDecision = {
       loadBalancer: { ...loadBalancer },
-      keepSessionsOnDraining: sticky && (chosen.draining?.intent.draining ?? 'keep') === 'keep',
+      keepSessionsOnDraining: sticky && (chosen.draining ? chosen.draining.intent.draining === 'keep' : DEFAULT_KEEP_SESSIONS_ON_DRAINING),
       sticky,
       problems,
     };

@@ -10,7 +10,7 @@ import { isGlooHttpListenerOption, isGlooRouteOption, parseHttpListenerOption, p
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
 import type { SessionSpec, StickyTarget } from './sticky-intent.ts';
-import { DEFAULT_RING_HASH } from './sticky-intent.ts';
+import { DEFAULT_RING_HASH } from './defaults.ts';
 
 export function readGlooOptions(objects: readonly KubeObject[], ctx: StickyContext): void {
   for (const o of objects) {

@@ -51,9 +51,6 @@ export function isHashing(lb: LoadBalancerIR): boolean {
   return lb.type === 'ring-hash' || lb.type === 'maglev';
 }
 
-export const DEFAULT_RING_HASH: LoadBalancerIR = { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8388608 };
-export const DEFAULT_HASH_KEYS: HashKeyIR[] = [{ type: 'source-ip', terminal: false }];
-
 /** Canonical text of what an intent asks for, to tell identical policies from conflicting ones. */
 export function settingsKey(i: Pick<StickyIntent, 'session' | 'strict' | 'draining' | 'balancer'>): string {
   return JSON.stringify([i.session ?? null, i.strict ?? null, i.draining ?? null, i.balancer ?? null]);
