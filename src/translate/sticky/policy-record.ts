@@ -7,7 +7,7 @@ import { refOf } from '../../k8s/kube-object.ts';
 import type { FieldProblem } from '../../k8s/policy-fields.ts';
 import type { Condition, ObjectStatus, ParentRef } from '../../status/status.ts';
 import { CONTROLLER_NAME } from '../../status/status.ts';
-import type { StickyTarget } from './sticky-intent.ts';
+import type { StickyTarget } from './sticky-target.ts';
 
 export class PolicyRecord {
   readonly ref: ObjectRef;

@@ -9,7 +9,8 @@ import type { KubeObject } from '../../k8s/kube-object.ts';
 import { isGlooHttpListenerOption, isGlooRouteOption, parseHttpListenerOption, parseRouteOption } from '../../k8s/gloo-option-policy.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
-import type { SessionSpec, StickyTarget } from './sticky-intent.ts';
+import type { SessionSpec } from './sticky-intent.ts';
+import type { StickyTarget } from './sticky-target.ts';
 import { DEFAULT_RING_HASH } from './defaults.ts';
 
 export function readGlooOptions(objects: readonly KubeObject[], ctx: StickyContext): void {
