@@ -228,11 +228,22 @@ export interface ClusterIR {
 }
 
 export interface LocalityIR {
-  /** The backend: `<ns>/<service>:<port>`. */
-  backend: string;
+  /** Stable name from names.ts: `<ns>/<service>:<port>` (Envoy's locality sub_zone). */
+  name: string;
+  /** The Service port this locality's endpoints come from. */
+  backend: BackendIR;
   /** Relative weight of this backend (the backendRef weight); 1 when the cluster has one locality. */
   weight: number;
   endpoints: EndpointIR[];
+}
+
+/** A Service port a cluster sends to. */
+export interface BackendIR {
+  namespace: string;
+  /** Service name. */
+  name: string;
+  /** Service port number (not the target port). */
+  port: number;
 }
 
 export interface EndpointIR {

@@ -6,6 +6,7 @@
 // Listener and its RouteConfiguration: <ns>/<gateway>/<port>
 // Virtual host: the hostname (`*` for any)
 // Route: <kind>/<ns>/<route>/rule/<i>/match/<j>
+// Locality (one per backend Service port of a cluster): <ns>/<svc>:<port>
 //
 // A cluster is named after what it points to — Service, port, and how it balances — never after a
 // route, so editing or adding a route creates no cluster and Envoy never warms one because of a
@@ -35,6 +36,11 @@ export function listenerName(gateway: { namespace: string; name: string }, port:
 /** One route per match of a rule (a rule's matches are ORed). */
 export function routeName(route: { kind: string; namespace: string; name: string }, ruleIndex: number, matchIndex: number): string {
   return `${route.kind}/${route.namespace}/${route.name}/rule/${ruleIndex}/match/${matchIndex}`;
+}
+
+/** One locality per backend of a cluster (several for a sticky traffic split). */
+export function localityName(b: { namespace: string; name: string; port: number }): string {
+  return `${b.namespace}/${b.name}:${b.port}`;
 }
 
 export interface ClusterBackend {

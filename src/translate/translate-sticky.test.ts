@@ -122,7 +122,7 @@ describe('translate with a sticky resolver', () => {
     const cluster = gw?.clusters[0];
     expect(cluster?.loadBalancer).toEqual({ type: 'maglev', tableSize: 65537 });
     expect(cluster?.keepSessionsOnDraining).toBe(false);
-    expect(cluster?.localities.map((l) => [l.backend, l.weight, l.endpoints.map((e) => e.health)])).toEqual([
+    expect(cluster?.localities.map((l) => [l.name, l.weight, l.endpoints.map((e) => e.health)])).toEqual([
       ['default/a:80', 3, ['HEALTHY', 'DRAINING']],
       ['default/b:80', 1, []],
     ]);
