@@ -30,8 +30,6 @@ export interface ListenerIR {
   port: number;
   /** Virtual hosts, most specific hostname first; `*` (any host) last. */
   virtualHosts: VirtualHostIR[];
-  /** True when any route on this port is sticky: the HTTP connection manager then carries the inert stateful_session filter. Tether always emits it; kept for readers. */
-  hasStickyRoutes: boolean;
 }
 
 export interface VirtualHostIR {

@@ -50,9 +50,7 @@ export class GatewayIRBuilder {
     const listeners: ListenerIR[] = [...byPort.entries()]
       .sort(([a], [b]) => a - b)
       .map(([port, states]) => {
-        const virtualHosts = this.virtualHosts(states);
-        const hasStickyRoutes = virtualHosts.some((v) => v.routes.some((r) => r.session !== undefined || r.hashKeys !== undefined));
-        return { name: listenerName(g, port), port, virtualHosts, hasStickyRoutes };
+        return { name: listenerName(g, port), port, virtualHosts: this.virtualHosts(states) };
       });
     const clusters = [...this.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { name: this.state.key, listeners, clusters };
