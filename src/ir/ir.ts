@@ -10,7 +10,7 @@ export interface IR {
   gateways: GatewayIR[];
 }
 
-/** The config of one Envoy fleet: the Gateway it serves, named `namespace/name` (Envoy's node.cluster). */
+/** The config of one Envoy fleet: the Gateway it serves, named `namespace/name` (Envoy's node.cluster; translate/names.ts). */
 export interface GatewayIR {
   name: string;
   /** One per distinct port of the Gateway's accepted listeners, sorted by port. */
@@ -25,7 +25,7 @@ export interface GatewayIR {
 
 /** One Envoy listener: every Gateway listener on one port merged (they differ by hostname only). */
 export interface ListenerIR {
-  /** Stable name, from names.ts (`<ns>/<gateway>/<port>`). Also the RouteConfiguration name. */
+  /** Stable name from translate/names.ts (`<ns>/<gateway>/<port>`). Also the RouteConfiguration name. */
   name: string;
   port: number;
   /** Virtual hosts, most specific hostname first; `*` (any host) last. */
@@ -55,7 +55,7 @@ export interface RouteSource {
 }
 
 export interface RouteIR {
-  /** Stable, unique within the route configuration: `<kind>/<ns>/<name>/rule/<i>/match/<j>`. */
+  /** Stable name from translate/names.ts, unique within the route configuration: `<kind>/<ns>/<name>/rule/<i>/match/<j>`. */
   name: string;
   source: RouteSource;
   match: RouteMatchIR;
@@ -207,7 +207,7 @@ export type LoadBalancerIR =
   | { type: 'random' };
 
 export interface ClusterIR {
-  /** Stable name from names.ts: `<ns>/<service>/<port>` plus a sticky variant suffix. */
+  /** Stable name from translate/names.ts: `<ns>/<service>/<port>` plus a sticky variant suffix. */
   name: string;
   /** True when a session or hash routes here: endpoints may be DRAINING and sessions may stay on them. */
   sticky: boolean;
@@ -226,7 +226,7 @@ export interface ClusterIR {
 }
 
 export interface LocalityIR {
-  /** Stable name from names.ts: `<ns>/<service>:<port>` (Envoy's locality sub_zone). */
+  /** Stable name from translate/names.ts: `<ns>/<service>:<port>` (Envoy's locality sub_zone). */
   name: string;
   /** The Service port this locality's endpoints come from. */
   backend: BackendIR;

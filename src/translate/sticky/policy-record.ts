@@ -14,8 +14,6 @@ export class PolicyRecord {
   readonly generation: number | undefined;
   /** True for kinds Tether owns the status of (Gateway API policies, SessionPolicy). */
   readonly writable: boolean;
-  /** `creationTimestamp ns/name`: oldest first decides conflicts. */
-  readonly age: string;
   readonly problems: FieldProblem[] = [];
   readonly notFound: string[] = [];
   /** Targets this policy lost to an older one with different settings. */
@@ -33,7 +31,6 @@ export class PolicyRecord {
     this.ref = refOf(obj);
     this.generation = obj.metadata.generation;
     this.writable = writable;
-    this.age = `${obj.metadata.creationTimestamp ?? '~'} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
   }
 
   get valid(): boolean {
