@@ -2,7 +2,7 @@
 // Envoy keys its state by them, so a changed name is a new resource (a cluster warms, a listener
 // drains).
 //
-// Gateway (Envoy's node.cluster):  <ns>/<gateway>
+// Gateway (Envoy's node.cluster): <ns>/<gateway>
 // Listener and its RouteConfiguration: <ns>/<gateway>/<port>
 // Virtual host: the hostname (`*` for any)
 // Route: <kind>/<ns>/<route>/rule/<i>/match/<j>
