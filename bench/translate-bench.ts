@@ -174,7 +174,7 @@ console.log(`full rebuild through the loop: first ${ms(tFirst)} (cold encode), a
 console.log(`  CPU time of a full rebuild after a route edit (median): ${cpu('full')}`);
 console.log(`  last full rebuild: ${Object.entries(last.phases).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
 const clusterOf = new Map<string, string>();
-for (const c of last.ir.gateways[0].clusters) for (const l of c.localities) clusterOf.set(l.backend.split(':')[0], c.name);
+for (const c of last.ir.gateways[0].clusters) for (const l of c.localities) clusterOf.set(`${l.backend.namespace}/${l.backend.name}`, c.name);
 
 // ---- One EndpointSlice change → new CLA bytes in the snapshot.
 const sliceRuns: number[] = [];

@@ -10,7 +10,7 @@ import type { ClusterIR, IR } from './ir/ir.ts';
 import { objectKey, type KubeObject } from './k8s/kube-object.ts';
 import { parseEndpointSlice, type EndpointSlice } from './k8s/endpoint-slice.ts';
 import { parseService } from './k8s/service.ts';
-import { indexEndpoints, parseLocalityBackend, refreshClusterEndpoints, type EndpointIndex } from './translate/endpoints.ts';
+import { indexEndpoints, refreshClusterEndpoints, type EndpointIndex } from './translate/endpoints.ts';
 
 /** One cluster whose endpoints changed, with the Gateway it belongs to. */
 export interface RefreshedCluster {
@@ -49,8 +49,7 @@ export class EndpointFastPath {
       for (const c of gw.clusters) {
         byName.set(c.name, c);
         for (const l of c.localities) {
-          const b = parseLocalityBackend(l.backend);
-          if (!b) continue;
+          const b = l.backend;
           const key = `${b.namespace}/${b.name}`;
           const list = this.users.get(key) ?? [];
           if (!list.some((u) => u.gateway === gw.name && u.cluster === c.name)) list.push({ gateway: gw.name, cluster: c.name });

@@ -20,9 +20,9 @@ function fakeTranslate(objects: KubeObject[]): TranslationResult {
       const name = `${o.metadata.namespace}/${o.metadata.name}`;
       return {
         name,
-        listeners: [{ name: `${name}/${data.port}`, port: Number(data.port), virtualHosts: [], hasStickyRoutes: false }],
+        listeners: [{ name: `${name}/${data.port}`, port: Number(data.port), virtualHosts: [] }],
         clusters: [{ name: `${name}/backend`, sticky: false, loadBalancer: { type: 'round-robin' }, keepSessionsOnDraining: false, connectTimeoutSeconds: 1, http2: false,
-          localities: [{ backend: 'default/b:80', weight: 1, endpoints: data.endpoints.split(',').map((a) => ({ address: a, port: 80, health: 'HEALTHY' as const })) }] }],
+          localities: [{ name: 'default/b:80', backend: { namespace: 'default', name: 'b', port: 80 }, weight: 1, endpoints: data.endpoints.split(',').map((a) => ({ address: a, port: 80, health: 'HEALTHY' as const })) }] }],
       };
     });
   return { ir: { gateways }, statuses: [] };

@@ -32,7 +32,7 @@ function cluster(loadBalancer: LoadBalancerIR, localities: { weight: number; hea
     keepSessionsOnDraining: true,
     connectTimeoutSeconds: 5,
     http2: false,
-    localities: localities.map((l, i) => ({ backend: `default/b${i}:8080`, weight: l.weight, endpoints: endpoints(l.healthy, l.draining ?? 0, i) })),
+    localities: localities.map((l, i) => ({ name: `default/b${i}:8080`, backend: { namespace: 'default', name: `b${i}`, port: 8080 }, weight: l.weight, endpoints: endpoints(l.healthy, l.draining ?? 0, i) })),
   };
 }
 

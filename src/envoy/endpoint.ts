@@ -14,7 +14,7 @@ export function buildClusterLoadAssignment(cluster: ClusterIR): JsonObject {
   // weight on every locality and would multiply a real one in again).
   const hashing = isHashLoadBalancer(cluster.loadBalancer);
   out['endpoints'] = localities.map((locality, i) => ({
-    locality: { sub_zone: locality.backend },
+    locality: { sub_zone: locality.name },
     lb_endpoints: locality.endpoints.map((e) => buildLbEndpoint(e, endpointWeights?.[i])),
     load_balancing_weight: hashing ? 1 : locality.weight,
   }));

@@ -24,7 +24,6 @@ describe('listeners', () => {
     sticky.session = { type: 'header', name: 'x-session', strict: true, origin: { kind: 'HTTPRoute', name: 'cart' } };
     sticky.hashKeys = [{ type: 'header', name: 'x-user', terminal: true }];
     plain.match.path = { type: 'Exact', value: '/elsewhere' };
-    after.listeners[0].hasStickyRoutes = false;
     const a = buildEnvoyResources(before);
     const b = buildEnvoyResources(after);
     expect(b.routes).not.toEqual(a.routes);

@@ -10,7 +10,7 @@ export interface IR {
   gateways: GatewayIR[];
 }
 
-/** The config of one Envoy fleet: the Gateway it serves, named `namespace/name` (Envoy's node.cluster). */
+/** The config of one Envoy fleet: the Gateway it serves, named `namespace/name` (Envoy's node.cluster; translate/names.ts). */
 export interface GatewayIR {
   name: string;
   /** One per distinct port of the Gateway's accepted listeners, sorted by port. */
@@ -25,13 +25,11 @@ export interface GatewayIR {
 
 /** One Envoy listener: every Gateway listener on one port merged (they differ by hostname only). */
 export interface ListenerIR {
-  /** Stable name, from names.ts (`<ns>/<gateway>/<port>`). Also the RouteConfiguration name. */
+  /** Stable name from translate/names.ts (`<ns>/<gateway>/<port>`). Also the RouteConfiguration name. */
   name: string;
   port: number;
   /** Virtual hosts, most specific hostname first; `*` (any host) last. */
   virtualHosts: VirtualHostIR[];
-  /** True when any route on this port is sticky: the HTTP connection manager then carries the inert stateful_session filter. Tether always emits it; kept for readers. */
-  hasStickyRoutes: boolean;
 }
 
 export interface VirtualHostIR {
@@ -57,7 +55,7 @@ export interface RouteSource {
 }
 
 export interface RouteIR {
-  /** Stable, unique within the route configuration: `<kind>/<ns>/<name>/rule/<i>/match/<j>`. */
+  /** Stable name from translate/names.ts, unique within the route configuration: `<kind>/<ns>/<name>/rule/<i>/match/<j>`. */
   name: string;
   source: RouteSource;
   match: RouteMatchIR;
@@ -209,7 +207,7 @@ export type LoadBalancerIR =
   | { type: 'random' };
 
 export interface ClusterIR {
-  /** Stable name from names.ts: `<ns>/<service>/<port>` plus a sticky variant suffix. */
+  /** Stable name from translate/names.ts: `<ns>/<service>/<port>` plus a sticky variant suffix. */
   name: string;
   /** True when a session or hash routes here: endpoints may be DRAINING and sessions may stay on them. */
   sticky: boolean;
@@ -228,11 +226,22 @@ export interface ClusterIR {
 }
 
 export interface LocalityIR {
-  /** The backend: `<ns>/<service>:<port>`. */
-  backend: string;
+  /** Stable name from translate/names.ts: `<ns>/<service>:<port>` (Envoy's locality sub_zone). */
+  name: string;
+  /** The Service port this locality's endpoints come from. */
+  backend: BackendIR;
   /** Relative weight of this backend (the backendRef weight); 1 when the cluster has one locality. */
   weight: number;
   endpoints: EndpointIR[];
+}
+
+/** A Service port a cluster sends to. */
+export interface BackendIR {
+  namespace: string;
+  /** Service name. */
+  name: string;
+  /** Service port number (not the target port). */
+  port: number;
 }
 
 export interface EndpointIR {

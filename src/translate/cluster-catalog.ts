@@ -1,8 +1,8 @@
-// The clusters a Gateway's routes point at, named by cluster-names.ts. A cluster is built once per
+// The clusters a Gateway's routes point at, named by names.ts. A cluster is built once per
 // translation (its endpoints resolved once) and shared by every Gateway that uses it.
 import type { ClusterIR } from '../ir/ir.ts';
-import { clusterName, type ClusterKey } from './cluster-names.ts';
-import { localityBackend, resolveBackendEndpoints, type EndpointIndex } from './endpoints.ts';
+import { clusterName, localityName, type ClusterKey } from './names.ts';
+import { resolveBackendEndpoints, type EndpointIndex } from './endpoints.ts';
 
 /** Seconds Envoy waits for a TCP connection to an endpoint. */
 export const CONNECT_TIMEOUT_SECONDS = 5;
@@ -26,7 +26,8 @@ export class ClusterCatalog {
         loadBalancer: key.loadBalancer,
         keepSessionsOnDraining: key.sticky && key.keepSessionsOnDraining,
         localities: key.backends.map((b) => ({
-          backend: localityBackend(b),
+          name: localityName(b),
+          backend: { namespace: b.namespace, name: b.name, port: b.port },
           weight: key.backends.length === 1 ? 1 : b.weight,
           endpoints: resolveBackendEndpoints(b, key.sticky, this.endpoints),
         })),

@@ -60,7 +60,7 @@ describe('endpoint resolution', () => {
       sticky: false,
       loadBalancer: { type: 'round-robin' as const },
       keepSessionsOnDraining: false,
-      localities: [{ backend: 'ns/svc:80', weight: 1, endpoints: resolveBackendEndpoints({ namespace: 'ns', name: 'svc', port: 80 }, false, before) }],
+      localities: [{ name: 'ns/svc:80', backend: { namespace: 'ns', name: 'svc', port: 80 }, weight: 1, endpoints: resolveBackendEndpoints({ namespace: 'ns', name: 'svc', port: 80 }, false, before) }],
       connectTimeoutSeconds: 5,
       http2: false,
     };

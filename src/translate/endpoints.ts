@@ -6,7 +6,7 @@
 // same name (slices label their Service with kubernetes.io/service-name) → the slice's port number,
 // which is the resolved targetPort.
 //
-// Health (research/kubernetes-side.md §2c):
+// Health:
 //   ready (absent = true)                  → HEALTHY
 //   not ready, serving and terminating     → DRAINING in sticky clusters (existing sessions finish,
 //                                            new ones go elsewhere); omitted from plain clusters
@@ -76,25 +76,12 @@ export function resolveBackendEndpoints(backend: { namespace: string; name: stri
   return [...byAddress.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
 }
 
-/** `<ns>/<service>:<port>` → its parts (the LocalityIR.backend format). */
-export function parseLocalityBackend(backend: string): { namespace: string; name: string; port: number } | undefined {
-  const m = /^([^/]+)\/([^:]+):([0-9]+)$/.exec(backend);
-  return m ? { namespace: m[1], name: m[2], port: Number(m[3]) } : undefined;
-}
-
-export function localityBackend(b: { namespace: string; name: string; port: number }): string {
-  return `${b.namespace}/${b.name}:${b.port}`;
-}
-
 /**
  * The same cluster with its endpoints recomputed from `index`. This is the whole of what an
  * EndpointSlice change affects: the fast path re-runs it for the clusters whose localities name
- * the slice's Service (`namespace/name` before the colon of LocalityIR.backend).
+ * the slice's Service (LocalityIR.backend).
  */
 export function refreshClusterEndpoints(cluster: ClusterIR, index: EndpointIndex): ClusterIR {
-  const localities: LocalityIR[] = cluster.localities.map((l) => {
-    const b = parseLocalityBackend(l.backend);
-    return { ...l, endpoints: b ? resolveBackendEndpoints(b, cluster.sticky, index) : [] };
-  });
+  const localities: LocalityIR[] = cluster.localities.map((l) => ({ ...l, endpoints: resolveBackendEndpoints(l.backend, cluster.sticky, index) }));
   return { ...cluster, localities };
 }

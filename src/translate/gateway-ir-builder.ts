@@ -10,6 +10,7 @@
 import type { ClusterIR, GatewayIR, ListenerIR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
 import type { GatewayState } from './gateways.ts';
 import type { ListenerState } from './listeners.ts';
+import { listenerName } from './names.ts';
 import { ANY_HOST, compareHostnames, wildcardCovers } from './hostnames.ts';
 import { sortByPrecedence, type RankedRoute } from './route-matches.ts';
 
@@ -49,9 +50,7 @@ export class GatewayIRBuilder {
     const listeners: ListenerIR[] = [...byPort.entries()]
       .sort(([a], [b]) => a - b)
       .map(([port, states]) => {
-        const virtualHosts = this.virtualHosts(states);
-        const hasStickyRoutes = virtualHosts.some((v) => v.routes.some((r) => r.session !== undefined || r.hashKeys !== undefined));
-        return { name: `${g.namespace}/${g.name}/${port}`, port, virtualHosts, hasStickyRoutes };
+        return { name: listenerName(g, port), port, virtualHosts: this.virtualHosts(states) };
       });
     const clusters = [...this.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { name: this.state.key, listeners, clusters };

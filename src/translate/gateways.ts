@@ -6,6 +6,7 @@ import { formatProblem } from '../k8s/field-reader.ts';
 import type { ObjectStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import { listenerStatus, translateListeners, type ListenerState } from './listeners.ts';
+import { gatewayName } from './names.ts';
 
 export interface GatewayState {
   gateway: Gateway;
@@ -25,7 +26,7 @@ export interface GatewaySelection {
 export function selectGateways(gateways: readonly Gateway[], ourClasses: ReadonlySet<string>): GatewaySelection {
   const out: GatewaySelection = { ours: new Map(), all: new Set(), ignored: [] };
   for (const g of gateways) {
-    const key = `${g.meta.namespace}/${g.meta.name}`;
+    const key = gatewayName(g.meta);
     out.all.add(key);
     if (!ourClasses.has(g.gatewayClassName)) {
       out.ignored.push({ ref: g.meta.ref, reason: `gatewayClassName ${JSON.stringify(g.gatewayClassName)} is not a GatewayClass of tether.dev/gateway-controller` });

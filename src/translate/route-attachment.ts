@@ -9,6 +9,7 @@ import { Reason } from '../status/conditions.ts';
 import type { GatewaySelection, GatewayState } from './gateways.ts';
 import { allowsNamespace, type ListenerState, type NamespaceLabels } from './listeners.ts';
 import { intersectHostnames } from './hostnames.ts';
+import { gatewayName } from './names.ts';
 
 export interface AttachedListener {
   state: ListenerState;
@@ -29,7 +30,7 @@ export interface AttachableRoute extends RouteCommon {
 
 export function attachToParent(route: AttachableRoute, ref: ParentReference, gateways: GatewaySelection, labels: NamespaceLabels): ParentAttachment {
   if (ref.group !== GATEWAY_API_GROUP || ref.kind !== 'Gateway') return { type: 'not-ours', parentRef: ref };
-  const key = `${ref.namespace}/${ref.name}`;
+  const key = gatewayName(ref);
   const gateway = gateways.ours.get(key);
   if (!gateway) {
     if (gateways.all.has(key)) return { type: 'not-ours', parentRef: ref };

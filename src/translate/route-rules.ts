@@ -9,7 +9,7 @@
 import type { ClusterIR, HeaderMutationIR, RedirectActionIR, RouteActionIR, RouteIR, RouteMatchIR, RouteSource } from '../ir/ir.ts';
 import type { StickyDecision } from './sticky/sticky-resolver.ts';
 import type { BackendResolution } from './backends.ts';
-import type { ClusterBackend } from './cluster-names.ts';
+import { routeName, type ClusterBackend } from './names.ts';
 import type { ClusterCatalog } from './cluster-catalog.ts';
 import type { GRPCMethodRank, RankedRoute } from './route-matches.ts';
 import type { HTTPPathModifier } from '../k8s/gateway-api/http-route.ts';
@@ -95,7 +95,7 @@ export function emitRule(owner: RuleOwner, rule: PreparedRule, decision: StickyD
     const source: RouteSource = { kind: owner.kind, namespace: owner.namespace, name: owner.name, ruleIndex: rule.index, matchIndex: j };
     if (rule.name !== undefined) source.ruleName = rule.name;
     const route: RouteIR = {
-      name: `${owner.kind}/${owner.namespace}/${owner.name}/rule/${rule.index}/match/${j}`,
+      name: routeName(owner, rule.index, j),
       source,
       match,
       action: action(rule, match, forward),

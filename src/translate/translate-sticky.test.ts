@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../k8s/kube-object.ts';
+import type { ListenerIR } from '../ir/ir.ts';
 import type { ObjectStatus } from '../status/status.ts';
 import type { StickyDecision, StickyResolver, StickyRuleInput } from './sticky/sticky-resolver.ts';
 import { translate } from './translate.ts';
@@ -122,7 +123,7 @@ describe('translate with a sticky resolver', () => {
     const cluster = gw?.clusters[0];
     expect(cluster?.loadBalancer).toEqual({ type: 'maglev', tableSize: 65537 });
     expect(cluster?.keepSessionsOnDraining).toBe(false);
-    expect(cluster?.localities.map((l) => [l.backend, l.weight, l.endpoints.map((e) => e.health)])).toEqual([
+    expect(cluster?.localities.map((l) => [l.name, l.weight, l.endpoints.map((e) => e.health)])).toEqual([
       ['default/a:80', 3, ['HEALTHY', 'DRAINING']],
       ['default/b:80', 1, []],
     ]);
@@ -152,7 +153,8 @@ describe('translate with a sticky resolver', () => {
   });
 
   it('marks the listeners that carry sticky routes', () => {
-    expect(gw?.listeners.map((l) => [l.port, l.hasStickyRoutes])).toEqual([
+    const carriesSticky = (l: ListenerIR) => l.virtualHosts.some((v) => v.routes.some((r) => r.session !== undefined || r.hashKeys !== undefined));
+    expect(gw?.listeners.map((l) => [l.port, carriesSticky(l)])).toEqual([
       [80, true],
       [81, true],
     ]);

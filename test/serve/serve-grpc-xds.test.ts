@@ -54,7 +54,7 @@ beforeAll(async () => {
   await writeFile(join(served.dir, '41-echo-b1.yaml'), echoSlice('echo-b1', backends[0].port));
   await writeFile(join(served.dir, '42-echo-b2.yaml'), echoSlice('echo-b2', backends[1].port));
   const s = served;
-  await until(() => s.app.loop.latest()!.ir.gateways[0].clusters.some((c) => c.localities.some((l) => l.endpoints.length === 2 && l.backend.startsWith('default/echo'))), 'echo endpoints served');
+  await until(() => s.app.loop.latest()!.ir.gateways[0].clusters.some((c) => c.localities.some((l) => l.endpoints.length === 2 && l.name.startsWith('default/echo'))), 'echo endpoints served');
   client = xdsEchoClient('echo.example.com', served.xds, 'grpc-client', 'default/demo-gateway');
 });
 

@@ -76,7 +76,7 @@ beforeAll(async () => {
   for (const [i, b] of backends.entries()) await writeFile(join(served.dir, `51-sticky-echo-${i}.yaml`), slice(`sticky-echo-${i}`, b.port));
   const s = served;
   await until(
-    () => s.app.loop.latest()!.ir.gateways[0].clusters.some((c) => c.sticky && c.localities.some((l) => l.backend.startsWith('default/sticky-echo') && l.endpoints.length === BACKENDS)),
+    () => s.app.loop.latest()!.ir.gateways[0].clusters.some((c) => c.sticky && c.localities.some((l) => l.name.startsWith('default/sticky-echo') && l.endpoints.length === BACKENDS)),
     'sticky echo endpoints served',
   );
   client = xdsEchoClient('sticky-echo.example.com', served.xds, 'grpc-ring-hash-client', 'default/demo-gateway');

@@ -29,7 +29,7 @@ export function sessionFromGatewayApi(spec: SessionPersistenceSpec, path: string
     if (spec.name !== undefined) session.name = spec.name.toLowerCase();
     return { session, problems };
   }
-  const session: SessionSpec = { type: 'cookie', path: spec.cookiePath ?? '/', attributes: [] };
+  const session: SessionSpec = { type: 'cookie', ...(spec.cookiePath !== undefined ? { path: spec.cookiePath } : {}), attributes: [] };
   if (spec.name !== undefined) session.name = spec.name;
   if (spec.lifetimeType === 'Permanent' && spec.absoluteTimeoutSeconds !== undefined) {
     if (spec.absoluteTimeoutSeconds > 0) session.ttlSeconds = spec.absoluteTimeoutSeconds;

@@ -7,15 +7,13 @@ import { refOf } from '../../k8s/kube-object.ts';
 import type { FieldProblem } from '../../k8s/field-reader.ts';
 import type { Condition, ObjectStatus, ParentRef } from '../../status/status.ts';
 import { CONTROLLER_NAME } from '../../status/status.ts';
-import type { StickyTarget } from './sticky-intent.ts';
+import type { StickyTarget } from './sticky-target.ts';
 
 export class PolicyRecord {
   readonly ref: ObjectRef;
   readonly generation: number | undefined;
   /** True for kinds Tether owns the status of (Gateway API policies, SessionPolicy). */
   readonly writable: boolean;
-  /** `creationTimestamp ns/name`: oldest first decides conflicts. */
-  readonly age: string;
   readonly problems: FieldProblem[] = [];
   readonly notFound: string[] = [];
   /** Targets this policy lost to an older one with different settings. */
@@ -33,7 +31,6 @@ export class PolicyRecord {
     this.ref = refOf(obj);
     this.generation = obj.metadata.generation;
     this.writable = writable;
-    this.age = `${obj.metadata.creationTimestamp ?? '~'} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
   }
 
   get valid(): boolean {

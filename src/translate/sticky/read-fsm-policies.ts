@@ -19,7 +19,7 @@ export function readFsmPolicies(objects: readonly KubeObject[], ctx: StickyConte
         dialect: 'vendor',
         record,
         origin: { kind: o.kind, namespace: spec.service.namespace, name: o.metadata.name, field: p.field },
-        session: { type: 'cookie', name: p.cookieName, path: '/', ttlSeconds: p.expires, attributes: [] },
+        session: { type: 'cookie', name: p.cookieName, ttlSeconds: p.expires, attributes: [] },
         age: ageOf(o),
         conflictClass: 'fsm',
       });

@@ -9,8 +9,9 @@ import type { KubeObject } from '../../k8s/kube-object.ts';
 import { isGlooHttpListenerOption, isGlooRouteOption, parseHttpListenerOption, parseRouteOption } from '../../k8s/policies/gloo-option-policy.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
-import type { SessionSpec, StickyTarget } from './sticky-intent.ts';
-import { DEFAULT_RING_HASH } from './sticky-intent.ts';
+import type { SessionSpec } from './sticky-intent.ts';
+import type { StickyTarget } from './sticky-target.ts';
+import { DEFAULT_RING_HASH } from './defaults.ts';
 
 export function readGlooOptions(objects: readonly KubeObject[], ctx: StickyContext): void {
   for (const o of objects) {

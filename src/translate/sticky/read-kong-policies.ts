@@ -9,6 +9,7 @@ import type { HashKeyIR } from '../../ir/ir.ts';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { apiGroup } from '../../k8s/kube-object.ts';
 import { KONG_UPSTREAM_POLICY_ANNOTATION, isKongUpstreamPolicy, parseKongUpstreamPolicy, type KongHash } from '../../k8s/policies/kong-upstream-policy.ts';
+import { DEFAULT_RING_HASH } from './defaults.ts';
 import type { PolicyRecord } from './policy-record.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
@@ -54,7 +55,7 @@ export function readKongPolicies(objects: readonly KubeObject[], ctx: StickyCont
         draining: 'keep',
       };
       if (spec.slots !== undefined) {
-        entry.intent.balancer = { loadBalancer: { type: 'ring-hash', minimumRingSize: spec.slots, maximumRingSize: 8388608 }, hashKeys: [] };
+        entry.intent.balancer = { loadBalancer: { type: 'ring-hash', minimumRingSize: spec.slots, maximumRingSize: DEFAULT_RING_HASH.maximumRingSize }, hashKeys: [] };
       }
     } else if (algorithm === 'consistent-hashing') {
       const keys: HashKeyIR[] = [];
@@ -63,7 +64,7 @@ export function readKongPolicies(objects: readonly KubeObject[], ctx: StickyCont
       if (first) keys.push(first);
       if (second) keys.push(second);
       if (keys.length === 0) record.notes.add('consistent-hashing without a usable hash input: the client address is hashed.');
-      entry.intent = { balancer: { loadBalancer: { type: 'ring-hash', minimumRingSize: spec.slots ?? KONG_DEFAULT_SLOTS, maximumRingSize: 8388608 }, hashKeys: keys } };
+      entry.intent = { balancer: { loadBalancer: { type: 'ring-hash', minimumRingSize: spec.slots ?? KONG_DEFAULT_SLOTS, maximumRingSize: DEFAULT_RING_HASH.maximumRingSize }, hashKeys: keys } };
     } else if (algorithm === 'least-connections' || algorithm === 'latency') {
       if (algorithm === 'latency') {
         record.problems.push({ severity: 'unsupported', field: 'spec.algorithm', message: 'latency (EWMA) balancing has no Envoy equivalent; least request is used instead' });

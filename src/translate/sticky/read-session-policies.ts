@@ -4,7 +4,7 @@ import type { KubeObject } from '../../k8s/kube-object.ts';
 import { isSessionPolicy, parseSessionPolicy, type SessionPolicyTarget } from '../../k8s/policies/session-policy.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
-import type { StickyTarget } from './sticky-intent.ts';
+import type { StickyTarget } from './sticky-target.ts';
 
 function toTarget(t: SessionPolicyTarget, namespace: string): StickyTarget {
   switch (t.kind) {

@@ -6,8 +6,8 @@ import { apiGroup } from '../../k8s/kube-object.ts';
 import { isRecord } from '../../k8s/field-reader.ts';
 import type { ParentRef } from '../../status/status.ts';
 import { PolicyRecord } from './policy-record.ts';
-import type { StickyIntent, StickyTarget } from './sticky-intent.ts';
-import { describeTarget } from './sticky-intent.ts';
+import type { StickyIntent } from './sticky-intent.ts';
+import { describeTarget, type StickyTarget } from './sticky-target.ts';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 

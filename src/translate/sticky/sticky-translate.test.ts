@@ -61,12 +61,12 @@ describe('sticky sessions through translate()', () => {
     expect(names).toHaveLength(1);
     const cluster = gw.clusters.find((c) => c.name === names[0]);
     expect(cluster?.sticky).toBe(true);
-    expect(cluster?.localities.map((l) => [l.backend, l.weight])).toEqual([
+    expect(cluster?.localities.map((l) => [l.name, l.weight])).toEqual([
       ['shop/canary:80', 30],
       ['shop/stable:80', 70],
     ]);
     // The terminating-but-serving pod stays in the sticky cluster as DRAINING (sessions finish there).
-    const stable = cluster?.localities.find((l) => l.backend === 'shop/stable:80');
+    const stable = cluster?.localities.find((l) => l.name === 'shop/stable:80');
     expect(stable?.endpoints.map((e) => [e.address, e.health])).toEqual([
       ['10.1.0.1', 'HEALTHY'],
       ['10.1.0.2', 'DRAINING'],

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { clusterName, STICKY_DEFAULT_LOAD_BALANCER, type ClusterKey } from './cluster-names.ts';
+import { clusterName, listenerName, routeName, type ClusterKey } from './names.ts';
+import { DEFAULT_RING_HASH } from './sticky/defaults.ts';
 
 const one = [{ namespace: 'shop', name: 'cart', port: 8080, weight: 1 }];
 const key = (k: Partial<ClusterKey>): ClusterKey => ({ backends: one, sticky: false, loadBalancer: { type: 'round-robin' }, keepSessionsOnDraining: false, http2: false, ...k });
 
-describe('cluster names', () => {
+describe('names', () => {
+  it('names a listener after its Gateway and port, and a route after its rule and match', () => {
+    expect(listenerName({ namespace: 'shop', name: 'gw' }, 8080)).toBe('shop/gw/8080');
+    expect(routeName({ kind: 'GRPCRoute', namespace: 'shop', name: 'api' }, 2, 1)).toBe('GRPCRoute/shop/api/rule/2/match/1');
+  });
+
+
   it('names plain clusters after the Service and port only', () => {
     expect(clusterName(key({}))).toBe('shop/cart/8080');
     expect(clusterName(key({ loadBalancer: { type: 'least-request' } }))).toBe('shop/cart/8080/least-request');
@@ -12,7 +19,7 @@ describe('cluster names', () => {
   });
 
   it('spells out only what differs from the sticky default', () => {
-    const sticky = { sticky: true, loadBalancer: STICKY_DEFAULT_LOAD_BALANCER, keepSessionsOnDraining: true };
+    const sticky = { sticky: true, loadBalancer: DEFAULT_RING_HASH, keepSessionsOnDraining: true };
     expect(clusterName(key(sticky))).toBe('shop/cart/8080/sticky');
     expect(clusterName(key({ ...sticky, loadBalancer: { type: 'maglev', tableSize: 65537 } }))).toBe('shop/cart/8080/sticky-maglev-65537');
     expect(clusterName(key({ ...sticky, loadBalancer: { type: 'ring-hash', minimumRingSize: 2048, maximumRingSize: 8388608 } }))).toBe('shop/cart/8080/sticky-ring-2048-8388608');
@@ -24,6 +31,6 @@ describe('cluster names', () => {
       { namespace: 'shop', name: 'v1', port: 80, weight: 90 },
       { namespace: 'shop', name: 'v2', port: 80, weight: 10 },
     ];
-    expect(clusterName(key({ backends, sticky: true, loadBalancer: STICKY_DEFAULT_LOAD_BALANCER, keepSessionsOnDraining: true }))).toBe('shop/v1/80=90+shop/v2/80=10/sticky');
+    expect(clusterName(key({ backends, sticky: true, loadBalancer: DEFAULT_RING_HASH, keepSessionsOnDraining: true }))).toBe('shop/v1/80=90+shop/v2/80=10/sticky');
   });
 });
