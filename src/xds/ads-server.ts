@@ -7,12 +7,12 @@ import type { Logger } from 'pino';
 import { AdsStream, type StreamContext } from './ads-stream.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { PUSH_ORDER, TypeUrl, typeShortName, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
-import type { SnapshotCache } from './snapshot-cache.ts';
+import type { SnapshotReader } from './snapshot-reader.ts';
 import { SotwStream } from './sotw-stream.ts';
 import { emptyCounters, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
 
 export interface AdsServerOptions {
-  cache: SnapshotCache;
+  cache: SnapshotReader;
   logger: Logger;
   events?: XdsEvents;
   /** How long listeners and routes wait for new clusters to warm before going out anyway (default 5 s). */
@@ -81,7 +81,7 @@ const PER_TYPE_SERVICES: readonly { service: string; sotw: string; delta: string
 
 export class AdsServer {
   readonly grpcServer: grpc.Server;
-  private readonly cache: SnapshotCache;
+  private readonly cache: SnapshotReader;
   private readonly logger: Logger;
   private readonly events: XdsEvents;
   private readonly stats: XdsCounters = emptyCounters();

@@ -8,7 +8,7 @@ import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { EncodedResource } from './encoded-resource.ts';
 import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
-import type { SnapshotCache, SnapshotView, TypeView } from './snapshot-cache.ts';
+import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
 import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
 
@@ -21,7 +21,7 @@ export interface NodeJson {
 
 /** What a stream needs from its server. */
 export interface StreamContext {
-  readonly cache: SnapshotCache;
+  readonly cache: SnapshotReader;
   readonly logger: Logger;
   readonly events: XdsEvents;
   readonly counters: XdsCounters;

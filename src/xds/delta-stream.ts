@@ -7,7 +7,7 @@ import { AdsStream, type NodeJson, type Plan } from './ads-stream.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { readFields, stringField } from './proto-wire.ts';
 import { TypeUrl } from './resource-types.ts';
-import type { SnapshotView } from './snapshot-cache.ts';
+import type { SnapshotView } from './snapshot-reader.ts';
 import { NODE_TYPE, candidates, decodeStatus } from './sotw-stream.ts';
 import type { TypeState } from './type-state.ts';
 

@@ -8,8 +8,6 @@ export interface EncodedResource {
   readonly name: string;
   /** Content hash of the resource bytes: the delta per-resource version. */
   readonly version: string;
-  /** Size of the resource message itself. */
-  readonly size: number;
   /** A DiscoveryResponse `resources` entry (field 2, an Any). */
   readonly sotwField: Buffer;
   /** A DeltaDiscoveryResponse `resources` entry (field 2, a Resource with name, version, Any). */
@@ -34,7 +32,6 @@ export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, 
     typeUrl,
     name,
     version,
-    size: bytes.length,
     sotwField: bytesField(2, any),
     deltaField: bytesField(2, wrapper),
   };

@@ -8,7 +8,7 @@ import { AdsStream, type NodeJson, type Plan } from './ads-stream.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';
 import { dropField, forEachField, stringField } from './proto-wire.ts';
 import { TypeUrl, isFullStateType, type ResourceTypeUrl } from './resource-types.ts';
-import type { SnapshotView } from './snapshot-cache.ts';
+import type { SnapshotView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
 
 export const NODE_TYPE = 'envoy.config.core.v3.Node';
