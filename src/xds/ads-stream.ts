@@ -6,18 +6,12 @@
 // until 'drain' without holding up any other stream.
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { NodeJson } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
 import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
-
-/** The subset of config.core.v3.Node the server reads. */
-export interface NodeJson {
-  id?: string;
-  cluster?: string;
-  user_agent_name?: string;
-}
 
 /** What a stream needs from its server. */
 export interface StreamContext {

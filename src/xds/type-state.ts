@@ -114,6 +114,18 @@ export class TypeState {
     return this.wildcard || this.names.has(name) || this.implicit.has(name);
   }
 
+  /** Names the subscription covers: every resource for wildcard, else the named (and implicit) ones. */
+  candidates(resources: ReadonlyMap<string, EncodedResource>): Iterable<string> {
+    if (this.wildcard) return resources.keys();
+    if (this.implicit.size === 0) return this.names;
+    return this.namesAndImplicit();
+  }
+
+  private *namesAndImplicit(): Iterable<string> {
+    yield* this.names;
+    for (const name of this.implicit) if (!this.names.has(name)) yield name;
+  }
+
   /**
    * SotW: each request replaces the whole name set. `{}` first → wildcard; `{*, A}` → wildcard + A;
    * `{A}` → A only; `{}` after names → nothing. Returns the names newly subscribed.
