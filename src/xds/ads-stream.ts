@@ -7,7 +7,7 @@
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { NodeJson } from './discovery-request.ts';
-import type { EncodedResource } from './encoded-resource.ts';
+import type { Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
@@ -24,19 +24,6 @@ export interface StreamContext {
   schedule(stream: AdsStream): void;
   bind(stream: AdsStream): void;
   unbind(stream: AdsStream): void;
-}
-
-/** What one response will carry. */
-export interface Plan {
-  readonly resources: readonly EncodedResource[];
-  readonly removed: readonly string[];
-  /** SotW LDS/CDS: the response is the whole set the client should hold. */
-  readonly fullState: boolean;
-  readonly version: string;
-  /** A shared pre-framed body (everything but the nonce), when the response carries a snapshot's whole set. */
-  readonly sharedBody?: Buffer;
-  /** After this response the client holds exactly what the view has for its subscription. */
-  readonly complete: boolean;
 }
 
 /** gRPC proxyless clients announce themselves with a user agent other than Envoy's. */
@@ -184,10 +171,7 @@ export abstract class AdsStream {
   }
 
   protected recordAck(st: TypeState): void {
-    const inFlight = st.inFlight!;
-    st.acknowledge(inFlight);
-    st.ackedVersion = inFlight.version;
-    st.inFlight = undefined;
+    const inFlight = st.recordAck();
     bump(this.ctx.counters.acks, st.typeUrl);
     this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: st.typeUrl, version: inFlight.version, latencyMs: performance.now() - inFlight.sentAt });
   }
@@ -206,10 +190,7 @@ export abstract class AdsStream {
       message: errorDetail.message ?? '',
       resourceNames: [...inFlight.resources.keys(), ...inFlight.removed],
     };
-    st.lastNack = nack;
-    st.rejected = true;
-    // What was rejected stays recorded as sent, so it is not resent until its content changes (P1).
-    st.inFlight = undefined;
+    st.recordNack(nack);
     // A rejected cluster or CLA will not warm; waiting would only hold back listeners and routes.
     if (st.typeUrl === TypeUrl.cluster || st.typeUrl === TypeUrl.endpoint) for (const name of inFlight.resources.keys()) this.warming.delete(name);
     bump(this.ctx.counters.nacks, st.typeUrl);
@@ -276,7 +257,7 @@ export abstract class AdsStream {
     const only = st.syncedWith !== undefined && st.syncedWith === tv.previous ? tv.changed : undefined;
     const plan = this.plan(st, view, allowRemovals, only);
     // Nothing to send means in sync, unless removals were held back (make-before-break) this pass.
-    if (!plan && (allowRemovals || !this.defersRemovals(st))) st.syncedWith = tv;
+    if (!plan && (allowRemovals || !this.defersRemovals(st))) st.markSynced(tv);
     return plan;
   }
 
@@ -295,31 +276,9 @@ export abstract class AdsStream {
     const nonce = (++this.nonceCounter).toString(36);
     const bytes = this.frame(st, plan, nonce);
     if (st.typeUrl === TypeUrl.cluster) this.noteClustersSent(plan, view);
-    const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
     const now = performance.now();
-    st.inFlight = { nonce, version: plan.version, resources: carried, removed: plan.removed, fullState: plan.fullState, sentAt: now };
-    st.lastNonce = nonce;
-    st.responded = true;
-    st.sentVersion = plan.version;
     // Once this response is out the client holds the whole view, unless removals were held back.
-    st.syncedWith = plan.complete ? view.type(st.typeUrl) : undefined;
-    if (plan.fullState) {
-      st.replaceSent(carried);
-      st.sentResources = new Map(plan.resources.map((r) => [r.name, r] as const));
-      st.force.clear();
-    } else {
-      for (const r of plan.resources) {
-        st.setSent(r.name, r.version);
-        st.force.delete(r.name);
-        st.removePending.delete(r.name);
-      }
-    }
-    for (const name of plan.removed) {
-      st.setSent(name, undefined);
-      st.force.delete(name);
-      st.removePending.delete(name);
-      if (st.names.has(name)) st.toldMissing.add(name);
-    }
+    st.recordSent(nonce, plan, plan.complete ? view.type(st.typeUrl) : undefined, now);
     const since = Math.max(view.setAt, st.lastRequestAt);
     const queuedMs = now - since;
     bump(this.ctx.counters.pushes, st.typeUrl);
@@ -349,15 +308,15 @@ export abstract class AdsStream {
       const before = cds.sent.get(r.name);
       if (before === r.version) continue;
       if (before === undefined && cds.ackedVersionOf(r.name) === undefined) this.warming.set(r.name, now);
-      if (endpoints.has(r.name)) eds.force.add(r.name);
+      if (endpoints.has(r.name)) eds.forceSend(r.name);
     }
     if (this.protocol === 'delta' && !this.firstCdsDone) {
       // After a delta (re)connect Envoy may never ask for EDS again: push it unasked (P4).
-      for (const name of cds.sent.keys()) if (endpoints.has(name)) addImplicit(eds, name);
-      for (const r of plan.resources) if (endpoints.has(r.name)) addImplicit(eds, r.name);
+      for (const name of cds.sent.keys()) if (endpoints.has(name)) eds.addImplicit(name);
+      for (const r of plan.resources) if (endpoints.has(r.name)) eds.addImplicit(r.name);
     }
     this.firstCdsDone = true;
-    eds.syncedWith = undefined;
+    eds.markOutOfSync();
   }
 
   /** Drops clusters from the warming set once the client has them and their endpoints. */
@@ -401,12 +360,6 @@ export abstract class AdsStream {
       // already ended
     }
   }
-}
-
-function addImplicit(eds: TypeState, name: string): void {
-  if (eds.subscribed(name)) return;
-  eds.implicit.add(name);
-  eds.force.add(name);
 }
 
 function safePeer(call: ServerDuplexStream<Buffer, Buffer>): string {

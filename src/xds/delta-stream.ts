@@ -2,10 +2,11 @@
 // honoured whatever the nonce; each resource carries its content hash as version. A reconnecting
 // client lists what it holds in initial_resource_versions: unchanged resources are skipped unless
 // named in resource_names_subscribe (P14) and resources gone meanwhile are removed (P12).
-import { AdsStream, type Plan } from './ads-stream.ts';
+import { AdsStream } from './ads-stream.ts';
 import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { stringField } from './proto-wire.ts';
+import type { Plan } from './response-plan.ts';
 import { TypeUrl } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
@@ -18,14 +19,11 @@ export class DeltaStream extends AdsStream {
     if (!typeUrl) return;
     const st = this.typeState(typeUrl);
     const first = !st.requested;
-    st.requested = true;
-    st.lastRequestAt = performance.now();
-    if (first && req.initial_resource_versions) {
-      for (const [name, version] of Object.entries(req.initial_resource_versions)) st.sent.set(name, version);
-    }
+    st.noteRequest(performance.now());
+    if (first && req.initial_resource_versions) st.restoreHeld(req.initial_resource_versions);
     const nonce = req.response_nonce ?? '';
     if (nonce !== '') {
-      if (st.inFlight && nonce === st.inFlight.nonce) {
+      if (st.answers(nonce)) {
         if (req.error_detail) this.recordNack(st, req.error_detail);
         else this.recordAck(st);
       } else {

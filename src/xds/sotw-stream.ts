@@ -2,10 +2,11 @@
 // subscription for its type; a request whose nonce is not the latest one sent for its type is
 // stale and ignored; a request with error_detail is a NACK and nothing else is. LDS and CDS
 // responses carry the full set; EDS and RDS carry only what changed or was newly asked for.
-import { AdsStream, type Plan } from './ads-stream.ts';
+import { AdsStream } from './ads-stream.ts';
 import { decodeDiscoveryRequest } from './discovery-request.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';
 import { stringField } from './proto-wire.ts';
+import type { Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType, type ResourceTypeUrl } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
@@ -18,20 +19,19 @@ export class SotwStream extends AdsStream {
     if (!typeUrl) return;
     const st = this.typeState(typeUrl);
     const nonce = req.response_nonce ?? '';
-    if (st.lastNonce !== undefined && nonce !== st.lastNonce) {
+    if (st.isStaleNonce(nonce)) {
       // The client has not seen our latest response yet; its next request will say what it wants.
       this.recordExpiredNonce(st);
       return;
     }
-    st.lastRequestAt = performance.now();
-    if (st.inFlight && nonce === st.inFlight.nonce) {
+    st.noteRequest(performance.now());
+    if (st.answers(nonce)) {
       if (req.error_detail) this.recordNack(st, req.error_detail);
       else this.recordAck(st);
     }
-    st.requested = true;
     // Envoy restates every name on each ACK; an unchanged list (names left undecoded) needs no work.
     if (req.resource_names !== undefined || req.names_digest === undefined) st.applySotwNames(this.canonicalNames(typeUrl, req.resource_names ?? []));
-    st.namesDigest = req.names_digest;
+    st.noteNamesDigest(req.names_digest);
     this.schedule();
   }
 

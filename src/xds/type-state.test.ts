@@ -4,6 +4,9 @@ import { TypeState } from './type-state.ts';
 
 const state = (legacy = true, fullState = false) => new TypeState(TypeUrl.cluster, legacy, fullState);
 const names = (st: TypeState) => [st.wildcard, [...st.names].sort()];
+/** Records a response carrying these names at version v1, as a stream does when it writes one. */
+const sendNames = (st: TypeState, sent: string[]) =>
+  st.recordSent('n', { resources: sent.map((name) => ({ typeUrl: st.typeUrl, name, version: 'v1', sotwField: Buffer.alloc(0), deltaField: Buffer.alloc(0) })), removed: [], fullState: false, version: 'v', complete: true }, undefined, 0);
 
 describe('TypeState subscriptions', () => {
   it('SotW: {} → wildcard, {*,A} → wildcard + A, {A} → A, {} → nothing', () => {
@@ -28,11 +31,12 @@ describe('TypeState subscriptions', () => {
     const st = state();
     st.applySotwNames(['A', 'B']);
     expect([...st.force].sort()).toEqual(['A', 'B']);
-    st.force.clear();
-    st.syncedWith = {};
+    sendNames(st, ['A', 'B']);
+    expect([...st.force]).toEqual([]);
+    st.markSynced({});
     expect(st.applySotwNames(['B', 'A'])).toEqual([]);
     expect(st.syncedWith).toEqual({});
-    st.sent.set('A', 'v1');
+    expect(st.sent.get('A')).toBe('v1');
     st.applySotwNames(['B']);
     expect(st.sent.has('A')).toBe(false);
     st.applySotwNames(['A', 'B']);
@@ -42,7 +46,7 @@ describe('TypeState subscriptions', () => {
   it('SotW full-state types keep a dropped name in `sent` so the next response removes it', () => {
     const st = state(true, true);
     st.applySotwNames(['A']);
-    st.sent.set('A', 'v1');
+    st.setSent('A', 'v1');
     st.applySotwNames(['B']);
     expect(st.sent.has('A')).toBe(true);
   });
@@ -62,7 +66,7 @@ describe('TypeState subscriptions', () => {
   it('delta: unsubscribing an explicit name under wildcard asks for an answer', () => {
     const st = state();
     st.applyDeltaNames(['*', 'A'], [], true);
-    st.sent.set('A', 'v1');
+    st.setSent('A', 'v1');
     st.applyDeltaNames([], ['A'], false);
     expect(st.sent.has('A')).toBe(false);
     expect([...st.removePending]).toEqual(['A']);
@@ -71,7 +75,7 @@ describe('TypeState subscriptions', () => {
   it('delta: a plain ACK changes nothing', () => {
     const st = state();
     st.applyDeltaNames(['A'], [], true);
-    st.syncedWith = {};
+    st.markSynced({});
     st.applyDeltaNames([], [], false);
     expect(st.syncedWith).toEqual({});
   });
