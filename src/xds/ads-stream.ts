@@ -4,7 +4,7 @@
 // clusters removed last. At most one response per type awaits its ACK; changes arriving meanwhile
 // coalesce (the next response carries the latest state). HTTP/2 back-pressure pauses the stream
 // until 'drain' without holding up any other stream.
-import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { NodeJson } from './discovery-request.ts';
 import type { Plan } from './response-plan.ts';
@@ -12,6 +12,24 @@ import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type Client
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
 import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
+
+/**
+ * The part of a gRPC server duplex call a stream uses. A grpc-js ServerDuplexStream is one; a test
+ * can drive a stream with any object that behaves the same, without a socket.
+ */
+export interface StreamCall {
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  on(event: 'end' | 'error' | 'cancelled' | 'close', listener: () => void): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+  /** Ends the call with a gRPC status (grpc-js sends it as the call's trailers). */
+  emit(event: 'error', error: { code: status; details: string }): boolean;
+  /** Queues one response; false when HTTP/2 wants the writer to wait for 'drain'. */
+  write(chunk: Buffer, written?: () => void): boolean;
+  end(): void;
+  getPeer(): string;
+  /** Bytes queued and not yet taken by the connection. */
+  readonly writableLength: number;
+}
 
 /** What a stream needs from its server. */
 export interface StreamContext {
@@ -45,7 +63,7 @@ export abstract class AdsStream {
   readonly protocol: XdsProtocol;
   readonly types = new Map<ResourceTypeUrl, TypeState>();
   protected readonly ctx: StreamContext;
-  protected readonly call: ServerDuplexStream<Buffer, Buffer>;
+  protected readonly call: StreamCall;
   /** Set for the per-type services, whose requests may omit type_url. */
   protected readonly fixedTypeUrl: ResourceTypeUrl | undefined;
   private streamInfo: StreamInfo | undefined;
@@ -59,7 +77,7 @@ export abstract class AdsStream {
   /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (P4). */
   private firstCdsDone = false;
 
-  constructor(ctx: StreamContext, call: ServerDuplexStream<Buffer, Buffer>, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
+  constructor(ctx: StreamContext, call: StreamCall, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
     this.ctx = ctx;
     this.call = call;
     this.protocol = protocol;
@@ -362,7 +380,7 @@ export abstract class AdsStream {
   }
 }
 
-function safePeer(call: ServerDuplexStream<Buffer, Buffer>): string {
+function safePeer(call: StreamCall): string {
   try {
     return call.getPeer();
   } catch {
