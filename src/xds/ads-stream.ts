@@ -3,7 +3,8 @@
 // clusters, then their endpoints, then listeners and routes once new clusters are warm, and stale
 // clusters removed last. At most one response per type awaits its ACK; changes arriving meanwhile
 // coalesce (the next response carries the latest state). HTTP/2 back-pressure pauses the stream
-// until 'drain' without holding up any other stream.
+// until 'drain' without holding up any other stream
+// (docs/xds-protocol.md#make-before-break, #one-in-flight).
 import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { NodeJson } from './discovery-request.ts';
@@ -74,7 +75,7 @@ export abstract class AdsStream {
   /** New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed). */
   private readonly warming = new Map<string, number>();
   private warmTimer: NodeJS.Timeout | undefined;
-  /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (P4). */
+  /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (docs/xds-protocol.md#delta-eds-after-cds). */
   private firstCdsDone = false;
 
   constructor(ctx: StreamContext, call: StreamCall, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
@@ -246,7 +247,7 @@ export abstract class AdsStream {
     if (cds) this.trySend(cds, view, false);
     if (eds) this.trySend(eds, view, false);
     this.releaseWarmClusters(view);
-    // Listeners and routes may name new clusters: they wait until those are warm (P7).
+    // Listeners and routes may name new clusters: they wait until those are warm (docs/xds-protocol.md#make-before-break).
     const gateOpen = this.warming.size === 0 && !this.pending(cds, view, false);
     if (!gateOpen) return;
     if (lds) this.trySend(lds, view, false);
@@ -316,7 +317,7 @@ export abstract class AdsStream {
     }
   }
 
-  /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (P3). */
+  /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (docs/xds-protocol.md#cla-after-cluster-change). */
   private noteClustersSent(plan: Plan, view: SnapshotView): void {
     const cds = this.types.get(TypeUrl.cluster)!;
     const endpoints = view.type(TypeUrl.endpoint).resources;
@@ -329,7 +330,7 @@ export abstract class AdsStream {
       if (endpoints.has(r.name)) eds.forceSend(r.name);
     }
     if (this.protocol === 'delta' && !this.firstCdsDone) {
-      // After a delta (re)connect Envoy may never ask for EDS again: push it unasked (P4).
+      // After a delta (re)connect Envoy may never ask for EDS again: push it unasked (docs/xds-protocol.md#delta-eds-after-cds).
       for (const name of cds.sent.keys()) if (endpoints.has(name)) eds.addImplicit(name);
       for (const r of plan.resources) if (endpoints.has(r.name)) eds.addImplicit(r.name);
     }

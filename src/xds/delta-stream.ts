@@ -1,7 +1,8 @@
 // Incremental (delta) protocol on one stream. Requests add and remove names; subscriptions are
 // honoured whatever the nonce; each resource carries its content hash as version. A reconnecting
 // client lists what it holds in initial_resource_versions: unchanged resources are skipped unless
-// named in resource_names_subscribe (P14) and resources gone meanwhile are removed (P12).
+// named in resource_names_subscribe and resources gone meanwhile are removed
+// (docs/xds-protocol.md#delta-nonce, #delta-reconnect, #delta-subscribe-always-sent).
 import { AdsStream } from './ads-stream.ts';
 import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
@@ -51,7 +52,8 @@ export class DeltaStream extends AdsStream {
       else removed.add(name);
     }
     for (const name of st.removePending) if (!tv.resources.has(name)) removed.add(name);
-    // Tell the client that a name it asked for does not exist, once (it stops waiting for it).
+    // Tell the client that a name it asked for does not exist, once (it stops waiting for it;
+    // docs/xds-protocol.md#missing-names).
     for (const name of only ?? st.names) {
       if (st.names.has(name) && !tv.resources.has(name) && !st.sent.has(name) && !st.toldMissing.has(name)) removed.add(name);
     }

@@ -1,7 +1,8 @@
 // Per Gateway and client variant, the encoded resources by type. Every resource version is framed
 // once (interned by type, name and content hash) and shared by every stream and every Gateway that
 // holds the same bytes. Versions: per resource the content hash; per SotW type a boot prefix plus
-// a hash of the set, so a restarted process never claims a client already has its config.
+// a hash of the set, so a restarted process never claims a client already has its config
+// (docs/xds-protocol.md#versions).
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { contentHash, frameResource, type EncodedResource } from './encoded-resource.ts';
@@ -116,7 +117,7 @@ export class SnapshotCache implements SnapshotReader {
   /**
    * Replaces a Gateway's resources for one client variant. Resources whose bytes did not change keep
    * their framing and version. Returns problems found in the input (duplicate names are dropped,
-   * the first one wins, so no response ever carries a name twice).
+   * the first one wins, so no response ever carries a name twice: docs/xds-protocol.md#no-duplicate-names).
    */
   setSnapshot(gatewayKey: string, variant: ClientVariant, resourcesByType: ResourcesByType): string[] {
     const problems: string[] = [];

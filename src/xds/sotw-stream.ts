@@ -1,7 +1,8 @@
 // State-of-the-world protocol on one stream (ADS or a per-type service). Each request replaces the
 // subscription for its type; a request whose nonce is not the latest one sent for its type is
 // stale and ignored; a request with error_detail is a NACK and nothing else is. LDS and CDS
-// responses carry the full set; EDS and RDS carry only what changed or was newly asked for.
+// responses carry the full set; EDS and RDS carry only what changed or was newly asked for
+// (docs/xds-protocol.md#sotw-stale-nonce, #ack-nack, #sotw-full-state).
 import { AdsStream } from './ads-stream.ts';
 import { decodeDiscoveryRequest } from './discovery-request.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';

@@ -28,10 +28,10 @@ export class TypeState {
   /** The client has sent a request for this type on this stream. */
   private requestedFlag = false;
   private wildcardFlag = false;
-  /** Has the client ever named resources explicitly? After that, empty means nothing (§1.4). */
+  /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
   private everNamed = false;
   private readonly explicit = new Set<string>();
-  /** Delta only: EDS names the server pushes after a (re)connect without being asked (P4). */
+  /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
   private readonly implicitNames = new LazySet();
   /** What the client is believed to hold, name → version. Updated on send, so a NACKed version is not resent. */
   private readonly held = new Map<string, string>();
@@ -43,7 +43,10 @@ export class TypeState {
   private unacked: Map<string, string | undefined> | undefined;
   /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
   private lastFullState: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
-  /** Names to send even if the client is believed to hold them (re-subscriptions, P3, P14). */
+  /**
+   * Names to send even if the client is believed to hold them: new subscriptions and CLAs of changed
+   * clusters (docs/xds-protocol.md#answer-new-subscription, #cla-after-cluster-change, #delta-subscribe-always-sent).
+   */
   private readonly forced = new LazySet();
   /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
   private readonly pendingRemoval = new LazySet();
@@ -245,7 +248,7 @@ export class TypeState {
 
   /**
    * The client rejected the response awaiting its ACK. What was rejected stays recorded as sent, so
-   * it is not resent until its content changes (P1).
+   * it is not resent until its content changes (docs/xds-protocol.md#nack-not-resent).
    */
   recordNack(nack: NackRecord): void {
     this.nack = nack;
@@ -336,7 +339,7 @@ export class TypeState {
       if (!this.explicit.has(n)) {
         this.explicit.add(n);
         added.push(n);
-        // A newly requested name is answered even if the client had it before (P6).
+        // A newly requested name is answered even if the client had it before (docs/xds-protocol.md#answer-new-subscription).
         this.forced.add(n);
       }
     }
@@ -359,7 +362,7 @@ export class TypeState {
       }
       this.explicit.add(n);
       this.reportedMissing.delete(n);
-      // Always send names in resource_names_subscribe, even at the same version (P14).
+      // Always send names in resource_names_subscribe, even at the same version (docs/xds-protocol.md#delta-subscribe-always-sent).
       this.forced.add(n);
     }
     for (const n of unsubscribe) {
@@ -372,7 +375,8 @@ export class TypeState {
       this.implicitNames.delete(n);
       this.reportedMissing.delete(n);
       if (this.wildcardFlag) {
-        // The client dropped its copy; wildcard still covers the name, so it must get an answer (§1.5).
+        // The client dropped its copy; wildcard still covers the name, so it must get an answer
+        // (docs/xds-protocol.md#wildcard-unsubscribe).
         if (held) {
           this.held.delete(n);
           this.dropUnacked(n);
