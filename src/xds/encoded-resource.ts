@@ -24,7 +24,7 @@ export function contentHash(data: Uint8Array | string): string {
 }
 
 /** Frames a resource; callers intern the result so this runs once per resource version. */
-export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, version = contentHash(bytes)): EncodedResource {
+export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, version: string): EncodedResource {
   const any = encodeAny(typeUrl, bytes);
   // Resource: version = 1, resource = 2, name = 3.
   const wrapper = Buffer.concat([stringField(1, version), bytesField(2, any), stringField(3, name)]);

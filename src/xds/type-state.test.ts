@@ -80,6 +80,20 @@ describe('TypeState subscriptions', () => {
     expect(st.syncedWith).toEqual({});
   });
 
+  it('a response awaits its ACK; a NACK keeps what it carried recorded as sent, an ACK makes it acknowledged', () => {
+    const st = state();
+    st.applyDeltaNames(['A', 'B'], [], true);
+    expect([...st.force].sort()).toEqual(['A', 'B']);
+    sendNames(st, ['A', 'B']);
+    expect([st.inFlight?.nonce, st.answers('n'), st.answers('m'), st.sentVersion, [...st.force]]).toEqual(['n', true, false, 'v', []]);
+    st.recordNack({ at: '', nodeId: 'e', gateway: 'g', typeUrl: st.typeUrl, version: 'v', nonce: 'n', code: 3, message: 'no', resourceNames: ['A', 'B'] });
+    // Not resent: still believed held at the rejected version, though never acknowledged.
+    expect([st.inFlight, st.rejected, st.lastNack?.message, st.sent.get('A'), st.ackedVersionOf('A')]).toEqual([undefined, true, 'no', 'v1', undefined]);
+    sendNames(st, ['A']);
+    expect(st.recordAck().nonce).toBe('n');
+    expect([st.inFlight, st.rejected, st.ackedVersion, st.ackedVersionOf('A'), st.ackedVersionOf('B')]).toEqual([undefined, false, 'v', 'v1', undefined]);
+  });
+
   it('tracks what was acknowledged apart from what was sent', () => {
     const st = state();
     const inFlight = (resources: [string, string][], removed: string[] = [], fullState = false) => ({ nonce: 'n', version: 'v', resources: new Map(resources), removed, fullState, sentAt: 0 });
