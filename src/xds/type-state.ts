@@ -1,5 +1,7 @@
 // Per stream, per type: what the client subscribed to (with the legacy wildcard rules), what it
-// was sent and acknowledged, the response awaiting its ACK, and its last NACK.
+// was sent and acknowledged, the response awaiting its ACK, and its last NACK. The fields are
+// private: streams read them through getters and change them only through methods named after the
+// protocol event (a request, its names, a response sent, an ACK, a NACK), so each rule has one home.
 import type { EncodedResource } from './encoded-resource.ts';
 import { LazySet, type ReadonlyNames } from './lazy-set.ts';
 import type { Plan } from './response-plan.ts';
