@@ -1,18 +1,18 @@
 // The xDS gRPC server: ADS (SotW and delta) plus the per-type LDS/RDS/CDS/EDS services, with
 // identity (Buffer) serialisers so responses are written as pre-framed bytes and never re-encoded.
 // Streams are refused with UNAVAILABLE until the cache is marked ready, so a restarted Tether never
-// serves an empty config to a fleet that still holds a good one (P8).
+// serves an empty config to a fleet that still holds a good one (docs/xds-protocol.md#readiness).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { AdsStream, type StreamContext } from './ads-stream.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { PUSH_ORDER, TypeUrl, typeShortName, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
-import type { SnapshotCache } from './snapshot-cache.ts';
+import type { SnapshotReader } from './snapshot-reader.ts';
 import { SotwStream } from './sotw-stream.ts';
 import { emptyCounters, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
 
 export interface AdsServerOptions {
-  cache: SnapshotCache;
+  cache: SnapshotReader;
   logger: Logger;
   events?: XdsEvents;
   /** How long listeners and routes wait for new clusters to warm before going out anyway (default 5 s). */
@@ -46,7 +46,10 @@ export interface UnknownGatewayClient {
   readonly streams: number;
 }
 
-/** gRPC server settings for long-lived xDS streams (research §7). */
+/**
+ * gRPC server settings for long-lived xDS streams: keepalives that find dead peers, room for many
+ * streams per connection and for large full-state responses, bounded session memory.
+ */
 export const XDS_GRPC_OPTIONS: grpc.ServerOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
@@ -81,7 +84,7 @@ const PER_TYPE_SERVICES: readonly { service: string; sotw: string; delta: string
 
 export class AdsServer {
   readonly grpcServer: grpc.Server;
-  private readonly cache: SnapshotCache;
+  private readonly cache: SnapshotReader;
   private readonly logger: Logger;
   private readonly events: XdsEvents;
   private readonly stats: XdsCounters = emptyCounters();

@@ -3,25 +3,38 @@
 // clusters, then their endpoints, then listeners and routes once new clusters are warm, and stale
 // clusters removed last. At most one response per type awaits its ACK; changes arriving meanwhile
 // coalesce (the next response carries the latest state). HTTP/2 back-pressure pauses the stream
-// until 'drain' without holding up any other stream.
-import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+// until 'drain' without holding up any other stream
+// (docs/xds-protocol.md#make-before-break, #one-in-flight).
+import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { EncodedResource } from './encoded-resource.ts';
+import type { NodeJson } from './discovery-request.ts';
+import type { Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
-import type { SnapshotCache, SnapshotView, TypeView } from './snapshot-cache.ts';
+import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
 import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
 
-/** The subset of config.core.v3.Node the server reads. */
-export interface NodeJson {
-  id?: string;
-  cluster?: string;
-  user_agent_name?: string;
+/**
+ * The part of a gRPC server duplex call a stream uses. A grpc-js ServerDuplexStream is one; a test
+ * can drive a stream with any object that behaves the same, without a socket.
+ */
+export interface StreamCall {
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  on(event: 'end' | 'error' | 'cancelled' | 'close', listener: () => void): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+  /** Ends the call with a gRPC status (grpc-js sends it as the call's trailers). */
+  emit(event: 'error', error: { code: status; details: string }): boolean;
+  /** Queues one response; false when HTTP/2 wants the writer to wait for 'drain'. */
+  write(chunk: Buffer, written?: () => void): boolean;
+  end(): void;
+  getPeer(): string;
+  /** Bytes queued and not yet taken by the connection. */
+  readonly writableLength: number;
 }
 
 /** What a stream needs from its server. */
 export interface StreamContext {
-  readonly cache: SnapshotCache;
+  readonly cache: SnapshotReader;
   readonly logger: Logger;
   readonly events: XdsEvents;
   readonly counters: XdsCounters;
@@ -30,19 +43,6 @@ export interface StreamContext {
   schedule(stream: AdsStream): void;
   bind(stream: AdsStream): void;
   unbind(stream: AdsStream): void;
-}
-
-/** What one response will carry. */
-export interface Plan {
-  readonly resources: readonly EncodedResource[];
-  readonly removed: readonly string[];
-  /** SotW LDS/CDS: the response is the whole set the client should hold. */
-  readonly fullState: boolean;
-  readonly version: string;
-  /** A shared pre-framed body (everything but the nonce), when the response carries a snapshot's whole set. */
-  readonly sharedBody?: Buffer;
-  /** After this response the client holds exactly what the view has for its subscription. */
-  readonly complete: boolean;
 }
 
 /** gRPC proxyless clients announce themselves with a user agent other than Envoy's. */
@@ -64,7 +64,7 @@ export abstract class AdsStream {
   readonly protocol: XdsProtocol;
   readonly types = new Map<ResourceTypeUrl, TypeState>();
   protected readonly ctx: StreamContext;
-  protected readonly call: ServerDuplexStream<Buffer, Buffer>;
+  protected readonly call: StreamCall;
   /** Set for the per-type services, whose requests may omit type_url. */
   protected readonly fixedTypeUrl: ResourceTypeUrl | undefined;
   private streamInfo: StreamInfo | undefined;
@@ -75,10 +75,10 @@ export abstract class AdsStream {
   /** New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed). */
   private readonly warming = new Map<string, number>();
   private warmTimer: NodeJS.Timeout | undefined;
-  /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (P4). */
+  /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (docs/xds-protocol.md#delta-eds-after-cds). */
   private firstCdsDone = false;
 
-  constructor(ctx: StreamContext, call: ServerDuplexStream<Buffer, Buffer>, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
+  constructor(ctx: StreamContext, call: StreamCall, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
     this.ctx = ctx;
     this.call = call;
     this.protocol = protocol;
@@ -190,10 +190,7 @@ export abstract class AdsStream {
   }
 
   protected recordAck(st: TypeState): void {
-    const inFlight = st.inFlight!;
-    st.acknowledge(inFlight);
-    st.ackedVersion = inFlight.version;
-    st.inFlight = undefined;
+    const inFlight = st.recordAck();
     bump(this.ctx.counters.acks, st.typeUrl);
     this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: st.typeUrl, version: inFlight.version, latencyMs: performance.now() - inFlight.sentAt });
   }
@@ -212,10 +209,7 @@ export abstract class AdsStream {
       message: errorDetail.message ?? '',
       resourceNames: [...inFlight.resources.keys(), ...inFlight.removed],
     };
-    st.lastNack = nack;
-    st.rejected = true;
-    // What was rejected stays recorded as sent, so it is not resent until its content changes (P1).
-    st.inFlight = undefined;
+    st.recordNack(nack);
     // A rejected cluster or CLA will not warm; waiting would only hold back listeners and routes.
     if (st.typeUrl === TypeUrl.cluster || st.typeUrl === TypeUrl.endpoint) for (const name of inFlight.resources.keys()) this.warming.delete(name);
     bump(this.ctx.counters.nacks, st.typeUrl);
@@ -253,7 +247,7 @@ export abstract class AdsStream {
     if (cds) this.trySend(cds, view, false);
     if (eds) this.trySend(eds, view, false);
     this.releaseWarmClusters(view);
-    // Listeners and routes may name new clusters: they wait until those are warm (P7).
+    // Listeners and routes may name new clusters: they wait until those are warm (docs/xds-protocol.md#make-before-break).
     const gateOpen = this.warming.size === 0 && !this.pending(cds, view, false);
     if (!gateOpen) return;
     if (lds) this.trySend(lds, view, false);
@@ -282,7 +276,7 @@ export abstract class AdsStream {
     const only = st.syncedWith !== undefined && st.syncedWith === tv.previous ? tv.changed : undefined;
     const plan = this.plan(st, view, allowRemovals, only);
     // Nothing to send means in sync, unless removals were held back (make-before-break) this pass.
-    if (!plan && (allowRemovals || !this.defersRemovals(st))) st.syncedWith = tv;
+    if (!plan && (allowRemovals || !this.defersRemovals(st))) st.markSynced(tv);
     return plan;
   }
 
@@ -301,31 +295,9 @@ export abstract class AdsStream {
     const nonce = (++this.nonceCounter).toString(36);
     const bytes = this.frame(st, plan, nonce);
     if (st.typeUrl === TypeUrl.cluster) this.noteClustersSent(plan, view);
-    const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
     const now = performance.now();
-    st.inFlight = { nonce, version: plan.version, resources: carried, removed: plan.removed, fullState: plan.fullState, sentAt: now };
-    st.lastNonce = nonce;
-    st.responded = true;
-    st.sentVersion = plan.version;
     // Once this response is out the client holds the whole view, unless removals were held back.
-    st.syncedWith = plan.complete ? view.type(st.typeUrl) : undefined;
-    if (plan.fullState) {
-      st.replaceSent(carried);
-      st.sentResources = new Map(plan.resources.map((r) => [r.name, r] as const));
-      st.force.clear();
-    } else {
-      for (const r of plan.resources) {
-        st.setSent(r.name, r.version);
-        st.force.delete(r.name);
-        st.removePending.delete(r.name);
-      }
-    }
-    for (const name of plan.removed) {
-      st.setSent(name, undefined);
-      st.force.delete(name);
-      st.removePending.delete(name);
-      if (st.names.has(name)) st.toldMissing.add(name);
-    }
+    st.recordSent(nonce, plan, plan.complete ? view.type(st.typeUrl) : undefined, now);
     const since = Math.max(view.setAt, st.lastRequestAt);
     const queuedMs = now - since;
     bump(this.ctx.counters.pushes, st.typeUrl);
@@ -345,7 +317,7 @@ export abstract class AdsStream {
     }
   }
 
-  /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (P3). */
+  /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (docs/xds-protocol.md#cla-after-cluster-change). */
   private noteClustersSent(plan: Plan, view: SnapshotView): void {
     const cds = this.types.get(TypeUrl.cluster)!;
     const endpoints = view.type(TypeUrl.endpoint).resources;
@@ -355,15 +327,15 @@ export abstract class AdsStream {
       const before = cds.sent.get(r.name);
       if (before === r.version) continue;
       if (before === undefined && cds.ackedVersionOf(r.name) === undefined) this.warming.set(r.name, now);
-      if (endpoints.has(r.name)) eds.force.add(r.name);
+      if (endpoints.has(r.name)) eds.forceSend(r.name);
     }
     if (this.protocol === 'delta' && !this.firstCdsDone) {
-      // After a delta (re)connect Envoy may never ask for EDS again: push it unasked (P4).
-      for (const name of cds.sent.keys()) if (endpoints.has(name)) addImplicit(eds, name);
-      for (const r of plan.resources) if (endpoints.has(r.name)) addImplicit(eds, r.name);
+      // After a delta (re)connect Envoy may never ask for EDS again: push it unasked (docs/xds-protocol.md#delta-eds-after-cds).
+      for (const name of cds.sent.keys()) if (endpoints.has(name)) eds.addImplicit(name);
+      for (const r of plan.resources) if (endpoints.has(r.name)) eds.addImplicit(r.name);
     }
     this.firstCdsDone = true;
-    eds.syncedWith = undefined;
+    eds.markOutOfSync();
   }
 
   /** Drops clusters from the warming set once the client has them and their endpoints. */
@@ -409,13 +381,7 @@ export abstract class AdsStream {
   }
 }
 
-function addImplicit(eds: TypeState, name: string): void {
-  if (eds.subscribed(name)) return;
-  eds.implicit.add(name);
-  eds.force.add(name);
-}
-
-function safePeer(call: ServerDuplexStream<Buffer, Buffer>): string {
+function safePeer(call: StreamCall): string {
   try {
     return call.getPeer();
   } catch {

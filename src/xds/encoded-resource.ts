@@ -8,8 +8,6 @@ export interface EncodedResource {
   readonly name: string;
   /** Content hash of the resource bytes: the delta per-resource version. */
   readonly version: string;
-  /** Size of the resource message itself. */
-  readonly size: number;
   /** A DiscoveryResponse `resources` entry (field 2, an Any). */
   readonly sotwField: Buffer;
   /** A DeltaDiscoveryResponse `resources` entry (field 2, a Resource with name, version, Any). */
@@ -26,7 +24,7 @@ export function contentHash(data: Uint8Array | string): string {
 }
 
 /** Frames a resource; callers intern the result so this runs once per resource version. */
-export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, version = contentHash(bytes)): EncodedResource {
+export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, version: string): EncodedResource {
   const any = encodeAny(typeUrl, bytes);
   // Resource: version = 1, resource = 2, name = 3.
   const wrapper = Buffer.concat([stringField(1, version), bytesField(2, any), stringField(3, name)]);
@@ -34,7 +32,6 @@ export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, 
     typeUrl,
     name,
     version,
-    size: bytes.length,
     sotwField: bytesField(2, any),
     deltaField: bytesField(2, wrapper),
   };

@@ -4,7 +4,13 @@
 
 const NONE: ReadonlySet<string> = new Set();
 
-export class LazySet implements Iterable<string> {
+/** What readers of a LazySet (or a Set) may do with it. */
+export interface ReadonlyNames extends Iterable<string> {
+  readonly size: number;
+  has(name: string): boolean;
+}
+
+export class LazySet implements ReadonlyNames {
   private items: Set<string> | undefined;
 
   get size(): number {

@@ -1,38 +1,14 @@
 // Per Gateway and client variant, the encoded resources by type. Every resource version is framed
 // once (interned by type, name and content hash) and shared by every stream and every Gateway that
 // holds the same bytes. Versions: per resource the content hash; per SotW type a boot prefix plus
-// a hash of the set, so a restarted process never claims a client already has its config.
+// a hash of the set, so a restarted process never claims a client already has its config
+// (docs/xds-protocol.md#versions).
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { contentHash, frameResource, type EncodedResource } from './encoded-resource.ts';
 import { stringField } from './proto-wire.ts';
 import { PUSH_ORDER, type ClientVariant, type EncodedInput, type ResourceTypeUrl, type ResourcesByType } from './resource-types.ts';
-
-/** One type's resources in a snapshot. Immutable; reused as-is when a new snapshot leaves it unchanged. */
-export interface TypeView {
-  readonly typeUrl: ResourceTypeUrl;
-  readonly resources: ReadonlyMap<string, EncodedResource>;
-  /** SotW version_info for this set: boot prefix + hash of names and versions. */
-  readonly version: string;
-  /** Total encoded size of the resources (for the config-size metric). */
-  readonly bytes: number;
-  /** DiscoveryResponse fields version_info + every resource + type_url; a stream appends its nonce. */
-  fullStateBody(): Buffer;
-  /** The same for DeltaDiscoveryResponse (system_version_info, every resource, type_url): a first sync. */
-  fullDeltaBody(): Buffer;
-  /** The view this one replaced (one step back only), and the names added, changed or removed since. */
-  readonly previous: TypeView | undefined;
-  readonly changed: ReadonlySet<string>;
-}
-
-/** What a stream reads: one Gateway's resources for one client variant. */
-export interface SnapshotView {
-  readonly gatewayKey: string;
-  readonly variant: ClientVariant;
-  /** performance.now() when this snapshot was set; push latency is measured from here. */
-  readonly setAt: number;
-  type(typeUrl: ResourceTypeUrl): TypeView;
-}
+import type { SnapshotListener, SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 
 export interface EncodingStats {
   /** Resource framings (Any + delta Resource wrapper) performed since start; streams never frame. */
@@ -66,7 +42,6 @@ class TypeSet implements TypeView {
   readonly typeUrl: ResourceTypeUrl;
   readonly resources: ReadonlyMap<string, EncodedResource>;
   readonly version: string;
-  readonly bytes: number;
   previous: TypeSet | undefined;
   changed: ReadonlySet<string> = new Set();
   private body: Buffer | undefined;
@@ -76,9 +51,6 @@ class TypeSet implements TypeView {
     this.typeUrl = typeUrl;
     this.resources = resources;
     this.version = version;
-    let bytes = 0;
-    for (const r of resources.values()) bytes += r.size;
-    this.bytes = bytes;
   }
 
   /** Links this set to the one it replaces, keeping a single step so old sets can be collected. */
@@ -122,9 +94,7 @@ class Snapshot implements SnapshotView {
   }
 }
 
-export type SnapshotListener = (gatewayKey: string) => void;
-
-export class SnapshotCache {
+export class SnapshotCache implements SnapshotReader {
   readonly versionPrefix: string;
   private readonly logger: Logger | undefined;
   private readonly snapshots = new Map<string, Snapshot>(); // `${gateway}\0${variant}`
@@ -147,7 +117,7 @@ export class SnapshotCache {
   /**
    * Replaces a Gateway's resources for one client variant. Resources whose bytes did not change keep
    * their framing and version. Returns problems found in the input (duplicate names are dropped,
-   * the first one wins, so no response ever carries a name twice).
+   * the first one wins, so no response ever carries a name twice: docs/xds-protocol.md#no-duplicate-names).
    */
   setSnapshot(gatewayKey: string, variant: ClientVariant, resourcesByType: ResourcesByType): string[] {
     const problems: string[] = [];
@@ -242,15 +212,6 @@ export class SnapshotCache {
   onChange(listener: SnapshotListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Resources and bytes per Gateway, variant and type (for the config-size metric). */
-  sizes(): { gateway: string; variant: ClientVariant; typeUrl: ResourceTypeUrl; resources: number; bytes: number }[] {
-    const out: { gateway: string; variant: ClientVariant; typeUrl: ResourceTypeUrl; resources: number; bytes: number }[] = [];
-    for (const snap of this.snapshots.values()) {
-      for (const [typeUrl, set] of snap.types) out.push({ gateway: snap.gatewayKey, variant: snap.variant, typeUrl, resources: set.resources.size, bytes: set.bytes });
-    }
-    return out;
   }
 
   encodingStats(): EncodingStats {

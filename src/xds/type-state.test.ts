@@ -4,6 +4,9 @@ import { TypeState } from './type-state.ts';
 
 const state = (legacy = true, fullState = false) => new TypeState(TypeUrl.cluster, legacy, fullState);
 const names = (st: TypeState) => [st.wildcard, [...st.names].sort()];
+/** Records a response carrying these names at version v1, as a stream does when it writes one. */
+const sendNames = (st: TypeState, sent: string[]) =>
+  st.recordSent('n', { resources: sent.map((name) => ({ typeUrl: st.typeUrl, name, version: 'v1', sotwField: Buffer.alloc(0), deltaField: Buffer.alloc(0) })), removed: [], fullState: false, version: 'v', complete: true }, undefined, 0);
 
 describe('TypeState subscriptions', () => {
   it('SotW: {} → wildcard, {*,A} → wildcard + A, {A} → A, {} → nothing', () => {
@@ -28,11 +31,12 @@ describe('TypeState subscriptions', () => {
     const st = state();
     st.applySotwNames(['A', 'B']);
     expect([...st.force].sort()).toEqual(['A', 'B']);
-    st.force.clear();
-    st.syncedWith = {};
+    sendNames(st, ['A', 'B']);
+    expect([...st.force]).toEqual([]);
+    st.markSynced({});
     expect(st.applySotwNames(['B', 'A'])).toEqual([]);
     expect(st.syncedWith).toEqual({});
-    st.sent.set('A', 'v1');
+    expect(st.sent.get('A')).toBe('v1');
     st.applySotwNames(['B']);
     expect(st.sent.has('A')).toBe(false);
     st.applySotwNames(['A', 'B']);
@@ -42,7 +46,7 @@ describe('TypeState subscriptions', () => {
   it('SotW full-state types keep a dropped name in `sent` so the next response removes it', () => {
     const st = state(true, true);
     st.applySotwNames(['A']);
-    st.sent.set('A', 'v1');
+    st.setSent('A', 'v1');
     st.applySotwNames(['B']);
     expect(st.sent.has('A')).toBe(true);
   });
@@ -62,7 +66,7 @@ describe('TypeState subscriptions', () => {
   it('delta: unsubscribing an explicit name under wildcard asks for an answer', () => {
     const st = state();
     st.applyDeltaNames(['*', 'A'], [], true);
-    st.sent.set('A', 'v1');
+    st.setSent('A', 'v1');
     st.applyDeltaNames([], ['A'], false);
     expect(st.sent.has('A')).toBe(false);
     expect([...st.removePending]).toEqual(['A']);
@@ -71,9 +75,23 @@ describe('TypeState subscriptions', () => {
   it('delta: a plain ACK changes nothing', () => {
     const st = state();
     st.applyDeltaNames(['A'], [], true);
-    st.syncedWith = {};
+    st.markSynced({});
     st.applyDeltaNames([], [], false);
     expect(st.syncedWith).toEqual({});
+  });
+
+  it('a response awaits its ACK; a NACK keeps what it carried recorded as sent, an ACK makes it acknowledged', () => {
+    const st = state();
+    st.applyDeltaNames(['A', 'B'], [], true);
+    expect([...st.force].sort()).toEqual(['A', 'B']);
+    sendNames(st, ['A', 'B']);
+    expect([st.inFlight?.nonce, st.answers('n'), st.answers('m'), st.sentVersion, [...st.force]]).toEqual(['n', true, false, 'v', []]);
+    st.recordNack({ at: '', nodeId: 'e', gateway: 'g', typeUrl: st.typeUrl, version: 'v', nonce: 'n', code: 3, message: 'no', resourceNames: ['A', 'B'] });
+    // Not resent: still believed held at the rejected version, though never acknowledged.
+    expect([st.inFlight, st.rejected, st.lastNack?.message, st.sent.get('A'), st.ackedVersionOf('A')]).toEqual([undefined, true, 'no', 'v1', undefined]);
+    sendNames(st, ['A']);
+    expect(st.recordAck().nonce).toBe('n');
+    expect([st.inFlight, st.rejected, st.ackedVersion, st.ackedVersionOf('A'), st.ackedVersionOf('B')]).toEqual([undefined, false, 'v', 'v1', undefined]);
   });
 
   it('tracks what was acknowledged apart from what was sent', () => {

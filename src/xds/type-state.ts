@@ -1,7 +1,10 @@
 // Per stream, per type: what the client subscribed to (with the legacy wildcard rules), what it
-// was sent and acknowledged, the response awaiting its ACK, and its last NACK.
+// was sent and acknowledged, the response awaiting its ACK, and its last NACK. The fields are
+// private: streams read them through getters and change them only through methods named after the
+// protocol event (a request, its names, a response sent, an ACK, a NACK), so each rule has one home.
 import type { EncodedResource } from './encoded-resource.ts';
-import { LazySet } from './lazy-set.ts';
+import { LazySet, type ReadonlyNames } from './lazy-set.ts';
+import type { Plan } from './response-plan.ts';
 import type { ResourceTypeUrl } from './resource-types.ts';
 import type { NackRecord } from './xds-events.ts';
 
@@ -22,46 +25,48 @@ export class TypeState {
   readonly typeUrl: ResourceTypeUrl;
   /** Whether the legacy rule (an empty first request means wildcard) applies to this client. */
   private readonly legacyWildcard: boolean;
+  /** SotW LDS and CDS, whose responses carry the full set. */
+  private readonly sotwFullState: boolean;
   /** The client has sent a request for this type on this stream. */
-  requested = false;
-  wildcard = false;
-  /** Has the client ever named resources explicitly? After that, empty means nothing (§1.4). */
+  private requestedFlag = false;
+  private wildcardFlag = false;
+  /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
   private everNamed = false;
-  readonly names = new Set<string>();
-  /** Delta only: EDS names the server pushes after a (re)connect without being asked (P4). */
-  readonly implicit = new LazySet();
+  private readonly explicit = new Set<string>();
+  /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
+  private readonly implicitNames = new LazySet();
   /** What the client is believed to hold, name → version. Updated on send, so a NACKed version is not resent. */
-  readonly sent = new Map<string, string>();
+  private readonly held = new Map<string, string>();
   /**
-   * Where the acknowledged version differs from `sent` (sent and not yet ACKed, or NACKed): name →
+   * Where the acknowledged version differs from `held` (sent and not yet ACKed, or NACKed): name →
    * the version last ACKed (undefined: none). Kept as a difference so a stream holding thousands of
    * names does not keep a second full map. Allocated on first use, dropped once everything is ACKed.
    */
   private unacked: Map<string, string | undefined> | undefined;
   /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
-  sentResources: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
-  /** Names to send even if the client is believed to hold them (re-subscriptions, P3, P14). */
-  readonly force = new LazySet();
+  private lastFullState: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
+  /**
+   * Names to send even if the client is believed to hold them: new subscriptions and CLAs of changed
+   * clusters (docs/xds-protocol.md#answer-new-subscription, #cla-after-cluster-change, #delta-subscribe-always-sent).
+   */
+  private readonly forced = new LazySet();
   /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
-  readonly removePending = new LazySet();
+  private readonly pendingRemoval = new LazySet();
   /** Delta: explicit names already reported as missing. */
-  readonly toldMissing = new LazySet();
-  lastNonce: string | undefined;
-  inFlight: InFlight | undefined;
-  responded = false;
-  sentVersion = '';
-  ackedVersion = '';
-  lastNack: NackRecord | undefined;
+  private readonly reportedMissing = new LazySet();
+  private latestNonce: string | undefined;
+  private awaiting: InFlight | undefined;
+  private respondedFlag = false;
+  private sentVersionInfo = '';
+  private ackedVersionInfo = '';
+  private nack: NackRecord | undefined;
   /** The last response was rejected and nothing has been accepted since. */
-  rejected = false;
-  lastRequestAt = 0;
+  private rejectedFlag = false;
+  private requestAt = 0;
   /** SotW: digest of the last resource_names list applied. */
-  namesDigest: string | undefined;
+  private digest: string | undefined;
   /** The type view this state was last found fully in sync with; cleared by any change here. */
-  syncedWith: object | undefined;
-
-  /** SotW LDS and CDS, whose responses carry the full set. */
-  private readonly sotwFullState: boolean;
+  private synced: object | undefined;
 
   constructor(typeUrl: ResourceTypeUrl, legacyWildcard: boolean, sotwFullState: boolean) {
     this.typeUrl = typeUrl;
@@ -69,38 +74,222 @@ export class TypeState {
     this.sotwFullState = sotwFullState;
   }
 
+  /** The client has sent a request for this type on this stream. */
+  get requested(): boolean {
+    return this.requestedFlag;
+  }
+
+  get wildcard(): boolean {
+    return this.wildcardFlag;
+  }
+
+  /** Names the client subscribed to explicitly. */
+  get names(): ReadonlySet<string> {
+    return this.explicit;
+  }
+
+  /** Delta only: EDS names pushed without being asked after a (re)connect. */
+  get implicit(): ReadonlyNames {
+    return this.implicitNames;
+  }
+
+  /** What the client is believed to hold, name → version (sent, whether or not ACKed yet). */
+  get sent(): ReadonlyMap<string, string> {
+    return this.held;
+  }
+
+  /** SotW full-state types: the resources of the last response. */
+  get sentResources(): ReadonlyMap<string, EncodedResource> {
+    return this.lastFullState;
+  }
+
+  /** Names to send even if the client is believed to hold them. */
+  get force(): ReadonlyNames {
+    return this.forced;
+  }
+
+  /** Delta: names to report in removed_resources. */
+  get removePending(): ReadonlyNames {
+    return this.pendingRemoval;
+  }
+
+  /** Delta: explicit names already reported as missing. */
+  get toldMissing(): ReadonlyNames {
+    return this.reportedMissing;
+  }
+
+  /** The response awaiting its ACK, if any. */
+  get inFlight(): InFlight | undefined {
+    return this.awaiting;
+  }
+
+  /** Has any response of this type gone out on this stream? */
+  get responded(): boolean {
+    return this.respondedFlag;
+  }
+
+  get sentVersion(): string {
+    return this.sentVersionInfo;
+  }
+
+  get ackedVersion(): string {
+    return this.ackedVersionInfo;
+  }
+
+  get lastNack(): NackRecord | undefined {
+    return this.nack;
+  }
+
+  /** The last response was rejected and nothing has been accepted since. */
+  get rejected(): boolean {
+    return this.rejectedFlag;
+  }
+
+  /** performance.now() of the last request that was not stale. */
+  get lastRequestAt(): number {
+    return this.requestAt;
+  }
+
+  /** SotW: digest of the last resource_names list applied. */
+  get namesDigest(): string | undefined {
+    return this.digest;
+  }
+
+  /** The type view this state was last found fully in sync with. */
+  get syncedWith(): object | undefined {
+    return this.synced;
+  }
+
+  /** A request for this type arrived (and was not stale). */
+  noteRequest(at: number): void {
+    this.requestedFlag = true;
+    this.requestAt = at;
+  }
+
+  /** SotW: remembers the digest of the names list a request carried (applied or restated). */
+  noteNamesDigest(digest: string | undefined): void {
+    this.digest = digest;
+  }
+
+  /** SotW: a request that does not echo the latest nonce sent for this type is stale. */
+  isStaleNonce(nonce: string): boolean {
+    return this.latestNonce !== undefined && nonce !== this.latestNonce;
+  }
+
+  /** Does this nonce answer the response awaiting its ACK? */
+  answers(nonce: string): boolean {
+    return this.awaiting !== undefined && nonce === this.awaiting.nonce;
+  }
+
+  /** Delta reconnect: what the client says it already holds (initial_resource_versions). */
+  restoreHeld(versions: Readonly<Record<string, string>>): void {
+    for (const [name, version] of Object.entries(versions)) this.held.set(name, version);
+  }
+
+  /** The type is fully in sync with this view: nothing to send until it or the view changes. */
+  markSynced(view: object): void {
+    this.synced = view;
+  }
+
+  /** Something outside this state changed what the client must get: plan again. */
+  markOutOfSync(): void {
+    this.synced = undefined;
+  }
+
+  /** Sends this name in the next response even if the client is believed to hold it. */
+  forceSend(name: string): void {
+    this.forced.add(name);
+  }
+
+  /** Delta: pushes an EDS name the client did not ask for (after a reconnect), unless already covered. */
+  addImplicit(name: string): void {
+    if (this.subscribed(name)) return;
+    this.implicitNames.add(name);
+    this.forced.add(name);
+  }
+
+  /**
+   * A response is going out and awaits its ACK: what it carries is now believed held, forced names
+   * it carries are done, and names it removes are forgotten. `syncedWith` is the view the client
+   * then holds in full, undefined when removals were held back.
+   */
+  recordSent(nonce: string, plan: Plan, syncedWith: object | undefined, sentAt: number): void {
+    const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
+    this.awaiting = { nonce, version: plan.version, resources: carried, removed: plan.removed, fullState: plan.fullState, sentAt };
+    this.latestNonce = nonce;
+    this.respondedFlag = true;
+    this.sentVersionInfo = plan.version;
+    this.synced = syncedWith;
+    if (plan.fullState) {
+      this.replaceSent(carried);
+      this.lastFullState = new Map(plan.resources.map((r) => [r.name, r] as const));
+      this.forced.clear();
+    } else {
+      for (const r of plan.resources) {
+        this.setSent(r.name, r.version);
+        this.forced.delete(r.name);
+        this.pendingRemoval.delete(r.name);
+      }
+    }
+    for (const name of plan.removed) {
+      this.setSent(name, undefined);
+      this.forced.delete(name);
+      this.pendingRemoval.delete(name);
+      if (this.explicit.has(name)) this.reportedMissing.add(name);
+    }
+  }
+
+  /** The client accepted the response awaiting its ACK; returns it. */
+  recordAck(): InFlight {
+    const inFlight = this.awaiting!;
+    this.acknowledge(inFlight);
+    this.ackedVersionInfo = inFlight.version;
+    this.awaiting = undefined;
+    return inFlight;
+  }
+
+  /**
+   * The client rejected the response awaiting its ACK. What was rejected stays recorded as sent, so
+   * it is not resent until its content changes (docs/xds-protocol.md#nack-not-resent).
+   */
+  recordNack(nack: NackRecord): void {
+    this.nack = nack;
+    this.rejectedFlag = true;
+    this.awaiting = undefined;
+  }
+
   /** The version of a resource the client acknowledged, if any. */
   ackedVersionOf(name: string): string | undefined {
-    return this.unacked?.has(name) ? this.unacked.get(name) : this.sent.get(name);
+    return this.unacked?.has(name) ? this.unacked.get(name) : this.held.get(name);
   }
 
   /** Every acknowledged resource, name → version (for the admin API). */
   ackedEntries(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const [name, version] of this.sent) if (!this.unacked?.has(name)) out.set(name, version);
+    for (const [name, version] of this.held) if (!this.unacked?.has(name)) out.set(name, version);
     for (const [name, version] of this.unacked ?? []) if (version !== undefined) out.set(name, version);
     return out;
   }
 
   /** Records one resource sent (or removed, with undefined) in a response now awaiting its ACK. */
   setSent(name: string, version: string | undefined): void {
-    const before = this.sent.get(name);
+    const before = this.held.get(name);
     if (before === version) return;
     this.unacked ??= new Map();
     if (!this.unacked.has(name)) this.unacked.set(name, before);
-    if (version === undefined) this.sent.delete(name);
-    else this.sent.set(name, version);
+    if (version === undefined) this.held.delete(name);
+    else this.held.set(name, version);
   }
 
   /** Records a full-state response: the client will hold exactly these. */
   replaceSent(next: ReadonlyMap<string, string>): void {
-    for (const name of [...this.sent.keys()]) if (!next.has(name)) this.setSent(name, undefined);
+    for (const name of [...this.held.keys()]) if (!next.has(name)) this.setSent(name, undefined);
     for (const [name, version] of next) this.setSent(name, version);
   }
 
   /** The client accepted a response: what it carried is now acknowledged. */
   acknowledge(inFlight: InFlight): void {
-    this.rejected = false;
+    this.rejectedFlag = false;
     if (inFlight.fullState) {
       this.unacked = undefined;
       return;
@@ -111,7 +300,19 @@ export class TypeState {
 
   /** Is this name covered by the subscription? */
   subscribed(name: string): boolean {
-    return this.wildcard || this.names.has(name) || this.implicit.has(name);
+    return this.wildcardFlag || this.explicit.has(name) || this.implicitNames.has(name);
+  }
+
+  /** Names the subscription covers: every resource for wildcard, else the named (and implicit) ones. */
+  candidates(resources: ReadonlyMap<string, EncodedResource>): Iterable<string> {
+    if (this.wildcardFlag) return resources.keys();
+    if (this.implicitNames.size === 0) return this.explicit;
+    return this.namesAndImplicit();
+  }
+
+  private *namesAndImplicit(): Iterable<string> {
+    yield* this.explicit;
+    for (const name of this.implicitNames) if (!this.explicit.has(name)) yield name;
   }
 
   /**
@@ -124,27 +325,27 @@ export class TypeState {
     const added: string[] = [];
     const explicit = requested.filter((n) => n !== '*');
     if (requested.length === 0 && !this.everNamed) {
-      this.wildcard = this.legacyWildcard;
+      this.wildcardFlag = this.legacyWildcard;
     } else {
       this.everNamed = true;
-      this.wildcard = requested.includes('*');
+      this.wildcardFlag = requested.includes('*');
     }
     const next = new Set(explicit);
-    for (const n of this.names) {
+    for (const n of this.explicit) {
       if (!next.has(n)) {
-        this.names.delete(n);
-        if (!this.wildcard) this.forget(n);
+        this.explicit.delete(n);
+        if (!this.wildcardFlag) this.forget(n);
       }
     }
     for (const n of next) {
-      if (!this.names.has(n)) {
-        this.names.add(n);
+      if (!this.explicit.has(n)) {
+        this.explicit.add(n);
         added.push(n);
-        // A newly requested name is answered even if the client had it before (P6).
-        this.force.add(n);
+        // A newly requested name is answered even if the client had it before (docs/xds-protocol.md#answer-new-subscription).
+        this.forced.add(n);
       }
     }
-    this.syncedWith = undefined;
+    this.synced = undefined;
     return added;
   }
 
@@ -155,38 +356,39 @@ export class TypeState {
   applyDeltaNames(subscribe: readonly string[], unsubscribe: readonly string[], first: boolean): void {
     // A plain ACK changes nothing (and must not cost a full comparison on the next push).
     if (!first && subscribe.length === 0 && unsubscribe.length === 0) return;
-    if (first && subscribe.length === 0 && this.legacyWildcard) this.wildcard = true;
+    if (first && subscribe.length === 0 && this.legacyWildcard) this.wildcardFlag = true;
     for (const n of subscribe) {
       if (n === '*') {
-        this.wildcard = true;
+        this.wildcardFlag = true;
         continue;
       }
-      this.names.add(n);
-      this.toldMissing.delete(n);
-      // Always send names in resource_names_subscribe, even at the same version (P14).
-      this.force.add(n);
+      this.explicit.add(n);
+      this.reportedMissing.delete(n);
+      // Always send names in resource_names_subscribe, even at the same version (docs/xds-protocol.md#delta-subscribe-always-sent).
+      this.forced.add(n);
     }
     for (const n of unsubscribe) {
       if (n === '*') {
-        this.wildcard = false;
-        for (const held of [...this.sent.keys()]) if (!this.names.has(held) && !this.implicit.has(held)) this.forget(held);
+        this.wildcardFlag = false;
+        for (const held of [...this.held.keys()]) if (!this.explicit.has(held) && !this.implicitNames.has(held)) this.forget(held);
         continue;
       }
-      const held = this.names.delete(n);
-      this.implicit.delete(n);
-      this.toldMissing.delete(n);
-      if (this.wildcard) {
-        // The client dropped its copy; wildcard still covers the name, so it must get an answer (§1.5).
+      const held = this.explicit.delete(n);
+      this.implicitNames.delete(n);
+      this.reportedMissing.delete(n);
+      if (this.wildcardFlag) {
+        // The client dropped its copy; wildcard still covers the name, so it must get an answer
+        // (docs/xds-protocol.md#wildcard-unsubscribe).
         if (held) {
-          this.sent.delete(n);
+          this.held.delete(n);
           this.dropUnacked(n);
-          this.removePending.add(n);
+          this.pendingRemoval.add(n);
         }
       } else {
         this.forget(n);
       }
     }
-    this.syncedWith = undefined;
+    this.synced = undefined;
   }
 
   private sameNames(requested: readonly string[]): boolean {
@@ -194,19 +396,19 @@ export class TypeState {
     let count = 0;
     for (const n of requested) {
       if (n === '*') star = true;
-      else if (!this.names.has(n)) return false;
+      else if (!this.explicit.has(n)) return false;
       else count++;
     }
-    return star === this.wildcard && count === this.names.size;
+    return star === this.wildcardFlag && count === this.explicit.size;
   }
 
   /** The client no longer holds or wants this name; a later subscription resends it. */
   private forget(name: string): void {
-    this.force.delete(name);
-    this.removePending.delete(name);
+    this.forced.delete(name);
+    this.pendingRemoval.delete(name);
     // SotW LDS/CDS: the next full-state response drops it, so keep it in `sent` until then.
     if (this.sotwFullState) return;
-    this.sent.delete(name);
+    this.held.delete(name);
     this.dropUnacked(name);
   }
 

@@ -1,0 +1,14 @@
+// What one response on one type will carry, as planned by a stream before it frames the bytes.
+import type { EncodedResource } from './encoded-resource.ts';
+
+export interface Plan {
+  readonly resources: readonly EncodedResource[];
+  readonly removed: readonly string[];
+  /** SotW LDS/CDS: the response is the whole set the client should hold. */
+  readonly fullState: boolean;
+  readonly version: string;
+  /** A shared pre-framed body (everything but the nonce), when the response carries a snapshot's whole set. */
+  readonly sharedBody?: Buffer;
+  /** After this response the client holds exactly what the view has for its subscription. */
+  readonly complete: boolean;
+}
