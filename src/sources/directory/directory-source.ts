@@ -290,7 +290,7 @@ export class DirectorySource implements Source {
         this.pending.delete(path);
         const old = this.files.get(path);
         this.files.set(path, { signature: listed.signature, hash: '', objects: old?.objects ?? [], problems: [{ file: path, message: `cannot be read: ${(err as Error).message}` }] });
-        this.log.warn({ file: this.rel(path), err }, 'file cannot be read; keeping its last good objects');
+        this.log.warn({ file: this.rel(path), err }, 'file not used; keeping its last good objects');
       }
       if (left > 0) wait = Math.min(wait, left);
     }
