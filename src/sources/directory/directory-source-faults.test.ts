@@ -4,10 +4,23 @@ import { execFileSync } from 'node:child_process';
 import { appendFile, chmod, mkdir, mkdtemp, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../logger.ts';
 import { ObjectStore } from '../object-store.ts';
 import { DirectorySource, type DirectorySourceOptions } from './directory-source.ts';
+
+// A parser that throws for one file stands for any bug a file could trigger: the source must report
+// that file and keep applying the others.
+vi.mock('./parse-manifest-file.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./parse-manifest-file.ts')>();
+  return {
+    ...actual,
+    parseManifestFile: (text: string, file: string) => {
+      if (text.includes('# make the parser throw')) throw new RangeError('Maximum call stack size exceeded');
+      return actual.parseManifestFile(text, file);
+    },
+  };
+});
 
 const svc = (name: string, port = 80): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  ports: [{port: ${port}}]\n`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -122,6 +135,19 @@ describe('DirectorySource faults', () => {
     expect(source!.problems()).toMatchObject([{ subject: join(dir, 'b.yaml'), document: 0, message: expect.stringMatching(/alias/) }]);
     expect(names()).toEqual(['a', 'b']);
 
+    await writeFile(join(dir, 'c.yaml'), svc('c'));
+    await until(() => names().includes('c'));
+    expect(names()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('an exception while reading one file is reported with the file named, and other files keep applying', async () => {
+    await writeFile(join(dir, 'a.yaml'), svc('a'));
+    await writeFile(join(dir, 'b.yaml'), svc('b'));
+    await start({ quietPeriodMs: 0 });
+    await writeFile(join(dir, 'a.yaml'), svc('a', 81) + '# make the parser throw\n');
+    await until(() => source!.problems().length > 0);
+    expect(source!.problems()).toMatchObject([{ subject: join(dir, 'a.yaml'), message: 'cannot be read: Maximum call stack size exceeded' }]);
+    expect(port('a')).toBe(80);
     await writeFile(join(dir, 'c.yaml'), svc('c'));
     await until(() => names().includes('c'));
     expect(names()).toEqual(['a', 'b', 'c']);
