@@ -201,6 +201,22 @@ describe('DirectorySource faults', () => {
     expect(source!.problems()).toEqual([]);
   });
 
+  it('an error from the recursive watcher (EACCES) is reported, never thrown; watching resumes at the next sync', async () => {
+    await writeFile(join(dir, 'a.yaml'), svc('a'));
+    await start({ quietPeriodMs: 0 });
+    const watcher = (source as unknown as { watcher?: import('node:fs').FSWatcher }).watcher;
+    expect(watcher).toBeDefined();
+    // What node's recursive watcher emits when a folder becomes unreadable under it.
+    watcher!.emit('error', Object.assign(new Error(`EACCES: permission denied, scandir '${dir}'`), { code: 'EACCES' }));
+    expect(source!.problems()).toMatchObject([{ subject: dir, message: expect.stringMatching(/^cannot watch the folder \(EACCES: permission denied/) }]);
+    expect(names()).toEqual(['a']);
+
+    await source!.sync();
+    expect(source!.problems()).toEqual([]);
+    await writeFile(join(dir, 'b.yaml'), svc('b'));
+    await until(() => names().join() === 'a,b'); // no rescans in this test: the new watcher saw it
+  });
+
   // Root reads a mode-000 folder anyway, so the fault cannot be produced as root.
   it.skipIf(process.getuid?.() === 0)('a folder made unreadable (chmod 000) is reported and keeps the last config; never a crash', async () => {
     await mkdir(join(dir, 'sub'));

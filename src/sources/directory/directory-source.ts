@@ -171,7 +171,11 @@ export class DirectorySource implements Source {
     for (const [path, state] of [...this.files].sort(([a], [b]) => a.localeCompare(b))) {
       for (const p of state.problems) out.push(this.problem(path, p));
     }
-    return out.concat(this.duplicateProblems);
+    const all = out.concat(this.duplicateProblems);
+    // Forget when problems that are gone were first seen, so the map does not grow with every edit.
+    const current = new Set(all.map((p) => problemId(p.subject, p)));
+    for (const id of this.firstSeen.keys()) if (!current.has(id)) this.firstSeen.delete(id);
+    return all;
   }
 
   /** Keeps nothing itself (the rebuild loop keeps the latest statuses); logs each change once. */
@@ -353,8 +357,9 @@ export class DirectorySource implements Source {
     const keep = (message: string): number => {
       this.pending.delete(path);
       const problem: FileProblem = { file: path, message };
-      this.files.set(path, { signature: listed.signature, hash: '', objects: old?.objects ?? [], problems: [problem] });
-      this.log.warn({ file, problem: message }, 'file not used; keeping its last good objects');
+      // No signature: tried again at every sync, since a fix (chmod) need not change size or mtime.
+      this.files.set(path, { signature: '', hash: '', objects: old?.objects ?? [], problems: [problem] });
+      if (old?.problems[0]?.message !== message) this.log.warn({ file, problem: message }, 'file not used; keeping its last good objects');
       return 0;
     };
     if (listed.size > this.maxFileBytes) return keep(`${listed.size} bytes, over the limit of ${this.maxFileBytes} bytes per file`);
@@ -434,7 +439,7 @@ export class DirectorySource implements Source {
 
   private problem(path: string, p: FileProblem): SourceProblem {
     const subject = path;
-    const id = `${subject}\0${p.document ?? ''}\0${p.message}`;
+    const id = problemId(subject, p);
     let since = this.firstSeen.get(id);
     if (!since) {
       since = new Date().toISOString();
@@ -450,6 +455,10 @@ export class DirectorySource implements Source {
   private rel(path: string): string {
     return relative(this.root, path) || path;
   }
+}
+
+function problemId(subject: string, p: { document?: number; message: string }): string {
+  return `${subject}\0${p.document ?? ''}\0${p.message}`;
 }
 
 function fileSignature(s: { mtimeMs: number; size: number; ino: number }): string {
