@@ -1,6 +1,6 @@
 // `tether decode VALUE`: which endpoint a session cookie or header value pins, and until when.
 import { Command, CommanderError, Option } from 'commander';
-import { decodeSessionInput, readExpiry, SessionValueError, type SessionValue } from '../envoy/session-value.ts';
+import { decodeSessionInput, readExpiry, SessionValueError, type ExpiryReading, type SessionValue } from '../envoy/session-value.ts';
 
 /** Where a command writes; tests pass their own. */
 export interface CliOutput {
@@ -12,6 +12,22 @@ export const processOutput: CliOutput = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
+
+/**
+ * 9999-12-31T23:59:59Z, the last second readExpiry (src/envoy/session-value.ts) reads as a date.
+ * Anything above is no date and no monotonic reading either (that would be millennia of uptime):
+ * a forged or corrupted value, such as 2^64 - 1.
+ */
+const LAST_DATE_SECONDS = 253_402_300_799n;
+
+/** readExpiry, plus the third case: a number too big to be either clock. */
+export type ExpiryDescription = ExpiryReading | { seconds: string; clock: 'out-of-range' };
+
+export function describeExpiry(seconds: string): ExpiryDescription {
+  const reading = readExpiry(seconds);
+  if (reading.clock === 'monotonic' && BigInt(seconds) > LAST_DATE_SECONDS) return { seconds, clock: 'out-of-range' };
+  return reading;
+}
 
 /** Exit code for input the command cannot read (bad YAML, a value that is not a session value). */
 export const EXIT_BAD_INPUT = 2;
@@ -43,7 +59,7 @@ export function runDecode(input: string, options: DecodeOptions, io: CliOutput):
   }
 
   if (options.output === 'json') {
-    const json = decoded.map((d) => ({ ...d, ...(d.expires ? { expiry: readExpiry(d.expires) } : {}) }));
+    const json = decoded.map((d) => ({ ...d, ...(d.expires ? { expiry: describeExpiry(d.expires) } : {}) }));
     io.out(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
     return;
   }
@@ -67,12 +83,14 @@ export function formatSessionValue(d: SessionValue, carrier: 'cookie' | 'header'
   if (d.expires === undefined) {
     lines.push(['expires', d.encoding === 'protobuf' ? 'never (no expiry inside: a session cookie)' : 'never (this encoding has no expiry)']);
   } else {
-    const e = readExpiry(d.expires);
+    const e = describeExpiry(d.expires);
     lines.push([
       'expires',
-      e.utc
-        ? `${e.seconds} = ${e.utc} (Unix seconds, Envoy 1.39 and later)`
-        : `${e.seconds} (too small for Unix seconds: Envoy before 1.39 wrote its monotonic clock, which is not a date and differs between Envoy processes)`,
+      e.clock === 'out-of-range'
+        ? `${e.seconds} (out of range: after 9999-12-31 as Unix seconds, and far too big for a monotonic clock; Envoy does not write such a value)`
+        : e.utc
+          ? `${e.seconds} = ${e.utc} (Unix seconds, Envoy 1.39 and later)`
+          : `${e.seconds} (too small for Unix seconds: Envoy before 1.39 wrote its monotonic clock, which is not a date and differs between Envoy processes)`,
     ]);
   }
   const width = Math.max(...lines.map(([k]) => k.length)) + 2;

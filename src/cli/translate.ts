@@ -63,7 +63,13 @@ export function translateCommand(io: CliOutput = processOutput): Command {
 export async function runTranslate(options: TranslateCommandOptions, io: CliOutput): Promise<void> {
   if (options.bootstrap && options.output === 'summary') usageError(io, '--bootstrap prints JSON or YAML; -o summary does not apply');
 
-  const read = await readManifests(options.file);
+  let read;
+  try {
+    read = await readManifests(options.file);
+  } catch (err) {
+    // readManifests reports what it expects as problems; anything else is still an input fault.
+    usageError(io, `cannot read the manifests: ${(err as Error).message}`);
+  }
   if (read.problems.length > 0) {
     for (const p of read.problems) io.err(`error: ${formatManifestProblem(p)}\n`);
     usageError(io, `cannot read the manifests (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'})`);

@@ -69,3 +69,16 @@ describe('parseManifests', () => {
     expect(objects[0]?.metadata.namespace).toBe('demo');
   });
 });
+
+describe('parseManifests on a YAML alias bomb', () => {
+  // Nine levels of nine aliases: a few hundred bytes that would expand to 9^9 strings.
+  const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'data:', '  l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    .concat(Array.from({ length: 8 }, (_, i) => `  l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(',')}]`))
+    .join('\n');
+
+  it('reports the document as unreadable instead of throwing, and keeps the other documents', () => {
+    const r = parseManifests(`${bomb}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ok}\n`, 'bomb.yaml');
+    expect(r.objects.map((o) => o.metadata.name)).toEqual(['ok']);
+    expect(r.problems).toEqual([{ file: 'bomb.yaml', document: 0, line: 1, unreadable: true, message: expect.stringMatching(/alias.*at most 100 aliases per document/) }]);
+  });
+});

@@ -3,7 +3,7 @@
 // a Kubernetes object becomes a problem naming the file, the document (0-based, as kubectl counts)
 // and the line, and the good documents of the same file are still returned, so one typo does not
 // hide the rest of a folder.
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { KubeObject } from './kube-object.ts';
 import { isRecord } from './field-reader.ts';
 
@@ -14,6 +14,12 @@ export interface ManifestProblem {
   /** 1-based line where the fault is (or where the document starts). */
   line?: number;
   message: string;
+  /**
+   * The document could not be read at all (a YAML error, or an expansion too large to build), as
+   * opposed to read but not a Kubernetes object. A watched folder keeps the file's last good
+   * objects then.
+   */
+  unreadable?: boolean;
 }
 
 export interface ParsedManifests {
@@ -54,15 +60,27 @@ export function formatManifestProblem(p: ManifestProblem): string {
   return `${p.file}: document ${p.document}${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.message}`;
 }
 
+/** At most this many aliases per document: more is how a "YAML bomb" grows a few bytes into gigabytes. */
+export const MAX_YAML_ALIASES = 100;
+
 /** Parses every document of one file. Never throws. */
 export function parseManifests(text: string, fileName: string, options: ParseManifestsOptions = {}): ParsedManifests {
-  const defaultNamespace = options.defaultNamespace ?? 'default';
   const lineCounter = new LineCounter();
-  const objects: KubeObject[] = [];
-  const problems: ManifestProblem[] = [];
+  return readManifestDocuments(parseManifestText(text, lineCounter), lineCounter, fileName, options);
+}
+
+/** The YAML documents of a text, not yet converted (so a caller can look at syntax errors first without parsing twice). */
+export function parseManifestText(text: string, lineCounter: LineCounter): Document.Parsed[] {
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   // parseAllDocuments returns an EmptyStream (not an array) for text with no documents.
-  if (!Array.isArray(docs)) return { objects, problems };
+  return Array.isArray(docs) ? docs : [];
+}
+
+/** The objects of documents parsed by parseManifestText with the same lineCounter. Never throws. */
+export function readManifestDocuments(docs: readonly Document.Parsed[], lineCounter: LineCounter, fileName: string, options: ParseManifestsOptions = {}): ParsedManifests {
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const objects: KubeObject[] = [];
+  const problems: ManifestProblem[] = [];
 
   docs.forEach((doc, index) => {
     // Point at the document's content, not at its `---` marker.
@@ -71,10 +89,20 @@ export function parseManifests(text: string, fileName: string, options: ParseMan
       problems.push({ file: fileName, document: index, line, message });
     };
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) problem(firstLine(err.message), err.linePos?.[0].line ?? lineOf(lineCounter, err.pos[0]));
+      for (const err of doc.errors) {
+        problems.push({ file: fileName, document: index, line: err.linePos?.[0].line ?? lineOf(lineCounter, err.pos[0]), message: firstLine(err.message), unreadable: true });
+      }
       return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (err) {
+      // yaml throws (rather than reporting) when the aliases would expand too far.
+      const message = err instanceof Error ? err.message : String(err);
+      problems.push({ file: fileName, document: index, line: startLine, message: `cannot be read: ${message}${/alias/i.test(message) ? ` (at most ${MAX_YAML_ALIASES} aliases per document)` : ''}`, unreadable: true });
+      return;
+    }
     if (value === null || value === undefined) return; // an empty document (`---` at the end, comments only)
     for (const [i, item] of expandLists(value).entries()) {
       const where = value !== item ? `items[${i}]: ` : '';

@@ -52,3 +52,15 @@ describe('tether decode', () => {
     expect(r.stderr).toMatch(/^decode: not a session value: .* is not base64\n$/);
   });
 });
+
+describe('tether decode on an expiry no Envoy writes', () => {
+  it('says 2^64 - 1 is out of range, not too small', async () => {
+    const value = Buffer.from(protoRegistry().encode(MessageType.sessionCookie, { address: '10.0.0.7:80', expires: '18446744073709551615' })).toString('base64');
+    const text = await runTether(['decode', value]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('expires   18446744073709551615 (out of range: after 9999-12-31');
+    expect(text.stdout).not.toContain('too small');
+    const json = await runTether(['decode', '-o', 'json', value]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ expires: '18446744073709551615', expiry: { seconds: '18446744073709551615', clock: 'out-of-range' } });
+  });
+});

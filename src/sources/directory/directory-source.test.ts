@@ -37,7 +37,7 @@ describe('DirectorySource', () => {
   });
 
   const start = async (opts: { rescanIntervalMs?: number; namespaces?: string[] } = {}): Promise<void> => {
-    source = new DirectorySource({ path: dir, logger: silentLogger(), debounceMs: 5, rescanIntervalMs: opts.rescanIntervalMs ?? 0, namespaces: opts.namespaces });
+    source = new DirectorySource({ path: dir, logger: silentLogger(), debounceMs: 5, quietPeriodMs: 0, rescanIntervalMs: opts.rescanIntervalMs ?? 0, namespaces: opts.namespaces });
     await source.start(store);
   };
 
@@ -152,7 +152,7 @@ describe('DirectorySource when the folder goes away', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tether-dir-'));
     const store = new ObjectStore();
     await writeFile(join(dir, 'a.yaml'), svc('a'));
-    const source = new DirectorySource({ path: dir, logger: silentLogger(), debounceMs: 5, rescanIntervalMs: 20 });
+    const source = new DirectorySource({ path: dir, logger: silentLogger(), debounceMs: 5, quietPeriodMs: 0, rescanIntervalMs: 20 });
     try {
       await source.start(store);
       await rm(dir, { recursive: true, force: true });

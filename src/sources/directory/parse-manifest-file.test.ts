@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as yaml from 'yaml';
 import { parseManifestFile } from './parse-manifest-file.ts';
+
+// Count the YAML parses: a big file must be parsed once, not once for syntax and again for objects.
+vi.mock('yaml', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('yaml')>();
+  return { ...actual, parseAllDocuments: vi.fn(actual.parseAllDocuments) };
+});
 
 describe('parseManifestFile', () => {
   it('returns the objects of a good file', () => {
@@ -26,5 +33,23 @@ describe('parseManifestFile', () => {
 
   it('treats duplicate keys as a syntax error', () => {
     expect(parseManifestFile('apiVersion: v1\nkind: Service\nkind: Secret\nmetadata: {name: a}\n', 'f.yaml').syntax).toHaveLength(1);
+  });
+
+  it('parses the text once', () => {
+    const spy = vi.mocked(yaml.parseAllDocuments);
+    spy.mockClear();
+    const r = parseManifestFile('apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\nfoo: bar\n', 'f.yaml');
+    expect(r.objects).toHaveLength(1);
+    expect(r.documents).toHaveLength(1);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('makes an alias bomb in any document fatal for the whole file, naming it', () => {
+    const levels = ['  l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+      .concat(Array.from({ length: 8 }, (_, i) => `  l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(',')}]`));
+    const text = `apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata:\n${levels.join('\n')}\n`;
+    const r = parseManifestFile(text, 'f.yaml');
+    expect(r.objects).toEqual([]);
+    expect(r.syntax).toEqual([{ file: 'f.yaml', document: 1, line: 5, message: expect.stringMatching(/alias/) }]);
   });
 });
