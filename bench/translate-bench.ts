@@ -8,14 +8,14 @@ import { pino } from 'pino';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../src/k8s/kube-object.ts';
 import { ObjectStore } from '../src/sources/object-store.ts';
-import { RebuildLoop } from '../src/rebuild-loop.ts';
+import { RebuildLoop } from '../src/rebuild/rebuild-loop.ts';
 import { SnapshotCache } from '../src/xds/snapshot-cache.ts';
 import { TypeUrl } from '../src/xds/resource-types.ts';
-import { protoRegistry, MessageType } from '../src/envoy/proto-registry.ts';
+import { protoRegistry, MessageType } from '../src/codec/proto-registry.ts';
 import { buildEnvoyResources } from '../src/envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from '../src/envoy/build-grpc-client-resources.ts';
 import { translate } from '../src/translate/translate.ts';
-import { EndpointFastPath } from '../src/endpoint-fast-path.ts';
+import { EndpointFastPath } from '../src/rebuild/endpoint-fast-path.ts';
 import { buildClusterLoadAssignment } from '../src/envoy/endpoint.ts';
 
 const { values: args } = parseArgs({

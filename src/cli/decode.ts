@@ -1,6 +1,6 @@
 // `tether decode VALUE`: which endpoint a session cookie or header value pins, and until when.
 import { Command, CommanderError, Option } from 'commander';
-import { decodeSessionInput, readExpiry, SessionValueError, type SessionValue } from '../envoy/session-value.ts';
+import { decodeSessionInput, readExpiry, SessionValueError, type SessionValue } from '../codec/session-value.ts';
 
 /** Where a command writes; tests pass their own. */
 export interface CliOutput {

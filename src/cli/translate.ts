@@ -8,7 +8,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { buildEnvoyResources, type EnvoyResources } from '../envoy/build-envoy-resources.ts';
 import { buildStaticBootstrap } from '../envoy/bootstrap.ts';
-import { MessageType, protoRegistry, typeUrl, type JsonObject } from '../envoy/proto-registry.ts';
+import { MessageType, protoRegistry, typeUrl, type JsonObject } from '../codec/proto-registry.ts';
 import type { GatewayIR } from '../ir/ir.ts';
 import { describeRef, objectKey, refOf, type KubeObject } from '../k8s/kube-object.ts';
 import { formatManifestProblem } from '../k8s/parse-manifests.ts';
@@ -16,7 +16,7 @@ import { translate } from '../translate/translate.ts';
 import { EXIT_BAD_INPUT, processOutput, type CliOutput } from './decode.ts';
 import { OUTPUT_FORMATS, renderJson, renderSummary, renderYaml, statusEntry, type OutputFormat, type StatusEntry } from './output-format.ts';
 import { readManifests } from './read-manifests.ts';
-import { silentLogger } from '../logger.ts';
+import { silentLogger } from '../log/logger.ts';
 import { ObjectStore } from '../sources/object-store.ts';
 import { FqdnEndpointResolver } from '../sources/dns/fqdn-endpoint-resolver.ts';
 

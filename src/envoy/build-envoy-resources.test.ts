@@ -15,7 +15,7 @@ import { buildEnvoyResources, type EnvoyResources } from './build-envoy-resource
 import { buildGrpcClientResources } from './build-grpc-client-resources.ts';
 import { expectValidBootstrap, expectValidEnvoyResources } from '../../test/support/envoy-assertions.ts';
 import { expectRoundTrip, RESOURCE_TYPES } from '../../test/support/envoy-round-trip.ts';
-import { MessageType, type JsonObject } from './proto-registry.ts';
+import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'build');
 const cases = readdirSync(dir)

@@ -13,7 +13,7 @@ import type { GatewayIR } from '../ir/ir.ts';
 import type { EnvoyResources } from './build-envoy-resources.ts';
 import { buildEnvoyResources } from './build-envoy-resources.ts';
 import { buildGrpcClientResources } from './build-grpc-client-resources.ts';
-import { protoRegistry } from './proto-registry.ts';
+import { protoRegistry } from '../codec/proto-registry.ts';
 
 interface DecodeResult {
   name: string;

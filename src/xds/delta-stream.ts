@@ -2,7 +2,7 @@
 // honoured whatever the nonce; each resource carries its content hash as version. A reconnecting
 // client lists what it holds in initial_resource_versions: unchanged resources are skipped unless
 // named in resource_names_subscribe (P14) and resources gone meanwhile are removed (P12).
-import { protoRegistry } from '../envoy/proto-registry.ts';
+import { protoRegistry } from '../codec/proto-registry.ts';
 import { AdsStream, type NodeJson, type Plan } from './ads-stream.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { readFields, stringField } from './proto-wire.ts';

@@ -3,7 +3,7 @@
 // stale and ignored; a request with error_detail is a NACK and nothing else is. LDS and CDS
 // responses carry the full set; EDS and RDS carry only what changed or was newly asked for.
 import { hash } from 'node:crypto';
-import { protoRegistry } from '../envoy/proto-registry.ts';
+import { protoRegistry } from '../codec/proto-registry.ts';
 import { AdsStream, type NodeJson, type Plan } from './ads-stream.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';
 import { dropField, forEachField, stringField } from './proto-wire.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MessageType, typeUrl, type JsonObject } from '../../src/envoy/proto-registry.ts';
+import { MessageType, typeUrl, type JsonObject } from '../../src/codec/proto-registry.ts';
 import { expectValidBootstrap, expectValidEnvoyResources } from '../support/envoy-assertions.ts';
 import { repoRoot, runTether } from './run-cli.ts';
 

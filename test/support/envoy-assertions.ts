@@ -1,8 +1,8 @@
 // Test helpers: fail a test, with every problem listed, when resources would not load in Envoy.
-import type { JsonObject } from '../../src/envoy/proto-registry.ts';
-import { MessageType } from '../../src/envoy/proto-registry.ts';
-import { assertValidEnvoy, formatFindings, validateResources } from '../../src/envoy/strict-validator.ts';
-import type { EnvoyResources, ValidateOptions } from '../../src/envoy/strict-validator.ts';
+import type { JsonObject } from '../../src/codec/proto-registry.ts';
+import { MessageType } from '../../src/codec/proto-registry.ts';
+import { assertValidEnvoy, formatFindings, validateResources } from '../../src/validator/strict-validator.ts';
+import type { EnvoyResources, ValidateOptions } from '../../src/validator/strict-validator.ts';
 
 /**
  * Throws (failing the test) if any resource has an error-level finding: strict validation, round

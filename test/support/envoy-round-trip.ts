@@ -3,7 +3,7 @@
 // is accepted only when it held its proto3 default (0, false, "", an empty list or message), which
 // encoding leaves out by design.
 import { expect } from 'vitest';
-import { protoRegistry, type Json, type JsonObject } from '../../src/envoy/proto-registry.ts';
+import { protoRegistry, type Json, type JsonObject } from '../../src/codec/proto-registry.ts';
 
 /** The message type of each EnvoyResources list. */
 export const RESOURCE_TYPES = {

@@ -5,7 +5,7 @@
 // arrive while responses are in flight and must coalesce: at most one EDS response per stream
 // awaits its ACK and the next carries the latest state. Asserts behaviour only, never latency.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../../src/envoy/proto-registry.ts';
+import { MessageType, protoRegistry } from '../../src/codec/proto-registry.ts';
 import { TypeUrl, type EncodedInput, type ResourcesByType } from '../../src/xds/resource-types.ts';
 import { FakeEnvoy, TYPE, addressesOfCla } from '../support/fake-envoy.ts';
 import { cla, encodeSnapshot, gatewaySnapshot, sleep, startHarness, type Harness } from './xds-fixtures.ts';

@@ -2,7 +2,7 @@
 // without a word: field numbers the schema does not have, and fields sent with a wire type that
 // does not match their declaration. Anys are followed into their packed type. Nothing is decoded
 // into values; the strict validator checks those after the codec has decoded them.
-import type { FieldSchema } from '../proto-registry.ts';
+import type { FieldSchema } from '../codec/proto-registry.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, indexPath, keyPath } from './finding.ts';
 import type { SchemaWalker } from './schema-walker.ts';

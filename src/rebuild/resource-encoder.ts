@@ -8,8 +8,8 @@
 // bytes of virtual hosts that did not change. Protobuf parsers accept fields in any order and read
 // repeated fields in the order they come, so this is the same message; editing one route re-encodes
 // one virtual host instead of the whole configuration.
-import { MessageType, type JsonObject } from './envoy/proto-registry.ts';
-import { bytesField } from './xds/proto-wire.ts';
+import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
+import { bytesField } from '../xds/proto-wire.ts';
 
 export type EncodeFn = (typeName: string, json: JsonObject) => Uint8Array;
 

@@ -2,8 +2,8 @@
 // what a peer decodes from the bytes. Equal means equal as protobuf values: "1024" == 1024 for
 // 64-bit ints, "1s" == "1.000s", an absent plain scalar == its default, lowerCamel == snake_case
 // keys, enum names == numbers. Any other difference is a silent change by the codec.
-import type { FieldSchema, ScalarKind } from '../proto-registry.ts';
-import { parseDuration } from '../proto-registry.ts';
+import type { FieldSchema, ScalarKind } from '../codec/proto-registry.ts';
+import { parseDuration } from '../codec/proto-registry.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, indexPath, keyPath } from './finding.ts';
 import { decodeBase64, parseTimestamp } from './schema-walker.ts';

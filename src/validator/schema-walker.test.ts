@@ -1,8 +1,8 @@
 // Structure, value types, well-known types, Anys, oneofs and field status, on real Envoy resources.
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry, typeUrl } from '../proto-registry.ts';
-import type { JsonObject, MessageSchema } from '../proto-registry.ts';
-import { validateResource } from '../strict-validator.ts';
+import { MessageType, protoRegistry, typeUrl } from '../codec/proto-registry.ts';
+import type { JsonObject, MessageSchema } from '../codec/proto-registry.ts';
+import { validateResource } from './strict-validator.ts';
 import type { Finding } from './finding.ts';
 import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from './sample-resources.ts';
 import { decodeBase64, parseTimestamp, SchemaWalker } from './schema-walker.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry, typeUrl } from './proto-registry.ts';
-import type { JsonObject } from './proto-registry.ts';
+import { MessageType, protoRegistry, typeUrl } from '../codec/proto-registry.ts';
+import type { JsonObject } from '../codec/proto-registry.ts';
 import {
   assertValidEnvoy,
   checkRoundTrip,
@@ -9,7 +9,7 @@ import {
   validateResources,
   validateResourceSet,
 } from './strict-validator.ts';
-import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from './validation/sample-resources.ts';
+import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from './sample-resources.ts';
 
 // Loose access to nested sample fields for mutation in tests.
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

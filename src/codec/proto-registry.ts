@@ -11,9 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-/** A proto3 JSON value. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import type { Json, JsonObject } from './json.ts';
+
+export type { Json, JsonObject };
 
 export { MessageType, TYPE_URL_PREFIX, typeUrl } from './message-type.ts';
 

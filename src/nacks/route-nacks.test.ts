@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { IR, RouteIR } from './ir/ir.ts';
+import type { IR, RouteIR } from '../ir/ir.ts';
 import { routeNacks } from './route-nacks.ts';
-import { TypeUrl } from './xds/resource-types.ts';
+import { TypeUrl } from '../xds/resource-types.ts';
 
 const route = (name: string, clusters: string[]): RouteIR => ({
   name: `HTTPRoute/default/${name}/rule/0/match/0`,

@@ -6,11 +6,11 @@
 // It mirrors translation's own endpoint step (translate/endpoints.ts: indexEndpoints,
 // refreshClusterEndpoints), so the two agree by construction; rebuild-loop.test.ts checks that a
 // fast-path result equals a full rebuild's, byte for byte.
-import type { ClusterIR, IR } from './ir/ir.ts';
-import { objectKey, type KubeObject } from './k8s/kube-object.ts';
-import { parseEndpointSlice, type EndpointSlice } from './k8s/endpoint-slice.ts';
-import { parseService } from './k8s/service.ts';
-import { indexEndpoints, parseLocalityBackend, refreshClusterEndpoints, type EndpointIndex } from './translate/endpoints.ts';
+import type { ClusterIR, IR } from '../ir/ir.ts';
+import { objectKey, type KubeObject } from '../k8s/kube-object.ts';
+import { parseEndpointSlice, type EndpointSlice } from '../k8s/endpoint-slice.ts';
+import { parseService } from '../k8s/service.ts';
+import { indexEndpoints, parseLocalityBackend, refreshClusterEndpoints, type EndpointIndex } from '../translate/endpoints.ts';
 
 /** One cluster whose endpoints changed, with the Gateway it belongs to. */
 export interface RefreshedCluster {

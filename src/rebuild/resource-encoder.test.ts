@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry, type JsonObject } from './envoy/proto-registry.ts';
+import { MessageType, protoRegistry, type JsonObject } from '../codec/proto-registry.ts';
 import { ResourceEncoder } from './resource-encoder.ts';
 
 const vhost = (name: string, prefix: string): JsonObject => ({

@@ -1,9 +1,9 @@
 // The round-trip comparison: equal protobuf values compare equal however they are spelt, and any
 // real difference (what a codec silently dropped or changed) is reported at its path.
 import { describe, expect, it } from 'vitest';
-import { MessageType, typeUrl } from '../proto-registry.ts';
-import type { JsonObject } from '../proto-registry.ts';
-import { schemaWalker } from '../strict-validator.ts';
+import { MessageType, typeUrl } from '../codec/proto-registry.ts';
+import type { JsonObject } from '../codec/proto-registry.ts';
+import { schemaWalker } from './strict-validator.ts';
 import type { Finding } from './finding.ts';
 import { compareMessages } from './json-compare.ts';
 import { sampleCluster, sampleRouteConfiguration } from './sample-resources.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ENVOY_REJECTED, withNackConditions } from './nack-conditions.ts';
-import { CONTROLLER_NAME, type ObjectStatus } from './status.ts';
+import { withNackConditions } from './nack-conditions.ts';
+import { ENVOY_REJECTED } from '../status/conditions.ts';
+import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
 
 const accepted = { type: 'Accepted', status: 'True' as const, reason: 'Accepted', message: '' };
 

@@ -6,9 +6,9 @@
 // Candidates by type: listeners and route configurations → every route they carry; clusters and
 // endpoints → every route forwarding to them. When Envoy's message names one of the candidate
 // routes (our route names are `<kind>/<ns>/<name>/rule/<i>/match/<j>`) or clusters, only those count.
-import type { GatewayIR, IR, RouteIR } from './ir/ir.ts';
-import type { RouteNack } from './status/nack-conditions.ts';
-import { TypeUrl } from './xds/resource-types.ts';
+import type { GatewayIR, IR, RouteIR } from '../ir/ir.ts';
+import type { RouteNack } from './nack-conditions.ts';
+import { TypeUrl } from '../xds/resource-types.ts';
 
 export interface NackInput {
   gateway: string;

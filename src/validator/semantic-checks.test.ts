@@ -1,8 +1,8 @@
 // Envoy's load-time (C++) checks, each broken in a real resource; and the snapshot-wide checks.
 import { describe, expect, it } from 'vitest';
-import { MessageType, typeUrl } from '../proto-registry.ts';
-import type { JsonObject } from '../proto-registry.ts';
-import { validateResource, validateResources } from '../strict-validator.ts';
+import { MessageType, typeUrl } from '../codec/proto-registry.ts';
+import type { JsonObject } from '../codec/proto-registry.ts';
+import { validateResource, validateResources } from './strict-validator.ts';
 import type { Finding } from './finding.ts';
 import { canonical } from './semantic-checks.ts';
 import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from './sample-resources.ts';

@@ -1,7 +1,7 @@
 // Known-good proto3 JSON resources in the shape Tether emits (sticky sessions over ADS), for the
 // validator's own tests and as a reference. Each call returns a fresh copy tests may mutate.
-import type { JsonObject } from '../proto-registry.ts';
-import { MessageType, typeUrl } from '../proto-registry.ts';
+import type { JsonObject } from '../codec/proto-registry.ts';
+import { MessageType, typeUrl } from '../codec/proto-registry.ts';
 
 const ads = (): JsonObject => ({ ads: {}, resource_api_version: 'V3' });
 

@@ -2,8 +2,8 @@
 // resources Tether emits and fails on any validation rule, option or oneof option the validator
 // does not implement (or deliberately ignore).
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../proto-registry.ts';
-import { schemaWalker } from '../strict-validator.ts';
+import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
+import { schemaWalker } from './strict-validator.ts';
 
 const ROOTS = [
   MessageType.listener, MessageType.routeConfiguration, MessageType.cluster, MessageType.clusterLoadAssignment,

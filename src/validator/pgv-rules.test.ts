@@ -1,9 +1,9 @@
 // PGV rules: every kind that occurs in Envoy's protos broken in a real resource (exact path and
 // message), then each kind's semantics on its own, including kinds that do not occur today.
 import { describe, expect, it } from 'vitest';
-import { MessageType, typeUrl } from '../proto-registry.ts';
-import type { JsonObject } from '../proto-registry.ts';
-import { validateResource } from '../strict-validator.ts';
+import { MessageType, typeUrl } from '../codec/proto-registry.ts';
+import type { JsonObject } from '../codec/proto-registry.ts';
+import { validateResource } from './strict-validator.ts';
 import { compileFieldRules, fieldRulesOf } from './pgv-rules.ts';
 import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from './sample-resources.ts';
 

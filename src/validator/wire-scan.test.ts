@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry, typeUrl } from '../proto-registry.ts';
-import { schemaWalker, validateEncoded } from '../strict-validator.ts';
+import { MessageType, protoRegistry, typeUrl } from '../codec/proto-registry.ts';
+import { schemaWalker, validateEncoded } from './strict-validator.ts';
 import type { Finding } from './finding.ts';
 import { sampleListener } from './sample-resources.ts';
 import { scanWire } from './wire-scan.ts';

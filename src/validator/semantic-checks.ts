@@ -2,7 +2,7 @@
 // silently ignores part of it) after the protos parsed fine. Each check names the Envoy behaviour
 // it mirrors. Per-message checks run wherever the message occurs (also inside Anys); set checks
 // look at all resources of one type; cross checks at a whole snapshot.
-import { MessageType } from '../proto-registry.ts';
+import { MessageType } from '../codec/proto-registry.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, indexPath, keyPath } from './finding.ts';
 import { isIPv4, isIPv6 } from './pgv-rules.ts';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { ObjectStore } from './sources/object-store.ts';
-import { SnapshotCache } from './xds/snapshot-cache.ts';
-import { TypeUrl } from './xds/resource-types.ts';
-import { protoRegistry, type JsonObject } from './envoy/proto-registry.ts';
+import { ObjectStore } from '../sources/object-store.ts';
+import { SnapshotCache } from '../xds/snapshot-cache.ts';
+import { TypeUrl } from '../xds/resource-types.ts';
+import { protoRegistry, type JsonObject } from '../codec/proto-registry.ts';
 import { RebuildLoop, type EnvoyResources, type TranslationResult } from './rebuild-loop.ts';
-import type { KubeObject } from './k8s/kube-object.ts';
-import type { GatewayIR } from './ir/ir.ts';
-import { createMetrics } from './admin/metrics.ts';
+import type { KubeObject } from '../k8s/kube-object.ts';
+import type { GatewayIR } from '../ir/ir.ts';
+import { createMetrics } from '../admin/metrics.ts';
 
 // A stand-in translation: every ConfigMap named gw-* is a Gateway whose data.port is its listener
 // port and whose data.endpoints lists endpoint IPs. Enough to drive the loop's real encode and cache.
@@ -184,10 +184,10 @@ describe('RebuildLoop endpoint fast path (real translation)', () => {
   };
 
   const realLoop = async (store: ObjectStore, fast: boolean) => {
-    const { translate } = await import('./translate/translate.ts');
-    const { buildEnvoyResources } = await import('./envoy/build-envoy-resources.ts');
-    const { buildGrpcClientResources } = await import('./envoy/build-grpc-client-resources.ts');
-    const { buildClusterLoadAssignment } = await import('./envoy/endpoint.ts');
+    const { translate } = await import('../translate/translate.ts');
+    const { buildEnvoyResources } = await import('../envoy/build-envoy-resources.ts');
+    const { buildGrpcClientResources } = await import('../envoy/build-grpc-client-resources.ts');
+    const { buildClusterLoadAssignment } = await import('../envoy/endpoint.ts');
     const { EndpointFastPath } = await import('./endpoint-fast-path.ts');
     const cache = new SnapshotCache({ versionPrefix: 'v' });
     const statuses: number[] = [];
@@ -195,7 +195,7 @@ describe('RebuildLoop endpoint fast path (real translation)', () => {
       store, translate, builders: { envoy: buildEnvoyResources, grpc: buildGrpcClientResources },
       encode: (t, j) => protoRegistry().encode(t, j), snapshots: cache, publishStatuses: (s) => statuses.push(s.length),
       logger: pino({ level: 'silent' }),
-      ...(fast ? { endpoints: { index: (o: readonly KubeObject[], ir: import('./ir/ir.ts').IR) => new EndpointFastPath(o, ir), build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment } } } : {}),
+      ...(fast ? { endpoints: { index: (o: readonly KubeObject[], ir: import('../ir/ir.ts').IR) => new EndpointFastPath(o, ir), build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment } } } : {}),
     });
     loop.start();
     return { loop, cache, statuses };
@@ -209,8 +209,8 @@ describe('RebuildLoop endpoint fast path (real translation)', () => {
   });
 
   it('serves exactly what a full rebuild would, for every kind of EndpointSlice change', async () => {
-    const { readManifests } = await import('./cli/read-manifests.ts');
-    const { DEFAULT_SOURCE_DIR } = await import('./config.ts');
+    const { readManifests } = await import('../cli/read-manifests.ts');
+    const { DEFAULT_SOURCE_DIR } = await import('../config.ts');
     const store = new ObjectStore();
     store.apply((await readManifests([DEFAULT_SOURCE_DIR])).objects);
     const fast = await realLoop(store, true);

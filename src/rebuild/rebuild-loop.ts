@@ -15,14 +15,14 @@
 // Translation is best-effort: a bad object becomes a status, never an exception. An exception is
 // therefore a bug; it is logged and counted, and the previous snapshots stay served.
 import type { Logger } from 'pino';
-import type { KubeObject } from './k8s/kube-object.ts';
-import type { IR, GatewayIR, ClusterIR } from './ir/ir.ts';
-import type { ObjectStatus } from './status/status.ts';
-import type { ObjectStore, StoreChange } from './sources/object-store.ts';
-import type { Metrics } from './admin/metrics.ts';
-import { MessageType, type JsonObject } from './envoy/proto-registry.ts';
+import type { KubeObject } from '../k8s/kube-object.ts';
+import type { IR, GatewayIR, ClusterIR } from '../ir/ir.ts';
+import type { ObjectStatus } from '../status/status.ts';
+import type { ObjectStore, StoreChange } from '../sources/object-store.ts';
+import type { Metrics } from '../admin/metrics.ts';
+import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
 import { ResourceEncoder } from './resource-encoder.ts';
-import { TypeUrl, typeShortName, type ClientVariant, type EncodedInput, type ResourceTypeUrl, type ResourcesByType } from './xds/resource-types.ts';
+import { TypeUrl, typeShortName, type ClientVariant, type EncodedInput, type ResourceTypeUrl, type ResourcesByType } from '../xds/resource-types.ts';
 
 /** What translation returns (translate/translate.ts). */
 export interface TranslationResult {

@@ -1,7 +1,7 @@
 // Checks that need a whole snapshot (listeners, routes, clusters and endpoints together): what
 // Envoy would leave warming forever, ignore without a word, or route to nowhere.
-import type { JsonObject } from '../proto-registry.ts';
-import { MessageType } from '../proto-registry.ts';
+import type { JsonObject } from '../codec/proto-registry.ts';
+import { MessageType } from '../codec/proto-registry.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, indexPath } from './finding.ts';
 import { anyType, forEachPerFilterConfig, get, list, perFilterKeyMessage, str } from './semantic-checks.ts';

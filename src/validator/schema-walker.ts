@@ -3,8 +3,8 @@
 // well-known types), Anys (resolved by `@type` and descended into, as Envoy does when it builds
 // the extension), oneofs, PGV rules, deprecation and work-in-progress status, and the semantic
 // checks registered per message type. Per-type work is compiled once and memoised.
-import { isWrapperType, parseDuration, TYPE_URL_PREFIX } from '../proto-registry.ts';
-import type { EnumSchema, FieldSchema, MessageSchema, ProtoRegistry, ScalarKind } from '../proto-registry.ts';
+import { isWrapperType, parseDuration, TYPE_URL_PREFIX } from '../codec/proto-registry.ts';
+import type { EnumSchema, FieldSchema, MessageSchema, ProtoRegistry, ScalarKind } from '../codec/proto-registry.ts';
 
 /** What the walker needs from the proto registry (tests may hand-write schemas). */
 export type SchemaSource = Pick<ProtoRegistry, 'message' | 'enum' | 'messageNames' | 'decode'>;

@@ -2,9 +2,9 @@
 // back unchanged. Every leaf and subtree of the sample resources is replaced, in turn, by each of a
 // set of plausible wrong values; whenever the validator finds no error, the round trip must not either.
 import { describe, expect, it } from 'vitest';
-import { MessageType } from '../proto-registry.ts';
-import type { Json, JsonObject } from '../proto-registry.ts';
-import { checkRoundTrip, validateResource } from '../strict-validator.ts';
+import { MessageType } from '../codec/proto-registry.ts';
+import type { Json, JsonObject } from '../codec/proto-registry.ts';
+import { checkRoundTrip, validateResource } from './strict-validator.ts';
 import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from './sample-resources.ts';
 
 const REPLACEMENTS: Json[] = ['x', '', 1.5, -1, 0, true, false, {}, [], null, '1s', 'NaN', '42', 4294967296, 'HEALTHY', [1], [{}], { value: 1 }, 'aGk-'];

@@ -2,18 +2,18 @@
 // protos (structure, types, Anys, oneofs, PGV rules, deprecation), Envoy's own load-time checks,
 // and a round trip through the encoder to catch anything the codec silently drops or changes.
 // It reads only the plain schemas of the proto registry; protobufjs stays behind that module.
-import { CodecError, MessageType, protoRegistry } from './proto-registry.ts';
-import type { JsonObject } from './proto-registry.ts';
-import type { Finding } from './validation/finding.ts';
-import { fieldPath, formatFindings, indexPath } from './validation/finding.ts';
-import { compareMessages } from './validation/json-compare.ts';
-import { SchemaWalker } from './validation/schema-walker.ts';
-import { scanWire } from './validation/wire-scan.ts';
-import { checkIpLiterals, checkResourceSet, resourceName, SEMANTIC_CHECKS } from './validation/semantic-checks.ts';
-import { checkSnapshot } from './validation/snapshot-checks.ts';
+import { CodecError, MessageType, protoRegistry } from '../codec/proto-registry.ts';
+import type { JsonObject } from '../codec/proto-registry.ts';
+import type { Finding } from './finding.ts';
+import { fieldPath, formatFindings, indexPath } from './finding.ts';
+import { compareMessages } from './json-compare.ts';
+import { SchemaWalker } from './schema-walker.ts';
+import { scanWire } from './wire-scan.ts';
+import { checkIpLiterals, checkResourceSet, resourceName, SEMANTIC_CHECKS } from './semantic-checks.ts';
+import { checkSnapshot } from './snapshot-checks.ts';
 
-export type { Finding } from './validation/finding.ts';
-export { formatFindings } from './validation/finding.ts';
+export type { Finding } from './finding.ts';
+export { formatFindings } from './finding.ts';
 
 export interface ValidateOptions {
   /**

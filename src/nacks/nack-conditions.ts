@@ -4,9 +4,8 @@
 // entries of the routes named. Accepted stays as translation computed it: the route was valid
 // Gateway API; Envoy refusing the result is a separate fact. Pure: returns new statuses.
 import { describeRef, type ObjectRef } from '../k8s/kube-object.ts';
-import { CONTROLLER_NAME, type Condition, type ObjectStatus } from './status.ts';
-
-export const ENVOY_REJECTED = 'tether.dev/EnvoyRejected';
+import { CONTROLLER_NAME, type Condition, type ObjectStatus } from '../status/status.ts';
+import { ENVOY_REJECTED } from '../status/conditions.ts';
 
 export interface RouteNack {
   /** The route the rejected resource was built from. */

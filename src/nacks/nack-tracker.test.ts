@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NackTracker } from './nack-tracker.ts';
-import { TypeUrl } from './xds/resource-types.ts';
+import { TypeUrl } from '../xds/resource-types.ts';
 
 describe('NackTracker', () => {
   it('holds a NACK per Gateway and type until a different version of that type is ACKed', () => {
