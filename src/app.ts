@@ -18,9 +18,7 @@ import { DirectorySource } from './sources/directory/directory-source.ts';
 import { withFqdnResolution } from './sources/dns/with-fqdn-resolution.ts';
 import { RebuildLoop } from './rebuild/rebuild-loop.ts';
 import { EndpointFastPath } from './rebuild/endpoint-fast-path.ts';
-import { NackTracker } from './nacks/nack-tracker.ts';
-import { routeNacks } from './nacks/route-nacks.ts';
-import { withNackConditions } from './nacks/nack-conditions.ts';
+import { NackStatus } from './nacks/nack-status.ts';
 import { buildClusterLoadAssignment } from './envoy/endpoint.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';
 import { AdsServer } from './xds/ads-server.ts';
@@ -69,9 +67,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     servers: config.dnsServers,
   });
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
-  // NACKs become route status conditions; the tracker asks the loop to republish when they change.
-  let republish = (): void => undefined;
-  const nacks = new NackTracker(() => republish());
+  // Envoy NACKs become route status conditions (nacks/nack-status.ts traces the path).
+  const nacks = new NackStatus();
   const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: xdsEvents(metrics, nacks) });
   const registry = protoRegistry();
   const loop = new RebuildLoop({
@@ -84,14 +81,14 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     logger: log,
     metrics,
     debounce: config.debounce,
-    decorateStatuses: (statuses, ir) => withNackConditions(statuses, routeNacks(ir, nacks.list())),
+    decorateStatuses: (statuses, ir) => nacks.decorate(statuses, ir),
     endpoints: {
       index: (objects, ir) => new EndpointFastPath(objects, ir),
       build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment },
     },
   });
 
-  republish = () => loop.republish();
+  nacks.onChange(() => loop.republish());
   let sourceSynced = false;
   const view = adminView({ metrics, loop, source, ads, cache, isSynced: () => sourceSynced });
   const admin = new AdminServer({ host: config.adminAddress.host, port: config.adminAddress.port, view, logger: log.child({ component: 'admin' }) });
@@ -156,7 +153,7 @@ async function createSource(config: Config, log: Logger): Promise<Source> {
 }
 
 /** xDS server events → Prometheus series, and NACKs → the tracker behind route status. */
-function xdsEvents(metrics: Metrics, nacks: NackTracker): XdsEvents {
+function xdsEvents(metrics: Metrics, nacks: NackStatus): XdsEvents {
   return {
     pushed: (e) => {
       metrics.pushes.inc({ type: typeShortName(e.typeUrl) });
@@ -164,11 +161,11 @@ function xdsEvents(metrics: Metrics, nacks: NackTracker): XdsEvents {
     },
     acked: (e) => {
       metrics.ackLatency.observe({ type: typeShortName(e.typeUrl) }, e.latencyMs / 1000);
-      nacks.acked(e.stream.gateway, e.typeUrl, e.version);
+      nacks.acked(e);
     },
     nacked: (e) => {
       metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: e.nack.gateway });
-      nacks.nacked(e.nack);
+      nacks.nacked(e);
     },
   };
 }

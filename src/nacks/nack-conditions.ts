@@ -1,5 +1,5 @@
 // When Envoy rejects (NACKs) a resource built from a route, the route's owner should see it where
-// they look: in the route's status. The rebuild loop passes the rejections it knows about; this
+// they look: in the route's status. Given the rejections route-nacks.ts attributed (nack-status.ts), this
 // adds a `tether.dev/EnvoyRejected` condition (True, with Envoy's error) to each of our parent
 // entries of the routes named. Accepted stays as translation computed it: the route was valid
 // Gateway API; Envoy refusing the result is a separate fact. Pure: returns new statuses.

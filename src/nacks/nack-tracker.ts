@@ -1,7 +1,6 @@
 // The NACKs currently in force, per Gateway and resource type: set when an Envoy rejects a
 // response, cleared when a client of the same Gateway acknowledges a different version of that type
-// (the config was fixed, or the rejected resource is gone). The rebuild loop turns them into route
-// status conditions (route-nacks.ts, status/nack-conditions.ts).
+// (the config was fixed, or the rejected resource is gone). Step 2 of nack-status.ts.
 import type { NackInput } from './route-nacks.ts';
 
 interface Held extends NackInput {

@@ -1,7 +1,7 @@
 // Which routes an Envoy NACK is about. Envoy rejects whole resources (a RouteConfiguration, a
 // Cluster...), while users own routes; this maps a rejection back to the HTTPRoutes and GRPCRoutes
 // whose translation produced the rejected resources, so their status can say so
-// (status/nack-conditions.ts). Pure.
+// (nack-conditions.ts; nack-status.ts shows the whole path). Pure.
 //
 // Candidates by type: listeners and route configurations → every route they carry; clusters and
 // endpoints → every route forwarding to them. When Envoy's message names one of the candidate
