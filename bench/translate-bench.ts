@@ -15,7 +15,7 @@ import { protoRegistry, MessageType } from '../src/codec/proto-registry.ts';
 import { buildEnvoyResources } from '../src/envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from '../src/envoy/build-grpc-client-resources.ts';
 import { translate } from '../src/translate/translate.ts';
-import { EndpointFastPath } from '../src/rebuild/endpoint-fast-path.ts';
+import { EndpointFastPath } from '../src/translate/endpoint-fast-path.ts';
 import { buildClusterLoadAssignment } from '../src/envoy/endpoint.ts';
 
 const { values: args } = parseArgs({

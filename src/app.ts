@@ -17,7 +17,7 @@ import type { Source } from './sources/source.ts';
 import { DirectorySource } from './sources/directory/directory-source.ts';
 import { withFqdnResolution } from './sources/dns/with-fqdn-resolution.ts';
 import { RebuildLoop } from './rebuild/rebuild-loop.ts';
-import { EndpointFastPath } from './rebuild/endpoint-fast-path.ts';
+import { EndpointFastPath } from './translate/endpoint-fast-path.ts';
 import { NackStatus } from './nacks/nack-status.ts';
 import { buildClusterLoadAssignment } from './envoy/endpoint.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';

@@ -6,9 +6,10 @@
 // Exit codes: 0 when the manifests were read (objects that fail translation show in the status,
 // as they would in a cluster); 2 when they could not be read or the command line is wrong.
 import { Command, CommanderError, Option } from 'commander';
-import { buildEnvoyResources, type EnvoyResources } from '../envoy/build-envoy-resources.ts';
+import { buildEnvoyResources } from '../envoy/build-envoy-resources.ts';
 import { buildStaticBootstrap } from '../envoy/bootstrap.ts';
-import { MessageType, protoRegistry, typeUrl, type JsonObject } from '../codec/proto-registry.ts';
+import { MessageType, protoRegistry, type JsonObject } from '../codec/proto-registry.ts';
+import { RESOURCE_KINDS } from '../codec/resource-kinds.ts';
 import type { GatewayIR } from '../ir/ir.ts';
 import { describeRef, objectKey, refOf, type KubeObject } from '../k8s/kube-object.ts';
 import { formatManifestProblem } from '../k8s/parse-manifests.ts';
@@ -37,13 +38,6 @@ export interface TranslateOutput {
   endpoints: JsonObject[];
   status: StatusEntry[];
 }
-
-const RESOURCE_KINDS: { key: keyof EnvoyResources; typeName: string; nameField: string }[] = [
-  { key: 'listeners', typeName: MessageType.listener, nameField: 'name' },
-  { key: 'routes', typeName: MessageType.routeConfiguration, nameField: 'name' },
-  { key: 'clusters', typeName: MessageType.cluster, nameField: 'name' },
-  { key: 'endpoints', typeName: MessageType.clusterLoadAssignment, nameField: 'cluster_name' },
-];
 
 export function translateCommand(io: CliOutput = processOutput): Command {
   return new Command('translate')
@@ -117,7 +111,7 @@ export function buildResourceLists(gateways: readonly GatewayIR[], io: CliOutput
           continue;
         }
         seen.set(name, text);
-        out[kind.key].push(registry.roundTrip('google.protobuf.Any', { '@type': typeUrl(kind.typeName), ...json }));
+        out[kind.key].push(registry.roundTrip('google.protobuf.Any', { '@type': kind.typeUrl, ...json }));
       }
     }
   }

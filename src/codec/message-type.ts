@@ -1,7 +1,7 @@
 // Fully qualified names of the messages Tether emits or reads, and their Any type URLs. Pure, so
 // builders and the codec share one list.
 export const TYPE_URL_PREFIX = 'type.googleapis.com/';
-export const typeUrl = (typeName: string): string => TYPE_URL_PREFIX + typeName;
+export const typeUrl = <T extends string>(typeName: T): `${typeof TYPE_URL_PREFIX}${T}` => `${TYPE_URL_PREFIX}${typeName}`;
 
 /** Fully qualified names of the messages Tether emits or reads. */
 export const MessageType = {

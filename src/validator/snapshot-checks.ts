@@ -3,15 +3,9 @@
 import type { JsonObject } from '../codec/proto-registry.ts';
 import { MessageType } from '../codec/proto-registry.ts';
 import type { Finding } from './finding.ts';
+import type { ResourceSnapshot } from './strict-validator.ts';
 import { fieldPath, indexPath } from './finding.ts';
 import { anyType, forEachPerFilterConfig, get, list, perFilterKeyMessage, str } from './semantic-checks.ts';
-
-interface Snapshot {
-  listeners?: readonly JsonObject[];
-  routes?: readonly JsonObject[];
-  clusters?: readonly JsonObject[];
-  endpoints?: readonly JsonObject[];
-}
 
 interface HcmUse {
   path: string;
@@ -91,7 +85,7 @@ function isEds(c: unknown): boolean {
   return get(c, 'cluster_type') === undefined && (t === 'EDS' || t === 3);
 }
 
-export function checkSnapshot(s: Snapshot, out: Finding[]): void {
+export function checkSnapshot(s: ResourceSnapshot, out: Finding[]): void {
   const err = (path: string, message: string): void => { out.push({ level: 'error', path, message }); };
   const warn = (path: string, message: string): void => { out.push({ level: 'warning', path, message }); };
   const uses = rdsUses(s.listeners ?? []);

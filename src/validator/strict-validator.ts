@@ -4,6 +4,7 @@
 // It reads only the plain schemas of the proto registry; protobufjs stays behind that module.
 import { CodecError, MessageType, protoRegistry } from '../codec/proto-registry.ts';
 import type { JsonObject } from '../codec/proto-registry.ts';
+import { RESOURCE_KINDS, type ResourceKey } from '../codec/resource-kinds.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, formatFindings, indexPath } from './finding.ts';
 import { compareMessages } from './json-compare.ts';
@@ -23,13 +24,8 @@ export interface ValidateOptions {
   strictJson?: boolean;
 }
 
-/** The resources of one xDS snapshot, as proto3 JSON. */
-export interface EnvoyResources {
-  listeners?: readonly JsonObject[];
-  routes?: readonly JsonObject[];
-  clusters?: readonly JsonObject[];
-  endpoints?: readonly JsonObject[];
-}
+/** The resources of one xDS snapshot, as proto3 JSON, by kind (any may be missing). */
+export type ResourceSnapshot = Partial<Record<ResourceKey, readonly JsonObject[]>>;
 
 let sharedWalker: SchemaWalker | undefined;
 
@@ -119,15 +115,9 @@ export function assertValidEnvoy(typeName: string, json: JsonObject, options: Va
  * Validates a whole snapshot: each resource (with its round trip), duplicate names per type, and
  * the checks that need several resources at once. Paths start with `listeners[i]`, `routes[i]`, ...
  */
-export function validateResources(resources: EnvoyResources, options: ValidateOptions = {}): Finding[] {
+export function validateResources(resources: ResourceSnapshot, options: ValidateOptions = {}): Finding[] {
   const out: Finding[] = [];
-  const groups: [keyof EnvoyResources, string][] = [
-    ['listeners', MessageType.listener],
-    ['routes', MessageType.routeConfiguration],
-    ['clusters', MessageType.cluster],
-    ['endpoints', MessageType.clusterLoadAssignment],
-  ];
-  for (const [key, typeName] of groups) {
+  for (const { key, messageType: typeName } of RESOURCE_KINDS) {
     const items = resources[key] ?? [];
     items.forEach((json, i) => {
       const prefix = indexPath(key, i);

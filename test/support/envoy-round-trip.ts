@@ -5,14 +5,6 @@
 import { expect } from 'vitest';
 import { protoRegistry, type Json, type JsonObject } from '../../src/codec/proto-registry.ts';
 
-/** The message type of each EnvoyResources list. */
-export const RESOURCE_TYPES = {
-  listeners: 'envoy.config.listener.v3.Listener',
-  routes: 'envoy.config.route.v3.RouteConfiguration',
-  clusters: 'envoy.config.cluster.v3.Cluster',
-  endpoints: 'envoy.config.endpoint.v3.ClusterLoadAssignment',
-} as const;
-
 export function expectRoundTrip(typeName: string, json: JsonObject): void {
   const back = protoRegistry().roundTrip(typeName, json);
   const problems: string[] = [];

@@ -1,16 +1,17 @@
 // The EndpointSlice fast path: when only EndpointSlices changed, recompute the endpoints of just the
 // clusters whose Services those slices belong to, instead of translating everything again. Pure
-// (objects in, clusters out); the rebuild loop owns it and falls back to a full rebuild whenever
-// this cannot answer exactly what full translation would.
+// (objects in, clusters out); the rebuild loop (rebuild/rebuild-loop.ts) keeps one and falls back
+// to a full rebuild whenever this cannot answer exactly what full translation would.
 //
-// It mirrors translation's own endpoint step (translate/endpoints.ts: indexEndpoints,
-// refreshClusterEndpoints), so the two agree by construction; rebuild-loop.test.ts checks that a
-// fast-path result equals a full rebuild's, byte for byte.
+// It runs translation's own endpoint step (endpoints.ts): slices are filed by the same
+// updateEndpointIndex and clusters recomputed by the same refreshClusterEndpoints, so the two agree
+// by construction; rebuild/rebuild-loop.test.ts checks that a fast-path result equals a full
+// rebuild's, byte for byte.
 import type { ClusterIR, IR } from '../ir/ir.ts';
 import { objectKey, type KubeObject } from '../k8s/kube-object.ts';
 import { parseEndpointSlice, type EndpointSlice } from '../k8s/endpoint-slice.ts';
 import { parseService } from '../k8s/service.ts';
-import { indexEndpoints, parseLocalityBackend, refreshClusterEndpoints, type EndpointIndex } from '../translate/endpoints.ts';
+import { indexEndpoints, parseLocalityBackend, refreshClusterEndpoints, updateEndpointIndex, type EndpointIndex } from './endpoints.ts';
 
 /** One cluster whose endpoints changed, with the Gateway it belongs to. */
 export interface RefreshedCluster {
@@ -74,26 +75,11 @@ export class EndpointFastPath {
       if ((next && next.problems.length > 0) || (old && old.problems.length > 0)) return undefined;
       parsed.push({ key: c.key, old, next });
     }
-    const touched = new Set<string>();
-    for (const { key, old, next } of parsed) {
-      if (old) {
-        const sk = serviceKey(old);
-        const list = this.index.slices.get(sk)?.filter((s) => s !== old) ?? [];
-        if (list.length > 0) this.index.slices.set(sk, list);
-        else this.index.slices.delete(sk);
-        touched.add(sk);
-        this.slices.delete(key);
-      }
-      if (next) {
-        this.slices.set(key, next);
-        if (next.serviceName === '') continue;
-        const sk = serviceKey(next);
-        const list = [...(this.index.slices.get(sk) ?? []), next];
-        list.sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0));
-        this.index.slices.set(sk, list);
-        touched.add(sk);
-      }
+    for (const { key, next } of parsed) {
+      if (next) this.slices.set(key, next);
+      else this.slices.delete(key);
     }
+    const touched = updateEndpointIndex(this.index, parsed);
     const out: RefreshedCluster[] = [];
     for (const sk of touched) {
       for (const u of this.users.get(sk) ?? []) {
@@ -107,10 +93,6 @@ export class EndpointFastPath {
     }
     return out;
   }
-}
-
-function serviceKey(s: EndpointSlice): string {
-  return `${s.meta.namespace}/${s.serviceName}`;
 }
 
 function groupOf(apiVersion: string): string {
