@@ -9,7 +9,6 @@
 // server (it refuses streams until the first config exists), then the source (resolves once synced),
 // then the loop's first rebuild, which marks the cache ready. Stop in reverse.
 import type { Logger } from 'pino';
-import type { GatewayIR } from './ir/ir.ts';
 import type { Config } from './config.ts';
 import { formatHostPort } from './config.ts';
 import { ObjectStore } from './sources/object-store.ts';
@@ -30,9 +29,8 @@ import { protoRegistry } from './codec/proto-registry.ts';
 import { buildEnvoyResources } from './envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from './envoy/build-grpc-client-resources.ts';
 import { translate } from './translate/translate.ts';
-import type { ObjectStatus } from './status/status.ts';
-import { buildResourceLists, type TranslateOutput } from './cli/translate.ts';
-import { statusEntry } from './cli/output-format.ts';
+import { configDump } from './rebuild/config-dump.ts';
+import { statusEntry } from './status/status-entry.ts';
 
 export interface AppOptions {
   logger: Logger;
@@ -200,13 +198,4 @@ function adminView(p: ViewParts): AdminView {
     sources: () => ({ source: p.source.name, problems: p.source.problems() }),
     statuses,
   };
-}
-
-/**
- * One Gateway's config in exactly the shape `tether translate --gateway ns/name -o json` prints:
- * each resource as Envoy decodes it (with `@type`), then the status of every object.
- */
-export function configDump(gateway: GatewayIR, statuses: readonly ObjectStatus[]): TranslateOutput {
-  const quiet = { out: () => undefined, err: () => undefined };
-  return { ...buildResourceLists([gateway], quiet), status: statuses.map(statusEntry) };
 }

@@ -70,7 +70,7 @@ describe('proto registry', () => {
 
   it('rejects unknown fields, unknown types and bad values with a path', () => {
     expect(() => registry.encode(MessageType.cluster, { name: 'c', conect_timeout: '1s' })).toThrow(/conect_timeout: unknown field/);
-    expect(() => registry.encodeAny({ '@type': typeUrl('envoy.nope.v3.Nope') })).toThrow(CodecError);
+    expect(() => registry.encode('google.protobuf.Any', { '@type': typeUrl('envoy.nope.v3.Nope') })).toThrow(CodecError);
     expect(() => registry.encode(MessageType.cluster, { name: 'c', lb_policy: 'RINGHASH' })).toThrow(/unknown enum value "RINGHASH"/);
     expect(() => registry.encode(MessageType.cluster, { name: 'c', connect_timeout: '5 seconds' })).toThrow(/connect_timeout: bad Duration/);
   });

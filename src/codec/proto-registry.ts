@@ -276,11 +276,6 @@ export class ProtoRegistry {
     return this.pbjsToJson(type, obj, '') as JsonObject;
   }
 
-  /** Encodes an Any given as proto3 JSON (`{"@type": ..., ...fields}`), returning the Any's bytes. */
-  encodeAny(json: JsonObject): Uint8Array {
-    return this.encode('google.protobuf.Any', json);
-  }
-
   /** Normalises proto3 JSON by encoding and decoding it: what a peer would read back. */
   roundTrip(typeName: string, json: JsonObject): JsonObject {
     return this.decode(typeName, this.encode(typeName, json));

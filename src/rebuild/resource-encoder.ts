@@ -1,4 +1,4 @@
-// Encode-once for the rebuild loop: proto3 JSON → protobuf bytes, reusing the bytes (the same
+// Encode-once for a rebuild (snapshot-builder.ts): proto3 JSON → protobuf bytes, reusing the bytes (the same
 // Uint8Array) of a resource whose JSON did not change since the last rebuild, so unchanged resources
 // cost neither an encode nor, downstream, a rehash.
 //
@@ -26,8 +26,6 @@ export class ResourceEncoder {
   private readonly encodeFn: EncodeFn;
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
-  /** Messages encoded (a virtual host counts as one) and resources reused, since start. */
-  readonly stats = { encoded: 0, reused: 0 };
 
   constructor(encode: EncodeFn) {
     this.encodeFn = encode;
@@ -73,12 +71,10 @@ export class ResourceEncoder {
     const entry = this.entries.get(id);
     if (entry && entry.key === key) {
       entry.used = this.generation;
-      this.stats.reused++;
       return { bytes: entry.bytes, reused: true };
     }
     const bytes = encode();
     this.entries.set(id, { key, bytes, used: this.generation });
-    this.stats.encoded++;
     return { bytes, reused: false };
   }
 }
