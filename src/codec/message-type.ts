@@ -1,5 +1,5 @@
 // Fully qualified names of the messages Tether emits or reads, and their Any type URLs. Pure, so
-// builders and the codec share one list.
+// the builders (envoy/) and the codec share one list.
 export const TYPE_URL_PREFIX = 'type.googleapis.com/';
 export const typeUrl = <T extends string>(typeName: T): `${typeof TYPE_URL_PREFIX}${T}` => `${TYPE_URL_PREFIX}${typeName}`;
 

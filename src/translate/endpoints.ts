@@ -7,7 +7,7 @@
 // same name (slices label their Service with kubernetes.io/service-name) → the slice's port number,
 // which is the resolved targetPort.
 //
-// Health (research/kubernetes-side.md §2c):
+// Health (the EndpointSlice conditions; docs/sticky-sessions.md describes draining):
 //   ready (absent = true)                  → HEALTHY
 //   not ready, serving and terminating     → DRAINING in sticky clusters (existing sessions finish,
 //                                            new ones go elsewhere); omitted from plain clusters

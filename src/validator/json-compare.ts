@@ -9,6 +9,9 @@ import { fieldPath, indexPath, keyPath } from './finding.ts';
 import { decodeBase64, parseTimestamp } from './schema-walker.ts';
 import type { SchemaWalker } from './schema-walker.ts';
 
+// The wrapper and JSON-valued type lists below repeat what codec/well-known-types.ts knows, on
+// purpose: this comparison checks the codec, so it keeps its own copy of the proto3 JSON rules
+// rather than trusting the code it checks.
 const WRAPPED: Record<string, ScalarKind> = {
   'google.protobuf.DoubleValue': 'double', 'google.protobuf.FloatValue': 'float',
   'google.protobuf.Int64Value': 'int64', 'google.protobuf.UInt64Value': 'uint64',

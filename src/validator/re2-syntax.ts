@@ -2,6 +2,8 @@
 // safe_regex (and PGV `pattern`) with RE2, which lacks backtracking features (lookarounds,
 // backreferences, atomic groups, possessive quantifiers) and caps repetition counts at 1000.
 // RE2-only syntax that JavaScript lacks is translated first, so valid RE2 is not rejected.
+// Translation checks user patterns with its own, simpler scan (src/k8s/re2-syntax.ts); this one is
+// kept apart on purpose, an independent check of what the builders emit.
 
 /** `unverifiable`: valid RE2 perhaps, but syntax this approximation cannot check. */
 export type Re2Result = { ok: true; regexp: RegExp } | { ok: false; reason: string; unverifiable?: true };

@@ -1,7 +1,8 @@
 // The strict validator for every Envoy resource Tether emits: proto3 JSON checked against Envoy's
 // protos (structure, types, Anys, oneofs, PGV rules, deprecation), Envoy's own load-time checks,
 // and a round trip through the encoder to catch anything the codec silently drops or changes.
-// It reads only the plain schemas of the proto registry; protobufjs stays behind that module.
+// It reads only the plain schemas of the proto registry (codec/); protobufjs stays behind it. Only
+// tests use it (test/support/envoy-assertions.ts).
 import { CodecError, MessageType, protoRegistry } from '../codec/proto-registry.ts';
 import type { JsonObject } from '../codec/proto-registry.ts';
 import { RESOURCE_KINDS, type ResourceKey } from '../codec/resource-kinds.ts';

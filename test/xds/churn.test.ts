@@ -1,4 +1,4 @@
-// Scenario 16 (§8.2), churn: endpoint changes at ~100/s for ~3 s through the snapshot cache, as the
+// Scenario 16 (numbered with sotw-ads.test.ts and delta-ads.test.ts), churn: endpoint changes at ~100/s for ~3 s through the snapshot cache, as the
 // rebuild loop sets them (whole Gateway, unchanged resources keep their bytes), to 20 Envoy-like
 // clients over a real gRPC ADS server on loopback, half SotW and half delta. Each client takes a
 // few tens of milliseconds to apply a response before it ACKs, as a busy Envoy does, so changes
