@@ -34,7 +34,7 @@ const allowed: Record<string, string[]> = {
   // The one effect loop joins the stages: translate, build, encode, and serve through the cache.
   rebuild: ['rebuild', 'translate', 'envoy', 'codec', 'ir', 'k8s', 'status', 'xds/resource-types.ts', 'xds/proto-wire.ts', 'sources/object-store.ts', 'admin/metrics.ts', 'log'],
   // Envoy rejections (xDS events) → route status.
-  nacks: ['nacks', 'xds/resource-types.ts', 'xds/xds-events.ts', 'codec', 'ir', 'k8s', 'status'],
+  nacks: ['nacks', 'xds/resource-types.ts', 'xds/xds-events.ts', 'ir', 'k8s', 'status'],
   sources: ['sources', 'k8s', 'status', 'log'],
   admin: ['admin', 'xds', 'status', 'sources', 'k8s', 'codec'],
   cli: ['*'],
