@@ -14,7 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
-import { MessageType, protoRegistry, type JsonObject } from '../src/envoy/proto-registry.ts';
+import { MessageType, protoRegistry, type JsonObject } from '../src/codec/proto-registry.ts';
 import { AdsServer } from '../src/xds/ads-server.ts';
 import { readFields, stringField } from '../src/xds/proto-wire.ts';
 import { TypeUrl, type EncodedInput, type ResourcesByType, type XdsProtocol } from '../src/xds/resource-types.ts';

@@ -9,18 +9,15 @@
 // server (it refuses streams until the first config exists), then the source (resolves once synced),
 // then the loop's first rebuild, which marks the cache ready. Stop in reverse.
 import type { Logger } from 'pino';
-import type { GatewayIR } from './ir/ir.ts';
 import type { Config } from './config.ts';
 import { formatHostPort } from './config.ts';
 import { ObjectStore } from './sources/object-store.ts';
 import type { Source } from './sources/source.ts';
 import { DirectorySource } from './sources/directory/directory-source.ts';
 import { withFqdnResolution } from './sources/dns/with-fqdn-resolution.ts';
-import { RebuildLoop } from './rebuild-loop.ts';
-import { EndpointFastPath } from './endpoint-fast-path.ts';
-import { NackTracker } from './nack-tracker.ts';
-import { routeNacks } from './route-nacks.ts';
-import { withNackConditions } from './status/nack-conditions.ts';
+import { RebuildLoop } from './rebuild/rebuild-loop.ts';
+import { EndpointFastPath } from './translate/endpoint-fast-path.ts';
+import { NackStatus } from './nacks/nack-status.ts';
 import { buildClusterLoadAssignment } from './envoy/endpoint.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';
 import { AdsServer } from './xds/ads-server.ts';
@@ -28,13 +25,12 @@ import { typeShortName } from './xds/resource-types.ts';
 import type { XdsEvents } from './xds/xds-events.ts';
 import { AdminServer, type AdminView, type ConfigDumpAnswer } from './admin/admin-server.ts';
 import { createMetrics, type Metrics } from './admin/metrics.ts';
-import { protoRegistry } from './envoy/proto-registry.ts';
+import { protoRegistry } from './codec/proto-registry.ts';
 import { buildEnvoyResources } from './envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from './envoy/build-grpc-client-resources.ts';
 import { translate } from './translate/translate.ts';
-import type { ObjectStatus } from './status/status.ts';
-import { buildResourceLists, type TranslateOutput } from './cli/translate.ts';
-import { statusEntry } from './cli/output-format.ts';
+import { configDump } from './rebuild/config-dump.ts';
+import { statusEntry } from './status/status-entry.ts';
 
 export interface AppOptions {
   logger: Logger;
@@ -69,9 +65,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     servers: config.dnsServers,
   });
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
-  // NACKs become route status conditions; the tracker asks the loop to republish when they change.
-  let republish = (): void => undefined;
-  const nacks = new NackTracker(() => republish());
+  // Envoy NACKs become route status conditions (nacks/nack-status.ts traces the path).
+  const nacks = new NackStatus();
   const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: xdsEvents(metrics, nacks) });
   const registry = protoRegistry();
   const loop = new RebuildLoop({
@@ -84,14 +79,14 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     logger: log,
     metrics,
     debounce: config.debounce,
-    decorateStatuses: (statuses, ir) => withNackConditions(statuses, routeNacks(ir, nacks.list())),
+    decorateStatuses: (statuses, ir) => nacks.decorate(statuses, ir),
     endpoints: {
       index: (objects, ir) => new EndpointFastPath(objects, ir),
       build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment },
     },
   });
 
-  republish = () => loop.republish();
+  nacks.onChange(() => loop.republish());
   let sourceSynced = false;
   const view = adminView({ metrics, loop, source, ads, cache, isSynced: () => sourceSynced });
   const admin = new AdminServer({ host: config.adminAddress.host, port: config.adminAddress.port, view, logger: log.child({ component: 'admin' }) });
@@ -156,7 +151,7 @@ async function createSource(config: Config, log: Logger): Promise<Source> {
 }
 
 /** xDS server events → Prometheus series, and NACKs → the tracker behind route status. */
-function xdsEvents(metrics: Metrics, nacks: NackTracker): XdsEvents {
+function xdsEvents(metrics: Metrics, nacks: NackStatus): XdsEvents {
   return {
     pushed: (e) => {
       metrics.pushes.inc({ type: typeShortName(e.typeUrl) });
@@ -164,11 +159,11 @@ function xdsEvents(metrics: Metrics, nacks: NackTracker): XdsEvents {
     },
     acked: (e) => {
       metrics.ackLatency.observe({ type: typeShortName(e.typeUrl) }, e.latencyMs / 1000);
-      nacks.acked(e.stream.gateway, e.typeUrl, e.version);
+      nacks.acked(e);
     },
     nacked: (e) => {
       metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: e.nack.gateway });
-      nacks.nacked(e.nack);
+      nacks.nacked(e);
     },
   };
 }
@@ -203,13 +198,4 @@ function adminView(p: ViewParts): AdminView {
     sources: () => ({ source: p.source.name, problems: p.source.problems() }),
     statuses,
   };
-}
-
-/**
- * One Gateway's config in exactly the shape `tether translate --gateway ns/name -o json` prints:
- * each resource as Envoy decodes it (with `@type`), then the status of every object.
- */
-export function configDump(gateway: GatewayIR, statuses: readonly ObjectStatus[]): TranslateOutput {
-  const quiet = { out: () => undefined, err: () => undefined };
-  return { ...buildResourceLists([gateway], quiet), status: statuses.map(statusEntry) };
 }

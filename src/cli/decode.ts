@@ -1,6 +1,6 @@
 // `tether decode VALUE`: which endpoint a session cookie or header value pins, and until when.
 import { Command, CommanderError, Option } from 'commander';
-import { decodeSessionInput, readExpiry, SessionValueError, type ExpiryReading, type SessionValue } from '../envoy/session-value.ts';
+import { decodeSessionInput, readExpiry, SessionValueError, type ExpiryReading, type SessionValue } from '../codec/session-value.ts';
 
 /** Where a command writes; tests pass their own. */
 export interface CliOutput {
@@ -14,7 +14,7 @@ export const processOutput: CliOutput = {
 };
 
 /**
- * 9999-12-31T23:59:59Z, the last second readExpiry (src/envoy/session-value.ts) reads as a date.
+ * 9999-12-31T23:59:59Z, the last second readExpiry (src/codec/session-value.ts) reads as a date.
  * Anything above is no date and no monotonic reading either (that would be millennia of uptime):
  * a forged or corrupted value, such as 2^64 - 1.
  */

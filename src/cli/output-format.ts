@@ -7,36 +7,6 @@ import type { Condition, ObjectStatus } from '../status/status.ts';
 export type OutputFormat = 'json' | 'yaml' | 'summary';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'yaml', 'summary'];
 
-/** One input object's status as printed: its identity, then the status body as Kubernetes shows it. */
-export interface StatusEntry {
-  kind: string;
-  group?: string;
-  namespace?: string;
-  name: string;
-  [field: string]: unknown;
-}
-
-export function statusEntry(s: ObjectStatus): StatusEntry {
-  const entry: StatusEntry = { kind: s.ref.kind, ...(s.ref.group ? { group: s.ref.group } : {}), ...(s.ref.namespace !== undefined ? { namespace: s.ref.namespace } : {}), name: s.ref.name };
-  const body = s.status;
-  switch (body.type) {
-    case 'conditions':
-      entry['conditions'] = body.conditions;
-      break;
-    case 'gateway':
-      entry['conditions'] = body.conditions;
-      entry['listeners'] = body.listeners;
-      break;
-    case 'route':
-      entry['parents'] = body.parents;
-      break;
-    case 'policy':
-      entry['ancestors'] = body.ancestors;
-      break;
-  }
-  return entry;
-}
-
 export function renderJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }

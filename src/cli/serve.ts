@@ -1,7 +1,7 @@
 // `tether serve`: run the control plane until SIGTERM or SIGINT, then stop cleanly (exit 0).
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, DEFAULTS, ENV, loadConfig, type ServeFlags } from '../config.ts';
-import { createLogger, LOG_LEVELS } from '../logger.ts';
+import { createLogger, LOG_LEVELS } from '../log/logger.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -6,17 +6,18 @@
 // Exit codes: 0 when the manifests were read (objects that fail translation show in the status,
 // as they would in a cluster); 2 when they could not be read or the command line is wrong.
 import { Command, CommanderError, Option } from 'commander';
-import { buildEnvoyResources, type EnvoyResources } from '../envoy/build-envoy-resources.ts';
 import { buildStaticBootstrap } from '../envoy/bootstrap.ts';
-import { MessageType, protoRegistry, typeUrl, type JsonObject } from '../envoy/proto-registry.ts';
+import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
+import { buildResourceLists, type ConfigDump } from '../rebuild/config-dump.ts';
+import { statusEntry } from '../status/status-entry.ts';
 import type { GatewayIR } from '../ir/ir.ts';
 import { describeRef, objectKey, refOf, type KubeObject } from '../k8s/kube-object.ts';
 import { formatManifestProblem } from '../k8s/parse-manifests.ts';
 import { translate } from '../translate/translate.ts';
 import { EXIT_BAD_INPUT, processOutput, type CliOutput } from './decode.ts';
-import { OUTPUT_FORMATS, renderJson, renderSummary, renderYaml, statusEntry, type OutputFormat, type StatusEntry } from './output-format.ts';
+import { OUTPUT_FORMATS, renderJson, renderSummary, renderYaml, type OutputFormat } from './output-format.ts';
 import { readManifests } from './read-manifests.ts';
-import { silentLogger } from '../logger.ts';
+import { silentLogger } from '../log/logger.ts';
 import { ObjectStore } from '../sources/object-store.ts';
 import { FqdnEndpointResolver } from '../sources/dns/fqdn-endpoint-resolver.ts';
 
@@ -28,22 +29,6 @@ export interface TranslateCommandOptions {
   resolveFqdn?: boolean;
   dnsServer?: string[];
 }
-
-/** What `-o json|yaml` prints. */
-export interface TranslateOutput {
-  listeners: JsonObject[];
-  routes: JsonObject[];
-  clusters: JsonObject[];
-  endpoints: JsonObject[];
-  status: StatusEntry[];
-}
-
-const RESOURCE_KINDS: { key: keyof EnvoyResources; typeName: string; nameField: string }[] = [
-  { key: 'listeners', typeName: MessageType.listener, nameField: 'name' },
-  { key: 'routes', typeName: MessageType.routeConfiguration, nameField: 'name' },
-  { key: 'clusters', typeName: MessageType.cluster, nameField: 'name' },
-  { key: 'endpoints', typeName: MessageType.clusterLoadAssignment, nameField: 'cluster_name' },
-];
 
 export function translateCommand(io: CliOutput = processOutput): Command {
   return new Command('translate')
@@ -99,35 +84,8 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
     io.out(renderSummary({ gateways }, statuses));
     return;
   }
-  const output: TranslateOutput = { ...buildResourceLists(gateways, io), status: statuses.map(statusEntry) };
+  const output: ConfigDump = { ...buildResourceLists(gateways, (m) => io.err(`warning: ${m}\n`)), status: statuses.map(statusEntry) };
   io.out(options.output === 'yaml' ? renderYaml(output) : renderJson(output));
-}
-
-/**
- * Every Gateway's resources, deduplicated by name (Gateways that share a cluster share its
- * resource), each as Envoy decodes it: proto3 JSON with its `@type`, after a protobuf round trip.
- */
-export function buildResourceLists(gateways: readonly GatewayIR[], io: CliOutput): Omit<TranslateOutput, 'status'> {
-  const registry = protoRegistry();
-  const out: Omit<TranslateOutput, 'status'> = { listeners: [], routes: [], clusters: [], endpoints: [] };
-  const built = gateways.map((gw) => ({ gw, resources: buildEnvoyResources(gw) }));
-  for (const kind of RESOURCE_KINDS) {
-    const seen = new Map<string, string>();
-    for (const { gw, resources } of built) {
-      for (const json of resources[kind.key]) {
-        const name = JSON.stringify(json[kind.nameField]);
-        const text = JSON.stringify(json);
-        const before = seen.get(name);
-        if (before !== undefined) {
-          if (before !== text) io.err(`warning: ${kind.key} ${name} differs between Gateways; printing the first (${gw.name} has another)\n`);
-          continue;
-        }
-        seen.set(name, text);
-        out[kind.key].push(registry.roundTrip('google.protobuf.Any', { '@type': typeUrl(kind.typeName), ...json }));
-      }
-    }
-  }
-  return out;
 }
 
 /** The objects plus the address slices the FQDN resolver derives from them (one lookup each). */

@@ -7,7 +7,7 @@ import { envoyBootstrapFiles } from '../../scripts/generate-envoy-bootstraps.ts'
 import { expectValidBootstrap } from '../../test/support/envoy-assertions.ts';
 import { expectRoundTrip } from '../../test/support/envoy-round-trip.ts';
 import { buildAdsBootstrap, XDS_CLUSTER_NAME } from './bootstrap.ts';
-import { MessageType, type JsonObject } from './proto-registry.ts';
+import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -14,8 +14,9 @@ import { buildStaticBootstrap } from './bootstrap.ts';
 import { buildEnvoyResources, type EnvoyResources } from './build-envoy-resources.ts';
 import { buildGrpcClientResources } from './build-grpc-client-resources.ts';
 import { expectValidBootstrap, expectValidEnvoyResources } from '../../test/support/envoy-assertions.ts';
-import { expectRoundTrip, RESOURCE_TYPES } from '../../test/support/envoy-round-trip.ts';
-import { MessageType, type JsonObject } from './proto-registry.ts';
+import { expectRoundTrip } from '../../test/support/envoy-round-trip.ts';
+import { RESOURCE_KINDS } from '../codec/resource-kinds.ts';
+import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'build');
 const cases = readdirSync(dir)
@@ -44,12 +45,12 @@ describe('IR → Envoy golden cases', () => {
     } else {
       const resources = out as EnvoyResources;
       expectValidEnvoyResources(resources);
-      for (const kind of Object.keys(RESOURCE_TYPES) as (keyof EnvoyResources)[]) {
+      for (const { key: kind } of RESOURCE_KINDS) {
         const names = resources[kind].map((r) => (r['name'] ?? r['cluster_name']) as string);
         expect(names, `${kind} sorted by name`).toEqual([...names].sort());
       }
-      for (const kind of Object.keys(RESOURCE_TYPES) as (keyof EnvoyResources)[]) {
-        for (const resource of resources[kind]) expectRoundTrip(RESOURCE_TYPES[kind], resource);
+      for (const { key: kind, messageType } of RESOURCE_KINDS) {
+        for (const resource of resources[kind]) expectRoundTrip(messageType, resource);
       }
     }
   });

@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { expectValidEnvoyResources } from '../../test/support/envoy-assertions.ts';
-import { RESOURCE_TYPES } from '../../test/support/envoy-round-trip.ts';
+import { ResourceKind } from '../codec/resource-kinds.ts';
 import type { GatewayIR } from '../ir/ir.ts';
 import type { EnvoyResources } from './build-envoy-resources.ts';
 import { buildEnvoyResources } from './build-envoy-resources.ts';
 import { buildGrpcClientResources } from './build-grpc-client-resources.ts';
-import { protoRegistry } from './proto-registry.ts';
+import { protoRegistry } from '../codec/proto-registry.ts';
 
 interface DecodeResult {
   name: string;
@@ -42,9 +42,9 @@ function grpcVerdicts(resources: EnvoyResources): string[] {
   const problems: string[] = [];
   for (const kind of Object.keys(grpcTypes) as (keyof EnvoyResources)[]) {
     for (const resource of resources[kind]) {
-      const typeName = RESOURCE_TYPES[kind];
-      const value = Buffer.from(protoRegistry().encode(typeName, resource));
-      const result = grpcTypes[kind].decode({ bootstrap: { serverFeatures: [] }, server: {} }, { type_url: `type.googleapis.com/${typeName}`, value });
+      const { messageType, typeUrl } = ResourceKind[kind];
+      const value = Buffer.from(protoRegistry().encode(messageType, resource));
+      const result = grpcTypes[kind].decode({ bootstrap: { serverFeatures: [] }, server: {} }, { type_url: typeUrl, value });
       if (result.error) problems.push(`${kind} ${result.name}: ${result.error}`);
     }
   }

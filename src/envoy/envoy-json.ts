@@ -1,8 +1,8 @@
 // Small helpers every builder shares: the proto3 JSON shapes Envoy's docs use (`@type` on every Any,
-// durations as "5s", the ADS config source). Builders stay pure, so they hand plain JSON to the
-// codec instead of importing it; the type names here are the ones the proto registry loads.
-import type { Json, JsonObject } from './proto-registry.ts';
-import { MessageType } from './message-type.ts';
+// durations as "5s", the ADS config source). Builders stay pure: they import only the codec's pure
+// vocabulary (codec/json.ts, codec/message-type.ts) and hand plain JSON to the codec.
+import type { Json, JsonObject } from '../codec/json.ts';
+import { MessageType } from '../codec/message-type.ts';
 
 export type { Json, JsonObject };
 

@@ -1,4 +1,4 @@
-// What DESIGN.md promises about listeners: nothing sticky lives in them, so editing routes or
+// What README.md ("Sticky sessions") promises about listeners: nothing sticky lives in them, so editing routes or
 // sessions never changes a Listener (and never makes Envoy drain one), and the session filter is
 // wired on every connection manager, disabled until a route turns it on.
 import { readFileSync } from 'node:fs';

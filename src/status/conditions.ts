@@ -2,6 +2,9 @@
 // translation never spells a reason by hand. Reasons are the API's own CamelCase words.
 import type { Condition } from './status.ts';
 
+/** Tether's own route condition: Envoy rejected config built from the route (src/nacks/). */
+export const ENVOY_REJECTED = 'tether.dev/EnvoyRejected';
+
 export const ConditionType = {
   Accepted: 'Accepted',
   Programmed: 'Programmed',

@@ -1,12 +1,13 @@
 // EndpointSlices → cluster endpoints. A separate pure step so that an EndpointSlice-only change can
-// recompute just the clusters of the Services it touches (see refreshClusterEndpoints) without
-// translating routes again.
+// recompute just the clusters of the Services it touches (endpoint-fast-path.ts) without translating
+// routes again: both the full translation and the fast path file slices through updateEndpointIndex
+// and resolve clusters through refreshClusterEndpoints, so the two cannot disagree.
 //
 // Joining: backendRef port → the Service port with that number → its name → the slice port with the
 // same name (slices label their Service with kubernetes.io/service-name) → the slice's port number,
 // which is the resolved targetPort.
 //
-// Health:
+// Health (the EndpointSlice conditions; docs/sticky-sessions.md describes draining):
 //   ready (absent = true)                  → HEALTHY
 //   not ready, serving and terminating     → DRAINING in sticky clusters (existing sessions finish,
 //                                            new ones go elsewhere); omitted from plain clusters
@@ -28,15 +29,49 @@ export interface EndpointIndex {
 export function indexEndpoints(services: readonly Service[], slices: readonly EndpointSlice[]): EndpointIndex {
   const index: EndpointIndex = { services: new Map(), slices: new Map() };
   for (const s of services) index.services.set(`${s.meta.namespace}/${s.meta.name}`, s);
-  for (const s of slices) {
-    if (s.serviceName === '') continue;
-    const key = `${s.meta.namespace}/${s.serviceName}`;
-    const list = index.slices.get(key);
-    if (list) list.push(s);
-    else index.slices.set(key, [s]);
-  }
-  for (const list of index.slices.values()) list.sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0));
+  updateEndpointIndex(index, slices.map((next) => ({ next })));
   return index;
+}
+
+/** One EndpointSlice added (`next` only), changed (both) or removed (`old` only). */
+export interface SliceChange {
+  /** The slice as the index holds it now (the same object). */
+  old?: EndpointSlice;
+  next?: EndpointSlice;
+}
+
+/**
+ * Files slices under their Service in `index` (in place), each Service's slices sorted by name, and
+ * returns the `namespace/name` of every Service whose slices changed. A slice that names no Service
+ * is not filed.
+ */
+export function updateEndpointIndex(index: EndpointIndex, changes: readonly SliceChange[]): Set<string> {
+  const touched = new Set<string>();
+  for (const { old, next } of changes) {
+    if (old && old.serviceName !== '') {
+      const key = serviceKey(old);
+      index.slices.set(key, (index.slices.get(key) ?? []).filter((s) => s !== old));
+      touched.add(key);
+    }
+    if (next && next.serviceName !== '') {
+      const key = serviceKey(next);
+      const list = index.slices.get(key);
+      if (list) list.push(next);
+      else index.slices.set(key, [next]);
+      touched.add(key);
+    }
+  }
+  for (const key of touched) {
+    const list = index.slices.get(key) ?? [];
+    if (list.length === 0) index.slices.delete(key);
+    else list.sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0));
+  }
+  return touched;
+}
+
+/** `namespace/name` of the Service a slice belongs to. */
+export function serviceKey(slice: EndpointSlice): string {
+  return `${slice.meta.namespace}/${slice.serviceName}`;
 }
 
 /** Envoy health of one endpoint, or undefined when the endpoint is left out of the cluster. */

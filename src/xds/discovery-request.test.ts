@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../envoy/proto-registry.ts';
+import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
 import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest } from './discovery-request.ts';
 import { bytesField, encodeAny, stringField } from './proto-wire.ts';
 

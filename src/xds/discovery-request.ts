@@ -2,7 +2,7 @@
 // DeltaDiscoveryRequest. Flat fields are read straight off the wire; only node and error_detail go
 // through the proto registry. Both protocols share the node and status handling here.
 import { hash } from 'node:crypto';
-import { protoRegistry } from '../envoy/proto-registry.ts';
+import { protoRegistry } from '../codec/proto-registry.ts';
 import { dropField, forEachField, readFields } from './proto-wire.ts';
 
 /** The subset of config.core.v3.Node the server reads. */

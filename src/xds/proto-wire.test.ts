@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../envoy/proto-registry.ts';
+import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
 import { bytesField, dropField, encodeAny, readFields, stringField, varint } from './proto-wire.ts';
 
 describe('proto-wire', () => {

@@ -1,12 +1,14 @@
-// The four resource types Tether serves, their push order, and the shape of a snapshot's input.
+// The four resource types Tether serves as the xDS layer names them, their push order, and the
+// shape of a snapshot's input. The facts about each type live in codec/resource-kinds.ts.
 // src/xds sees encoded resources only: each entry is a resource message's bytes, not an Any.
+import { ResourceKind, resourceKindOf } from '../codec/resource-kinds.ts';
 
 /** Type URLs of the resources served over ADS. */
 export const TypeUrl = {
-  listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',
-  route: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
-  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
-  endpoint: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+  listener: ResourceKind.listeners.typeUrl,
+  route: ResourceKind.routes.typeUrl,
+  cluster: ResourceKind.clusters.typeUrl,
+  endpoint: ResourceKind.endpoints.typeUrl,
 } as const;
 
 export type ResourceTypeUrl = (typeof TypeUrl)[keyof typeof TypeUrl];
@@ -22,13 +24,7 @@ export const isResourceTypeUrl = (typeUrl: string): typeUrl is ResourceTypeUrl =
 
 /** Short name used in logs, metrics and the admin API. */
 export function typeShortName(typeUrl: string): string {
-  switch (typeUrl) {
-    case TypeUrl.listener: return 'LDS';
-    case TypeUrl.route: return 'RDS';
-    case TypeUrl.cluster: return 'CDS';
-    case TypeUrl.endpoint: return 'EDS';
-    default: return typeUrl;
-  }
+  return resourceKindOf(typeUrl)?.shortName ?? typeUrl;
 }
 
 /**

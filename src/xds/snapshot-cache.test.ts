@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../envoy/proto-registry.ts';
+import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
 import { contentHash } from './encoded-resource.ts';
 import { TypeUrl } from './resource-types.ts';
 import { SnapshotCache } from './snapshot-cache.ts';

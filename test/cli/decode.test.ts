@@ -1,7 +1,7 @@
 // `tether decode` as a user runs it: real cookie values (encoded with the proto registry, the bytes
 // Envoy writes), the older plain encoding, header lines, and garbage.
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../../src/envoy/proto-registry.ts';
+import { MessageType, protoRegistry } from '../../src/codec/proto-registry.ts';
 import { runTether } from './run-cli.ts';
 
 const registry = protoRegistry();

@@ -2,7 +2,7 @@
 // DNS server on loopback, as `serve` resolves it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../src/envoy/proto-registry.ts';
+import type { JsonObject } from '../../src/codec/proto-registry.ts';
 import { TestDnsServer } from '../support/dns-server.ts';
 import { repoRoot, runTether } from './run-cli.ts';
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MessageType, typeUrl, type JsonObject } from '../../src/envoy/proto-registry.ts';
+import { MessageType, typeUrl, type JsonObject } from '../../src/codec/proto-registry.ts';
+import { RESOURCE_KINDS, type ResourceKey } from '../../src/codec/resource-kinds.ts';
 import { expectValidBootstrap, expectValidEnvoyResources } from '../support/envoy-assertions.ts';
 import { repoRoot, runTether } from './run-cli.ts';
 
@@ -24,15 +25,13 @@ interface Output {
   status: { kind: string; namespace?: string; name: string; parents?: { conditions: { type: string; status: string }[] }[] }[];
 }
 
-const TYPES = { listeners: MessageType.listener, routes: MessageType.routeConfiguration, clusters: MessageType.cluster, endpoints: MessageType.clusterLoadAssignment } as const;
-
 /** Checks each resource's `@type`, strips it, and runs the strict validator over the set. */
 function expectValidOutput(out: Output): void {
-  const stripped: Record<keyof typeof TYPES, JsonObject[]> = { listeners: [], routes: [], clusters: [], endpoints: [] };
-  for (const key of Object.keys(TYPES) as (keyof typeof TYPES)[]) {
+  const stripped: Record<ResourceKey, JsonObject[]> = { listeners: [], routes: [], clusters: [], endpoints: [] };
+  for (const { key, typeUrl: url } of RESOURCE_KINDS) {
     for (const r of out[key]) {
       const { '@type': type, ...rest } = r;
-      expect(type).toBe(typeUrl(TYPES[key]));
+      expect(type).toBe(url);
       stripped[key].push(rest);
     }
   }

@@ -2,7 +2,7 @@
 // store, missing CRDs are reported and picked up once installed, and with two replicas only the
 // leader writes status, including after a hand-over.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { ClusterSource } from '../../src/sources/cluster/cluster-source.ts';
 import { WATCHED_KINDS, findWatchedKind } from '../../src/sources/cluster/watched-kinds.ts';
 import { ObjectStore } from '../../src/sources/object-store.ts';

@@ -2,7 +2,7 @@
 // and the failures a real cluster produces (dropped watches, 410 Gone, 5xx) lose and duplicate
 // nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { KindInformer } from '../../src/sources/cluster/kind-informer.ts';
 import { findWatchedKind } from '../../src/sources/cluster/watched-kinds.ts';
 import { ObjectStore } from '../../src/sources/object-store.ts';

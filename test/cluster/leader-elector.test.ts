@@ -1,7 +1,7 @@
 // Lease election between replicas sharing one fake API server: one leader at a time, hand-over
 // when the leader can no longer renew, and release on stop.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { LeaderElector, defaultIdentity } from '../../src/sources/cluster/leader-elector.ts';
 import { CORE_RESOURCES, FakeApiServer } from '../support/fake-apiserver.ts';
 import { sleep, waitFor } from './wait-for.ts';

@@ -2,7 +2,7 @@
 // and a resourceVersion precondition, once per change, other controllers' entries untouched,
 // conflicts retried, and nothing at all written by a replica that does not lead.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { StatusWriter } from '../../src/sources/cluster/status-writer.ts';
 import { CONTROLLER_NAME } from '../../src/status/status.ts';
 import { FakeApiServer } from '../support/fake-apiserver.ts';

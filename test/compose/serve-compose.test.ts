@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { FakeEnvoy } from '../support/fake-envoy.ts';
 import { TestDnsServer } from '../support/dns-server.ts';
 import { repoRoot } from '../cli/run-cli.ts';

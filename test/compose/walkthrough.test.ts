@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { decodeSessionInput } from '../../src/envoy/session-value.ts';
+import { decodeSessionInput } from '../../src/codec/session-value.ts';
 import { repoRoot, runTether } from '../cli/run-cli.ts';
 import { TestDnsServer } from '../support/dns-server.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { buildEnvoyResources } from '../../src/envoy/build-envoy-resources.ts';
-import type { JsonObject } from '../../src/envoy/proto-registry.ts';
+import type { JsonObject } from '../../src/codec/proto-registry.ts';
 import type { KubeObject } from '../../src/k8s/kube-object.ts';
 import { translate } from '../../src/translate/translate.ts';
 import { expectValidEnvoyResources } from '../support/envoy-assertions.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, typeUrl } from '../../src/envoy/proto-registry.ts';
-import type { JsonObject } from '../../src/envoy/proto-registry.ts';
-import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from '../../src/envoy/validation/sample-resources.ts';
+import { MessageType, typeUrl } from '../../src/codec/proto-registry.ts';
+import type { JsonObject } from '../../src/codec/proto-registry.ts';
+import { sampleCluster, sampleClusterLoadAssignment, sampleListener, sampleRouteConfiguration } from '../../src/validator/sample-resources.ts';
 import { expectValidBootstrap, expectValidEnvoyResources } from './envoy-assertions.ts';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -3,15 +3,7 @@
 // is accepted only when it held its proto3 default (0, false, "", an empty list or message), which
 // encoding leaves out by design.
 import { expect } from 'vitest';
-import { protoRegistry, type Json, type JsonObject } from '../../src/envoy/proto-registry.ts';
-
-/** The message type of each EnvoyResources list. */
-export const RESOURCE_TYPES = {
-  listeners: 'envoy.config.listener.v3.Listener',
-  routes: 'envoy.config.route.v3.RouteConfiguration',
-  clusters: 'envoy.config.cluster.v3.Cluster',
-  endpoints: 'envoy.config.endpoint.v3.ClusterLoadAssignment',
-} as const;
+import { protoRegistry, type Json, type JsonObject } from '../../src/codec/proto-registry.ts';
 
 export function expectRoundTrip(typeName: string, json: JsonObject): void {
   const back = protoRegistry().roundTrip(typeName, json);

@@ -8,7 +8,7 @@
 //
 // RawXdsStream below is the bare stream the fake is built on; tests use it to send hand-made requests.
 import * as grpc from '@grpc/grpc-js';
-import { MessageType, protoRegistry, type Json, type JsonObject } from '../../src/envoy/proto-registry.ts';
+import { MessageType, protoRegistry, type Json, type JsonObject } from '../../src/codec/proto-registry.ts';
 
 export const TYPE = {
   listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',

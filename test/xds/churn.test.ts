@@ -1,11 +1,11 @@
-// Scenario 16 (§8.2), churn: endpoint changes at ~100/s for ~3 s through the snapshot cache, as the
+// Scenario 16 (numbered with sotw-ads.test.ts and delta-ads.test.ts), churn: endpoint changes at ~100/s for ~3 s through the snapshot cache, as the
 // rebuild loop sets them (whole Gateway, unchanged resources keep their bytes), to 20 Envoy-like
 // clients over a real gRPC ADS server on loopback, half SotW and half delta. Each client takes a
 // few tens of milliseconds to apply a response before it ACKs, as a busy Envoy does, so changes
 // arrive while responses are in flight and must coalesce: at most one EDS response per stream
 // awaits its ACK and the next carries the latest state. Asserts behaviour only, never latency.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../../src/envoy/proto-registry.ts';
+import { MessageType, protoRegistry } from '../../src/codec/proto-registry.ts';
 import { TypeUrl, type EncodedInput, type ResourcesByType } from '../../src/xds/resource-types.ts';
 import { FakeEnvoy, TYPE, addressesOfCla } from '../support/fake-envoy.ts';
 import { cla, encodeSnapshot, gatewaySnapshot, sleep, startHarness, type Harness } from './xds-fixtures.ts';

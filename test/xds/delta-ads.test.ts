@@ -1,7 +1,7 @@
 // Incremental (delta) ADS against a real server on loopback: convergence, ACK/NACK, nonces
-// (§8.2 scenario 3), wildcard rules (4), resubscription (5), reconnects with
-// initial_resource_versions (8), EDS after CDS on reconnect (9), make-before-break (10), and a
-// reconnect storm at a test-sized count (15).
+// (scenario 3), wildcard rules (4), resubscription (5), reconnects with initial_resource_versions
+// (8), EDS after CDS on reconnect (9), make-before-break (10), and a reconnect storm at a
+// test-sized count (15). Scenario numbers are shared with sotw-ads.test.ts and churn.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeEnvoy, RawXdsStream, TYPE } from '../support/fake-envoy.ts';
 import { cla, cluster, gatewaySnapshot, sleep, startHarness, type Harness } from './xds-fixtures.ts';
@@ -154,7 +154,7 @@ describe('delta ADS with an Envoy-like client', () => {
     expect(names(r2)).toEqual(['a']);
     expect(r2.resources[0].version).toBe(r1.resources[0].version);
     s.send({ type_url: TYPE.endpoint, response_nonce: r2.nonce });
-    // The missing name appears later: pushed (P9).
+    // The missing name appears later: pushed.
     h.set(GW, { ...gatewaySnapshot([{ prefix: '/a', cluster: 'a' }]), endpoints: [cla('a', ['10.0.0.1:8080']), cla('ghost', ['10.6.6.6:80'])] });
     expect(names(await s.next())).toEqual(['ghost']);
   });
@@ -177,7 +177,7 @@ describe('delta ADS with an Envoy-like client', () => {
     expect(e.violations).toEqual([]);
   });
 
-  it('P14: names in resource_names_subscribe are sent even when initial_resource_versions matches', async () => {
+  it('names in resource_names_subscribe are sent even when initial_resource_versions matches', async () => {
     h.set(GW, gatewaySnapshot([{ prefix: '/a', cluster: 'a' }]));
     const s = raw();
     s.send({ node: node(), type_url: TYPE.endpoint, resource_names_subscribe: ['a'] });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildEnvoyResources } from '../../src/envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from '../../src/envoy/build-grpc-client-resources.ts';
-import type { JsonObject } from '../../src/envoy/proto-registry.ts';
+import type { JsonObject } from '../../src/codec/proto-registry.ts';
 import type { GatewayIR } from '../../src/ir/ir.ts';
 import { TYPE } from '../support/fake-envoy.ts';
 import { apiListener, cla, cluster, sleep, startHarness, type Harness, type JsonSnapshot } from './xds-fixtures.ts';

@@ -1,7 +1,8 @@
-// SotW ADS against a real server on loopback: an Envoy-like client converging, ACK/NACK (§8.2
-// scenarios 1, 2), stale nonces (3), wildcard rules (4), resubscription (5), the resource-hint
+// SotW ADS against a real server on loopback: an Envoy-like client converging, ACK/NACK
+// (scenarios 1, 2), stale nonces (3), wildcard rules (4), resubscription (5), the resource-hint
 // race (6), CLA after a cluster change (7), make-before-break (10), late RDS names (11),
-// readiness and version prefixes (12), unknown Gateways, and a slow consumer (14).
+// readiness and version prefixes (12), unknown Gateways, and a slow consumer (14). Scenario
+// numbers are shared with delta-ads.test.ts and churn.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeEnvoy, RawXdsStream, TYPE } from '../support/fake-envoy.ts';
 import { cla, cluster, gatewaySnapshot, listener, routeConfig, sleep, startHarness, type Harness } from './xds-fixtures.ts';

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { status } from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry, type JsonObject } from '../../src/envoy/proto-registry.ts';
+import { MessageType, protoRegistry, type JsonObject } from '../../src/codec/proto-registry.ts';
 import type { AdsStream, StreamCall, StreamContext } from '../../src/xds/ads-stream.ts';
 import { DeltaStream } from '../../src/xds/delta-stream.ts';
 import type { XdsProtocol } from '../../src/xds/resource-types.ts';

@@ -2,7 +2,7 @@
 // harness that runs a real ADS server on loopback with a log that tests can read.
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { MessageType, protoRegistry, type JsonObject } from '../../src/envoy/proto-registry.ts';
+import { MessageType, protoRegistry, type JsonObject } from '../../src/codec/proto-registry.ts';
 import { AdsServer, type AdsServerOptions } from '../../src/xds/ads-server.ts';
 import { TypeUrl, type ClientVariant, type EncodedInput, type ResourcesByType } from '../../src/xds/resource-types.ts';
 import { SnapshotCache } from '../../src/xds/snapshot-cache.ts';

@@ -1,5 +1,5 @@
-// Envoy's stateful_session HTTP filter (strong session persistence). Two halves, per DESIGN.md
-// "Sticky sessions: the normative mapping":
+// Envoy's stateful_session HTTP filter (strong session persistence). Two halves, as README.md
+// "Sticky sessions" describes:
 // - every HTTP connection manager carries one inert entry (`disabled: true`, empty StatefulSession),
 //   so nothing sticky lives in the listener and editing a session never drains a listener;
 // - each sticky route carries a StatefulSessionPerRoute that turns the filter on with its cookie or

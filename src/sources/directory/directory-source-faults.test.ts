@@ -5,7 +5,7 @@ import { appendFile, chmod, mkdir, mkdtemp, open, rename, rm, symlink, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 import { ObjectStore } from '../object-store.ts';
 import { DirectorySource, type DirectorySourceOptions } from './directory-source.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectStore, type StoreChange } from '../object-store.ts';
-import { silentLogger } from '../../logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 import { DirectorySource } from './directory-source.ts';
 
 const svc = (name: string, port = 80, ns?: string): string =>

@@ -1,7 +1,7 @@
 // One line per object status, for logs: "Accepted=True ResolvedRefs=True" (per parent for routes).
 // A status is healthy when no positive-polarity condition is False.
 import type { Condition, ObjectStatus, ParentRef } from '../../status/status.ts';
-import { ENVOY_REJECTED } from '../../status/nack-conditions.ts';
+import { ENVOY_REJECTED } from '../../status/conditions.ts';
 
 // Conditions where True means trouble.
 const NEGATIVE = new Set(['Conflicted', 'Overridden', ENVOY_REJECTED]);

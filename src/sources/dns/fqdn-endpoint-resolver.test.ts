@@ -1,7 +1,7 @@
 // The resolver against a real DNS server on loopback UDP: node:dns sends real queries, the test
 // server answers from a table the test changes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../logger.ts';
+import { silentLogger } from '../../log/logger.ts';
 import { objectKey, type KubeObject } from '../../k8s/kube-object.ts';
 import { ObjectStore } from '../object-store.ts';
 import { TestDnsServer } from '../../../test/support/dns-server.ts';
