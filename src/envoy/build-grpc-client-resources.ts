@@ -51,6 +51,8 @@ function grpcLoadBalancer(lb: LoadBalancerIR): LoadBalancerIR {
     case 'random':
       return { type: 'round-robin' };
     case 'maglev':
+      // gRPC has no Maglev. The sizes are Envoy's ring hash defaults (k8s/ring-hash.ts holds them;
+      // builders import only ir/ and codec/, so they are written out here) and name no cluster.
       return { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8_388_608 };
     default:
       return lb;

@@ -17,7 +17,7 @@ export interface GlooTarget {
 }
 
 export type GlooStatefulSession =
-  | { type: 'cookie'; name: string; path: string; ttlSeconds: number }
+  | { type: 'cookie'; name: string; path?: string; ttlSeconds: number }
   | { type: 'header'; name: string };
 
 export type GlooHashPolicy =
@@ -96,11 +96,12 @@ export function parseHttpListenerOption(o: KubeObject): HttpListenerOptionSpec {
       c.unknownKeys(['name', 'path', 'ttl']);
       const name = c.string('name');
       if (!name || !isToken(name)) c.invalid('name', `"${name ?? ''}" is not a valid cookie name`);
-      const path = c.string('path') || '/';
-      if (!path.startsWith('/')) c.invalid('path', `"${path}" must start with /`);
+      // An empty path means the default, as an absent one does.
+      const path = c.string('path') || undefined;
+      if (path !== undefined && !path.startsWith('/')) c.invalid('path', `"${path}" must start with /`);
       const ttl = c.looseDuration('ttl');
       if (ttl === undefined && !c.has('ttl')) c.invalid('ttl', 'is required (0s for a session cookie)');
-      if (name && isToken(name)) out.statefulSession = { type: 'cookie', name, path, ttlSeconds: ttl ?? 0 };
+      if (name && isToken(name)) out.statefulSession = { type: 'cookie', name, ...(path !== undefined ? { path } : {}), ttlSeconds: ttl ?? 0 };
     }
   } else if (headerBased) {
     headerBased.unknownKeys(['headerName']);

@@ -8,7 +8,8 @@ import type { KubeObject } from '../kube-object.ts';
 import { apiGroup } from '../kube-object.ts';
 import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
 import { isToken } from '../http-token.ts';
-import { MAX_MAGLEV_TABLE_SIZE, MAX_RING_SIZE, isPrime } from './session-policy.ts';
+import { MAX_RING_SIZE, RING_HASH_DEFAULTS } from '../ring-hash.ts';
+import { MAX_MAGLEV_TABLE_SIZE, isPrime } from './session-policy.ts';
 
 export const ISTIO_SESSION_LABEL = 'istio.io/persistent-session';
 export const ISTIO_SESSION_HEADER_LABEL = 'istio.io/persistent-session-header';
@@ -93,12 +94,12 @@ function readLoadBalancer(r: ObjectReader): IstioLoadBalancer | undefined {
     if (!isPrime(tableSize)) maglev.invalid('tableSize', `must be a prime number (Envoy rejects ${tableSize})`);
     return { type: 'maglev', tableSize, ...(key ? { key } : {}) };
   }
-  let minimumRingSize = ch.int('minimumRingSize', 1, MAX_RING_SIZE) ?? 1024; // deprecated top-level form
+  let minimumRingSize = ch.int('minimumRingSize', 1, MAX_RING_SIZE) ?? RING_HASH_DEFAULTS.minimumRingSize; // deprecated top-level form
   if (ring) {
     ring.unknownKeys(['minimumRingSize']);
     minimumRingSize = ring.int('minimumRingSize', 1, MAX_RING_SIZE) ?? minimumRingSize;
   }
-  return { type: 'ring-hash', minimumRingSize, maximumRingSize: MAX_RING_SIZE, ...(key ? { key } : {}) };
+  return { type: 'ring-hash', minimumRingSize, maximumRingSize: RING_HASH_DEFAULTS.maximumRingSize, ...(key ? { key } : {}) };
 }
 
 const TRAFFIC_POLICY_OTHER = ['connectionPool', 'outlierDetection', 'tls', 'tunnel', 'proxyProtocol', 'retryBudget'];
@@ -140,7 +141,7 @@ export function parseDestinationRule(o: KubeObject): DestinationRuleSpec {
 }
 
 export interface IstioSessionLabels {
-  session?: { type: 'cookie'; name: string; path: string } | { type: 'header'; name: string };
+  session?: { type: 'cookie'; name: string; path?: string } | { type: 'header'; name: string };
   problems: FieldProblem[];
 }
 
@@ -156,9 +157,9 @@ export function parseIstioSessionLabels(svc: KubeObject): IstioSessionLabels | u
     const field = `metadata.labels["${ISTIO_SESSION_LABEL}"]`;
     // Label values cannot hold '/', so Istio's `name:path` form only ever has a bare path like `name:`.
     const [name, ...rest] = cookie.split(':');
-    const path = rest.length > 0 && rest.join(':') !== '' ? rest.join(':') : '/';
+    const path = rest.length > 0 && rest.join(':') !== '' ? rest.join(':') : undefined;
     if (!name || !isToken(name)) problems.push({ severity: 'invalid', field, message: `"${name}" is not a valid cookie name` });
-    else out.session = { type: 'cookie', name, path: path.startsWith('/') ? path : `/${path}` };
+    else out.session = { type: 'cookie', name, ...(path !== undefined ? { path: path.startsWith('/') ? path : `/${path}` } : {}) };
     if (header !== undefined) {
       problems.push({ severity: 'unsupported', field: `metadata.labels["${ISTIO_SESSION_HEADER_LABEL}"]`, message: 'ignored: the cookie label wins when both are set (as in Istio)' });
     }

@@ -6,7 +6,7 @@ import type { KubeObject } from '../kube-object.ts';
 import { apiGroup } from '../kube-object.ts';
 import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
 import { isToken } from '../http-token.ts';
-import { MAX_RING_SIZE } from './session-policy.ts';
+import { MAX_RING_SIZE, RING_HASH_DEFAULTS } from '../ring-hash.ts';
 
 export type KgatewayHashPolicy =
   | { type: 'header'; name: string; terminal: boolean }
@@ -93,8 +93,8 @@ export function parseBackendConfigPolicy(o: KubeObject): BackendConfigPolicySpec
     if (!rh) return out;
     rh.unknownKeys(['minimumRingSize', 'maximumRingSize', 'hashPolicies', 'useHostnameForHashing']);
     if (rh.has('useHostnameForHashing')) rh.unsupported('useHostnameForHashing', 'Tether hashes endpoint addresses (Services have no per-endpoint hostnames here)');
-    const min = rh.int('minimumRingSize', 1, MAX_RING_SIZE) ?? 1024;
-    const max = rh.int('maximumRingSize', 1, MAX_RING_SIZE) ?? MAX_RING_SIZE;
+    const min = rh.int('minimumRingSize', 1, MAX_RING_SIZE) ?? RING_HASH_DEFAULTS.minimumRingSize;
+    const max = rh.int('maximumRingSize', 1, MAX_RING_SIZE) ?? RING_HASH_DEFAULTS.maximumRingSize;
     if (min > max) rh.invalid('minimumRingSize', `must not exceed maximumRingSize (${min} > ${max})`);
     out.loadBalancer = { type: 'ring-hash', minimumRingSize: min, maximumRingSize: max, hashPolicies: readHashPolicies(rh) };
   } else if (algo === 'maglev') {

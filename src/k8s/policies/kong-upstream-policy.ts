@@ -11,7 +11,7 @@ export type KongHash =
   | { on: 'none' }
   | { on: 'consumer' | 'path' }
   | { on: 'header'; name: string }
-  | { on: 'cookie'; name: string; path: string }
+  | { on: 'cookie'; name: string; path?: string }
   | { on: 'queryArg'; name: string }
   | { on: 'uriCapture'; name: string };
 
@@ -20,7 +20,7 @@ export interface KongUpstreamPolicySpec {
   slots?: number;
   hashOn?: KongHash;
   hashOnFallback?: KongHash;
-  stickySessions?: { cookie: string; cookiePath: string };
+  stickySessions?: { cookie: string; cookiePath?: string };
   problems: FieldProblem[];
 }
 
@@ -42,7 +42,10 @@ function readHash(r: ObjectReader, fallback: boolean): KongHash | undefined {
   const header = r.string('header');
   if (header !== undefined) return { on: 'header', name: header.toLowerCase() };
   const cookie = r.string('cookie');
-  if (cookie !== undefined) return { on: 'cookie', name: cookie, path: r.string('cookiePath') ?? '/' };
+  if (cookie !== undefined) {
+    const path = r.string('cookiePath');
+    return { on: 'cookie', name: cookie, ...(path !== undefined ? { path } : {}) };
+  }
   const queryArg = r.string('queryArg');
   if (queryArg !== undefined) return { on: 'queryArg', name: queryArg };
   const uriCapture = r.string('uriCapture');
@@ -79,7 +82,10 @@ export function parseKongUpstreamPolicy(o: KubeObject): KongUpstreamPolicySpec {
     sticky.unknownKeys(['cookie', 'cookiePath']);
     const cookie = sticky.string('cookie');
     if (!cookie) sticky.invalid('cookie', 'is required');
-    else out.stickySessions = { cookie, cookiePath: sticky.string('cookiePath') ?? '/' };
+    else {
+      const cookiePath = sticky.string('cookiePath');
+      out.stickySessions = { cookie, ...(cookiePath !== undefined ? { cookiePath } : {}) };
+    }
     if (algorithm !== 'sticky-sessions') r.invalid('stickySessions', 'requires algorithm sticky-sessions');
     if (out.hashOn && out.hashOn.on !== 'none') r.invalid('hashOn', 'must be {input: none} with stickySessions');
   } else if (algorithm === 'sticky-sessions') r.invalid('stickySessions', 'is required with algorithm sticky-sessions');

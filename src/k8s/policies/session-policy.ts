@@ -6,9 +6,9 @@ import type { KubeObject } from '../kube-object.ts';
 import { apiGroup } from '../kube-object.ts';
 import { ObjectReader, isRecord, type FieldProblem } from '../field-reader.ts';
 import { isToken } from '../http-token.ts';
+import { MAX_RING_SIZE, RING_HASH_DEFAULTS } from '../ring-hash.ts';
 
 export const SESSION_POLICY_GROUP = 'tether.dev';
-export const MAX_RING_SIZE = 8388608;
 export const MAX_MAGLEV_TABLE_SIZE = 5000011;
 
 export interface SessionPolicyTarget {
@@ -19,7 +19,7 @@ export interface SessionPolicyTarget {
 }
 
 export type SessionPolicySession =
-  | { type: 'cookie'; name?: string; path: string; ttlSeconds?: number; attributes: { name: string; value: string }[] }
+  | { type: 'cookie'; name?: string; path?: string; ttlSeconds?: number; attributes: { name: string; value: string }[] }
   | { type: 'header'; name?: string };
 
 export type SessionPolicyHashKey =
@@ -103,8 +103,8 @@ function readSession(r: ObjectReader): SessionPolicySession | undefined {
   cookie.unknownKeys(['name', 'path', 'ttl', 'attributes']);
   const name = cookie.string('name');
   if (name !== undefined && (!isToken(name) || name.length > 256)) cookie.invalid('name', `"${name}" is not a valid cookie name (1 to 256 token characters)`);
-  const path = cookie.string('path') ?? '/';
-  if (!path.startsWith('/') || /[\s;,]/.test(path) || path.length > 1024) cookie.invalid('path', `"${path}" is not a cookie path (must start with /, no spaces, ; or ,)`);
+  const path = cookie.string('path');
+  if (path !== undefined && (!path.startsWith('/') || /[\s;,]/.test(path) || path.length > 1024)) cookie.invalid('path', `"${path}" is not a cookie path (must start with /, no spaces, ; or ,)`);
   const ttlSeconds = cookie.looseDuration('ttl');
   const attributes: { name: string; value: string }[] = [];
   for (const a of cookie.list('attributes')) {
@@ -127,14 +127,14 @@ function readSession(r: ObjectReader): SessionPolicySession | undefined {
 
 function readFallback(r: ObjectReader): SessionPolicySpec['fallback'] {
   r.unknownKeys(['loadBalancer', 'hashKeys']);
-  let loadBalancer: NonNullable<SessionPolicySpec['fallback']>['loadBalancer'] = { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: MAX_RING_SIZE };
+  let loadBalancer: NonNullable<SessionPolicySpec['fallback']>['loadBalancer'] = { type: 'ring-hash', ...RING_HASH_DEFAULTS };
   const lb = r.child('loadBalancer');
   if (lb) {
     const type = lb.enumOf('type', ['RingHash', 'Maglev'] as const) ?? 'RingHash';
     if (type === 'RingHash') {
       lb.unknownKeys(['type', 'minimumRingSize', 'maximumRingSize']);
-      const min = lb.int('minimumRingSize', 1, MAX_RING_SIZE) ?? 1024;
-      const max = lb.int('maximumRingSize', 1, MAX_RING_SIZE) ?? MAX_RING_SIZE;
+      const min = lb.int('minimumRingSize', 1, MAX_RING_SIZE) ?? RING_HASH_DEFAULTS.minimumRingSize;
+      const max = lb.int('maximumRingSize', 1, MAX_RING_SIZE) ?? RING_HASH_DEFAULTS.maximumRingSize;
       if (min > max) lb.invalid('minimumRingSize', `must not exceed maximumRingSize (${min} > ${max})`);
       loadBalancer = { type: 'ring-hash', minimumRingSize: min, maximumRingSize: max };
     } else {

@@ -3,6 +3,7 @@
 // only what the objects say. Cluster names (names.ts) spell out only what differs from these
 // defaults, so changing one renames clusters.
 import type { HashKeyIR, LoadBalancerIR, PolicyOrigin, SessionIR } from '../../ir/ir.ts';
+import { RING_HASH_DEFAULTS } from '../../k8s/ring-hash.ts';
 import { defaultCookieName, defaultHeaderName, type RuleIdentity } from './session-names.ts';
 import { isHashing, type BalancerSpec, type SessionSpec } from './sticky-intent.ts';
 
@@ -10,7 +11,7 @@ import { isHashing, type BalancerSpec, type SessionSpec } from './sticky-intent.
 export const DEFAULT_COOKIE_PATH = '/';
 
 /** How a sticky cluster balances unless a policy says otherwise (a session needs a hash). */
-export const DEFAULT_RING_HASH: Extract<LoadBalancerIR, { type: 'ring-hash' }> = { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8388608 };
+export const DEFAULT_RING_HASH: Extract<LoadBalancerIR, { type: 'ring-hash' }> = { type: 'ring-hash', ...RING_HASH_DEFAULTS };
 
 /** Hash keys of a hashing rule whose policy names none: the client address. */
 export const DEFAULT_HASH_KEYS: readonly HashKeyIR[] = [{ type: 'source-ip', terminal: false }];

@@ -9,7 +9,7 @@ import type { HashKeyIR } from '../../ir/ir.ts';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { apiGroup } from '../../k8s/kube-object.ts';
 import { KONG_UPSTREAM_POLICY_ANNOTATION, isKongUpstreamPolicy, parseKongUpstreamPolicy, type KongHash } from '../../k8s/policies/kong-upstream-policy.ts';
-import { DEFAULT_RING_HASH } from './defaults.ts';
+import { DEFAULT_COOKIE_PATH, DEFAULT_RING_HASH } from './defaults.ts';
 import type { PolicyRecord } from './policy-record.ts';
 import type { StickyContext } from './sticky-context.ts';
 import { ageOf } from './sticky-context.ts';
@@ -25,7 +25,7 @@ function hashKey(h: KongHash, terminal: boolean, field: string, record: PolicyRe
       return { type: 'header', name: h.name, terminal };
     case 'cookie':
       // Kong creates the cookie when the client has none; a ttl of 0 makes Envoy do the same (a session cookie).
-      return { type: 'cookie', name: h.name, path: h.path, ttlSeconds: 0, terminal };
+      return { type: 'cookie', name: h.name, path: h.path ?? DEFAULT_COOKIE_PATH, ttlSeconds: 0, terminal };
     case 'queryArg':
       return { type: 'query-parameter', name: h.name, terminal };
     case 'none':
