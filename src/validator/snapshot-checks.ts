@@ -2,10 +2,13 @@
 // Envoy would leave warming forever, ignore without a word, or route to nowhere.
 import type { JsonObject } from '../codec/proto-registry.ts';
 import { MessageType } from '../codec/proto-registry.ts';
+import type { ResourceKey } from '../codec/resource-kinds.ts';
 import type { Finding } from './finding.ts';
-import type { ResourceSnapshot } from './strict-validator.ts';
 import { fieldPath, indexPath } from './finding.ts';
 import { anyType, forEachPerFilterConfig, get, list, perFilterKeyMessage, str } from './semantic-checks.ts';
+
+/** The resources of one xDS snapshot, as proto3 JSON, by kind (any may be missing). */
+export type ResourceSnapshot = Partial<Record<ResourceKey, readonly JsonObject[]>>;
 
 interface HcmUse {
   path: string;

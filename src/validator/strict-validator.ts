@@ -5,14 +5,14 @@
 // tests use it (test/support/envoy-assertions.ts).
 import { CodecError, MessageType, protoRegistry } from '../codec/proto-registry.ts';
 import type { JsonObject } from '../codec/proto-registry.ts';
-import { RESOURCE_KINDS, type ResourceKey } from '../codec/resource-kinds.ts';
+import { RESOURCE_KINDS } from '../codec/resource-kinds.ts';
 import type { Finding } from './finding.ts';
 import { fieldPath, formatFindings, indexPath } from './finding.ts';
 import { compareMessages } from './json-compare.ts';
 import { SchemaWalker } from './schema-walker.ts';
 import { scanWire } from './wire-scan.ts';
 import { checkIpLiterals, checkResourceSet, resourceName, SEMANTIC_CHECKS } from './semantic-checks.ts';
-import { checkSnapshot } from './snapshot-checks.ts';
+import { checkSnapshot, type ResourceSnapshot } from './snapshot-checks.ts';
 
 export type { Finding } from './finding.ts';
 export { formatFindings } from './finding.ts';
@@ -25,8 +25,7 @@ export interface ValidateOptions {
   strictJson?: boolean;
 }
 
-/** The resources of one xDS snapshot, as proto3 JSON, by kind (any may be missing). */
-export type ResourceSnapshot = Partial<Record<ResourceKey, readonly JsonObject[]>>;
+export type { ResourceSnapshot } from './snapshot-checks.ts';
 
 let sharedWalker: SchemaWalker | undefined;
 
