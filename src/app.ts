@@ -10,7 +10,7 @@
 // then the loop's first rebuild, which marks the cache ready. Stop in reverse.
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { formatHostPort } from './config.ts';
+import { formatHostPort, isLoopbackHost } from './config.ts';
 import { ObjectStore } from './sources/object-store.ts';
 import type { Source } from './sources/source.ts';
 import { DirectorySource } from './sources/directory/directory-source.ts';
@@ -21,6 +21,7 @@ import { NackStatus } from './nacks/nack-status.ts';
 import { buildClusterLoadAssignment } from './envoy/endpoint.ts';
 import { SnapshotCache } from './xds/snapshot-cache.ts';
 import { AdsServer } from './xds/ads-server.ts';
+import { XdsTlsCredentials } from './xds/xds-tls-credentials.ts';
 import { typeShortName } from './xds/resource-types.ts';
 import type { XdsEvents } from './xds/xds-events.ts';
 import { AdminServer, type AdminView, type ConfigDumpAnswer } from './admin/admin-server.ts';
@@ -67,7 +68,14 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
   // Envoy NACKs become route status conditions (nacks/nack-status.ts traces the path).
   const nacks = new NackStatus();
-  const ads = new AdsServer({ cache, logger: log.child({ component: 'xds' }), events: xdsEvents(metrics, nacks) });
+  const xdsLog = log.child({ component: 'xds' });
+  const xdsTls = config.xdsTls ? new XdsTlsCredentials(config.xdsTls, xdsLog, config.xdsTls.reloadIntervalMs) : undefined;
+  const ads = new AdsServer({
+    cache,
+    logger: xdsLog,
+    events: xdsEvents(metrics, nacks),
+    ...(xdsTls && config.xdsTls ? { tls: { credentials: xdsTls.credentials, allowFleetCertificates: config.xdsTls.allowFleetCertificates } } : {}),
+  });
   const registry = protoRegistry();
   const loop = new RebuildLoop({
     store,
@@ -106,6 +114,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     stopping ??= (async () => {
       loop.stop();
       if (running.ads) await step('xds', () => ads.stop());
+      xdsTls?.close();
       if (running.source) await step('source', () => source.stop());
       if (running.admin) await step('admin', () => admin.stop());
       log.info('stopped');
@@ -124,7 +133,13 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     running.admin = true;
     const xdsPort = await ads.listen(formatHostPort(config.xdsAddress));
     running.ads = true;
-    log.info({ xds: formatHostPort({ ...config.xdsAddress, port: xdsPort }), admin: formatHostPort({ ...config.adminAddress, port: adminPort }), source: source.name }, 'listening');
+    if (!config.xdsTls && !isLoopbackHost(config.xdsAddress.host)) {
+      log.warn(
+        { xds: formatHostPort(config.xdsAddress) },
+        'xDS is plaintext and unauthenticated on a non-loopback address: anyone who reaches it can read every Gateway\'s config. Use --xds-tls-cert, --xds-tls-key and --xds-client-ca (tether certs makes them)',
+      );
+    }
+    log.info({ xds: formatHostPort({ ...config.xdsAddress, port: xdsPort }), admin: formatHostPort({ ...config.adminAddress, port: adminPort }), xdsTls: config.xdsTls !== undefined, source: source.name }, 'listening');
 
     running.source = true; // a source that fails half-way through start() still gets stop()
     await source.start(store);
@@ -165,6 +180,7 @@ function xdsEvents(metrics: Metrics, nacks: NackStatus): XdsEvents {
       metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: e.nack.gateway });
       nacks.nacked(e);
     },
+    denied: () => metrics.streamsDenied.inc(),
   };
 }
 

@@ -16,12 +16,25 @@ export type SourceConfig =
   | { type: 'directory'; path: string }
   | { type: 'kubernetes' };
 
+/** xDS over TLS with client certificates required (docs/operations.md#authenticated-xds). */
+export interface XdsTlsConfig {
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string;
+  /** Accept a client certificate naming every Gateway (`tether://gateway/*`). */
+  allowFleetCertificates: boolean;
+  /** How often the three files are read again for a rotation. */
+  reloadIntervalMs: number;
+}
+
 export interface Config {
   source: SourceConfig;
   /** ADS (gRPC) listen address. */
   xdsAddress: HostPort;
   /** Admin HTTP listen address (/healthz, /readyz, /metrics, /debug/*). */
   adminAddress: HostPort;
+  /** Serve xDS over mutual TLS; undefined: plaintext. */
+  xdsTls: XdsTlsConfig | undefined;
   logLevel: LogLevel;
   /** Only read objects in these namespaces (cluster-scoped objects are always read); empty = all. */
   namespaces: string[];
@@ -45,6 +58,10 @@ export interface ServeFlags {
   /** Seconds between DNS lookups of FQDN EndpointSlice names. */
   dnsRefresh?: string;
   dnsServer?: string[];
+  xdsTlsCert?: string;
+  xdsTlsKey?: string;
+  xdsClientCa?: string;
+  xdsAllowFleetCertificates?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +87,7 @@ export const DEFAULTS = {
   debounce: { quietMs: 10, maxMs: 100 },
   rescanIntervalMs: 5_000,
   dnsRefreshMs: 5_000,
+  xdsTlsReloadMs: 5_000,
 };
 
 /** Environment variables read, by flag. */
@@ -81,6 +99,10 @@ export const ENV = {
   namespace: 'TETHER_NAMESPACES', // comma-separated
   dnsRefresh: 'TETHER_DNS_REFRESH', // seconds
   dnsServer: 'TETHER_DNS_SERVERS', // comma-separated
+  xdsTlsCert: 'TETHER_XDS_TLS_CERT',
+  xdsTlsKey: 'TETHER_XDS_TLS_KEY',
+  xdsClientCa: 'TETHER_XDS_CLIENT_CA',
+  xdsAllowFleetCertificates: 'TETHER_XDS_ALLOW_FLEET_CERTIFICATES', // true or false
 } as const;
 
 export function loadConfig(flags: ServeFlags, env: Record<string, string | undefined> = {}, cwd = '.'): Config {
@@ -104,6 +126,7 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     source,
     xdsAddress: parseHostPort(pick(flags.xdsAddress, ENV.xdsAddress) ?? DEFAULTS.xdsAddress, '--xds-address'),
     adminAddress: parseHostPort(pick(flags.adminAddress, ENV.adminAddress) ?? DEFAULTS.adminAddress, '--admin-address'),
+    xdsTls: loadXdsTls(flags, env, cwd),
     logLevel: logLevel as LogLevel,
     namespaces: [...new Set(namespaces)],
     debounce: { ...DEFAULTS.debounce },
@@ -111,6 +134,40 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     dnsRefreshMs: parseSeconds(pick(flags.dnsRefresh, ENV.dnsRefresh), DEFAULTS.dnsRefreshMs, '--dns-refresh'),
     dnsServers: (flags.dnsServer?.length ? flags.dnsServer.flatMap(splitList) : splitList(env[ENV.dnsServer] ?? '')).map(checkDnsServer),
   };
+}
+
+function loadXdsTls(flags: ServeFlags, env: Record<string, string | undefined>, cwd: string): XdsTlsConfig | undefined {
+  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name] || undefined);
+  const files = {
+    '--xds-tls-cert': pick(flags.xdsTlsCert, ENV.xdsTlsCert),
+    '--xds-tls-key': pick(flags.xdsTlsKey, ENV.xdsTlsKey),
+    '--xds-client-ca': pick(flags.xdsClientCa, ENV.xdsClientCa),
+  };
+  const fleetText = env[ENV.xdsAllowFleetCertificates];
+  if (fleetText !== undefined && fleetText !== '' && !/^(true|false|1|0)$/i.test(fleetText)) {
+    throw new ConfigError(`${ENV.xdsAllowFleetCertificates}: "${fleetText}" is not true or false`);
+  }
+  const allowFleetCertificates = flags.xdsAllowFleetCertificates ?? /^(true|1)$/i.test(fleetText ?? '');
+  const given = Object.entries(files).filter(([, v]) => v !== undefined);
+  if (given.length === 0) {
+    if (allowFleetCertificates) throw new ConfigError('--xds-allow-fleet-certificates needs xDS over TLS (--xds-tls-cert, --xds-tls-key, --xds-client-ca)');
+    return undefined;
+  }
+  // Client certificates are what binds an Envoy to its Gateway: TLS without them is not offered.
+  const missing = Object.entries(files).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length > 0) throw new ConfigError(`xDS over TLS needs --xds-tls-cert, --xds-tls-key and --xds-client-ca together; missing ${missing.join(', ')}`);
+  return {
+    certFile: resolve(cwd, files['--xds-tls-cert']!),
+    keyFile: resolve(cwd, files['--xds-tls-key']!),
+    clientCaFile: resolve(cwd, files['--xds-client-ca']!),
+    allowFleetCertificates,
+    reloadIntervalMs: DEFAULTS.xdsTlsReloadMs,
+  };
+}
+
+/** True for addresses only this machine can reach (plaintext xDS there needs no warning). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** `host:port`, `[v6]:port`, `:port` (all interfaces) or a bare port. */

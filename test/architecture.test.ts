@@ -37,6 +37,8 @@ const allowed: Record<string, string[]> = {
   nacks: ['nacks', 'xds/resource-types.ts', 'xds/xds-events.ts', 'ir', 'k8s', 'status'],
   sources: ['sources', 'k8s', 'status', 'log'],
   admin: ['admin', 'xds', 'status', 'sources', 'k8s', 'codec'],
+  // `tether certs`: issues certificates; shares the client identity form with the xDS server.
+  certs: ['certs', 'xds/peer-identity.ts'],
   cli: ['*'],
 };
 

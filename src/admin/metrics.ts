@@ -10,6 +10,11 @@ export interface Metrics {
   readonly pushes: Counter<'type'>;
   /** NACKs received, by resource type and Gateway. */
   readonly nacks: Counter<'type' | 'gateway'>;
+  /**
+   * xDS streams refused because node.cluster is not the Gateway the client certificate names. No
+   * Gateway label: the name comes from the client and would let it grow the series without bound.
+   */
+  readonly streamsDenied: Counter;
   /** Time from a config change (or the request that asked) to the response being written, by type. */
   readonly pushLatency: Histogram<'type'>;
   /** Time from a response being written to its ACK, by type. */
@@ -57,6 +62,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     }),
     pushes: new Counter({ name: 'tether_xds_pushes_total', help: 'xDS responses sent, by resource type', labelNames: ['type'], registers }),
     nacks: new Counter({ name: 'tether_xds_nacks_total', help: 'xDS NACKs received, by resource type and Gateway', labelNames: ['type', 'gateway'], registers }),
+    streamsDenied: new Counter({ name: 'tether_xds_streams_denied_total', help: 'xDS streams refused (PERMISSION_DENIED): node.cluster is not the Gateway the client certificate names', registers }),
     pushLatency: new Histogram({ name: 'tether_xds_push_latency_seconds', help: 'Time from a config change (or the request that asked) to the xDS response being written', labelNames: ['type'], buckets: fast, registers }),
     ackLatency: new Histogram({ name: 'tether_xds_ack_latency_seconds', help: 'Time from an xDS response being written to its ACK', labelNames: ['type'], buckets: fast, registers }),
     translationDuration: new Histogram({ name: 'tether_translation_duration_seconds', help: 'Time to translate, build and encode the whole config', buckets: fast, registers }),

@@ -16,6 +16,10 @@ export function serveCommand(): Command {
     .option('--namespace <ns>', `only read objects in this namespace; repeat for several (env ${ENV.namespace}, comma-separated)`, collect)
     .option('--dns-server <ip[:port]>', `DNS server for FQDN EndpointSlice lookups instead of the system's; repeat for several (env ${ENV.dnsServer}, comma-separated)`, collect)
     .option('--dns-refresh <seconds>', `how often FQDN EndpointSlice names are looked up again (default ${DEFAULTS.dnsRefreshMs / 1000}; env ${ENV.dnsRefresh})`)
+    .option('--xds-tls-cert <file>', `serve xDS over TLS with this certificate chain (PEM; env ${ENV.xdsTlsCert}); needs --xds-tls-key and --xds-client-ca`)
+    .option('--xds-tls-key <file>', `the private key of --xds-tls-cert (PEM; env ${ENV.xdsTlsKey})`)
+    .option('--xds-client-ca <file>', `CA certificate(s) that sign Envoy client certificates, which are then required (PEM; env ${ENV.xdsClientCa})`)
+    .option('--xds-allow-fleet-certificates', `accept client certificates naming every Gateway (tether://gateway/*) (env ${ENV.xdsAllowFleetCertificates}=true)`)
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -33,7 +37,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  log.info({ source: config.source, xdsAddress: config.xdsAddress, adminAddress: config.adminAddress, namespaces: config.namespaces }, 'starting');
+  log.info({ source: config.source, xdsAddress: config.xdsAddress, xdsTls: config.xdsTls, adminAddress: config.adminAddress, namespaces: config.namespaces }, 'starting');
 
   let app;
   try {

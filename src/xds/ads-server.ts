@@ -4,8 +4,9 @@
 // serves an empty config to a fleet that still holds a good one (docs/xds-protocol.md#readiness).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { AdsStream, type StreamContext } from './ads-stream.ts';
+import { AdsStream, StreamError, type StreamContext } from './ads-stream.ts';
 import { DeltaStream } from './delta-stream.ts';
+import { gatewaysOfSubjectAltName, refusalReason } from './peer-identity.ts';
 import { PUSH_ORDER, TypeUrl, typeShortName, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader } from './snapshot-reader.ts';
 import { SotwStream } from './sotw-stream.ts';
@@ -19,6 +20,12 @@ export interface AdsServerOptions {
   warmTimeoutMs?: number;
   /** Extra or overriding gRPC server options. */
   grpcOptions?: grpc.ServerOptions;
+  /**
+   * Serve over TLS with these credentials (client certificates required). Each stream may then
+   * fetch only the Gateway its client certificate names (src/xds/peer-identity.ts); without, xDS is
+   * plaintext and unauthenticated.
+   */
+  tls?: { credentials: grpc.ServerCredentials; allowFleetCertificates: boolean };
 }
 
 /** One type on one stream, for /debug/clients. */
@@ -97,10 +104,14 @@ export class AdsServer {
   private nextId = 1;
   private readonly context: StreamContext;
   private readonly unsubscribeCache: () => void;
+  private readonly tls: AdsServerOptions['tls'];
+  /** With TLS: the Gateways each stream's client certificate names, read when the stream opens. */
+  private readonly identities = new WeakMap<AdsStream, readonly string[]>();
 
   constructor(options: AdsServerOptions) {
     this.cache = options.cache;
     this.logger = options.logger;
+    this.tls = options.tls;
     const userEvents = options.events ?? {};
     // Keep the last NACKs for the admin API whatever the caller listens to.
     this.events = {
@@ -120,6 +131,7 @@ export class AdsServer {
       schedule: (s) => this.schedule(s),
       bind: (s) => this.bind(s),
       unbind: (s) => this.unbind(s),
+      ...(this.tls ? { authorize: (s: AdsStream, nodeId: string, gateway: string) => this.authorize(s, nodeId, gateway) } : {}),
     };
     this.grpcServer = new grpc.Server({ ...XDS_GRPC_OPTIONS, ...options.grpcOptions });
     this.addServices();
@@ -131,7 +143,7 @@ export class AdsServer {
   /** Binds and starts serving; returns the bound port (pass port 0 for any free port). */
   async listen(address: string): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.grpcServer.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+      this.grpcServer.bindAsync(address, this.tls?.credentials ?? grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
     });
   }
 
@@ -285,7 +297,19 @@ export class AdsServer {
     const id = this.nextId++;
     const stream = protocol === 'sotw' ? new SotwStream(this.context, call, protocol, id, typeUrl) : new DeltaStream(this.context, call, protocol, id, typeUrl);
     this.streams.add(stream);
+    if (this.tls) this.identities.set(stream, gatewaysOfSubjectAltName(call.getAuthContext().sslPeerCertificate?.subjectaltname));
     stream.start();
+  }
+
+  /** Refuses (PERMISSION_DENIED) a stream whose node.cluster is not the Gateway its certificate names. */
+  private authorize(stream: AdsStream, nodeId: string, gateway: string): void {
+    const identities = this.identities.get(stream) ?? [];
+    const reason = refusalReason(identities, gateway, this.tls?.allowFleetCertificates ?? false);
+    if (reason === undefined) return;
+    this.stats.streamsDenied++;
+    this.logger.warn({ stream: stream.id, node: nodeId, gateway, certificate: identities }, `xDS stream refused: ${reason}`);
+    this.events.denied?.({ nodeId, gateway, reason });
+    throw new StreamError(grpc.status.PERMISSION_DENIED, reason);
   }
 
   private bind(stream: AdsStream): void {

@@ -43,6 +43,8 @@ export interface StreamContext {
   schedule(stream: AdsStream): void;
   bind(stream: AdsStream): void;
   unbind(stream: AdsStream): void;
+  /** When the channel is authenticated: throws a StreamError if this client may not fetch `gateway`. */
+  authorize?(stream: AdsStream, nodeId: string, gateway: string): void;
 }
 
 /** gRPC proxyless clients announce themselves with a user agent other than Envoy's. */
@@ -146,6 +148,7 @@ export abstract class AdsStream {
     if (this.streamInfo) return this.streamInfo;
     if (!node || !node.id) throw new StreamError(status.INVALID_ARGUMENT, 'the first request on a stream must carry node with node.id');
     const gateway = node.cluster ?? '';
+    this.ctx.authorize?.(this, node.id, gateway);
     this.streamInfo = {
       id: this.id,
       nodeId: node.id,

@@ -55,6 +55,8 @@ export interface XdsEvents {
   /** A SotW request carried a nonce older than the last response of its type; it was ignored. */
   expiredNonce?(event: { stream: StreamInfo; typeUrl: string }): void;
   unknownGateway?(event: { nodeId: string; gateway: string }): void;
+  /** A stream asked for a Gateway its client certificate does not name; it was refused. */
+  denied?(event: { nodeId: string; gateway: string; reason: string }): void;
 }
 
 /** Running totals since start, by type URL where it matters. */
@@ -62,6 +64,8 @@ export interface XdsCounters {
   streamsOpened: number;
   streamsClosed: number;
   streamsRefused: number;
+  /** Streams refused with PERMISSION_DENIED: node.cluster not the Gateway the client certificate names. */
+  streamsDenied: number;
   pushes: Record<string, number>;
   pushBytes: Record<string, number>;
   acks: Record<string, number>;
@@ -72,7 +76,7 @@ export interface XdsCounters {
 }
 
 export function emptyCounters(): XdsCounters {
-  return { streamsOpened: 0, streamsClosed: 0, streamsRefused: 0, pushes: {}, pushBytes: {}, acks: {}, nacks: {}, expiredNonces: {}, backPressured: 0 };
+  return { streamsOpened: 0, streamsClosed: 0, streamsRefused: 0, streamsDenied: 0, pushes: {}, pushBytes: {}, acks: {}, nacks: {}, expiredNonces: {}, backPressured: 0 };
 }
 
 export function bump(map: Record<string, number>, key: string, by = 1): void {

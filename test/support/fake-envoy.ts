@@ -74,9 +74,9 @@ export class RawXdsStream {
   private readonly queue: ReceivedResponse[] = [];
   onResponse: ((r: ReceivedResponse) => void) | undefined;
 
-  constructor(address: string, protocol: Protocol, path?: string) {
+  constructor(address: string, protocol: Protocol, path?: string, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure()) {
     this.protocol = protocol;
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure());
+    this.client = new grpc.Client(address, credentials);
     const method = path ?? `${ADS}/${protocol === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources'}`;
     this.call = this.client.makeBidiStreamRequest(method, (b: Buffer) => b, (b: Buffer) => b);
     this.ended = new Promise((resolve) => this.call.on('status', resolve));
@@ -161,6 +161,8 @@ export interface FakeEnvoyOptions {
    * under churn). Responses are applied in arrival order. Default 0: at once.
    */
   applyDelayMs?: number;
+  /** Channel credentials (TLS with a client certificate); plaintext when not given. */
+  credentials?: grpc.ChannelCredentials;
 }
 
 interface Held {
@@ -304,7 +306,7 @@ export class FakeEnvoy {
 
   private open(): void {
     this.nodeSent = false;
-    this.stream = new RawXdsStream(this.options.address, this.options.protocol);
+    this.stream = new RawXdsStream(this.options.address, this.options.protocol, undefined, this.options.credentials);
     const stream = this.stream;
     const apply = (r: ReceivedResponse): void => {
       if (stream !== this.stream) return;
