@@ -1,5 +1,6 @@
 // The `tether` command: parses the command line and dispatches to one command module.
 import { Command, CommanderError } from 'commander';
+import { certsCommand } from './certs.ts';
 import { decodeCommand } from './decode.ts';
 import { translateCommand } from './translate.ts';
 import { serveCommand } from './serve.ts';
@@ -11,6 +12,7 @@ export async function runCli(argv: string[]): Promise<number> {
   program.addCommand(serveCommand());
   program.addCommand(decodeCommand());
   program.addCommand(translateCommand());
+  program.addCommand(certsCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

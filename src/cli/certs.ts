@@ -1,0 +1,122 @@
+// `tether certs`: the CA, server and per-Gateway client certificates for xDS over mutual TLS, as files
+// (keys mode 0600), as Kubernetes Secret manifests (-o yaml), or as Secrets written to the API server
+// (--source kubernetes). Run again to renew: certificates that expire within --renew-within-days are
+// issued again, valid ones are kept (docs/operations.md#authenticated-xds).
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { stringify } from 'yaml';
+import { MemoryCertStore, DirectoryCertStore, type CertStore } from '../certs/cert-store.ts';
+import { ensureCertificates, type CertAction } from '../certs/ensure-certificates.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export const CERTS_DEFAULTS = {
+  dir: 'tether-certs',
+  namespace: 'tether-system',
+  /** The names Envoys dial: the tether Service in tether-system, and this machine. */
+  dnsNames: ['tether', 'tether.tether-system', 'tether.tether-system.svc', 'tether.tether-system.svc.cluster.local', 'localhost'],
+  ipAddresses: ['127.0.0.1', '::1'],
+  validityDays: 365,
+  caValidityDays: 3650,
+  renewWithinDays: 30,
+};
+
+interface CertsFlags {
+  dir?: string;
+  source?: string;
+  namespace?: string;
+  gateway?: string[];
+  fleet?: boolean;
+  dnsName?: string[];
+  ip?: string[];
+  validityDays?: string;
+  caValidityDays?: string;
+  renewWithinDays?: string;
+  output?: 'yaml';
+}
+
+export function certsCommand(): Command {
+  return new Command('certs')
+    .exitOverride()
+    .description('Create or renew the certificates for xDS over mutual TLS: a CA, the server certificate, one client certificate per Gateway')
+    .option('--dir <dir>', `folder for the PEM files (default ./${CERTS_DEFAULTS.dir}): <dir>/ca, <dir>/server, <dir>/gateway/<namespace>/<name>, <dir>/fleet`)
+    .option('--source <kubernetes>', 'keep them as Secrets in the cluster instead of files (in-cluster config or kubeconfig)')
+    .option('--namespace <ns>', `namespace of the Secrets (default ${CERTS_DEFAULTS.namespace})`)
+    .option('--gateway <namespace/name>', 'a Gateway whose Envoys get a client certificate; repeat for several', collect)
+    .option('--fleet', 'also a fleet-wide client certificate (tether://gateway/*), accepted only with serve --xds-allow-fleet-certificates')
+    .option('--dns-name <name>', `a DNS name of the server certificate; repeat for several (default: ${CERTS_DEFAULTS.dnsNames.join(', ')})`, collect)
+    .option('--ip <address>', `an IP address of the server certificate; repeat for several (default: ${CERTS_DEFAULTS.ipAddresses.join(', ')})`, collect)
+    .option('--validity-days <days>', `lifetime of server and client certificates (default ${CERTS_DEFAULTS.validityDays})`)
+    .option('--ca-validity-days <days>', `lifetime of the CA (default ${CERTS_DEFAULTS.caValidityDays})`)
+    .option('--renew-within-days <days>', `issue again what expires within this many days (default ${CERTS_DEFAULTS.renewWithinDays})`)
+    .addOption(new Option('-o, --output <format>', 'print Kubernetes Secret manifests (with --dir the files are kept and renewed too)').choices(['yaml']))
+    .action(async (flags: CertsFlags) => {
+      await runCerts(flags);
+    });
+}
+
+function days(text: string | undefined, fallback: number, what: string): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new CertsUsageError(`${what}: "${text}" is not a number of days`);
+  return n;
+}
+
+class CertsUsageError extends Error {}
+
+async function runCerts(flags: CertsFlags): Promise<void> {
+  let store: CertStore;
+  let where: (id: string) => string;
+  const namespace = flags.namespace ?? CERTS_DEFAULTS.namespace;
+  try {
+    if (flags.source !== undefined && flags.source !== 'kubernetes') throw new CertsUsageError(`--source: "${flags.source}" is not "kubernetes" (files are the default: --dir)`);
+    if (flags.source === 'kubernetes' && flags.dir !== undefined) throw new CertsUsageError('--source kubernetes and --dir exclude each other');
+    if (flags.source === 'kubernetes') {
+      // Loaded here: the Kubernetes client library is slow to import and files need none of it.
+      const [{ SecretCertStore, secretNameOf }, { loadDefaultKubeConfig }] = await Promise.all([import('../certs/cert-secrets.ts'), import('../sources/cluster/cluster-source.ts')]);
+      store = new SecretCertStore(loadDefaultKubeConfig(), namespace);
+      where = (id) => `secret ${namespace}/${secretNameOf(id)}`;
+    } else if (flags.output === 'yaml' && flags.dir === undefined) {
+      store = new MemoryCertStore();
+      where = () => '';
+    } else {
+      const dirStore = new DirectoryCertStore(resolve(flags.dir ?? CERTS_DEFAULTS.dir));
+      store = dirStore;
+      where = (id) => dirStore.pathOf(id, 'tls.crt').replace(/tls\.crt$/, '');
+    }
+    const actions = await ensureCertificates(store, {
+      dnsNames: flags.dnsName ?? CERTS_DEFAULTS.dnsNames,
+      ipAddresses: flags.ip ?? (flags.dnsName ? [] : CERTS_DEFAULTS.ipAddresses),
+      gateways: flags.gateway ?? [],
+      fleet: flags.fleet ?? false,
+      now: new Date(),
+      validityDays: days(flags.validityDays, CERTS_DEFAULTS.validityDays, '--validity-days'),
+      caValidityDays: days(flags.caValidityDays, CERTS_DEFAULTS.caValidityDays, '--ca-validity-days'),
+      renewWithinDays: days(flags.renewWithinDays, CERTS_DEFAULTS.renewWithinDays, '--renew-within-days'),
+    });
+    if (flags.output === 'yaml') {
+      const { secretManifest } = await import('../certs/cert-secrets.ts');
+      const docs: string[] = [];
+      for (const a of actions) {
+        const bundle = await store.read(a.id);
+        if (bundle) docs.push(stringify(secretManifest(a.id, bundle, namespace)));
+      }
+      process.stdout.write(docs.join('---\n'));
+      process.stderr.write(summary(actions, where));
+    } else {
+      process.stdout.write(summary(actions, where));
+    }
+  } catch (err) {
+    const message = (err as Error).message;
+    process.stderr.write(`tether certs: ${message}\n`);
+    throw new CommanderError(err instanceof CertsUsageError ? 2 : 1, 'tether.certs', message);
+  }
+}
+
+/** One line per certificate: what happened, until when it is valid, where it is. */
+function summary(actions: readonly CertAction[], where: (id: string) => string): string {
+  const rows = actions.map((a) => [a.id, a.action + (a.reason ? ` (${a.reason})` : ''), a.notAfter.toISOString().slice(0, 10), where(a.id)]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['CERTIFICATE', 'ACTION', 'VALID UNTIL'][i].length));
+  const line = (r: string[]): string => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd() + '\n';
+  return line(['CERTIFICATE', 'ACTION', 'VALID UNTIL', 'WHERE']) + rows.map(line).join('');
+}
