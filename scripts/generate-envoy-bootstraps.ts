@@ -15,21 +15,24 @@ interface BootstrapFile {
   options: AdsBootstrapOptions;
 }
 
+/** Where docker-compose.yml mounts the certs volume in the Envoy container, and this Gateway's folder in it. */
+const COMPOSE_TLS = { dir: '/etc/tether-certs/gateway/default/demo-gateway' };
+
 const FILES: BootstrapFile[] = [
   {
     path: 'envoy/bootstrap-compose.yaml',
-    about: 'The compose demo (docker-compose.yml): Tether at tether:18000, incremental ADS. Admin listens\n# on all addresses inside the container because compose publishes it (to 127.0.0.1 only).',
-    options: { gateway: 'default/demo-gateway', xdsHost: 'tether', xdsPort: 18000, nodeId: 'envoy', delta: true, adminPort: 9901, adminAddress: '0.0.0.0' },
+    about: 'The compose demo (docker-compose.yml): Tether at tether:18000 over mutual TLS, incremental ADS.\n# The client certificate comes from the compose certs service. Admin listens on all addresses\n# inside the container because compose publishes it (to 127.0.0.1 only).',
+    options: { gateway: 'default/demo-gateway', xdsHost: 'tether', xdsPort: 18000, nodeId: 'envoy', delta: true, adminPort: 9901, adminAddress: '0.0.0.0', tls: COMPOSE_TLS },
   },
   {
     path: 'envoy/bootstrap-compose-sotw.yaml',
     about: 'As bootstrap-compose.yaml, with state-of-the-world ADS instead of incremental.',
-    options: { gateway: 'default/demo-gateway', xdsHost: 'tether', xdsPort: 18000, nodeId: 'envoy', delta: false, adminPort: 9901, adminAddress: '0.0.0.0' },
+    options: { gateway: 'default/demo-gateway', xdsHost: 'tether', xdsPort: 18000, nodeId: 'envoy', delta: false, adminPort: 9901, adminAddress: '0.0.0.0', tls: COMPOSE_TLS },
   },
   {
     path: 'envoy/bootstrap-k8s.yaml',
-    about: 'Kubernetes: Tether behind the tether Service in tether-system, incremental ADS. Run Envoy with\n# --service-node set to the pod name so each replica is told apart. Admin stays on loopback.',
-    options: { gateway: 'tether-demo/demo-gateway', xdsHost: 'tether.tether-system.svc.cluster.local', xdsPort: 18000, nodeId: 'envoy', delta: true, adminPort: 9901 },
+    about: 'Kubernetes: Tether behind the tether Service in tether-system, over mutual TLS with the client\n# certificate Secret k8s/certs.yaml creates, mounted at /etc/tether-xds (k8s/envoy.yaml). Incremental\n# ADS. Run Envoy with --service-node set to the pod name so each replica is told apart. Admin stays\n# on loopback.',
+    options: { gateway: 'tether-demo/demo-gateway', xdsHost: 'tether.tether-system.svc.cluster.local', xdsPort: 18000, nodeId: 'envoy', delta: true, adminPort: 9901, tls: { dir: '/etc/tether-xds' } },
   },
 ];
 

@@ -38,6 +38,36 @@ describe('ADS bootstrap', () => {
   });
 });
 
+describe('ADS bootstrap over mutual TLS', () => {
+  const base = { gateway: 'team-a/edge', xdsHost: 'tether.example', xdsPort: 18000, adminPort: 9901 };
+
+  it('presents the Gateway\'s client certificate and checks Tether\'s against the CA and the dialled name', () => {
+    const json = buildAdsBootstrap({ ...base, tls: { dir: '/etc/tether-xds/' } });
+    const xds = (json as { static_resources: { clusters: JsonObject[] } }).static_resources.clusters[0];
+    expect(xds['transport_socket']).toEqual({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: {
+        '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+        sni: 'tether.example',
+        common_tls_context: {
+          alpn_protocols: ['h2'],
+          tls_certificates: [{ certificate_chain: { filename: '/etc/tether-xds/tls.crt' }, private_key: { filename: '/etc/tether-xds/tls.key' } }],
+          validation_context: { trusted_ca: { filename: '/etc/tether-xds/ca.crt' }, match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: 'tether.example' } }] },
+        },
+      },
+    });
+    expectValidBootstrap(json);
+    expectRoundTrip(MessageType.bootstrap, json);
+    expect(JSON.stringify(buildAdsBootstrap({ ...base, tls: { dir: '/d', serverName: 'xds.internal' } }))).toContain('"exact":"xds.internal"');
+  });
+
+  it('is checked by the validator inside the TLS context (a bad SAN type fails)', () => {
+    const json = structuredClone(buildAdsBootstrap({ ...base, tls: { dir: '/d' } }));
+    const text = JSON.stringify(json).replace('"san_type":"DNS"', '"san_type":"SAN_TYPE_UNSPECIFIED"');
+    expect(() => expectValidBootstrap(JSON.parse(text) as JsonObject)).toThrow(/san_type/);
+  });
+});
+
 describe('envoy/ bootstrap files', () => {
   const files = [...envoyBootstrapFiles()];
 
@@ -47,6 +77,11 @@ describe('envoy/ bootstrap files', () => {
 
   it.each(files)('%s is what the generator writes (run `npm run generate:envoy`)', (path, text) => {
     expect(readFileSync(join(root, path), 'utf8')).toBe(text);
+  });
+
+  it.each(files)('%s reaches Tether over mutual TLS', (_path, text) => {
+    expect(text).toContain('envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext');
+    expect(text).toMatch(/filename: \/etc\/tether-(certs\/gateway\/default\/demo-gateway|xds)\/tls\.key/);
   });
 
   it.each(files)('%s is a valid Envoy bootstrap', (_path, text) => {

@@ -39,6 +39,18 @@ export interface AdsBootstrapOptions {
   adminPort: number;
   /** Admin listen address; 127.0.0.1 unless a probe must reach it from outside. */
   adminAddress?: string;
+  /** Reach Tether over TLS with this client certificate (a folder as `tether certs` writes it). */
+  tls?: XdsClientTls;
+}
+
+/**
+ * The files of a Gateway's client certificate, as `tether certs` lays them out (and a mounted
+ * Secret holds them): `<dir>/tls.crt`, `<dir>/tls.key`, `<dir>/ca.crt`.
+ */
+export interface XdsClientTls {
+  dir: string;
+  /** The name Tether's server certificate must carry (default: xdsHost). */
+  serverName?: string;
 }
 
 /** The static cluster that reaches Tether. */
@@ -61,13 +73,14 @@ export function buildAdsBootstrap(opts: AdsBootstrapOptions): JsonObject {
       lds_config: adsSource(),
       cds_config: adsSource(),
     },
-    static_resources: { clusters: [buildXdsCluster(opts.xdsHost, opts.xdsPort)] },
+    static_resources: { clusters: [buildXdsCluster(opts.xdsHost, opts.xdsPort, opts.tls)] },
     admin: buildAdmin(opts.adminAddress ?? '127.0.0.1', opts.adminPort),
   };
 }
 
-function buildXdsCluster(host: string, port: number): JsonObject {
+function buildXdsCluster(host: string, port: number, tls: XdsClientTls | undefined): JsonObject {
   return {
+    ...(tls ? { transport_socket: buildXdsTransportSocket(tls, tls.serverName ?? host) } : {}),
     name: XDS_CLUSTER_NAME,
     // DNS, re-resolved, so a restarted Tether (new pod IP behind the Service) is found again.
     type: 'STRICT_DNS',
@@ -87,6 +100,29 @@ function buildXdsCluster(host: string, port: number): JsonObject {
       }),
     },
     upstream_connection_options: { tcp_keepalive: { keepalive_probes: 3, keepalive_time: 30, keepalive_interval: 5 } },
+  };
+}
+
+/**
+ * TLS to Tether: the client certificate that names this fleet's Gateway, and Tether's certificate
+ * checked against the CA and the name Envoy dials. Plain file paths, read when Envoy starts (a
+ * renewed client certificate takes effect on the next Envoy restart; docs/operations.md#authenticated-xds).
+ */
+function buildXdsTransportSocket(tls: XdsClientTls, serverName: string): JsonObject {
+  const file = (name: string): JsonObject => ({ filename: `${tls.dir.replace(/\/$/, '')}/${name}` });
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: typed('envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', {
+      sni: serverName,
+      common_tls_context: {
+        alpn_protocols: ['h2'],
+        tls_certificates: [{ certificate_chain: file('tls.crt'), private_key: file('tls.key') }],
+        validation_context: {
+          trusted_ca: file('ca.crt'),
+          match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: serverName } }],
+        },
+      },
+    }),
   };
 }
 
