@@ -39,8 +39,8 @@ function portMapping(p: string): { host: string; hostPort: number; containerPort
 }
 
 describe('docker-compose.yml', () => {
-  it('runs envoy, tether and httpbin, each image pinned to an explicit version', () => {
-    expect(Object.keys(services).sort()).toEqual(['envoy', 'httpbin', 'tether']);
+  it('runs certs, envoy, tether and httpbin, each image pinned to an explicit version', () => {
+    expect(Object.keys(services).sort()).toEqual(['certs', 'envoy', 'httpbin', 'tether']);
     for (const [name, s] of Object.entries(services)) {
       expect(s.image, name).toMatch(/^[\w./-]+:[\w.-]+$/);
       expect(s.image, name).not.toMatch(/:latest$/);
@@ -64,6 +64,8 @@ describe('docker-compose.yml', () => {
   it('starts Envoy only once Tether is healthy, with the compose bootstrap mounted read-only', () => {
     const envoy = services['envoy'];
     expect(envoy?.depends_on?.['tether']).toEqual({ condition: 'service_healthy' });
+    expect(envoy?.depends_on?.['certs']).toEqual({ condition: 'service_completed_successfully' });
+    expect(services['tether']?.depends_on?.['certs']).toEqual({ condition: 'service_completed_successfully' });
     const mount = envoy?.volumes?.find((v) => v.startsWith('./envoy/bootstrap-compose.yaml:'));
     expect(mount).toMatch(/:ro$/);
     const inContainer = mount?.split(':')[1];
