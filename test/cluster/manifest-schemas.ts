@@ -136,6 +136,7 @@ const podSpec = {
   properties: {
     serviceAccountName: dns1123,
     terminationGracePeriodSeconds: { type: 'integer', minimum: 0 },
+    restartPolicy: { enum: ['Always', 'OnFailure', 'Never'] },
     securityContext: {
       type: 'object',
       properties: {
@@ -154,7 +155,11 @@ const podSpec = {
       items: {
         type: 'object',
         required: ['name'],
-        properties: { name: str, configMap: { type: 'object', required: ['name'], properties: { name: dns1123 } } },
+        properties: {
+          name: str,
+          configMap: { type: 'object', required: ['name'], properties: { name: dns1123 } },
+          secret: { type: 'object', required: ['secretName'], properties: { secretName: dns1123, defaultMode: { type: 'integer', minimum: 0, maximum: 0o777 } }, additionalProperties: false },
+        },
         additionalProperties: false,
       },
     },
@@ -179,6 +184,38 @@ const deployment = top('apps/v1', 'Deployment', true, {
         },
         additionalProperties: false,
       },
+    },
+    additionalProperties: false,
+  },
+}, ['spec']);
+
+const podTemplate = {
+  type: 'object',
+  required: ['spec'],
+  properties: {
+    metadata: { type: 'object', properties: { labels, annotations: labels }, additionalProperties: false },
+    spec: { ...podSpec, required: ['containers', 'restartPolicy'], properties: { ...podSpec.properties, restartPolicy: { enum: ['OnFailure', 'Never'] } } },
+  },
+  additionalProperties: false,
+};
+
+const jobSpec = {
+  type: 'object',
+  required: ['template'],
+  properties: { backoffLimit: { type: 'integer', minimum: 0 }, ttlSecondsAfterFinished: { type: 'integer', minimum: 0 }, template: podTemplate },
+  additionalProperties: false,
+};
+
+const job = top('batch/v1', 'Job', true, { spec: jobSpec }, ['spec']);
+
+const cronJob = top('batch/v1', 'CronJob', true, {
+  spec: {
+    type: 'object',
+    required: ['schedule', 'jobTemplate'],
+    properties: {
+      schedule: { type: 'string', pattern: '^\\S+( \\S+){4}$' },
+      concurrencyPolicy: { enum: ['Allow', 'Forbid', 'Replace'] },
+      jobTemplate: { type: 'object', required: ['spec'], properties: { spec: jobSpec }, additionalProperties: false },
     },
     additionalProperties: false,
   },
@@ -348,6 +385,8 @@ export const MANIFEST_SCHEMAS: Record<string, Schema> = {
   'v1 ServiceAccount': top('v1', 'ServiceAccount', true),
   'v1 Service': service,
   'apps/v1 Deployment': deployment,
+  'batch/v1 Job': job,
+  'batch/v1 CronJob': cronJob,
   'policy/v1 PodDisruptionBudget': top('policy/v1', 'PodDisruptionBudget', true, {
     spec: {
       type: 'object',

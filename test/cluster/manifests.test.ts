@@ -12,6 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { WATCHED_KINDS } from '../../src/sources/cluster/watched-kinds.ts';
 import { CONTROLLER_NAME } from '../../src/status/status.ts';
 import { MANIFEST_SCHEMAS } from './manifest-schemas.ts';
+import { secretNameOf } from '../../src/certs/cert-secrets.ts';
+import { gatewayCertId } from '../../src/certs/ensure-certificates.ts';
+import { CERTS_DEFAULTS } from '../../src/cli/certs.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const k8s = join(root, 'k8s');
@@ -138,11 +141,11 @@ describe('RBAC', () => {
   });
 
   it('lets Tether hold its Lease in tether-system and binds both roles to its ServiceAccount', () => {
-    const leaseRole = main.objects.find((o) => o.obj.kind === 'Role')?.obj;
+    const leaseRole = find(main, 'Role', 'tether-leader-election');
     expect(leaseRole.metadata.namespace).toBe('tether-system');
     expect(leaseRole.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
-    for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
-      const b = main.objects.find((o) => o.obj.kind === kind)?.obj;
+    for (const [kind, name] of [['ClusterRoleBinding', 'tether'], ['RoleBinding', 'tether-leader-election']]) {
+      const b = find(main, kind, name);
       expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tether', namespace: 'tether-system' }]);
       expect(find(main, b.roleRef.kind, b.roleRef.name), `${kind} refers to an existing role`).toBeDefined();
     }
@@ -255,6 +258,56 @@ describe('wiring', () => {
     const httpbin = find(example, 'Deployment', 'httpbin');
     expect(httpbin.spec.replicas).toBe(3);
     expect(httpbin.spec.template.spec.containers[0].image).toMatch(/^mccutchen\/go-httpbin:/);
+  });
+});
+
+describe('xDS over mutual TLS', () => {
+  const tether = find(main, 'Deployment', 'tether');
+  const envoy = find(main, 'Deployment', 'envoy');
+  const bootstrap = parse(readFileSync(join(root, 'envoy', 'bootstrap-k8s.yaml'), 'utf8'));
+  const secretMount = (d: Obj): { secretName: string; mountPath: string; defaultMode: number } => {
+    const volume = d.spec.template.spec.volumes.find((v: Obj) => v.secret);
+    const mount = d.spec.template.spec.containers[0].volumeMounts.find((m: Obj) => m.name === volume.name);
+    expect(mount.readOnly).toBe(true);
+    return { secretName: volume.secret.secretName, mountPath: mount.mountPath, defaultMode: volume.secret.defaultMode };
+  };
+  const certsPods = [find(main, 'Job', 'tether-certs').spec.template, find(main, 'CronJob', 'tether-certs-renew').spec.jobTemplate.spec.template];
+
+  it('makes the certificates in a Job and renews them daily with the same command, as their own ServiceAccount', () => {
+    for (const pod of certsPods) {
+      const args = pod.spec.containers[0].args;
+      expect(args.slice(0, 5)).toEqual(['certs', '--source', 'kubernetes', '--namespace', 'tether-system']);
+      expect(args[args.indexOf('--gateway') + 1]).toBe(bootstrap.node.cluster);
+      expect(pod.spec.serviceAccountName).toBe('tether-certs');
+      expect(pod.spec.containers[0].image).toBe(tether.spec.template.spec.containers[0].image);
+    }
+    expect(find(main, 'Role', 'tether-certs').rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update'] }]);
+    const binding = find(main, 'RoleBinding', 'tether-certs');
+    expect(binding.roleRef.name).toBe('tether-certs');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tether-certs', namespace: 'tether-system' }]);
+    expect(find(main, 'ServiceAccount', 'tether-certs')).toBeDefined();
+  });
+
+  it('mounts the server certificate Secret into Tether, where its TLS variables point', () => {
+    const m = secretMount(tether);
+    expect(m.secretName).toBe(secretNameOf('server'));
+    expect(m.defaultMode).toBe(0o440);
+    expect(tether.spec.template.spec.securityContext.fsGroup).toBe(tether.spec.template.spec.securityContext.runAsGroup);
+    const env = Object.fromEntries(tether.spec.template.spec.containers[0].env.map((e: Obj) => [e.name, e.value]));
+    expect(env).toMatchObject({ TETHER_XDS_TLS_CERT: `${m.mountPath}/tls.crt`, TETHER_XDS_TLS_KEY: `${m.mountPath}/tls.key`, TETHER_XDS_CLIENT_CA: `${m.mountPath}/ca.crt` });
+  });
+
+  it('mounts the demo Gateway\'s client certificate Secret into Envoy, where its bootstrap reads it, for the name Tether\'s Service has', () => {
+    const m = secretMount(envoy);
+    expect(m.secretName).toBe(secretNameOf(gatewayCertId(bootstrap.node.cluster)));
+    expect(envoy.spec.template.spec.securityContext.fsGroup).toBe(envoy.spec.template.spec.securityContext.runAsGroup);
+    const tls = bootstrap.static_resources.clusters[0].transport_socket.typed_config;
+    const ctx = tls.common_tls_context;
+    expect([ctx.tls_certificates[0].certificate_chain.filename, ctx.tls_certificates[0].private_key.filename, ctx.validation_context.trusted_ca.filename]).toEqual([`${m.mountPath}/tls.crt`, `${m.mountPath}/tls.key`, `${m.mountPath}/ca.crt`]);
+    // The name Envoy checks is one the server certificate gets by default.
+    const svc = find(main, 'Service', 'tether');
+    expect(tls.sni).toBe(`${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`);
+    expect(CERTS_DEFAULTS.dnsNames).toContain(tls.sni);
   });
 });
 
