@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { MemoryCertStore, DirectoryCertStore, type CertStore } from '../certs/cert-store.ts';
 import { ensureCertificates, type CertAction } from '../certs/ensure-certificates.ts';
+import { isGatewayKey } from '../xds/peer-identity.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -71,6 +72,7 @@ async function runCerts(flags: CertsFlags): Promise<void> {
   try {
     if (flags.source !== undefined && flags.source !== 'kubernetes') throw new CertsUsageError(`--source: "${flags.source}" is not "kubernetes" (files are the default: --dir)`);
     if (flags.source === 'kubernetes' && flags.dir !== undefined) throw new CertsUsageError('--source kubernetes and --dir exclude each other');
+    for (const g of flags.gateway ?? []) if (!isGatewayKey(g)) throw new CertsUsageError(`--gateway "${g}" is not namespace/name (Kubernetes names)`);
     if (flags.source === 'kubernetes') {
       // Loaded here: the Kubernetes client library is slow to import and files need none of it.
       const [{ SecretCertStore, secretNameOf }, { loadDefaultKubeConfig }] = await Promise.all([import('../certs/cert-secrets.ts'), import('../sources/cluster/cluster-source.ts')]);
