@@ -8,6 +8,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { NodeJson } from './discovery-request.ts';
+import type { ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
@@ -24,8 +25,11 @@ export interface StreamCall {
   once(event: 'drain', listener: () => void): unknown;
   /** Ends the call with a gRPC status (grpc-js sends it as the call's trailers). */
   emit(event: 'error', error: { code: status; details: string }): boolean;
-  /** Queues one response; false when HTTP/2 wants the writer to wait for 'drain'. */
-  write(chunk: Buffer, written?: () => void): boolean;
+  /**
+   * Queues one response; false when HTTP/2 wants the writer to wait for 'drain'. Streams write
+   * ResponseFrames, which the server's identity serialiser passes to grpc-js as they are.
+   */
+  write(chunk: Buffer | ResponseFrame, written?: () => void): boolean;
   end(): void;
   getPeer(): string;
   /** Bytes queued and not yet taken by the connection. */
@@ -128,7 +132,7 @@ export abstract class AdsStream {
    * limits the work to names that changed since a view the type was fully in sync with.
    */
   protected abstract plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined;
-  protected abstract frame(st: TypeState, plan: Plan, nonce: string): Buffer;
+  protected abstract frame(st: TypeState, plan: Plan, nonce: string): ResponseFrame;
 
   private onData(data: Buffer): void {
     if (this.closed) return;

@@ -6,7 +6,8 @@
 import { AdsStream } from './ads-stream.ts';
 import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
-import { stringField } from './proto-wire.ts';
+import { stringField, typeUrlField } from './proto-wire.ts';
+import { ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
 import { TypeUrl } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
@@ -65,14 +66,13 @@ export class DeltaStream extends AdsStream {
     return { resources: send, removed: [...removed], fullState: false, version: tv.version, complete: deferred === 0, ...(whole ? { sharedBody: tv.fullDeltaBody() } : {}) };
   }
 
-  protected frame(st: TypeState, plan: Plan, nonce: string): Buffer {
-    if (plan.sharedBody) return Buffer.concat([plan.sharedBody, stringField(5, nonce)]);
-    return Buffer.concat([
-      stringField(1, plan.version),
-      ...plan.resources.map((r) => r.deltaField),
-      stringField(4, st.typeUrl),
-      ...plan.removed.map((name) => stringField(6, name)),
-      stringField(5, nonce),
-    ]);
+  protected frame(st: TypeState, plan: Plan, nonce: string): ResponseFrame {
+    if (plan.sharedBody) return new ResponseFrame([plan.sharedBody, stringField(5, nonce)]);
+    const parts: Uint8Array[] = [stringField(1, plan.version)];
+    for (const r of plan.resources) parts.push(r.deltaField);
+    parts.push(typeUrlField(st.typeUrl));
+    for (const name of plan.removed) parts.push(stringField(6, name));
+    parts.push(stringField(5, nonce));
+    return new ResponseFrame(parts);
   }
 }

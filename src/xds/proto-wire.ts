@@ -26,6 +26,18 @@ export function stringField(fieldNumber: number, value: string): Buffer {
   return bytesField(fieldNumber, textEncoder.encode(value));
 }
 
+const typeUrlFields = new Map<string, Buffer>();
+
+/** A response's `type_url` field (number 4), framed once per type URL: every response carries one. */
+export function typeUrlField(typeUrl: string): Buffer {
+  let field = typeUrlFields.get(typeUrl);
+  if (!field) {
+    field = stringField(4, typeUrl);
+    typeUrlFields.set(typeUrl, field);
+  }
+  return field;
+}
+
 /** The bytes of a google.protobuf.Any: type_url = 1, value = 2. */
 export function encodeAny(typeUrl: string, value: Uint8Array): Buffer {
   return Buffer.concat([stringField(1, typeUrl), bytesField(2, value)]);

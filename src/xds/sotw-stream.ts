@@ -6,7 +6,8 @@
 import { AdsStream } from './ads-stream.ts';
 import { decodeDiscoveryRequest } from './discovery-request.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';
-import { stringField } from './proto-wire.ts';
+import { stringField, typeUrlField } from './proto-wire.ts';
+import { ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType, type ResourceTypeUrl } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
@@ -69,9 +70,12 @@ export class SotwStream extends AdsStream {
     return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
   }
 
-  protected frame(st: TypeState, plan: Plan, nonce: string): Buffer {
+  protected frame(st: TypeState, plan: Plan, nonce: string): ResponseFrame {
     const nonceField = stringField(5, nonce);
-    if (plan.sharedBody) return Buffer.concat([plan.sharedBody, nonceField]);
-    return Buffer.concat([stringField(1, plan.version), ...plan.resources.map((r) => r.sotwField), stringField(4, st.typeUrl), nonceField]);
+    if (plan.sharedBody) return new ResponseFrame([plan.sharedBody, nonceField]);
+    const parts: Uint8Array[] = [stringField(1, plan.version)];
+    for (const r of plan.resources) parts.push(r.sotwField);
+    parts.push(typeUrlField(st.typeUrl), nonceField);
+    return new ResponseFrame(parts);
   }
 }

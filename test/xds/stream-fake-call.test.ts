@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry, type JsonObject } from '../../src/codec/proto-registry.ts';
 import type { AdsStream, StreamCall, StreamContext } from '../../src/xds/ads-stream.ts';
 import { DeltaStream } from '../../src/xds/delta-stream.ts';
+import { ResponseFrame } from '../../src/xds/response-frame.ts';
 import type { XdsProtocol } from '../../src/xds/resource-types.ts';
 import { SnapshotCache } from '../../src/xds/snapshot-cache.ts';
 import { SotwStream } from '../../src/xds/sotw-stream.ts';
@@ -34,8 +35,8 @@ class FakeCall extends EventEmitter implements StreamCall {
     this.on('error', (e: { code: status; details: string }) => (this.endedWith ??= e));
   }
 
-  write(chunk: Buffer, written?: () => void): boolean {
-    this.written.push(chunk);
+  write(chunk: Buffer | ResponseFrame, written?: () => void): boolean {
+    this.written.push(chunk instanceof ResponseFrame ? chunk.toBuffer() : chunk);
     written?.();
     return this.accepting;
   }
