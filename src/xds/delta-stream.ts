@@ -63,7 +63,7 @@ export class DeltaStream extends AdsStream {
     if (send.length === 0 && removed.size === 0 && !firstWildcard) return undefined;
     // Every resource and nothing removed (a first sync): the framed body is shared by all streams.
     const whole = send.length > 0 && send.length === tv.resources.size && removed.size === 0;
-    return { resources: send, removed: [...removed], fullState: false, version: tv.version, complete: deferred === 0, ...(whole ? { sharedBody: tv.fullDeltaBody() } : {}) };
+    return { resources: send, removed: [...removed], fullState: false, version: tv.version, complete: deferred === 0, ...(whole ? { sharedBody: tv.fullDeltaBody(), whole: tv.resources } : {}) };
   }
 
   protected frame(st: TypeState, plan: Plan, nonce: string): ResponseFrame {

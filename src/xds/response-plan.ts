@@ -9,6 +9,8 @@ export interface Plan {
   readonly version: string;
   /** A shared pre-framed body (everything but the nonce), when the response carries a snapshot's whole set. */
   readonly sharedBody?: Buffer;
+  /** The view's resources, when the response carries every one of them (and only them). */
+  readonly whole?: ReadonlyMap<string, EncodedResource>;
   /** After this response the client holds exactly what the view has for its subscription. */
   readonly complete: boolean;
 }

@@ -56,7 +56,7 @@ export class SotwStream extends AdsStream {
       const changed = (!st.responded && st.wildcard) || st.force.size > 0 || set.size !== st.sent.size || [...set].some(([name, r]) => st.sent.get(name) !== r.version);
       if (!changed) return undefined;
       const whole = set.size === tv.resources.size && [...set.values()].every((r) => tv.resources.get(r.name) === r);
-      if (whole) return { resources: [...set.values()], removed: [], fullState: true, version: tv.version, sharedBody: tv.fullStateBody(), complete };
+      if (whole) return { resources: [...set.values()], removed: [], fullState: true, version: tv.version, sharedBody: tv.fullStateBody(), whole: tv.resources, complete };
       const version = `${this.ctx.cache.versionPrefix}-${contentHash([...set.keys()].sort().map((n) => `${n}\0${set.get(n)!.version}`).join('\n'))}`;
       return { resources: [...set.values()], removed: [], fullState: true, version, complete };
     }
@@ -67,6 +67,8 @@ export class SotwStream extends AdsStream {
       if (r && (st.sent.get(name) !== r.version || st.force.has(name))) send.push(r);
     }
     if (send.length === 0) return undefined;
+    // Every resource, in the view's order (a first sync): the framed body is shared by all streams.
+    if (inViewOrder(send, tv.resources)) return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.fullStateBody(), whole: tv.resources, complete: true };
     return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
   }
 
@@ -78,4 +80,12 @@ export class SotwStream extends AdsStream {
     parts.push(typeUrlField(st.typeUrl), nonceField);
     return new ResponseFrame(parts);
   }
+}
+
+/** Are these exactly the view's resources, in its order? */
+function inViewOrder(send: readonly EncodedResource[], resources: ReadonlyMap<string, EncodedResource>): boolean {
+  if (send.length !== resources.size) return false;
+  let i = 0;
+  for (const r of resources.values()) if (send[i++] !== r) return false;
+  return true;
 }

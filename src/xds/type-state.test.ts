@@ -118,3 +118,40 @@ describe('TypeState subscriptions', () => {
     expect(Object.fromEntries(st.ackedEntries())).toEqual({ C: 'c1' });
   });
 });
+
+describe('TypeState after a response carrying a whole view', () => {
+  const resources = (entries: Record<string, string>) =>
+    new Map(Object.entries(entries).map(([name, version]) => [name, { typeUrl: TypeUrl.cluster, name, version, sotwField: Buffer.alloc(0), deltaField: Buffer.alloc(0) }]));
+  const sendWhole = (st: TypeState, nonce: string, whole: ReturnType<typeof resources>, fullState = false) =>
+    st.recordSent(nonce, { resources: [...whole.values()], removed: [], fullState, version: nonce, whole, complete: true }, undefined, 0);
+
+  it('holds the view itself; what was acknowledged stays until the ACK, and a NACK keeps it', () => {
+    const st = state();
+    st.applySotwNames(['A', 'B']);
+    const v1 = resources({ A: 'a1', B: 'b1' });
+    sendWhole(st, 'n1', v1);
+    expect([st.sent.get('A'), st.ackedVersionOf('A'), st.inFlight?.resources.has('B')]).toEqual(['a1', undefined, true]);
+    st.recordAck();
+    expect([st.ackedVersionOf('A'), [...st.ackedEntries()]]).toEqual(['a1', [['A', 'a1'], ['B', 'b1']]]);
+    const v2 = resources({ A: 'a2', B: 'b1' });
+    sendWhole(st, 'n2', v2);
+    st.recordNack({ at: '', nodeId: 'n', gateway: 'g', typeUrl: TypeUrl.cluster, version: 'n2', nonce: 'n2', code: 3, message: 'no', resourceNames: [] });
+    // Rejected: believed held (not resent), not acknowledged.
+    expect([st.sent.get('A'), st.ackedVersionOf('A'), st.ackedVersionOf('B')]).toEqual(['a2', 'a1', 'b1']);
+    // A later per-name change keeps the acknowledged versions right.
+    st.setSent('B', 'b2');
+    expect([st.ackedVersionOf('A'), st.ackedVersionOf('B'), st.sent.get('B')]).toEqual(['a1', 'b1', 'b2']);
+  });
+
+  it('a name forgotten while the whole set awaits its ACK is neither held nor acknowledged', () => {
+    const st = state();
+    st.applyDeltaNames(['A', 'B'], [], true);
+    sendWhole(st, 'n1', resources({ A: 'a1', B: 'b1' }));
+    st.recordAck();
+    sendWhole(st, 'n2', resources({ A: 'a2', B: 'b1' }));
+    st.applyDeltaNames([], ['B'], false);
+    expect([st.sent.has('B'), st.ackedVersionOf('B'), st.ackedVersionOf('A')]).toEqual([false, undefined, 'a1']);
+    st.recordAck();
+    expect([...st.ackedEntries()]).toEqual([['A', 'a2']]);
+  });
+});

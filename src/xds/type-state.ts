@@ -5,6 +5,7 @@
 import type { EncodedResource } from './encoded-resource.ts';
 import { LazySet, type ReadonlyNames } from './lazy-set.ts';
 import type { Plan } from './response-plan.ts';
+import { SentBook, type ReadonlySent } from './sent-book.ts';
 import type { ResourceTypeUrl } from './resource-types.ts';
 import type { NackRecord } from './xds-events.ts';
 
@@ -14,8 +15,10 @@ const NO_RESOURCES: ReadonlyMap<string, EncodedResource> = new Map();
 export interface InFlight {
   readonly nonce: string;
   readonly version: string;
-  /** Resources carried, name → version. */
-  readonly resources: ReadonlyMap<string, string>;
+  /** Names of the resources carried (a view's own map when the response carried all of it). */
+  readonly resources: ReadonlyMap<string, unknown>;
+  /** The response carried a view's whole set and left the client holding exactly that set. */
+  readonly whole?: boolean;
   readonly removed: readonly string[];
   readonly fullState: boolean;
   readonly sentAt: number;
@@ -35,14 +38,23 @@ export class TypeState {
   private readonly explicit = new Set<string>();
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
   private readonly implicitNames = new LazySet();
-  /** What the client is believed to hold, name → version. Updated on send, so a NACKed version is not resent. */
-  private readonly held = new Map<string, string>();
+  /**
+   * What the client is believed to hold, name → version. Updated on send, so a NACKed version is not
+   * resent. After a response that carried a view's whole set it is that view's map and nothing more.
+   */
+  private held = new SentBook();
   /**
    * Where the acknowledged version differs from `held` (sent and not yet ACKed, or NACKed): name →
    * the version last ACKed (undefined: none). Kept as a difference so a stream holding thousands of
    * names does not keep a second full map. Allocated on first use, dropped once everything is ACKed.
    */
   private unacked: Map<string, string | undefined> | undefined;
+  /**
+   * While a response that replaced the whole book awaits its ACK (or after it was NACKed): the book
+   * the client had acknowledged before it, standing for every name `unacked` does not list. Saves
+   * one `unacked` entry per resource on an initial sync.
+   */
+  private ackedBook: SentBook | undefined;
   /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
   private lastFullState: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
   /**
@@ -94,7 +106,7 @@ export class TypeState {
   }
 
   /** What the client is believed to hold, name → version (sent, whether or not ACKed yet). */
-  get sent(): ReadonlyMap<string, string> {
+  get sent(): ReadonlySent {
     return this.held;
   }
 
@@ -183,6 +195,7 @@ export class TypeState {
 
   /** Delta reconnect: what the client says it already holds (initial_resource_versions). */
   restoreHeld(versions: Readonly<Record<string, string>>): void {
+    this.settleAckedBook();
     for (const [name, version] of Object.entries(versions)) this.held.set(name, version);
   }
 
@@ -214,12 +227,23 @@ export class TypeState {
    * then holds in full, undefined when removals were held back.
    */
   recordSent(nonce: string, plan: Plan, syncedWith: object | undefined, sentAt: number): void {
-    const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
-    this.awaiting = { nonce, version: plan.version, resources: carried, removed: plan.removed, fullState: plan.fullState, sentAt };
     this.latestNonce = nonce;
     this.respondedFlag = true;
     this.sentVersionInfo = plan.version;
     this.synced = syncedWith;
+    // The whole set, and nothing else held: the book becomes the view's map, with no entry per resource.
+    const whole = plan.whole !== undefined && plan.removed.length === 0 && (plan.fullState || this.heldWithin(plan.whole)) ? plan.whole : undefined;
+    if (whole) {
+      this.awaiting = { nonce, version: plan.version, resources: whole, whole: true, removed: plan.removed, fullState: plan.fullState, sentAt };
+      this.replaceWithWhole(whole);
+      if (plan.fullState) this.lastFullState = whole;
+      for (const name of [...this.forced]) if (whole.has(name)) this.forced.delete(name);
+      for (const name of [...this.pendingRemoval]) if (whole.has(name)) this.pendingRemoval.delete(name);
+      if (plan.fullState) this.forced.clear();
+      return;
+    }
+    const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
+    this.awaiting = { nonce, version: plan.version, resources: carried, whole: false, removed: plan.removed, fullState: plan.fullState, sentAt };
     if (plan.fullState) {
       this.replaceSent(carried);
       this.lastFullState = new Map(plan.resources.map((r) => [r.name, r] as const));
@@ -260,25 +284,28 @@ export class TypeState {
 
   /** The version of a resource the client acknowledged, if any. */
   ackedVersionOf(name: string): string | undefined {
-    return this.unacked?.has(name) ? this.unacked.get(name) : this.held.get(name);
+    if (this.unacked?.has(name)) return this.unacked.get(name);
+    return (this.ackedBook ?? this.held).get(name);
   }
 
   /** Every acknowledged resource, name → version (for the admin API). */
   ackedEntries(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const [name, version] of this.held) if (!this.unacked?.has(name)) out.set(name, version);
-    for (const [name, version] of this.unacked ?? []) if (version !== undefined) out.set(name, version);
+    for (const name of this.knownNames()) {
+      const version = this.ackedVersionOf(name);
+      if (version !== undefined) out.set(name, version);
+    }
     return out;
   }
 
   /** Records one resource sent (or removed, with undefined) in a response now awaiting its ACK. */
   setSent(name: string, version: string | undefined): void {
+    this.settleAckedBook();
     const before = this.held.get(name);
     if (before === version) return;
     this.unacked ??= new Map();
     if (!this.unacked.has(name)) this.unacked.set(name, before);
-    if (version === undefined) this.held.delete(name);
-    else this.held.set(name, version);
+    this.held.set(name, version);
   }
 
   /** Records a full-state response: the client will hold exactly these. */
@@ -290,8 +317,11 @@ export class TypeState {
   /** The client accepted a response: what it carried is now acknowledged. */
   acknowledge(inFlight: InFlight): void {
     this.rejectedFlag = false;
-    if (inFlight.fullState) {
+    if (inFlight.fullState || inFlight.whole) {
+      // Nothing changes `held` while a response awaits its ACK except forgetting names, which the
+      // client then no longer holds either: after this ACK it holds what `held` says.
       this.unacked = undefined;
+      this.ackedBook = undefined;
       return;
     }
     for (const name of inFlight.resources.keys()) this.dropUnacked(name);
@@ -380,8 +410,7 @@ export class TypeState {
         // The client dropped its copy; wildcard still covers the name, so it must get an answer
         // (docs/xds-protocol.md#wildcard-unsubscribe).
         if (held) {
-          this.held.delete(n);
-          this.dropUnacked(n);
+          this.forgetHeld(n);
           this.pendingRemoval.add(n);
         }
       } else {
@@ -408,8 +437,60 @@ export class TypeState {
     this.pendingRemoval.delete(name);
     // SotW LDS/CDS: the next full-state response drops it, so keep it in `sent` until then.
     if (this.sotwFullState) return;
+    this.forgetHeld(name);
+  }
+
+  /** The client no longer holds the name, acknowledged or not. */
+  private forgetHeld(name: string): void {
+    this.settleAckedBook();
     this.held.delete(name);
     this.dropUnacked(name);
+  }
+
+  /** Is every name held also in this set? (Then a response carrying the whole set leaves nothing else held.) */
+  private heldWithin(set: ReadonlyMap<string, EncodedResource>): boolean {
+    if (this.held.size > set.size) return false;
+    for (const name of this.held.keys()) if (!set.has(name)) return false;
+    return true;
+  }
+
+  /** A response carrying the whole set: `held` becomes the set's own map. */
+  private replaceWithWhole(whole: ReadonlyMap<string, EncodedResource>): void {
+    if (this.unacked === undefined && this.ackedBook === undefined) {
+      // Everything held was acknowledged: the old book stands for what is acknowledged until the ACK.
+      this.ackedBook = this.held;
+      this.held = new SentBook(whole);
+      return;
+    }
+    // Some names already differ from what was acknowledged: record the new differences per name.
+    this.settleAckedBook();
+    const before = this.held;
+    this.held = new SentBook(whole);
+    this.unacked ??= new Map();
+    for (const name of before.keys()) if (!this.unacked.has(name) && before.get(name) !== this.held.get(name)) this.unacked.set(name, before.get(name));
+    for (const [name, r] of whole) if (!this.unacked.has(name) && before.get(name) !== r.version) this.unacked.set(name, before.get(name));
+    if (this.unacked.size === 0) this.unacked = undefined;
+  }
+
+  /** Turns `ackedBook` back into per-name differences before `held` changes name by name. */
+  private settleAckedBook(): void {
+    const acked = this.ackedBook;
+    if (!acked) return;
+    const diff = new Map<string, string | undefined>();
+    for (const name of this.knownNames()) {
+      const version = this.ackedVersionOf(name);
+      if (version !== this.held.get(name)) diff.set(name, version);
+    }
+    this.ackedBook = undefined;
+    this.unacked = diff.size > 0 ? diff : undefined;
+  }
+
+  /** Every name held, acknowledged or recorded as unacknowledged. */
+  private knownNames(): Set<string> {
+    const names = new Set(this.held.keys());
+    if (this.ackedBook) for (const name of this.ackedBook.keys()) names.add(name);
+    if (this.unacked) for (const name of this.unacked.keys()) names.add(name);
+    return names;
   }
 
   private dropUnacked(name: string): void {
