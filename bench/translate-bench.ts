@@ -6,7 +6,6 @@
 //   node --expose-gc bench/translate-bench.ts [--services 1000] [--endpoints-per-service 10] [--routes 10000]
 import { pino } from 'pino';
 import { parseArgs } from 'node:util';
-import type { KubeObject } from '../src/k8s/kube-object.ts';
 import { ObjectStore } from '../src/sources/object-store.ts';
 import { RebuildLoop } from '../src/rebuild/rebuild-loop.ts';
 import { SnapshotCache } from '../src/xds/snapshot-cache.ts';
@@ -17,6 +16,7 @@ import { buildGrpcClientResources } from '../src/envoy/build-grpc-client-resourc
 import { translate } from '../src/translate/translate.ts';
 import { EndpointFastPath } from '../src/translate/endpoint-fast-path.ts';
 import { buildClusterLoadAssignment } from '../src/envoy/endpoint.ts';
+import { generateInput, slice } from './translate-input.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,60 +29,11 @@ const { values: args } = parseArgs({
 const SERVICES = Number(args.services);
 const EPS = Number(args['endpoints-per-service']);
 const ROUTES = Number(args.routes);
-const RULES_PER_ROUTE = 10;
 const RUNS = Number(args.runs);
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 const ms = (n: number): string => `${n.toFixed(n < 10 ? 3 : 1)} ms`;
-
-function generate(): KubeObject[] {
-  const ns = 'bench';
-  const objects: KubeObject[] = [
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'tether' }, spec: { controllerName: 'tether.dev/gateway-controller' } },
-    {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: ns },
-      spec: { gatewayClassName: 'tether', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] },
-    },
-  ];
-  for (let s = 0; s < SERVICES; s++) {
-    objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${s}`, namespace: ns }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
-    objects.push(slice(s, 0));
-  }
-  const routeObjects = Math.ceil(ROUTES / RULES_PER_ROUTE);
-  for (let r = 0; r < routeObjects; r++) {
-    const rules = [];
-    for (let i = 0; i < RULES_PER_ROUTE && r * RULES_PER_ROUTE + i < ROUTES; i++) {
-      const svc = (r * RULES_PER_ROUTE + i) % SERVICES;
-      const rule: Record<string, unknown> = {
-        matches: [{ path: { type: 'PathPrefix', value: `/r${r}/p${i}` } }],
-        backendRefs: [{ name: `svc-${svc}`, port: 80 }],
-      };
-      // A quarter of the routes are sticky (cookie), so sticky clusters and per-route sessions are exercised.
-      if (r % 4 === 0) rule['sessionPersistence'] = { sessionName: `s-${r}-${i}`, type: 'Cookie' };
-      rules.push(rule);
-    }
-    objects.push({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: `route-${r}`, namespace: ns },
-      spec: { parentRefs: [{ name: 'gw' }], hostnames: [`host-${r % 100}.example.com`], rules },
-    });
-  }
-  return objects;
-}
-
-/** Service s's slice; `generation` shifts one address so a change is a real change. */
-function slice(s: number, generation: number): KubeObject {
-  const endpoints = [];
-  for (let e = 0; e < EPS; e++) {
-    const n = s * EPS + e + (e === 0 ? generation * 7919 : 0);
-    endpoints.push({ addresses: [`10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`], conditions: { ready: true, serving: true, terminating: false } });
-  }
-  return {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: { name: `svc-${s}-abc`, namespace: 'bench', labels: { 'kubernetes.io/service-name': `svc-${s}` } },
-    addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints,
-  };
-}
 
 /** CPU time (user + system) of each timed call, beside the wall time: on a busy machine wall time
  * includes waiting for a core, CPU time does not. */
@@ -111,7 +62,7 @@ function median(xs: number[]): number {
 const registry = protoRegistry();
 gc();
 const heapBefore = process.memoryUsage().heapUsed;
-const objects = generate();
+const objects = generateInput({ services: SERVICES, endpointsPerService: EPS, routes: ROUTES });
 console.log(`input: ${SERVICES} Services, ${SERVICES * EPS} endpoints, ${ROUTES} routes (${objects.length} objects)`);
 
 // ---- Stage breakdown (direct calls, warm).
@@ -182,7 +133,7 @@ const toBytes: number[] = [];
 const fastRuns: boolean[] = [];
 for (let run = 1; run <= Math.max(RUNS, 20); run++) {
   const s = (run * 37) % SERVICES;
-  store.apply([slice(s, run)]);
+  store.apply([slice(s, run, EPS)]);
   const [, t] = time(() => loop.flush(), 'slice');
   sliceRuns.push(t);
   const p = loop.latest()!.phases;

@@ -36,11 +36,33 @@ export class JsonEncoder {
 
   /** Encodes a proto3 JSON object of the given message type. Throws CodecError on bad input. */
   encode(typeName: string, json: JsonObject): Uint8Array {
-    const type = requireType(this.root, typeName);
+    const type = this.typeNamed(typeName);
     // jsonToPbjs checks every value's type as it converts, so the plain object it returns is
     // encoded directly: no separate verify() or fromObject() walk (each cost as much as the encode).
     const pbjs = this.jsonToPbjs(type, json, '') as Record<string, unknown>;
     return type.encode(pbjs).finish();
+  }
+
+  /**
+   * The protobufjs object form of a proto3 JSON message, as encode() hands it to protobufjs (Any
+   * values already encoded). Lets a benchmark time protobufjs encoding the same messages alone.
+   */
+  toProtobufObject(typeName: string, json: JsonObject): Record<string, unknown> {
+    return this.jsonToPbjs(this.typeNamed(typeName), json, '') as Record<string, unknown>;
+  }
+
+  // Type lookups by name, once per name: protobufjs resolves a dotted name by walking namespaces on
+  // every call, and every resource (and every Any inside one) would pay for it again.
+  private readonly types = new Map<string, protobuf.Type | null>();
+
+  private typeNamed(name: string): protobuf.Type {
+    let type = this.types.get(name);
+    if (type === undefined) {
+      type = lookupType(this.root, strip(name)) ?? null;
+      this.types.set(name, type);
+    }
+    if (!type) return requireType(this.root, name);
+    return type;
   }
 
   // JSON → protobufjs object form, through a plan compiled once per message type: field lookup by
@@ -84,6 +106,12 @@ export class JsonEncoder {
     return plan;
   }
 
+  private typeNamedOrNone(name: string): protobuf.Type | undefined {
+    const type = lookupType(this.root, strip(name)) ?? null;
+    this.types.set(name, type);
+    return type ?? undefined;
+  }
+
   private fail(message: string): never {
     let path = '';
     for (const seg of this.pathStack) {
@@ -108,7 +136,7 @@ export class JsonEncoder {
         const url = obj['@type'];
         if (typeof url !== 'string') this.fail('Any needs "@type"');
         const innerName = url.slice(url.lastIndexOf('/') + 1);
-        const inner = lookupType(this.root, innerName);
+        const inner = this.types.get(innerName) ?? (this.types.has(innerName) ? undefined : this.typeNamedOrNone(innerName));
         if (!inner) this.fail(`Any: unknown type ${url}`);
         const innerPlan = this.planFor(inner);
         let payload: unknown;
