@@ -155,3 +155,21 @@ describe('TypeState after a response carrying a whole view', () => {
     expect([...st.ackedEntries()]).toEqual([['A', 'a2']]);
   });
 });
+
+describe('TypeState name sets', () => {
+  it('streams subscribed to the same many names share one Set; a change gives a stream its own again', () => {
+    const many = Array.from({ length: 100 }, (_, i) => `cla-${i}`);
+    const a = state();
+    const b = state();
+    a.applySotwNames(many);
+    b.applyDeltaNames(many, [], true);
+    expect(a.names).toBe(b.names);
+    b.applyDeltaNames([], ['cla-0'], false);
+    expect(b.names).not.toBe(a.names);
+    expect([a.names.has('cla-0'), b.names.has('cla-0'), a.names.size, b.names.size]).toEqual([true, false, 100, 99]);
+    // Another order is another subscription (responses follow it), so it is not shared.
+    const c = state();
+    c.applySotwNames([...many].reverse());
+    expect(c.names).not.toBe(a.names);
+  });
+});

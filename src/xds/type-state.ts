@@ -6,6 +6,7 @@ import type { EncodedResource } from './encoded-resource.ts';
 import { LazySet, type ReadonlyNames } from './lazy-set.ts';
 import type { Plan } from './response-plan.ts';
 import { SentBook, type ReadonlySent } from './sent-book.ts';
+import { SHARE_NAMES_FROM, internNames } from './shared-names.ts';
 import type { ResourceTypeUrl } from './resource-types.ts';
 import type { NackRecord } from './xds-events.ts';
 
@@ -35,7 +36,9 @@ export class TypeState {
   private wildcardFlag = false;
   /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
   private everNamed = false;
-  private readonly explicit = new Set<string>();
+  /** Names subscribed explicitly; interned and shared between streams when large (never changed in place then). */
+  private explicit: Set<string> = new Set();
+  private explicitShared = false;
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
   private readonly implicitNames = new LazySet();
   /**
@@ -361,6 +364,7 @@ export class TypeState {
       this.wildcardFlag = requested.includes('*');
     }
     const next = new Set(explicit);
+    this.ownNames();
     for (const n of this.explicit) {
       if (!next.has(n)) {
         this.explicit.delete(n);
@@ -375,6 +379,7 @@ export class TypeState {
         this.forced.add(n);
       }
     }
+    this.shareNames();
     this.synced = undefined;
     return added;
   }
@@ -387,6 +392,7 @@ export class TypeState {
     // A plain ACK changes nothing (and must not cost a full comparison on the next push).
     if (!first && subscribe.length === 0 && unsubscribe.length === 0) return;
     if (first && subscribe.length === 0 && this.legacyWildcard) this.wildcardFlag = true;
+    this.ownNames();
     for (const n of subscribe) {
       if (n === '*') {
         this.wildcardFlag = true;
@@ -417,7 +423,23 @@ export class TypeState {
         this.forget(n);
       }
     }
+    this.shareNames();
     this.synced = undefined;
+  }
+
+  /** Makes `explicit` this state's own before changing it. */
+  private ownNames(): void {
+    if (!this.explicitShared) return;
+    this.explicit = new Set(this.explicit);
+    this.explicitShared = false;
+  }
+
+  /** Shares a large `explicit` with every stream subscribed to the same names. */
+  private shareNames(): void {
+    if (this.explicitShared || this.explicit.size < SHARE_NAMES_FROM) return;
+    // A shared set is only read from here on: ownNames() copies it before any change.
+    this.explicit = internNames(this.explicit) as Set<string>;
+    this.explicitShared = true;
   }
 
   private sameNames(requested: readonly string[]): boolean {
