@@ -229,6 +229,9 @@ function runServer(role: Role): void {
           const gw = gatewayResources(m.services);
           impl = role === 'tether' ? new TetherRole(gw, m.services, m.streams) : new FloorRole(gw, m.protocol, m.services, m.streams);
           const port = await impl.listen();
+          // The baseline is taken once building's garbage is gone (weak entries need a later turn).
+          await new Promise((r) => setTimeout(r, 300));
+          memory();
           reply({ id: m.id, port, memory: memory() });
           break;
         }

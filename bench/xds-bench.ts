@@ -4,6 +4,8 @@
 // is a bare @grpc/grpc-js server that writes the same framed bytes to the same streams with no
 // control-plane logic; the two alternate within every run so both see the same machine, and every
 // figure is printed for both with the ratio Tether / floor (medians over runs, min–max beside).
+// Server processes keep their bytecode (--no-flush-bytecode): otherwise V8 may drop bytecode of
+// start-up code after the baseline was taken, and heap per stream has been seen to read below zero.
 // Scenarios:
 //   idle:  N streams on a 10-service Gateway (memory per stream);
 //   sotw, delta: N streams connecting at once to a 1,000-service Gateway (the reconnect storm: time
@@ -44,7 +46,7 @@ class Child<Req extends object, Res> {
   private nextId = 1;
 
   constructor(file: string, args: string[]) {
-    this.child = fork(join(here, file), args, { execArgv: ['--expose-gc', '--max-semi-space-size=8'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(join(here, file), args, { execArgv: ['--expose-gc', '--max-semi-space-size=8', '--no-flush-bytecode'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: Res) => this.waiting.shift()?.(m));
   }
 
@@ -150,7 +152,7 @@ function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
     if (xs.length === 0) return '-';
     return `${fmt(median(xs))} [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]`;
   };
-  console.log(`\n${scenario}: ${STREAMS} streams, ${scenario === 'idle' ? 10 : SERVICES} services; median [min–max] of ${RUNS} runs`);
+  console.log(`\n${scenario}: ${STREAMS} streams, ${scenario === 'idle' ? 10 : SERVICES} services; median [min–max] of ${results.get('tether')?.length ?? 0} runs`);
   console.log(`  ${'figure'.padEnd(38)} ${'Tether'.padEnd(24)} ${'floor'.padEnd(24)} Tether/floor`);
   for (const name of names) {
     const t = (results.get('tether') ?? []).map((f) => f[name]);
@@ -163,6 +165,15 @@ function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
 async function main(): Promise<void> {
   console.log(`xDS bench: Tether beside a bare grpc-js floor; ${STREAMS} streams (one connection each), ${RUNS} runs, Node ${process.version}, started ${new Date(now()).toISOString()}`);
   const all = new Map<Scenario, Map<Role, Figures[]>>();
+  try {
+    await runAll(all);
+  } finally {
+    // Whatever completed is reported, even when a later run failed.
+    summarise(all);
+  }
+}
+
+async function runAll(all: Map<Scenario, Map<Role, Figures[]>>): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     // Alternate which goes first so neither always meets a warmer or busier machine.
     const order = run % 2 === 0 ? ROLES : [...ROLES].reverse();
@@ -177,6 +188,9 @@ async function main(): Promise<void> {
       }
     }
   }
+}
+
+function summarise(all: Map<Scenario, Map<Role, Figures[]>>): void {
   for (const [scenario, results] of all) report(scenario, results);
   const idle = all.get('idle')?.get('tether');
   for (const s of ['sotw', 'delta'] as const) {
