@@ -74,6 +74,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     cache,
     logger: xdsLog,
     events: xdsEvents(metrics, nacks),
+    limits: config.xdsLimits,
     ...(xdsTls && config.xdsTls ? { tls: { credentials: xdsTls.credentials, allowFleetCertificates: config.xdsTls.allowFleetCertificates } } : {}),
   });
   const registry = protoRegistry();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_SOURCE_DIR, loadConfig, parseHostPort } from './config.ts';
+import { ConfigError, DEFAULT_SOURCE_DIR, LIMIT_ENV, loadConfig, parseHostPort } from './config.ts';
+import { DEFAULT_XDS_LIMITS } from './xds/xds-limits.ts';
 import { existsSync } from 'node:fs';
 
 describe('loadConfig', () => {
@@ -34,6 +35,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ logLevel: 'loud' })).toThrow(/--log-level: "loud"/);
     expect(() => loadConfig({ adminAddress: 'localhost' })).toThrow(/--admin-address: "localhost" is not host:port/);
     expect(() => loadConfig({ xdsAddress: '1.2.3.4:70000' })).toThrow(/--xds-address/);
+  });
+
+  it('takes the xDS limits from their defaults, each overridable by its environment variable', () => {
+    expect(loadConfig({}).xdsLimits).toEqual(DEFAULT_XDS_LIMITS);
+    const c = loadConfig({}, { [LIMIT_ENV.maxStreams]: '50', [LIMIT_ENV.maxNackMessageBytes]: '100' });
+    expect(c.xdsLimits).toEqual({ ...DEFAULT_XDS_LIMITS, maxStreams: 50, maxNackMessageBytes: 100 });
+    expect(() => loadConfig({}, { TETHER_XDS_MAX_STREAMS: '0' })).toThrow(/TETHER_XDS_MAX_STREAMS: "0" is not a positive whole number/);
+    expect(() => loadConfig({}, { TETHER_XDS_MAX_REQUEST_BYTES: '1e3x' })).toThrow(ConfigError);
   });
 });
 

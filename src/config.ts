@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOG_LEVELS, type LogLevel } from './log/logger.ts';
+import { DEFAULT_XDS_LIMITS, type XdsLimits } from './xds/xds-limits.ts';
 
 export interface HostPort {
   host: string;
@@ -46,6 +47,8 @@ export interface Config {
   dnsRefreshMs: number;
   /** DNS servers for those lookups (`ip` or `ip:port`, `[v6]:port`); empty: the system's. */
   dnsServers: string[];
+  /** What one xDS client may make the server hold (docs/operations.md "Limits"). */
+  xdsLimits: XdsLimits;
 }
 
 /** What the `serve` command line may set (every field optional). */
@@ -105,6 +108,20 @@ export const ENV = {
   xdsAllowFleetCertificates: 'TETHER_XDS_ALLOW_FLEET_CERTIFICATES', // true or false
 } as const;
 
+/** Environment variables that override one xDS limit each (positive integers). */
+export const LIMIT_ENV: Readonly<Record<keyof XdsLimits, string>> = {
+  maxRequestBytes: 'TETHER_XDS_MAX_REQUEST_BYTES',
+  maxRequestFields: 'TETHER_XDS_MAX_REQUEST_FIELDS',
+  maxNameBytes: 'TETHER_XDS_MAX_NAME_BYTES',
+  maxSubscribedNames: 'TETHER_XDS_MAX_SUBSCRIBED_NAMES',
+  maxInitialVersions: 'TETHER_XDS_MAX_INITIAL_VERSIONS',
+  maxNackMessageBytes: 'TETHER_XDS_MAX_NACK_MESSAGE_BYTES',
+  maxStreams: 'TETHER_XDS_MAX_STREAMS',
+  maxStreamsPerGateway: 'TETHER_XDS_MAX_STREAMS_PER_GATEWAY',
+  maxUnknownGatewayStreams: 'TETHER_XDS_MAX_UNKNOWN_GATEWAY_STREAMS',
+  repeatLogIntervalMs: 'TETHER_LOG_REPEAT_INTERVAL_MS',
+};
+
 export function loadConfig(flags: ServeFlags, env: Record<string, string | undefined> = {}, cwd = '.'): Config {
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name] || undefined);
 
@@ -133,6 +150,7 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     rescanIntervalMs: DEFAULTS.rescanIntervalMs,
     dnsRefreshMs: parseSeconds(pick(flags.dnsRefresh, ENV.dnsRefresh), DEFAULTS.dnsRefreshMs, '--dns-refresh'),
     dnsServers: (flags.dnsServer?.length ? flags.dnsServer.flatMap(splitList) : splitList(env[ENV.dnsServer] ?? '')).map(checkDnsServer),
+    xdsLimits: loadLimits(env),
   };
 }
 
@@ -168,6 +186,19 @@ function loadXdsTls(flags: ServeFlags, env: Record<string, string | undefined>, 
 /** True for addresses only this machine can reach (plaintext xDS there needs no warning). */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** DEFAULT_XDS_LIMITS, each overridable by its LIMIT_ENV variable. */
+function loadLimits(env: Record<string, string | undefined>): XdsLimits {
+  const limits: Record<string, number> = { ...DEFAULT_XDS_LIMITS };
+  for (const [key, name] of Object.entries(LIMIT_ENV)) {
+    const text = env[name];
+    if (!text) continue;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigError(`${name}: "${text}" is not a positive whole number`);
+    limits[key] = value;
+  }
+  return limits as unknown as XdsLimits;
 }
 
 /** `host:port`, `[v6]:port`, `:port` (all interfaces) or a bare port. */

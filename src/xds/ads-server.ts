@@ -4,13 +4,16 @@
 // serves an empty config to a fleet that still holds a good one (docs/xds-protocol.md#readiness).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { AdsStream, StreamError, type StreamContext } from './ads-stream.ts';
+import { AdsStream, type StreamContext } from './ads-stream.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { gatewaysOfSubjectAltName, refusalReason } from './peer-identity.ts';
 import { PUSH_ORDER, TypeUrl, typeShortName, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader } from './snapshot-reader.ts';
 import { SotwStream } from './sotw-stream.ts';
 import { emptyCounters, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
+import { RepeatLog } from './repeat-log.ts';
+import { StreamError } from './stream-error.ts';
+import { DEFAULT_XDS_LIMITS, type XdsLimits } from './xds-limits.ts';
 
 export interface AdsServerOptions {
   cache: SnapshotReader;
@@ -18,6 +21,8 @@ export interface AdsServerOptions {
   events?: XdsEvents;
   /** How long listeners and routes wait for new clusters to warm before going out anyway (default 5 s). */
   warmTimeoutMs?: number;
+  /** What one client may make the server hold; unset fields take DEFAULT_XDS_LIMITS. */
+  limits?: Partial<XdsLimits>;
   /** Extra or overriding gRPC server options. */
   grpcOptions?: grpc.ServerOptions;
   /**
@@ -64,7 +69,7 @@ export const XDS_GRPC_OPTIONS: grpc.ServerOptions = {
   'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   'grpc.max_concurrent_streams': 100_000,
   'grpc.max_send_message_length': 512 * 1024 * 1024,
-  'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  // The receive limit comes from XdsLimits.maxRequestBytes (set in the constructor).
   'grpc-node.max_session_memory': 64,
   // Channelz keeps per-connection traces and call counters nobody reads here (admin API has its own).
   'grpc.enable_channelz': 0,
@@ -74,7 +79,6 @@ export const XDS_GRPC_OPTIONS: grpc.ServerOptions = {
 };
 
 const RECENT_NACKS = 100;
-const UNKNOWN_LOG_LIMIT = 10_000;
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -98,7 +102,10 @@ export class AdsServer {
   private readonly streams = new Set<AdsStream>();
   private readonly byGateway = new Map<string, Set<AdsStream>>();
   private readonly nacks: NackRecord[] = [];
-  private readonly unknownLogged = new Set<string>();
+  private readonly limits: XdsLimits;
+  private readonly repeatLog: RepeatLog;
+  /** Bound streams whose Gateway was unknown when they bound (counted against maxUnknownGatewayStreams). */
+  private readonly boundUnknown = new Set<AdsStream>();
   private readonly dirty = new Set<AdsStream>();
   private flushScheduled = false;
   private nextId = 1;
@@ -112,6 +119,8 @@ export class AdsServer {
     this.cache = options.cache;
     this.logger = options.logger;
     this.tls = options.tls;
+    this.limits = { ...DEFAULT_XDS_LIMITS, ...options.limits };
+    this.repeatLog = new RepeatLog(this.logger, this.limits.repeatLogIntervalMs);
     const userEvents = options.events ?? {};
     // Keep the last NACKs for the admin API whatever the caller listens to.
     this.events = {
@@ -128,12 +137,15 @@ export class AdsServer {
       events: this.events,
       counters: this.stats,
       warmTimeoutMs: options.warmTimeoutMs ?? 5_000,
+      limits: this.limits,
+      warnRepeated: (key, fields, msg) => this.repeatLog.warn(key, fields, msg),
       schedule: (s) => this.schedule(s),
       bind: (s) => this.bind(s),
       unbind: (s) => this.unbind(s),
       ...(this.tls ? { authorize: (s: AdsStream, nodeId: string, gateway: string) => this.authorize(s, nodeId, gateway) } : {}),
     };
-    this.grpcServer = new grpc.Server({ ...XDS_GRPC_OPTIONS, ...options.grpcOptions });
+    // gRPC refuses a larger request with RESOURCE_EXHAUSTED before it is read into memory.
+    this.grpcServer = new grpc.Server({ ...XDS_GRPC_OPTIONS, 'grpc.max_receive_message_length': this.limits.maxRequestBytes, ...options.grpcOptions });
     this.addServices();
     this.unsubscribeCache = this.cache.onChange((gateway) => {
       for (const s of this.byGateway.get(gateway) ?? []) this.schedule(s);
@@ -150,6 +162,7 @@ export class AdsServer {
   /** Closes every stream and stops the server (clients reconnect elsewhere). */
   async stop(): Promise<void> {
     this.unsubscribeCache();
+    this.repeatLog.stop();
     if (this.streams.size > 0) this.logger.info({ streams: this.streams.size }, 'closing xDS streams: server shutting down');
     for (const s of [...this.streams]) s.fail(grpc.status.UNAVAILABLE, 'server shutting down', true);
     await new Promise<void>((resolve) => {
@@ -294,6 +307,12 @@ export class AdsServer {
       call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'Tether has not finished its first translation yet; retry shortly' });
       return;
     }
+    if (this.streams.size >= this.limits.maxStreams) {
+      this.stats.streamsRefused++;
+      this.repeatLog.warn('streams-limit', { limit: this.limits.maxStreams }, `xDS stream refused: ${this.limits.maxStreams} streams are open (the limit of this server)`);
+      call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details: `too many xDS streams: this server accepts at most ${this.limits.maxStreams}; retry later or use another replica` });
+      return;
+    }
     const id = this.nextId++;
     const stream = protocol === 'sotw' ? new SotwStream(this.context, call, protocol, id, typeUrl) : new DeltaStream(this.context, call, protocol, id, typeUrl);
     this.streams.add(stream);
@@ -312,28 +331,31 @@ export class AdsServer {
     throw new StreamError(grpc.status.PERMISSION_DENIED, reason);
   }
 
+  /** Counts the stream under its Gateway, or throws StreamError (the stream ends) when a per-Gateway limit is reached. */
   private bind(stream: AdsStream): void {
     const info = stream.info!;
-    let set = this.byGateway.get(info.gateway);
-    if (!set) {
-      set = new Set();
-      this.byGateway.set(info.gateway, set);
+    const known = this.cache.hasGateway(info.gateway);
+    const set = this.byGateway.get(info.gateway);
+    if ((set?.size ?? 0) >= this.limits.maxStreamsPerGateway) {
+      throw new StreamError(grpc.status.RESOURCE_EXHAUSTED, `too many xDS streams for Gateway "${info.gateway}": this server accepts at most ${this.limits.maxStreamsPerGateway} per Gateway`);
     }
-    set.add(stream);
+    if (!known && this.boundUnknown.size >= this.limits.maxUnknownGatewayStreams) {
+      throw new StreamError(grpc.status.RESOURCE_EXHAUSTED, `too many xDS streams naming Gateways this server does not know: at most ${this.limits.maxUnknownGatewayStreams}`);
+    }
+    if (set) set.add(stream);
+    else this.byGateway.set(info.gateway, new Set([stream]));
+    if (!known) this.boundUnknown.add(stream);
     this.stats.streamsOpened++;
-    if (!this.cache.hasGateway(info.gateway)) {
-      const key = `${info.nodeId}\0${info.gateway}`;
-      if (!this.unknownLogged.has(key)) {
-        if (this.unknownLogged.size >= UNKNOWN_LOG_LIMIT) this.unknownLogged.clear();
-        this.unknownLogged.add(key);
-        this.logger.warn(
-          { node: info.nodeId, gateway: info.gateway },
-          info.gateway === ''
-            ? `node ${info.nodeId} sent no node.cluster; it must name its Gateway as namespace/name. Serving an empty config`
-            : `node ${info.nodeId} names Gateway "${info.gateway}" in node.cluster, which Tether does not know; serving an empty config`,
-        );
-        this.events.unknownGateway?.({ nodeId: info.nodeId, gateway: info.gateway });
-      }
+    if (!known) {
+      // Anyone can name any Gateway: one line per Gateway per interval, with a count.
+      this.repeatLog.warn(
+        `unknown\0${info.gateway}`,
+        { node: info.nodeId, gateway: info.gateway },
+        info.gateway === ''
+          ? `node ${info.nodeId} sent no node.cluster; it must name its Gateway as namespace/name. Serving an empty config`
+          : `node ${info.nodeId} names Gateway "${info.gateway}" in node.cluster, which Tether does not know; serving an empty config`,
+      );
+      this.events.unknownGateway?.({ nodeId: info.nodeId, gateway: info.gateway });
     }
     this.events.streamOpened?.(info);
   }
@@ -341,11 +363,13 @@ export class AdsServer {
   private unbind(stream: AdsStream): void {
     this.streams.delete(stream);
     this.dirty.delete(stream);
+    this.boundUnknown.delete(stream);
     const info = stream.info;
     if (!info) return;
     const set = this.byGateway.get(info.gateway);
-    set?.delete(stream);
-    if (set && set.size === 0) this.byGateway.delete(info.gateway);
+    // A stream refused at bind was never counted (and never reported as opened).
+    if (!set?.delete(stream)) return;
+    if (set.size === 0) this.byGateway.delete(info.gateway);
     this.stats.streamsClosed++;
     this.events.streamClosed?.(info);
   }

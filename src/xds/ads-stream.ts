@@ -14,6 +14,8 @@ import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type Client
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
 import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
+import { StreamError } from './stream-error.ts';
+import type { XdsLimits } from './xds-limits.ts';
 
 /**
  * The part of a gRPC server duplex call a stream uses. A grpc-js ServerDuplexStream is one; a test
@@ -44,6 +46,10 @@ export interface StreamContext {
   readonly counters: XdsCounters;
   /** How long listeners and routes wait for new clusters to warm before going out anyway. */
   readonly warmTimeoutMs: number;
+  /** What one client may make the server hold (xds-limits.ts). */
+  readonly limits: XdsLimits;
+  /** A warning any client can cause at will: logged once per key per interval, with a count (repeat-log.ts). */
+  warnRepeated(key: string, fields: Record<string, unknown>, msg: string): void;
   schedule(stream: AdsStream): void;
   bind(stream: AdsStream): void;
   unbind(stream: AdsStream): void;
@@ -57,13 +63,7 @@ export function variantOf(node: NodeJson): ClientVariant {
   return agent === '' || agent === 'envoy' ? 'envoy' : 'grpc';
 }
 
-export class StreamError extends Error {
-  readonly code: status;
-  constructor(code: status, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export { StreamError };
 
 export abstract class AdsStream {
   readonly id: number;
@@ -121,7 +121,7 @@ export abstract class AdsStream {
     if (this.closed) return;
     const fields = { stream: this.id, node: this.streamInfo?.nodeId, gateway: this.streamInfo?.gateway };
     if (quiet) this.ctx.logger.debug(fields, `xDS stream closed: ${message}`);
-    else this.ctx.logger.warn(fields, `xDS stream closed: ${message}`);
+    else this.ctx.warnRepeated(`closed\0${fields.gateway ?? ''}\0${code}`, { ...fields, code: status[code] }, `xDS stream closed: ${message}`);
     this.call.emit('error', { code, details: message });
     this.close();
   }

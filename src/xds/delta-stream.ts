@@ -3,19 +3,21 @@
 // client lists what it holds in initial_resource_versions: unchanged resources are skipped unless
 // named in resource_names_subscribe and resources gone meanwhile are removed
 // (docs/xds-protocol.md#delta-nonce, #delta-reconnect, #delta-subscribe-always-sent).
+import { status } from '@grpc/grpc-js';
 import { AdsStream } from './ads-stream.ts';
 import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
-import { TypeUrl } from './resource-types.ts';
+import { TypeUrl, typeShortName } from './resource-types.ts';
+import { StreamError } from './stream-error.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
 
 export class DeltaStream extends AdsStream {
   protected handleRequest(data: Buffer): void {
-    const req = decodeDeltaDiscoveryRequest(data);
+    const req = decodeDeltaDiscoveryRequest(data, this.ctx.limits);
     this.bindNode(req.node);
     const typeUrl = this.resolveTypeUrl(req.type_url);
     if (!typeUrl) return;
@@ -33,6 +35,9 @@ export class DeltaStream extends AdsStream {
       }
     }
     st.applyDeltaNames(this.canonicalNames(typeUrl, req.resource_names_subscribe ?? []), req.resource_names_unsubscribe ?? [], first);
+    // Subscriptions add up over requests: the sum is bounded like a SotW request's list.
+    const limit = this.ctx.limits.maxSubscribedNames;
+    if (st.names.size > limit) throw new StreamError(status.RESOURCE_EXHAUSTED, `request refused: more than ${limit} names subscribed for ${typeShortName(typeUrl)} on one stream (limit of this server)`);
     this.schedule();
   }
 

@@ -1,7 +1,10 @@
+import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
 import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest } from './discovery-request.ts';
 import { bytesField, encodeAny, stringField } from './proto-wire.ts';
+import { StreamError } from './stream-error.ts';
+import { DEFAULT_XDS_LIMITS as L } from './xds-limits.ts';
 
 const r = protoRegistry();
 const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
@@ -10,22 +13,22 @@ const node = { id: 'envoy-1', cluster: 'ns/gw', user_agent_name: 'envoy' };
 describe('decodeDiscoveryRequest', () => {
   it('reads every field Tether uses, and leaves a restated names list undecoded', () => {
     const bytes = r.encode(MessageType.discoveryRequest, { version_info: 'v1', node, resource_names: ['a', 'b'], type_url: CDS, response_nonce: '3' });
-    const first = decodeDiscoveryRequest(bytes);
+    const first = decodeDiscoveryRequest(bytes, L);
     expect(first).toEqual({ version_info: 'v1', node, resource_names: ['a', 'b'], names_digest: first.names_digest, type_url: CDS, response_nonce: '3' });
     expect(first.names_digest).toMatch(/^2:/);
     // The same list again: the digest matches the one the stream remembers, so no strings are made.
-    const again = decodeDiscoveryRequest(bytes, (typeUrl) => (typeUrl === CDS ? first.names_digest : undefined));
+    const again = decodeDiscoveryRequest(bytes, L, (typeUrl) => (typeUrl === CDS ? first.names_digest : undefined));
     expect(again.resource_names).toBeUndefined();
     expect(again.names_digest).toBe(first.names_digest);
     // A different list is decoded.
-    const other = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: ['a'], type_url: CDS }), () => first.names_digest);
+    const other = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: ['a'], type_url: CDS }), L, () => first.names_digest);
     expect(other.resource_names).toEqual(['a']);
   });
 
   it('reads a NACK, dropping status details it cannot read', () => {
     const unreadable = bytesField(3, encodeAny('type.googleapis.com/not.a.Known', Buffer.from([0xff, 0xff])));
     const status = Buffer.concat([Buffer.from([0x08, 0x03]), stringField(2, 'bad cluster'), unreadable]);
-    const req = decodeDiscoveryRequest(Buffer.concat([stringField(4, CDS), stringField(5, '7'), bytesField(6, status)]));
+    const req = decodeDiscoveryRequest(Buffer.concat([stringField(4, CDS), stringField(5, '7'), bytesField(6, status)]), L);
     expect(req.error_detail).toEqual({ code: 3, message: 'bad cluster' });
   });
 });
@@ -41,15 +44,69 @@ describe('decodeDeltaDiscoveryRequest', () => {
       response_nonce: '4',
       error_detail: { code: 3, message: 'no' },
     });
-    expect(decodeDeltaDiscoveryRequest(bytes)).toEqual({
+    expect(decodeDeltaDiscoveryRequest(bytes, L)).toEqual({
       node,
       type_url: CDS,
       resource_names_subscribe: ['a', '*'],
       resource_names_unsubscribe: ['b'],
-      initial_resource_versions: { a: 'h1', c: 'h2' },
+      initial_resource_versions: new Map([['a', 'h1'], ['c', 'h2']]),
       response_nonce: '4',
       error_detail: { code: 3, message: 'no' },
     });
-    expect(decodeDeltaDiscoveryRequest(new Uint8Array())).toEqual({ resource_names_subscribe: [], resource_names_unsubscribe: [] });
+    expect(decodeDeltaDiscoveryRequest(new Uint8Array(), L)).toEqual({ resource_names_subscribe: [], resource_names_unsubscribe: [] });
+  });
+});
+
+/** The StreamError a decode throws (or undefined). */
+function refusal(decode: () => unknown): { code: status; message: string } | undefined {
+  try {
+    decode();
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof StreamError)) throw err;
+    return { code: err.code, message: err.message };
+  }
+}
+
+describe('request limits', () => {
+  const small = { ...L, maxRequestFields: 100, maxSubscribedNames: 10, maxInitialVersions: 5, maxNameBytes: 32, maxNackMessageBytes: 8 };
+
+  it('stops at the field limit, whatever the fields are, before building anything', () => {
+    // 2-byte unknown fields (field 15, varint 0), as many as the limit allows and one more.
+    const unknown = (n: number): Buffer => Buffer.alloc(n * 2, Buffer.from([0x78, 0x00]));
+    expect(refusal(() => decodeDiscoveryRequest(unknown(100), small))).toBeUndefined();
+    expect(refusal(() => decodeDiscoveryRequest(unknown(101), small))).toEqual({ code: status.RESOURCE_EXHAUSTED, message: expect.stringContaining('more than 100 fields') });
+    expect(refusal(() => decodeDeltaDiscoveryRequest(unknown(101), small))?.code).toBe(status.RESOURCE_EXHAUSTED);
+    // Inside node too: its fields count on their own.
+    expect(refusal(() => decodeDeltaDiscoveryRequest(bytesField(1, unknown(101)), small))?.code).toBe(status.RESOURCE_EXHAUSTED);
+  });
+
+  it('refuses too many names, initial versions, and names that are too long', () => {
+    const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i}`);
+    expect(refusal(() => decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: names(10) }), small))).toBeUndefined();
+    expect(refusal(() => decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: names(11) }), small))?.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(refusal(() => decodeDeltaDiscoveryRequest(r.encode(MessageType.deltaDiscoveryRequest, { resource_names_subscribe: names(11) }), small))?.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(refusal(() => decodeDeltaDiscoveryRequest(r.encode(MessageType.deltaDiscoveryRequest, { resource_names_unsubscribe: names(11) }), small))?.code).toBe(status.RESOURCE_EXHAUSTED);
+    const versions = Object.fromEntries(names(6).map((n) => [n, 'v']));
+    expect(refusal(() => decodeDeltaDiscoveryRequest(r.encode(MessageType.deltaDiscoveryRequest, { initial_resource_versions: versions }), small))).toEqual({ code: status.RESOURCE_EXHAUSTED, message: expect.stringContaining('initial_resource_versions') });
+    expect(refusal(() => decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: ['x'.repeat(33)] }), small))?.code).toBe(status.INVALID_ARGUMENT);
+    expect(refusal(() => decodeDeltaDiscoveryRequest(r.encode(MessageType.deltaDiscoveryRequest, { node: { id: 'x'.repeat(33) } }), small))).toEqual({ code: status.INVALID_ARGUMENT, message: expect.stringContaining('node.id') });
+  });
+
+  it('keeps only the first bytes of a NACK message, and reads a node without its metadata', () => {
+    const req = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { node: { ...node, metadata: { big: 'x'.repeat(1000) } }, error_detail: { code: 13, message: 'y'.repeat(1000) } }), small);
+    expect(req.error_detail).toEqual({ code: 13, message: 'yyyyyyyy' });
+    expect(req.node).toEqual(node);
+  });
+
+  it('a name that reaches an object prototype is only a name', () => {
+    const entry = (k: string, v: string): Buffer => bytesField(5, Buffer.concat([stringField(1, k), stringField(2, v)]));
+    const req = decodeDeltaDiscoveryRequest(Buffer.concat([entry('__proto__', 'v'), entry('constructor', 'w')]), L);
+    expect([...req.initial_resource_versions!]).toEqual([['__proto__', 'v'], ['constructor', 'w']]);
+  });
+
+  it('malformed bytes are INVALID_ARGUMENT', () => {
+    expect(refusal(() => decodeDiscoveryRequest(Buffer.from([0x0a, 0x05, 0x01]), L))).toEqual({ code: status.INVALID_ARGUMENT, message: 'malformed request: truncated field' });
+    expect(refusal(() => decodeDeltaDiscoveryRequest(Buffer.from([0x0b]), L))?.code).toBe(status.INVALID_ARGUMENT);
   });
 });

@@ -1,9 +1,13 @@
 // Decoding of the requests a client sends on a stream: DiscoveryRequest (SotW) and
-// DeltaDiscoveryRequest. Flat fields are read straight off the wire; only node and error_detail go
-// through the proto registry. Both protocols share the node and status handling here.
+// DeltaDiscoveryRequest. Everything is read straight off the wire, only the fields Tether uses,
+// and every count and length a client controls is checked against XdsLimits before anything is
+// built: a request of millions of tiny unknown fields, names or initial versions ends its stream
+// (RESOURCE_EXHAUSTED) after a bounded amount of work and allocates nothing per field.
 import { hash } from 'node:crypto';
-import { protoRegistry } from '../codec/proto-registry.ts';
-import { dropField, forEachField, readFields } from './proto-wire.ts';
+import { status } from '@grpc/grpc-js';
+import { forEachField } from './proto-wire.ts';
+import { StreamError } from './stream-error.ts';
+import type { XdsLimits } from './xds-limits.ts';
 
 /** The subset of config.core.v3.Node the server reads. */
 export interface NodeJson {
@@ -12,8 +16,11 @@ export interface NodeJson {
   user_agent_name?: string;
 }
 
-const NODE_TYPE = 'envoy.config.core.v3.Node';
-const STATUS_TYPE = 'google.rpc.Status';
+/** google.rpc.Status of a NACK; details are never read. */
+export interface ErrorDetail {
+  code?: number;
+  message?: string;
+}
 
 export interface DiscoveryRequestJson {
   version_info?: string;
@@ -23,33 +30,37 @@ export interface DiscoveryRequestJson {
   names_digest?: string;
   type_url?: string;
   response_nonce?: string;
-  error_detail?: { code?: number; message?: string };
+  error_detail?: ErrorDetail;
 }
+
+/** The limits the decoders apply (a subset of XdsLimits). */
+export type RequestLimits = Pick<XdsLimits, 'maxRequestFields' | 'maxNameBytes' | 'maxSubscribedNames' | 'maxInitialVersions' | 'maxNackMessageBytes'>;
 
 /**
  * Decodes a DiscoveryRequest. Envoy restates every subscribed name on each ACK (thousands of EDS
- * names), so the flat fields are read straight off the wire, and the names are only turned into
- * strings when their digest differs from `knownDigest(type_url)`. Node and error_detail go through
- * the proto registry. A NACK's details (Anys of any type) are dropped if they cannot be read.
+ * names), so the names are only turned into strings when their digest differs from
+ * `knownDigest(type_url)`. Throws StreamError when the request is malformed or over a limit.
  */
-export function decodeDiscoveryRequest(data: Uint8Array, knownDigest?: (typeUrl: string) => string | undefined): DiscoveryRequestJson {
+export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, knownDigest?: (typeUrl: string) => string | undefined): DiscoveryRequestJson {
   const req: DiscoveryRequestJson = {};
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const buf = asBuffer(data);
+  const text = boundedText(buf, limits);
   let nameCount = 0;
   let namesStart = -1;
   let namesEnd = -1;
-  forEachField(buf, (field, start, payloadStart, end) => {
+  walk(buf, limits, (field, start, payloadStart, end) => {
     switch (field) {
-      case 1: req.version_info = buf.toString('utf8', payloadStart, end); break;
-      case 2: req.node = protoRegistry().decode(NODE_TYPE, buf.subarray(payloadStart, end)); break;
+      case 1: req.version_info = text('version_info', payloadStart, end); break;
+      case 2: req.node = decodeNode(buf.subarray(payloadStart, end), limits); break;
       case 3:
+        if (end - payloadStart > limits.maxNameBytes) throw tooLong('a resource name', limits.maxNameBytes);
+        if (++nameCount > limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} resource names`);
         if (namesStart < 0) namesStart = start;
         namesEnd = end;
-        nameCount++;
         break;
-      case 4: req.type_url = buf.toString('utf8', payloadStart, end); break;
-      case 5: req.response_nonce = buf.toString('utf8', payloadStart, end); break;
-      case 6: req.error_detail = decodeStatus(buf.subarray(payloadStart, end)); break;
+      case 4: req.type_url = text('type_url', payloadStart, end); break;
+      case 5: req.response_nonce = text('response_nonce', payloadStart, end); break;
+      case 6: req.error_detail = decodeStatus(buf.subarray(payloadStart, end), limits); break;
       default: break; // resource_locators and other fields Tether does not use
     }
   });
@@ -65,56 +76,124 @@ export function decodeDiscoveryRequest(data: Uint8Array, knownDigest?: (typeUrl:
   return req;
 }
 
-/** A google.rpc.Status; its details are dropped when they hold types we cannot read. */
-function decodeStatus(data: Uint8Array): { code?: number; message?: string } {
-  try {
-    return protoRegistry().decode(STATUS_TYPE, data);
-  } catch {
-    return protoRegistry().decode(STATUS_TYPE, dropField(data, 3));
-  }
-}
-
 export interface DeltaDiscoveryRequestJson {
   node?: NodeJson;
   type_url?: string;
   resource_names_subscribe?: string[];
   resource_names_unsubscribe?: string[];
-  initial_resource_versions?: Record<string, string>;
+  /** name → version; a Map, so no name a client sends can reach an object's prototype. */
+  initial_resource_versions?: Map<string, string>;
   response_nonce?: string;
-  error_detail?: { code?: number; message?: string };
+  error_detail?: ErrorDetail;
 }
 
-/** Decodes a DeltaDiscoveryRequest: flat fields off the wire, node and error_detail through the registry. */
-export function decodeDeltaDiscoveryRequest(data: Uint8Array): DeltaDiscoveryRequestJson {
+/** Decodes a DeltaDiscoveryRequest. Throws StreamError when the request is malformed or over a limit. */
+export function decodeDeltaDiscoveryRequest(data: Uint8Array, limits: RequestLimits): DeltaDiscoveryRequestJson {
   const req: DeltaDiscoveryRequestJson = {};
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const buf = asBuffer(data);
+  const text = boundedText(buf, limits);
   const subscribe: string[] = [];
   const unsubscribe: string[] = [];
-  for (const f of readFields(buf)) {
-    const text = (): string => buf.toString('utf8', f.payloadStart, f.end);
-    switch (f.number) {
-      case 1: req.node = protoRegistry().decode(NODE_TYPE, buf.subarray(f.payloadStart, f.end)); break;
-      case 2: req.type_url = text(); break;
-      case 3: subscribe.push(text()); break;
-      case 4: unsubscribe.push(text()); break;
+  let versions = 0;
+  walk(buf, limits, (field, _start, payloadStart, end) => {
+    switch (field) {
+      case 1: req.node = decodeNode(buf.subarray(payloadStart, end), limits); break;
+      case 2: req.type_url = text('type_url', payloadStart, end); break;
+      case 3:
+        if (subscribe.length >= limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_subscribe`);
+        subscribe.push(text('a resource name', payloadStart, end));
+        break;
+      case 4:
+        if (unsubscribe.length >= limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_unsubscribe`);
+        unsubscribe.push(text('a resource name', payloadStart, end));
+        break;
       case 5: {
+        if (++versions > limits.maxInitialVersions) throw tooMany(`more than ${limits.maxInitialVersions} initial_resource_versions`);
         // map<string, string> entry: key = 1, value = 2.
-        const entry = buf.subarray(f.payloadStart, f.end);
+        const entry = buf.subarray(payloadStart, end);
+        const entryText = boundedText(entry, limits);
         let key = '';
         let value = '';
-        for (const g of readFields(entry)) {
-          if (g.number === 1) key = entry.toString('utf8', g.payloadStart, g.end);
-          else if (g.number === 2) value = entry.toString('utf8', g.payloadStart, g.end);
-        }
-        (req.initial_resource_versions ??= {})[key] = value;
+        walk(entry, limits, (g, _s, ps, e) => {
+          if (g === 1) key = entryText('a resource name', ps, e);
+          else if (g === 2) value = entryText('a resource version', ps, e);
+        });
+        (req.initial_resource_versions ??= new Map()).set(key, value);
         break;
       }
-      case 6: req.response_nonce = text(); break;
-      case 7: req.error_detail = decodeStatus(buf.subarray(f.payloadStart, f.end)); break;
+      case 6: req.response_nonce = text('response_nonce', payloadStart, end); break;
+      case 7: req.error_detail = decodeStatus(buf.subarray(payloadStart, end), limits); break;
       default: break; // resource locators and other fields Tether does not use
     }
-  }
+  });
   req.resource_names_subscribe = subscribe;
   req.resource_names_unsubscribe = unsubscribe;
   return req;
+}
+
+/** config.core.v3.Node: id = 1, cluster = 2, user_agent_name = 6; metadata, extensions and the rest are skipped unread. */
+function decodeNode(buf: Buffer, limits: RequestLimits): NodeJson {
+  const node: NodeJson = {};
+  const text = boundedText(buf, limits);
+  walk(buf, limits, (field, _start, payloadStart, end) => {
+    if (field === 1) node.id = text('node.id', payloadStart, end);
+    else if (field === 2) node.cluster = text('node.cluster', payloadStart, end);
+    else if (field === 6) node.user_agent_name = text('node.user_agent_name', payloadStart, end);
+  });
+  return node;
+}
+
+/** google.rpc.Status: code = 1 (varint), message = 2, cut to maxNackMessageBytes; details (3) are never read. */
+function decodeStatus(buf: Buffer, limits: RequestLimits): ErrorDetail {
+  const detail: ErrorDetail = {};
+  walk(buf, limits, (field, _start, payloadStart, end) => {
+    if (field === 1) detail.code = readVarint(buf, payloadStart, end);
+    else if (field === 2) detail.message = buf.toString('utf8', payloadStart, Math.min(end, payloadStart + limits.maxNackMessageBytes));
+  });
+  return detail;
+}
+
+/** forEachField with the field-count limit, and wire errors as INVALID_ARGUMENT. */
+function walk(buf: Buffer, limits: RequestLimits, visit: (field: number, start: number, payloadStart: number, end: number) => void): void {
+  let fields = 0;
+  try {
+    forEachField(buf, (field, start, payloadStart, end) => {
+      if (++fields > limits.maxRequestFields) throw tooMany(`more than ${limits.maxRequestFields} fields in one message`);
+      visit(field, start, payloadStart, end);
+    });
+  } catch (err) {
+    if (err instanceof StreamError) throw err;
+    throw new StreamError(status.INVALID_ARGUMENT, `malformed request: ${(err as Error).message}`);
+  }
+}
+
+function boundedText(buf: Buffer, limits: RequestLimits): (what: string, start: number, end: number) => string {
+  return (what, start, end) => {
+    if (end - start > limits.maxNameBytes) throw tooLong(what, limits.maxNameBytes);
+    return buf.toString('utf8', start, end);
+  };
+}
+
+/** The low 32 bits of a varint (a gRPC status code), read within [start, end). */
+function readVarint(buf: Buffer, start: number, end: number): number {
+  let value = 0;
+  let mul = 1;
+  for (let i = start; i < end && i < start + 10; i++) {
+    value += (buf[i] & 0x7f) * mul;
+    if ((buf[i] & 0x80) === 0) break;
+    mul *= 0x80;
+  }
+  return value % 2 ** 32;
+}
+
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function tooMany(what: string): StreamError {
+  return new StreamError(status.RESOURCE_EXHAUSTED, `request refused: ${what} (limit of this server)`);
+}
+
+function tooLong(what: string, limit: number): StreamError {
+  return new StreamError(status.INVALID_ARGUMENT, `request refused: ${what} is longer than ${limit} bytes`);
 }

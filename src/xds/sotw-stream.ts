@@ -15,7 +15,7 @@ import type { TypeState } from './type-state.ts';
 
 export class SotwStream extends AdsStream {
   protected handleRequest(data: Buffer): void {
-    const req = decodeDiscoveryRequest(data, (typeUrl) => this.types.get((typeUrl || this.fixedTypeUrl) as ResourceTypeUrl)?.namesDigest);
+    const req = decodeDiscoveryRequest(data, this.ctx.limits, (typeUrl) => this.types.get((typeUrl || this.fixedTypeUrl) as ResourceTypeUrl)?.namesDigest);
     this.bindNode(req.node);
     const typeUrl = this.resolveTypeUrl(req.type_url);
     if (!typeUrl) return;

@@ -197,9 +197,9 @@ export class TypeState {
   }
 
   /** Delta reconnect: what the client says it already holds (initial_resource_versions). */
-  restoreHeld(versions: Readonly<Record<string, string>>): void {
+  restoreHeld(versions: Iterable<readonly [string, string]>): void {
     this.settleAckedBook();
-    for (const [name, version] of Object.entries(versions)) this.held.set(name, version);
+    for (const [name, version] of versions) this.held.set(name, version);
   }
 
   /** The type is fully in sync with this view: nothing to send until it or the view changes. */

@@ -98,6 +98,11 @@ export class RawXdsStream {
     this.call.write(Buffer.from(protoRegistry().encode(type, request)));
   }
 
+  /** Writes raw bytes as one request message (malformed or oversized requests). */
+  sendBytes(bytes: Buffer): void {
+    this.call.write(bytes);
+  }
+
   /** The next response not yet taken; rejects after `timeoutMs`. */
   next(timeoutMs = 3_000): Promise<ReceivedResponse> {
     const queued = this.queue.shift();

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry, type JsonObject } from '../../src/codec/proto-registry.ts';
 import type { AdsStream, StreamCall, StreamContext } from '../../src/xds/ads-stream.ts';
+import { DEFAULT_XDS_LIMITS } from '../../src/xds/xds-limits.ts';
 import { DeltaStream } from '../../src/xds/delta-stream.ts';
 import { ResponseFrame } from '../../src/xds/response-frame.ts';
 import type { XdsProtocol } from '../../src/xds/resource-types.ts';
@@ -78,6 +79,8 @@ function driver(protocol: XdsProtocol): Driver {
     events: { nacked: (e) => nacks.push(e.nack), expiredNonce: (e) => expired.push(e.typeUrl) },
     counters: emptyCounters(),
     warmTimeoutMs: 60_000,
+    limits: DEFAULT_XDS_LIMITS,
+    warnRepeated: () => undefined,
     schedule: (s) => dirty.add(s),
     bind: () => undefined,
     unbind: () => undefined,

@@ -100,7 +100,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { ready?: boolean; warmTimeoutMs?: number; events?: AdsServerOptions['events']; versionPrefix?: string; tls?: AdsServerOptions['tls'] } = {}): Promise<Harness> {
+export async function startHarness(options: { ready?: boolean; warmTimeoutMs?: number; events?: AdsServerOptions['events']; versionPrefix?: string; tls?: AdsServerOptions['tls']; limits?: AdsServerOptions['limits'] } = {}): Promise<Harness> {
   const logs: Harness['logs'] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -110,7 +110,7 @@ export async function startHarness(options: { ready?: boolean; warmTimeoutMs?: n
   });
   const logger = pino({ level: 'debug' }, sink);
   const cache = new SnapshotCache({ logger, versionPrefix: options.versionPrefix });
-  const server = new AdsServer({ cache, logger, warmTimeoutMs: options.warmTimeoutMs ?? 3_000, events: options.events, ...(options.tls ? { tls: options.tls } : {}) });
+  const server = new AdsServer({ cache, logger, warmTimeoutMs: options.warmTimeoutMs ?? 3_000, events: options.events, limits: options.limits, ...(options.tls ? { tls: options.tls } : {}) });
   const port = await server.listen('127.0.0.1:0');
   if (options.ready !== false) cache.markReady();
   return {
