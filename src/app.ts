@@ -67,15 +67,19 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   });
   const cache = new SnapshotCache({ logger: log.child({ component: 'snapshot-cache' }) });
   // Envoy NACKs become route status conditions (nacks/nack-status.ts traces the path).
-  const nacks = new NackStatus();
+  const nacks = new NackStatus({ gatewayExists: (gw) => cache.hasGateway(gw) });
   const xdsLog = log.child({ component: 'xds' });
   const xdsTls = config.xdsTls ? new XdsTlsCredentials(config.xdsTls, xdsLog, config.xdsTls.reloadIntervalMs) : undefined;
   const ads = new AdsServer({
     cache,
     logger: xdsLog,
-    events: xdsEvents(metrics, nacks),
+    events: xdsEvents(metrics, nacks, cache),
     limits: config.xdsLimits,
     ...(xdsTls && config.xdsTls ? { tls: { credentials: xdsTls.credentials, allowFleetCertificates: config.xdsTls.allowFleetCertificates } } : {}),
+  });
+  // Metric labels name only Gateways that exist: a Gateway gone takes its NACK series with it.
+  cache.onChange((gateway) => {
+    if (!cache.hasGateway(gateway)) for (const type of ['LDS', 'RDS', 'CDS', 'EDS']) metrics.nacks.remove({ type, gateway });
   });
   const registry = protoRegistry();
   const loop = new RebuildLoop({
@@ -114,6 +118,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       loop.stop();
+      nacks.stop();
       if (running.ads) await step('xds', () => ads.stop());
       xdsTls?.close();
       if (running.source) await step('source', () => source.stop());
@@ -124,7 +129,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   };
 
   metrics.observe({
-    streams: () => ads.streamCounts().map((c) => ({ type: typeShortName(c.typeUrl), gateway: c.gateway, streams: c.streams })),
+    streams: () => ads.streamCounts().map((c) => ({ type: typeShortName(c.typeUrl), gateway: gatewayLabel(cache, c.gateway), streams: c.streams })),
     sourceProblems: () => [{ source: source.name, count: source.problems().length }],
     ready: () => view.readiness().ready,
   });
@@ -166,8 +171,14 @@ async function createSource(config: Config, log: Logger): Promise<Source> {
   return new ClusterSource({ logger: log, namespaces: config.namespaces });
 }
 
+/** A Gateway as a metric label: streams may name any Gateway, so unknown names share one label value. */
+const UNKNOWN_GATEWAY_LABEL = '(unknown)';
+function gatewayLabel(cache: SnapshotCache, gateway: string): string {
+  return cache.hasGateway(gateway) ? gateway : UNKNOWN_GATEWAY_LABEL;
+}
+
 /** xDS server events → Prometheus series, and NACKs → the tracker behind route status. */
-function xdsEvents(metrics: Metrics, nacks: NackStatus): XdsEvents {
+function xdsEvents(metrics: Metrics, nacks: NackStatus, cache: SnapshotCache): XdsEvents {
   return {
     pushed: (e) => {
       metrics.pushes.inc({ type: typeShortName(e.typeUrl) });
@@ -178,7 +189,7 @@ function xdsEvents(metrics: Metrics, nacks: NackStatus): XdsEvents {
       nacks.acked(e);
     },
     nacked: (e) => {
-      metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: e.nack.gateway });
+      metrics.nacks.inc({ type: typeShortName(e.nack.typeUrl), gateway: gatewayLabel(cache, e.nack.gateway) });
       nacks.nacked(e);
     },
     denied: () => metrics.streamsDenied.inc(),

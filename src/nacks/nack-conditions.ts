@@ -14,6 +14,8 @@ export interface RouteNack {
   message: string;
   /** The rejected resource (type and name), for the message. */
   resource?: string;
+  /** The Envoy (node.id) that reported it. */
+  node?: string;
 }
 
 /** Condition messages are capped at 32 KiB by the API server; Envoy errors can be long. */
@@ -34,7 +36,7 @@ export function withNackConditions(statuses: readonly ObjectStatus[], nacks: rea
       status: 'True',
       reason: 'EnvoyRejected',
       message: truncate(
-        mine.map((n) => `Envoy rejected ${n.resource ?? `the configuration built from ${describeRef(n.route)}`}: ${n.message}`).join('; '),
+        mine.map((n) => `Envoy${n.node ? ` ${n.node}` : ''} rejected ${n.resource ?? `the configuration built from ${describeRef(n.route)}`}: ${n.message}`).join('; '),
       ),
     };
     if (s.generation !== undefined) condition.observedGeneration = s.generation;

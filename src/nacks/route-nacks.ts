@@ -16,6 +16,8 @@ export interface NackInput {
   message: string;
   /** Names carried by the rejected response. */
   resourceNames: readonly string[];
+  /** The node that reported it (sanitised). */
+  node?: string;
 }
 
 const ROUTE_GROUP = 'gateway.networking.k8s.io';
@@ -29,7 +31,7 @@ export function routeNacks(ir: IR, nacks: readonly NackInput[]): RouteNack[] {
       const s = route.source;
       const key = `${s.kind}/${s.namespace}/${s.name}\0${resource}\0${nack.message}`;
       if (out.has(key)) continue;
-      out.set(key, { route: { group: ROUTE_GROUP, kind: s.kind, namespace: s.namespace, name: s.name }, message: nack.message, resource });
+      out.set(key, { route: { group: ROUTE_GROUP, kind: s.kind, namespace: s.namespace, name: s.name }, message: nack.message, resource, ...(nack.node !== undefined ? { node: nack.node } : {}) });
     }
   }
   return [...out.values()];

@@ -220,7 +220,9 @@ export abstract class AdsStream {
     // A rejected cluster or CLA will not warm; waiting would only hold back listeners and routes.
     if (st.typeUrl === TypeUrl.cluster || st.typeUrl === TypeUrl.endpoint) for (const name of inFlight.resources.keys()) this.warming.delete(name);
     bump(this.ctx.counters.nacks, st.typeUrl);
-    this.ctx.logger.warn(
+    // A client can NACK every response it gets: one line per Gateway and type per interval, with a count.
+    this.ctx.warnRepeated(
+      `nack\0${info.gateway}\0${st.typeUrl}`,
       { node: info.nodeId, gateway: info.gateway, type: typeShortName(st.typeUrl), version: nack.version, resources: nack.resourceNames, error: nack.message },
       `${typeShortName(st.typeUrl)} update rejected by ${info.nodeId}: ${nack.message}`,
     );
