@@ -4,6 +4,7 @@
 import type { KubeObject } from './kube-object.ts';
 import { FieldReader, type FieldProblem } from './field-reader.ts';
 import { parseMeta, type ParsedMeta } from './object-meta.ts';
+import { checkEndpointAddress } from './endpoint-address.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -51,6 +52,12 @@ export function parseEndpointSlice(o: KubeObject): EndpointSlice {
     const addresses = r.array(eo.addresses, `${f}.addresses`);
     const address = r.string(addresses[0], `${f}.addresses[0]`, { required: true, minLength: 1 });
     if (address === undefined) return [];
+    // Envoy would refuse the whole ClusterLoadAssignment: this endpoint is reported and left out.
+    const bad = o.addressType === undefined ? undefined : checkEndpointAddress(address, addressType);
+    if (bad) {
+      r.problem(`${f}.addresses[0]`, bad);
+      return [];
+    }
     const c = r.object(eo.conditions, `${f}.conditions`) ?? {};
     const conditions: EndpointConditions = {};
     const ready = r.bool(c.ready, `${f}.conditions.ready`);

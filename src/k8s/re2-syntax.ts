@@ -1,17 +1,41 @@
-// Envoy evaluates regular expressions with RE2, which has no lookaround, no backreferences, no
-// possessive quantifiers and no atomic groups. A pattern using them would be NACKed by Envoy (and
-// take every route of the listener with it), so we check the syntax here and report the field.
-// This is a syntax scan, not a full RE2 parser: it catches what RE2 refuses and JavaScript accepts,
-// plus unbalanced brackets and a trailing backslash.
+// Envoy evaluates regular expressions with RE2 and refuses, with the whole RouteConfiguration, a
+// pattern RE2 does not compile or whose program is larger than Envoy allows. So every pattern is
+// checked here with RE2 itself (the `re2-wasm` package: Google's RE2 compiled to WebAssembly),
+// which catches everything RE2's parser refuses (repetition counts over 1000, nested repetitions
+// whose product is over 1000, unknown POSIX and Unicode classes, lookaround, backreferences,
+// possessive quantifiers, bad escapes), and then the program size is estimated
+// (re2-program-size.ts) against Envoy's default limit of 100 (the runtime key
+// `re2.max_program_size.error_level`; docs/operations.md "Limits").
+// The pattern is handed to RE2 as written, not through the package's JavaScript-syntax wrapper,
+// which rewrites some escapes and `(?<name>` groups first.
 // This is the one RE2 check on the input side: every route parser uses it, and its messages reach
 // status. The strict validator that tests run over the Envoy resources keeps its own RE2 check on
 // purpose, so a mistake here cannot also hide the pattern from the check of the output.
+import re2 from 're2-wasm/build/wasm/re2.js';
+import { ENVOY_MAX_PROGRAM_SIZE, estimateRe2ProgramSize } from './re2-program-size.ts';
+
+/** A problem message, or undefined when RE2 compiles the pattern within Envoy's default program size. */
+export function checkRe2Syntax(pattern: string): string | undefined {
+  const scanned = scanRe2Syntax(pattern);
+  if (scanned) return scanned;
+  const compiled = new re2.WrappedRE2(pattern, false, false, false);
+  try {
+    if (!compiled.ok()) return `RE2 refuses it: ${compiled.error()}`;
+  } finally {
+    compiled.delete();
+  }
+  const size = estimateRe2ProgramSize(pattern);
+  if (size > ENVOY_MAX_PROGRAM_SIZE) {
+    return `too complex for Envoy: its RE2 program size is about ${size}, over Envoy's default limit of ${ENVOY_MAX_PROGRAM_SIZE} (re2.max_program_size.error_level); simplify it`;
+  }
+  return undefined;
+}
 
 /** Letters RE2 accepts after a backslash (\\d, \\pL, \\x41, \\Q...\\E, ...); any other letter is an error. */
 const RE2_LETTER_ESCAPES = new Set('afnrtvdDsSwWbBAzpPQExC'.split(''));
 
-/** A problem message, or undefined when RE2 accepts the pattern as far as we can tell. */
-export function checkRe2Syntax(pattern: string): string | undefined {
+/** A quick scan for what RE2 refuses and JavaScript accepts, with friendlier messages than RE2's. */
+function scanRe2Syntax(pattern: string): string | undefined {
   let depth = 0;
   let inClass = false;
   // 0: last token was not a quantifier; 1: it was; 2: it was a lazy quantifier (`*?`).
