@@ -8,6 +8,7 @@
 // Start order: admin first (so /healthz and /readyz answer while the source syncs), then the xDS
 // server (it refuses streams until the first config exists), then the source (resolves once synced),
 // then the loop's first rebuild, which marks the cache ready. Stop in reverse.
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { formatHostPort, isLoopbackHost } from './config.ts';
@@ -102,7 +103,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   nacks.onChange(() => loop.republish());
   let sourceSynced = false;
   const view = adminView({ metrics, loop, source, ads, cache, isSynced: () => sourceSynced });
-  const admin = new AdminServer({ host: config.adminAddress.host, port: config.adminAddress.port, view, logger: log.child({ component: 'admin' }) });
+  const token = config.adminTokenFile === undefined ? undefined : await readAdminToken(config.adminTokenFile);
+  const admin = new AdminServer({ host: config.adminAddress.host, port: config.adminAddress.port, view, logger: log.child({ component: 'admin' }), ...(token !== undefined ? { token } : {}) });
 
   // Shutdown order: stop rebuilding, stop accepting and close the ADS streams (Envoys keep their
   // config and reconnect elsewhere), stop the source, then the admin server. Only what started stops.
@@ -160,6 +162,13 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     await stop();
     throw err;
   }
+}
+
+/** The admin token: the file's content without surrounding whitespace; an empty file is an error. */
+async function readAdminToken(path: string): Promise<string> {
+  const token = (await readFile(path, 'utf8')).trim();
+  if (token === '') throw new Error(`admin token file ${path} is empty`);
+  return token;
 }
 
 async function createSource(config: Config, log: Logger): Promise<Source> {

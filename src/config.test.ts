@@ -10,7 +10,10 @@ describe('loadConfig', () => {
     expect(existsSync(DEFAULT_SOURCE_DIR)).toBe(true);
     expect(DEFAULT_SOURCE_DIR).toMatch(/examples\/default$/);
     expect(c.xdsAddress).toEqual({ host: '0.0.0.0', port: 18000 });
-    expect(c.adminAddress).toEqual({ host: '0.0.0.0', port: 9901 });
+    expect(c.adminAddress).toEqual({ host: '127.0.0.1', port: 9901 });
+    expect(c.adminTokenFile).toBeUndefined();
+    expect(loadConfig({}, { TETHER_ADMIN_TOKEN_FILE: 'token' }, '/etc/tether').adminTokenFile).toBe('/etc/tether/token');
+    expect(loadConfig({ adminTokenFile: '/run/t' }, { TETHER_ADMIN_TOKEN_FILE: 'token' }).adminTokenFile).toBe('/run/t');
     expect(c.logLevel).toBe('info');
     expect(c.namespaces).toEqual([]);
     expect(c.debounce).toEqual({ quietMs: 10, maxMs: 100 });

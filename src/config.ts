@@ -36,6 +36,8 @@ export interface Config {
   adminAddress: HostPort;
   /** Serve xDS over mutual TLS; undefined: plaintext. */
   xdsTls: XdsTlsConfig | undefined;
+  /** A file holding the bearer token /debug/* requires; none: /debug/* is open to whoever reaches the address. */
+  adminTokenFile?: string;
   logLevel: LogLevel;
   /** Only read objects in these namespaces (cluster-scoped objects are always read); empty = all. */
   namespaces: string[];
@@ -56,6 +58,7 @@ export interface ServeFlags {
   source?: string;
   xdsAddress?: string;
   adminAddress?: string;
+  adminTokenFile?: string;
   logLevel?: string;
   namespace?: string[];
   /** Seconds between DNS lookups of FQDN EndpointSlice names. */
@@ -85,7 +88,8 @@ export const DEFAULT_SOURCE_DIR = resolve(packageRoot, 'examples', 'default');
 
 export const DEFAULTS = {
   xdsAddress: '0.0.0.0:18000',
-  adminAddress: '0.0.0.0:9901',
+  // Loopback: the admin API shows configs and clients. The image and manifests set what probes need.
+  adminAddress: '127.0.0.1:9901',
   logLevel: 'info' as LogLevel,
   debounce: { quietMs: 10, maxMs: 100 },
   rescanIntervalMs: 5_000,
@@ -98,6 +102,7 @@ export const ENV = {
   source: 'TETHER_SOURCE',
   xdsAddress: 'TETHER_XDS_ADDRESS',
   adminAddress: 'TETHER_ADMIN_ADDRESS',
+  adminTokenFile: 'TETHER_ADMIN_TOKEN_FILE',
   logLevel: 'TETHER_LOG_LEVEL',
   namespace: 'TETHER_NAMESPACES', // comma-separated
   dnsRefresh: 'TETHER_DNS_REFRESH', // seconds
@@ -144,6 +149,7 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     xdsAddress: parseHostPort(pick(flags.xdsAddress, ENV.xdsAddress) ?? DEFAULTS.xdsAddress, '--xds-address'),
     adminAddress: parseHostPort(pick(flags.adminAddress, ENV.adminAddress) ?? DEFAULTS.adminAddress, '--admin-address'),
     xdsTls: loadXdsTls(flags, env, cwd),
+    ...(pick(flags.adminTokenFile, ENV.adminTokenFile) ? { adminTokenFile: resolve(cwd, pick(flags.adminTokenFile, ENV.adminTokenFile)!) } : {}),
     logLevel: logLevel as LogLevel,
     namespaces: [...new Set(namespaces)],
     debounce: { ...DEFAULTS.debounce },

@@ -8,11 +8,16 @@
 //   /debug/clients                      every ADS stream: node, Gateway, variant, types, acked versions, last NACK
 //   /debug/sources                      what the source could not read (files that fail to parse, ...)
 //   /debug/status                       the latest status of every object
+// With a token configured, every /debug/* request needs `Authorization: Bearer <token>`.
+// config_dump masks header-match and header values unless `?secrets=show` (which needs the token).
+// Any other path, `//` included, is 404.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SourceProblem } from '../sources/source.ts';
+import { maskSecrets } from './mask-secrets.ts';
 
 export type ConfigDumpAnswer =
   | { found: true; dump: unknown }
@@ -38,6 +43,8 @@ export interface AdminServerOptions {
   port: number;
   view: AdminView;
   logger: Logger;
+  /** When set, /debug/* answers only requests bearing it (`Authorization: Bearer <token>`). */
+  token?: string;
 }
 
 export class AdminServer {
@@ -80,13 +87,21 @@ export class AdminServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://admin');
+    // The path is taken as sent: `new URL('//', base)` would read it as a host, not a path.
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const pathname = q < 0 ? raw : raw.slice(0, q);
+    const params = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
     const view = this.options.view;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: 'method not allowed' });
     }
-    switch (url.pathname) {
+    if (pathname.startsWith('/debug/') && !this.authorized(req)) {
+      res.setHeader('www-authenticate', 'Bearer realm="tether-admin"');
+      return sendJson(res, 401, { error: 'the /debug endpoints need the admin token: Authorization: Bearer <token>' });
+    }
+    switch (pathname) {
       case '/healthz':
         return sendText(res, 200, 'ok\n');
       case '/readyz': {
@@ -100,11 +115,15 @@ export class AdminServer {
         return;
       }
       case '/debug/config_dump': {
-        const gateway = url.searchParams.get('gateway');
+        const gateway = params.get('gateway');
         if (!gateway) return sendJson(res, 400, { error: 'name a Gateway: /debug/config_dump?gateway=namespace/name', gateways: view.gateways() });
+        const showSecrets = params.get('secrets') === 'show';
+        if (showSecrets && this.options.token === undefined) {
+          return sendJson(res, 403, { error: 'secrets are shown only when Tether runs with an admin token (--admin-token-file) and the request bears it' });
+        }
         const answer = view.configDump(gateway);
         if (!answer.found) return sendJson(res, 404, { error: `unknown Gateway "${gateway}"`, knownGateways: answer.knownGateways });
-        return sendJson(res, 200, answer.dump);
+        return sendJson(res, 200, showSecrets ? answer.dump : maskSecrets(answer.dump));
       }
       case '/debug/clients':
         return sendJson(res, 200, view.clients());
@@ -115,8 +134,18 @@ export class AdminServer {
       case '/':
         return sendText(res, 200, ['/healthz', '/readyz', '/metrics', '/debug/config_dump?gateway=namespace/name', '/debug/clients', '/debug/sources', '/debug/status'].join('\n') + '\n');
       default:
-        return sendJson(res, 404, { error: `no such endpoint: ${url.pathname}` });
+        return sendJson(res, 404, { error: 'no such endpoint', endpoints: ['/healthz', '/readyz', '/metrics', '/debug/config_dump', '/debug/clients', '/debug/sources', '/debug/status'] });
     }
+  }
+
+  /** No token configured, or the request bears it (compared in constant time). */
+  private authorized(req: IncomingMessage): boolean {
+    const token = this.options.token;
+    if (token === undefined) return true;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m) return false;
+    const digest = (t: string): Buffer => createHash('sha256').update(t).digest();
+    return timingSafeEqual(digest(m[1]), digest(token));
   }
 }
 

@@ -12,6 +12,7 @@ export function serveCommand(): Command {
     .option('--source <dir|kubernetes>', `a folder of YAML manifests, or "kubernetes" (default: the bundled examples/default; env ${ENV.source})`)
     .option('--xds-address <host:port>', `xDS (gRPC ADS) listen address (default ${DEFAULTS.xdsAddress}; env ${ENV.xdsAddress})`)
     .option('--admin-address <host:port>', `admin HTTP listen address (default ${DEFAULTS.adminAddress}; env ${ENV.adminAddress})`)
+    .option('--admin-token-file <path>', `a file holding the bearer token that /debug/* then requires (env ${ENV.adminTokenFile})`)
     .addOption(new Option('--log-level <level>', `log level (default ${DEFAULTS.logLevel}; env ${ENV.logLevel})`).choices(LOG_LEVELS))
     .option('--namespace <ns>', `only read objects in this namespace; repeat for several (env ${ENV.namespace}, comma-separated)`, collect)
     .option('--dns-server <ip[:port]>', `DNS server for FQDN EndpointSlice lookups instead of the system's; repeat for several (env ${ENV.dnsServer}, comma-separated)`, collect)

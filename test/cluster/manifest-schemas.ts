@@ -395,6 +395,35 @@ export const MANIFEST_SCHEMAS: Record<string, Schema> = {
       additionalProperties: false,
     },
   }, ['spec']),
+  'networking.k8s.io/v1 NetworkPolicy': top('networking.k8s.io/v1', 'NetworkPolicy', true, {
+    spec: {
+      type: 'object',
+      required: ['podSelector', 'policyTypes'],
+      properties: {
+        podSelector: selector,
+        policyTypes: { type: 'array', items: { enum: ['Ingress', 'Egress'] } },
+        ingress: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              from: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { namespaceSelector: { type: 'object' }, podSelector: selector },
+                  additionalProperties: false,
+                },
+              },
+              ports: { type: 'array', items: { type: 'object', required: ['port'], properties: { port: portRef, protocol: { enum: ['TCP', 'UDP', 'SCTP'] } }, additionalProperties: false } },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
+  }, ['spec']),
   'rbac.authorization.k8s.io/v1 ClusterRole': top('rbac.authorization.k8s.io/v1', 'ClusterRole', false, { rules: { type: 'array', items: policyRule } }, ['rules']),
   'rbac.authorization.k8s.io/v1 Role': top('rbac.authorization.k8s.io/v1', 'Role', true, { rules: { type: 'array', items: policyRule } }, ['rules']),
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': top('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', false, { roleRef, subjects }, ['roleRef', 'subjects']),

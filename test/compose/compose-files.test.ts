@@ -1,6 +1,10 @@
 // The compose demo's files fit together: docker-compose.yml, the Dockerfile, the Envoy bootstrap it
 // mounts and the manifests Tether reads. No Docker engine here, so these check the files as written.
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -124,13 +128,35 @@ describe('Dockerfile', () => {
     expect(last('ENTRYPOINT ')).toBe('ENTRYPOINT ["node", "src/main.ts"]');
     expect(last('CMD ')).toBe('CMD ["serve"]');
     expect(last('EXPOSE ')?.split(/\s+/).slice(1).sort()).toEqual(['18000', '9901']);
-    expect(dockerfile).toMatch(/HEALTHCHECK [^\n]*\\\n\s+CMD \["node", "-e", "fetch\('http:\/\/127\.0\.0\.1:9901\/healthz'\)/);
+    expect(dockerfile).toMatch(/^ENV TETHER_ADMIN_ADDRESS=0\.0\.0\.0:9901$/m);
+    expect(dockerfile).toMatch(/HEALTHCHECK [^\n]*\\\n\s+CMD \["node", "-e", /);
     for (const dir of ['src', 'protos', 'examples']) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
+  });
+
+  it('has a health check that asks /healthz where TETHER_ADMIN_ADDRESS says (run for real against a local server)', async () => {
+    const line = dockerfile.split('\n').find((l) => l.trim().startsWith('CMD ["node", "-e",'))!;
+    const [, , script] = JSON.parse(line.trim().slice('CMD '.length)) as string[];
+    const server = createServer((_req, res) => res.end('ok')).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    const check = (address: string | undefined): Promise<number | null> =>
+      new Promise((resolve) => {
+        const env = { ...process.env, TETHER_ADMIN_ADDRESS: address };
+        if (address === undefined) delete env.TETHER_ADMIN_ADDRESS;
+        execFile(process.execPath, ['-e', script], { env }, (err) => resolve(err ? ((err as { code?: number }).code ?? 1) : 0));
+      });
+    try {
+      expect(await check(`0.0.0.0:${port}`)).toBe(0);
+      expect(await check(`127.0.0.1:${port}`)).toBe(0);
+      expect(await check(`127.0.0.1:${port === 65535 ? 1 : port + 1}`)).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 
   it('keeps tests, git and local modules out of the build context', () => {
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
-    for (const entry of ['.git', 'node_modules', 'test']) expect(ignored).toContain(entry);
+    for (const entry of ['.git', 'node_modules', 'test', '**/*.test.ts', '**/testdata', 'src/validator']) expect(ignored).toContain(entry);
     for (const needed of ['src', 'protos', 'examples', 'package.json', 'package-lock.json']) expect(ignored).not.toContain(needed);
   });
 });
