@@ -44,7 +44,7 @@ const gwObject = (name: string, port: number, endpoints: string, extra: Record<s
   apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { port: String(port), endpoints, ...extra },
 });
 
-function setup(debounce = { quietMs: 10, maxMs: 100 }) {
+function setup(debounce = { quietMs: 10, maxMs: 100 }, build: (gw: GatewayIR) => EnvoyResources = fakeBuild) {
   const store = new ObjectStore();
   const snapshots = new SnapshotCache({ versionPrefix: 't' });
   const metrics = createMetrics({ processMetrics: false });
@@ -54,7 +54,7 @@ function setup(debounce = { quietMs: 10, maxMs: 100 }) {
   const loop = new RebuildLoop({
     store,
     translate: fakeTranslate,
-    builders: { envoy: fakeBuild, grpc: fakeBuild },
+    builders: { envoy: build, grpc: build },
     encode: (t: string, j: JsonObject) => {
       encodes++;
       return registry.encode(t, j);
@@ -242,5 +242,60 @@ describe('RebuildLoop endpoint fast path (real translation)', () => {
     expect(fast.loop.latest()!.fastPath).toBe(false);
     expect(fast.statuses).toHaveLength(2);
     fast.loop.stop();
+  });
+
+  it('a long rebuild gives the event loop a turn between Gateways, and serves everything at once at the end', async () => {
+    // Building each Gateway form takes 15 ms of CPU; 20 Gateways × 2 forms make a rebuild of about 600 ms.
+    const slowBuild = (gw: GatewayIR): EnvoyResources => {
+      const until = performance.now() + 15;
+      while (performance.now() < until);
+      return fakeBuild(gw);
+    };
+    const t = setup({ quietMs: 1, maxMs: 5 }, slowBuild);
+    t.store.apply([gwObject('gw-0', 8080, '10.0.0.1')]);
+    t.loop.start();
+    const names = Array.from({ length: 20 }, (_, i) => `gw-${i}`);
+    const done = t.loop.nextRebuild();
+    const started = performance.now();
+    t.store.apply(names.map((n, i) => gwObject(n, 8080 + i, '10.0.0.2')));
+    let last = performance.now();
+    let maxGap = 0;
+    let ticks = 0;
+    const seenMidway: number[] = [];
+    const sampler = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+      ticks++;
+      seenMidway.push(t.snapshots.gateways().length);
+    }, 2);
+    await done;
+    clearInterval(sampler);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThan(500);
+    expect(ticks).toBeGreaterThan(10);
+    expect(maxGap).toBeLessThan(200); // without yielding: the whole rebuild, about 600 ms
+    // Meanwhile the old config stayed served as it was: never a part of the new Gateways.
+    expect(seenMidway.filter((n) => n !== 1 && n !== 20)).toEqual([]);
+    expect(t.snapshots.gateways()).toHaveLength(20);
+    t.loop.stop();
+  });
+
+  it('changes arriving during a yielding rebuild make one more rebuild follow', async () => {
+    const slowBuild = (gw: GatewayIR): EnvoyResources => {
+      const until = performance.now() + 15;
+      while (performance.now() < until);
+      return fakeBuild(gw);
+    };
+    const t = setup({ quietMs: 1, maxMs: 5 }, slowBuild);
+    t.store.apply([gwObject('gw-a', 8080, '10.0.0.1')]);
+    t.loop.start();
+    t.store.apply(Array.from({ length: 10 }, (_, i) => gwObject(`gw-${i}`, 9000 + i, '10.0.0.1')));
+    await new Promise((r) => setTimeout(r, 40)); // the rebuild is under way
+    t.store.apply([gwObject('gw-a', 8080, '10.0.0.7')]);
+    for (let i = 0; i < 3 && claAddresses(t.snapshots, 'default/gw-a')[0] !== '10.0.0.7'; i++) await t.loop.nextRebuild();
+    expect(claAddresses(t.snapshots, 'default/gw-a')).toEqual(['10.0.0.7']);
+    expect(t.snapshots.gateways()).toHaveLength(11);
+    t.loop.stop();
   });
 });

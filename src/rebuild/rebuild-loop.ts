@@ -57,6 +57,11 @@ export interface EndpointRefresher {
   apply(changes: readonly { key: string; next: KubeObject | undefined }[]): RefreshedCluster[] | undefined;
 }
 
+/** How long a rebuild runs before it gives the event loop a turn. */
+const SLICE_MS = 10;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export class RebuildLoop {
   private readonly o: RebuildLoopOptions;
   private readonly log: Logger;
@@ -75,6 +80,9 @@ export class RebuildLoop {
   private published: readonly ObjectStatus[] = [];
   private last: RebuildResult | undefined;
   private readonly waiters = new Set<() => void>();
+  /** A yielding rebuild is under way; another one waits for it (`rerun`). */
+  private building = false;
+  private rerun = false;
 
   constructor(options: RebuildLoopOptions) {
     this.o = options;
@@ -115,7 +123,8 @@ export class RebuildLoop {
     if (!this.timer) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.rebuild();
+    if (this.building) this.rerun = true;
+    else this.rebuild();
   }
 
   private onChange(change: StoreChange): void {
@@ -128,12 +137,51 @@ export class RebuildLoop {
     const wait = Math.max(0, Math.min(this.quietMs, this.firstPendingAt + this.maxMs - now));
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.rebuild();
+      void this.rebuildYielding();
     }, wait);
+  }
+
+  /**
+   * A rebuild that gives the event loop a turn whenever it has run for a time slice (between
+   * translation and building, between Gateways, every few hundred encodes), so xDS streams and
+   * the admin API keep answering during a long rebuild. One at a time: changes arriving meanwhile
+   * make another rebuild follow.
+   */
+  private async rebuildYielding(): Promise<void> {
+    if (this.building) {
+      this.rerun = true;
+      return;
+    }
+    this.building = true;
+    try {
+      const steps = this.rebuildSteps();
+      let sliceStart = performance.now();
+      for (let r = steps.next(); !r.done; r = steps.next()) {
+        if (performance.now() - sliceStart < SLICE_MS) continue;
+        await yieldToEventLoop();
+        if (this.stopped) {
+          steps.return(undefined); // abandoned: nothing half-built is served
+          return;
+        }
+        sliceStart = performance.now();
+      }
+    } finally {
+      this.building = false;
+    }
+    if (this.rerun && !this.stopped) {
+      this.rerun = false;
+      void this.rebuildYielding();
+    }
   }
 
   /** One rebuild, synchronously: the endpoint fast path when it applies, else the whole pipeline. Never throws. */
   private rebuild(): void {
+    const steps = this.rebuildSteps();
+    while (!steps.next().done);
+  }
+
+  /** The rebuild, in steps (it yields where the event loop may take a turn). */
+  private *rebuildSteps(): Generator<void, void> {
     const started = performance.now();
     const revision = this.o.store.revision;
     const change = this.pending;
@@ -142,7 +190,7 @@ export class RebuildLoop {
     m?.rebuilds.inc();
     try {
       const fast = this.isEndpointOnly(change) && this.fastRebuild(change, started, revision);
-      if (!fast) this.fullRebuild(change, started, revision);
+      if (!fast) yield* this.fullRebuild(change, started, revision);
       // Refuse until ready: streams get config only after this first success (SnapshotCache.markReady).
       if (!this.readyMarked) {
         this.readyMarked = true;
@@ -187,11 +235,12 @@ export class RebuildLoop {
       change.keys.length > 0 && change.kinds.size === 1 && change.kinds.has('EndpointSlice');
   }
 
-  private fullRebuild(change: StoreChange, started: number, revision: number): void {
+  private *fullRebuild(change: StoreChange, started: number, revision: number): Generator<void, void> {
     const objects = this.o.store.list();
     const translated = this.o.translate(objects);
     const translatedAt = performance.now();
-    const served = this.builder.serveAll(translated.ir);
+    yield;
+    const served = yield* this.builder.serveAllSteps(translated.ir);
     this.fastPath = undefined;
     this.fastPathInput = { objects, ir: translated.ir };
     const durationMs = performance.now() - started;

@@ -39,6 +39,9 @@ export interface Served {
   phases: Record<string, number>;
 }
 
+/** Resources encoded between two yields of serveAllSteps. */
+const ENCODE_STEP = 200;
+
 export class SnapshotBuilder {
   private readonly o: SnapshotBuilderOptions;
   private readonly encoder: ResourceEncoder;
@@ -57,6 +60,19 @@ export class SnapshotBuilder {
    * built, so an exception leaves what is served as it was.
    */
   serveAll(ir: IR): Served {
+    const steps = this.serveAllSteps(ir);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * serveAll in steps: it yields after each Gateway's form is built and every ENCODE_STEP
+   * resources encoded, so a caller can give the event loop a turn (rebuild-loop.ts does, between
+   * time slices). Serving still happens in one go at the end.
+   */
+  *serveAllSteps(ir: IR): Generator<void, Served> {
     const started = performance.now();
     this.counts = { encoded: 0, reused: 0 };
     this.encoder.begin();
@@ -68,9 +84,22 @@ export class SnapshotBuilder {
       for (const variant of CLIENT_VARIANTS) {
         const built = this.o.builders[variant](gw);
         forms[variant] = built;
+        yield;
         const byType: ResourcesByType = {};
-        for (const kind of RESOURCE_KINDS) byType[kind.typeUrl] = built[kind.key].map((json) => this.encode(kind, gw.name, variant, json));
+        let sinceYield = 0;
+        for (const kind of RESOURCE_KINDS) {
+          const list: EncodedInput[] = [];
+          for (const json of built[kind.key]) {
+            list.push(this.encode(kind, gw.name, variant, json));
+            if (++sinceYield >= ENCODE_STEP) {
+              sinceYield = 0;
+              yield;
+            }
+          }
+          byType[kind.typeUrl] = list;
+        }
         sets[variant] = byType;
+        yield;
       }
       resources.set(gw.name, forms);
       encodedSets.set(gw.name, sets);
