@@ -29,13 +29,13 @@ describe('createStickyResolver', () => {
     expect(createStickyResolver([]).resolve(rule())).toEqual({ loadBalancer: { type: 'round-robin' }, keepSessionsOnDraining: false, sticky: false, problems: [] });
   });
 
-  it('defaults a session to ring hash 1024..8388608 on the client address, draining kept', () => {
+  it('defaults a session to ring hash 1024..8388608 on its own cookie, draining kept', () => {
     const d = createStickyResolver([]).resolve(rule({ sessionPersistence: {} }));
     expect(d).toMatchObject({
       sticky: true,
       keepSessionsOnDraining: true,
       loadBalancer: { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8388608 },
-      hashKeys: [{ type: 'source-ip', terminal: false }],
+      hashKeys: [{ type: 'cookie', name: 'tether-ns.web.r0', terminal: false }],
       session: { type: 'cookie', name: 'tether-ns.web.r0', path: '/', attributes: [], strict: false },
     });
     expect(d.session && 'ttlSeconds' in d.session).toBe(false);
@@ -48,7 +48,7 @@ describe('createStickyResolver', () => {
     if (a.loadBalancer.type === 'ring-hash') a.loadBalancer.minimumRingSize = 1;
     a.hashKeys?.push({ type: 'header', name: 'x', terminal: false });
     expect(b.loadBalancer).toEqual({ type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8388608 });
-    expect(b.hashKeys).toEqual([{ type: 'source-ip', terminal: false }]);
+    expect(b.hashKeys).toEqual([{ type: 'cookie', name: 'tether-ns.web.r1', terminal: false }]);
   });
 
   it('resolving the same rule twice (or for a second Gateway) gives the same answer and no collision with itself', () => {
