@@ -121,7 +121,7 @@ describe('new sessions follow the weights through @grpc/grpc-js-xds', () => {
       const answers = new Set<string>();
       for (let j = 0; j < 5; j++) answers.add(await who(client, { 'x-echo-session': value }));
       expect(answers.size).toBe(1);
-      placed.set(value, [...answers][0] as string);
+      placed.set(value, [...answers][0]);
     }
     expect(new Set(placed.values()).size).toBe(2);
   }, 60_000);
