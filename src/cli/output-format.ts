@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 import type { ClusterIR, GatewayIR, HashKeyIR, IR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
 import type { Condition, ObjectStatus } from '../status/status.ts';
+import { hasStickyRetry } from '../envoy/sticky-retry.ts';
 
 export type OutputFormat = 'json' | 'yaml' | 'summary';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'yaml', 'summary'];
@@ -28,6 +29,7 @@ export interface SummaryRow {
   fallback: string;
   strict: string;
   draining: string;
+  retry: string;
   clusters: string;
 }
 
@@ -41,6 +43,7 @@ const COLUMNS: [keyof SummaryRow, string][] = [
   ['fallback', 'FALLBACK'],
   ['strict', 'STRICT'],
   ['draining', 'DRAINING'],
+  ['retry', 'RETRY'],
   ['clusters', 'CLUSTERS'],
 ];
 
@@ -73,6 +76,7 @@ function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: Route
     fallback: first ? describeBalancer(first, route.hashKeys) : '-',
     strict: session ? (session.strict ? 'yes' : 'no') : '-',
     draining: !first?.sticky ? '-' : first.keepSessionsOnDraining ? 'keep sessions' : 'move sessions',
+    retry: hasStickyRetry(route) ? 'connect failure: other endpoint' : '-',
     clusters: describeAction(route),
   };
 }
