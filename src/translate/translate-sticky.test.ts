@@ -109,6 +109,10 @@ describe('translate with a sticky resolver', () => {
       sessionPersistence: { spec: { type: 'Cookie', lifetimeType: 'Session', name: 'c', nameField: 'spec.rules[0].sessionPersistence.sessionName' }, problems: [] },
       gateway: { namespace: 'default', name: 'web' },
       listenerNames: ['alt', 'http'],
+      paths: [
+        { type: 'PathPrefix', value: '/cart' },
+        { type: 'PathPrefix', value: '/basket' },
+      ],
       backends: [
         { namespace: 'default', name: 'a', port: 80, weight: 3 },
         { namespace: 'default', name: 'b', port: 80, weight: 1 },

@@ -102,13 +102,23 @@ describe('createStickyResolver', () => {
     ]);
   });
 
-  it('reports a name collision only on listeners the two rules share', () => {
+  it('reports a name shared on one Gateway, whatever the listeners, on the newer rule only', () => {
     const r = createStickyResolver([]);
     const sp = { sessionName: 'same' };
     expect(r.resolve(rule({ sessionPersistence: sp, listenerNames: ['a'] })).problems).toEqual([]);
-    expect(r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'other' }, sessionPersistence: sp, listenerNames: ['b'] })).problems).toEqual([]);
-    const third = r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'third' }, sessionPersistence: sp, listenerNames: ['b', 'c'] }));
-    expect(third.problems).toEqual([expect.objectContaining({ severity: 'unsupported', reason: 'SessionNameConflict', message: expect.stringContaining('HTTPRoute ns/other rule 0') })]);
+    const second = r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'other' }, sessionPersistence: sp, listenerNames: ['b'] }));
+    expect(second.problems).toEqual([
+      expect.objectContaining({ severity: 'unsupported', reason: 'SessionNameConflict', message: expect.stringContaining('the older HTTPRoute ns/web rule 0 keeps it') }),
+    ]);
+    const otherGateway = r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'third' }, sessionPersistence: sp, gateway: { namespace: 'ns', name: 'gw2' } }));
+    expect(otherGateway.problems).toEqual([]);
+  });
+
+  it('reports a cookie Path that misses the rule\'s paths', () => {
+    const r = createStickyResolver([]);
+    const d = r.resolve(rule({ sessionPersistence: { type: 'Cookie', cookie: { name: 'c', path: '/cart' } }, paths: [{ type: 'PathPrefix', value: '/checkout' }] }));
+    expect(d.problems).toEqual([expect.objectContaining({ severity: 'unsupported', reason: 'CookiePathMismatch', message: expect.stringContaining('cookie Path "/cart" never matches') })]);
+    expect(r.resolve(rule({ ruleIndex: 1, sessionPersistence: { type: 'Cookie', cookie: { name: 'd', path: '/cart' } }, paths: [{ type: 'Exact', value: '/cart' }] })).problems).toEqual([]);
   });
 
   it('statuses are sorted and stable however many times they are read', () => {
