@@ -173,6 +173,13 @@ export interface CookieSessionIR extends SessionCommonIR {
   path: string;
   /** Max-Age in seconds, only for a permanent cookie; absent writes a session cookie. */
   ttlSeconds?: number;
+  /**
+   * A permanent cookie whose expiry Envoy also checks (encoded in the value, Envoy's cookie `ttl`).
+   * Absent: the lifetime is a `Max-Age` attribute only, enforced by the client, because Envoy's
+   * source checks the encoded expiry on a monotonic clock that differs between machines
+   * (docs/sticky-sessions.md, "Permanent cookies").
+   */
+  envoyExpiry?: true;
   /** Extra Set-Cookie attributes (SameSite, Secure, ...); Envoy 1.35+. */
   attributes: { name: string; value: string }[];
 }

@@ -63,6 +63,7 @@ export function applyStickyDefaults(chosen: ChosenSettings, rule: RuleIdentity):
             name: s.name ?? defaultCookieName(rule),
             path: s.path ?? DEFAULT_COOKIE_PATH,
             ...(s.ttlSeconds !== undefined ? { ttlSeconds: s.ttlSeconds } : {}),
+            ...(s.ttlSeconds !== undefined && s.envoyExpiry ? { envoyExpiry: true as const } : {}),
             attributes: s.attributes.map((a) => ({ ...a })),
             strict,
             origin,
