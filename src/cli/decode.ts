@@ -77,8 +77,8 @@ export function formatSessionValue(d: SessionValue, carrier: 'cookie' | 'header'
   lines.push([
     'encoding',
     d.encoding === 'protobuf'
-      ? 'base64 of a protobuf SessionCookie (cookie state, Envoy 1.28 and later)'
-      : 'base64 of "ip:port" (header state, or cookie state before Envoy 1.28)',
+      ? 'base64 of a protobuf SessionCookie (cookie state, Envoy 1.27 and later)'
+      : 'base64 of "ip:port" (header state, or cookie state before Envoy 1.27)',
   ]);
   if (d.expires === undefined) {
     lines.push(['expires', d.encoding === 'protobuf' ? 'never (no expiry inside: a session cookie)' : 'never (this encoding has no expiry)']);
@@ -89,8 +89,8 @@ export function formatSessionValue(d: SessionValue, carrier: 'cookie' | 'header'
       e.clock === 'out-of-range'
         ? `${e.seconds} (out of range: after 9999-12-31 as Unix seconds, and far too big for a monotonic clock; Envoy does not write such a value)`
         : e.utc
-          ? `${e.seconds} = ${e.utc} (Unix seconds, Envoy 1.39 and later)`
-          : `${e.seconds} (too small for Unix seconds: Envoy before 1.39 wrote its monotonic clock, which is not a date and differs between Envoy processes)`,
+          ? `${e.seconds} = ${e.utc} (read as Unix seconds: the number is large enough to be a date)`
+          : `${e.seconds} (too small to be a date: seconds of a monotonic clock, time since the Envoy host booted, which differs between machines)`,
     ]);
   }
   const width = Math.max(...lines.map(([k]) => k.length)) + 2;

@@ -3,6 +3,8 @@
 import { stringify } from 'yaml';
 import type { ClusterIR, GatewayIR, HashKeyIR, IR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
 import type { Condition, ObjectStatus } from '../status/status.ts';
+import { hasStickyRetry } from '../envoy/sticky-retry.ts';
+import { cookiePathFlag } from '../translate/sticky/cookie-path-reach.ts';
 
 export type OutputFormat = 'json' | 'yaml' | 'summary';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'yaml', 'summary'];
@@ -28,6 +30,8 @@ export interface SummaryRow {
   fallback: string;
   strict: string;
   draining: string;
+  retry: string;
+  warnings: string;
   clusters: string;
 }
 
@@ -41,6 +45,8 @@ const COLUMNS: [keyof SummaryRow, string][] = [
   ['fallback', 'FALLBACK'],
   ['strict', 'STRICT'],
   ['draining', 'DRAINING'],
+  ['retry', 'RETRY'],
+  ['warnings', 'WARNINGS'],
   ['clusters', 'CLUSTERS'],
 ];
 
@@ -49,16 +55,47 @@ export function summaryRows(ir: IR): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const gw of ir.gateways) {
     const clusters = new Map(gw.clusters.map((c) => [c.name, c]));
+    const shared = sharedSessionNames(gw);
     for (const listener of gw.listeners) {
       for (const vh of listener.virtualHosts) {
-        for (const route of vh.routes) rows.push(summaryRow(gw, listener.port, vh, route, clusters));
+        for (const route of vh.routes) rows.push(summaryRow(gw, listener.port, vh, route, clusters, shared));
       }
     }
   }
   return rows;
 }
 
-function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: RouteIR, clusters: Map<string, ClusterIR>): SummaryRow {
+const sessionKey = (s: NonNullable<RouteIR['session']>): string => `${s.type}|${s.name}`;
+
+/** Session names more than one rule of the Gateway uses (status says which rule keeps the name). */
+function sharedSessionNames(gw: GatewayIR): Set<string> {
+  const rules = new Map<string, Set<string>>();
+  for (const l of gw.listeners) {
+    for (const vh of l.virtualHosts) {
+      for (const r of vh.routes) {
+        if (!r.session) continue;
+        const key = sessionKey(r.session);
+        const set = rules.get(key) ?? new Set<string>();
+        set.add(`${r.source.kind}/${r.source.namespace}/${r.source.name}/${r.source.ruleIndex}`);
+        rules.set(key, set);
+      }
+    }
+  }
+  return new Set([...rules].filter(([, set]) => set.size > 1).map(([key]) => key));
+}
+
+function routeWarnings(route: RouteIR, shared: Set<string>): string {
+  const out: string[] = [];
+  const session = route.session;
+  if (session?.type === 'cookie') {
+    const flag = cookiePathFlag(session.path, route.match.path);
+    if (flag) out.push(flag);
+  }
+  if (session && shared.has(sessionKey(session))) out.push('session name shared');
+  return out.length > 0 ? out.join('; ') : '-';
+}
+
+function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: RouteIR, clusters: Map<string, ClusterIR>, shared: Set<string>): SummaryRow {
   const src = route.source;
   const session = route.session;
   const forwarded = route.action.type === 'forward' ? route.action.clusters : [];
@@ -73,6 +110,8 @@ function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: Route
     fallback: first ? describeBalancer(first, route.hashKeys) : '-',
     strict: session ? (session.strict ? 'yes' : 'no') : '-',
     draining: !first?.sticky ? '-' : first.keepSessionsOnDraining ? 'keep sessions' : 'move sessions',
+    retry: hasStickyRetry(route) ? 'connect failure: other endpoint' : '-',
+    warnings: routeWarnings(route, shared),
     clusters: describeAction(route),
   };
 }

@@ -26,6 +26,7 @@ export const MessageType = {
   deltaDiscoveryResponse: 'envoy.service.discovery.v3.DeltaDiscoveryResponse',
   resource: 'envoy.service.discovery.v3.Resource',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  previousHostsPredicate: 'envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
   filterConfig: 'envoy.config.route.v3.FilterConfig',
   clientStatusRequest: 'envoy.service.status.v3.ClientStatusRequest',
   sessionCookie: 'tether.session.v1.SessionCookie',

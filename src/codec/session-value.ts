@@ -1,7 +1,7 @@
 // Reads the value Envoy's stateful_session filter writes into a session cookie or header: which
 // upstream endpoint it pins, and until when. Two encodings exist:
 //   - base64 of a protobuf tether.session.v1.SessionCookie {address = 1, expires = 2}, written by the
-//     cookie state since about Envoy 1.28;
+//     cookie state since Envoy 1.27;
 //   - base64 of the plain text "ip:port" ("[v6]:port"), written by older cookie states and by the
 //     header state.
 // Pure: no clock. Whether an expiry has passed is the caller's business.
@@ -27,9 +27,9 @@ export interface SessionValue {
 /** What an encoded expiry means. */
 export interface ExpiryReading {
   seconds: string;
-  /** ISO 8601 UTC time, when the number reads as Unix seconds (Envoy 1.39 and later). */
+  /** ISO 8601 UTC time, when the number reads as Unix seconds. */
   utc?: string;
-  /** `unix`: wall-clock seconds; `monotonic`: too small to be a date, so Envoy's monotonic clock (before 1.39). */
+  /** `unix`: wall-clock seconds; `monotonic`: too small to be a date: a monotonic clock (time since the host booted). */
   clock: 'unix' | 'monotonic';
 }
 
@@ -130,7 +130,7 @@ export function decodeSessionValue(raw: string, name?: string): SessionValue {
   return { ...base, encoding: 'plain', address: text, ...endpoint };
 }
 
-/** Reads an encoded expiry: Unix seconds (Envoy 1.39+) or, when too small for a date, monotonic seconds. */
+/** Reads an encoded expiry: Unix seconds when large enough to be a date, else monotonic seconds (time since the host booted); the magnitude is all there is to go by. */
 export function readExpiry(seconds: string): ExpiryReading {
   const n = BigInt(seconds);
   if (n >= UNIX_SECONDS_MIN && n <= UNIX_SECONDS_MAX) {

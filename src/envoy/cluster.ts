@@ -3,8 +3,11 @@
 //
 // Every cluster gets healthy_panic_threshold 0%: endpoint health comes from Kubernetes readiness,
 // and Kubernetes never sends new requests to a pod that is not ready. Envoy's default (50%) would,
-// once half the endpoints are UNHEALTHY or DRAINING, balance over all of them, and for sticky
-// clusters new sessions would land on terminating pods (envoy#46800).
+// once half the endpoints that count are UNHEALTHY, balance over all of them, DRAINING ones
+// included, and for sticky clusters new sessions would land on terminating pods (envoy#46800).
+// DRAINING endpoints themselves do not count towards panic (they are excluded hosts, left out of the
+// total); UNHEALTHY ones do (docs/sticky-sessions.md, "Evidence from Envoy's source"). 0 turns panic
+// off altogether.
 //
 // Sticky clusters (a session or a hash routes here) also get override_host_status: the statuses an
 // endpoint may have and still take its sessions' requests, with DRAINING when sessions stay on

@@ -81,7 +81,7 @@ describe('sticky split over a hash ring', () => {
     const c = cluster({ type: 'maglev', tableSize: 65537 }, [{ weight: 1_000_000, healthy: 997 }, { weight: 3, healthy: 1009 }, { weight: 500_000, healthy: 1013 }]);
     const weights = hashEndpointWeights(c);
     expect(weights).toBeDefined();
-    const sum = c.localities.reduce((s, l, i) => s + weights![i] * l.endpoints.length, 0);
+    const sum = c.localities.reduce((s, l, i) => s + (weights![i] ?? 0) * l.endpoints.length, 0);
     expect(sum).toBeLessThanOrEqual(0xffff_ffff);
     const total = 1_500_003;
     expectShares(c, [1_000_000 / total, 3 / total, 500_000 / total], 6);
@@ -98,6 +98,29 @@ describe('sticky split over a hash ring', () => {
     // The draining backend still gets its endpoints (sessions stay on them) but no new sessions.
     expect(cla.endpoints?.map((l) => l.lb_endpoints.length)).toEqual([2, 2]);
     expect(shares(cla, 'envoy')).toEqual({ 'default/b0:8080': 1 });
+  });
+});
+
+describe('a sticky split with a backend at weight 0', () => {
+  it('keeps the backend\'s endpoints as DRAINING (off the ring, reachable by a session) and splits the rest by weight', () => {
+    const c = cluster(RING, [{ weight: 0, healthy: 2 }, { weight: 30, healthy: 1 }, { weight: 70, healthy: 2, draining: 1 }]);
+    const cla = buildClusterLoadAssignment(c) as Cla;
+    expect(cla.endpoints?.map((l) => l.locality.sub_zone)).toEqual(['default/b0:8080', 'default/b1:8080', 'default/b2:8080']);
+    expect(cla.endpoints?.map((l) => l.lb_endpoints.map((e) => e.health_status))).toEqual([['DRAINING', 'DRAINING'], ['HEALTHY'], ['HEALTHY', 'HEALTHY', 'DRAINING']]);
+    expect(cla.endpoints?.every((l) => l.load_balancing_weight === 1)).toBe(true);
+    expect(shares(cla, 'envoy')).toEqual({ 'default/b1:8080': expect.closeTo(0.3, 9) as number, 'default/b2:8080': expect.closeTo(0.7, 9) as number });
+    expect(shares(cla, 'grpc')).toEqual(shares(cla, 'envoy'));
+    // The weight-0 locality's endpoints carry no weight of their own.
+    expect(cla.endpoints?.[0]?.lb_endpoints.map((e) => e.load_balancing_weight)).toEqual([undefined, undefined]);
+  });
+
+  it('keeps an UNHEALTHY endpoint UNHEALTHY, and leaves weight-0 backends out of plain clusters', () => {
+    const c = cluster(RING, [{ weight: 0, healthy: 1 }, { weight: 100, healthy: 1 }]);
+    c.localities[0].endpoints.push({ address: '10.0.9.9', port: 8080, health: 'UNHEALTHY' });
+    const cla = buildClusterLoadAssignment(c) as Cla;
+    expect(cla.endpoints?.[0]?.lb_endpoints.map((e) => e.health_status)).toEqual(['DRAINING', 'UNHEALTHY']);
+    const plain = buildClusterLoadAssignment({ ...c, sticky: false, keepSessionsOnDraining: false }) as Cla;
+    expect(plain.endpoints?.map((l) => l.locality.sub_zone)).toEqual(['default/b1:8080']);
   });
 });
 

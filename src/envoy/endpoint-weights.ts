@@ -25,22 +25,31 @@ export function isHashLoadBalancer(lb: LoadBalancerIR): boolean {
   return lb.type === 'ring-hash' || lb.type === 'maglev';
 }
 
-/** Localities Envoy is told about: those with endpoints and a positive weight (Envoy requires ≥ 1). */
+/**
+ * Localities Envoy is told about: those with endpoints and a positive weight, plus, in a sticky
+ * cluster, weight-0 ones (a backend a canary turned down keeps its pinned sessions; endpoint.ts
+ * sends its endpoints as DRAINING).
+ */
 export function servedLocalities(cluster: ClusterIR): LocalityIR[] {
-  return cluster.localities.filter((l) => l.endpoints.length > 0 && l.weight > 0);
+  return cluster.localities.filter((l) => l.endpoints.length > 0 && (l.weight > 0 || cluster.sticky));
 }
 
 /**
- * Per served locality, the weight each of its endpoints carries; undefined when endpoints need no
- * weights (one locality, a non-hash policy, or every endpoint would get the same weight).
+ * Per served locality, the weight each of its endpoints carries (undefined for a weight-0 locality,
+ * whose endpoints are all DRAINING and off the ring); undefined as a whole when endpoints need no
+ * weights (fewer than two weighted localities, a non-hash policy, or every endpoint would get the
+ * same weight).
  */
-export function hashEndpointWeights(cluster: ClusterIR): number[] | undefined {
+export function hashEndpointWeights(cluster: ClusterIR): (number | undefined)[] | undefined {
   if (!isHashLoadBalancer(cluster.loadBalancer)) return undefined;
-  const localities = servedLocalities(cluster);
+  const served = servedLocalities(cluster);
+  const localities = served.filter((l) => l.weight > 0);
   if (localities.length < 2) return undefined;
   const healthy = localities.map((l) => Math.max(1, l.endpoints.filter((e) => e.health === 'HEALTHY').length));
   const weights = exactWeights(localities, healthy) ?? approximateWeights(localities, healthy);
-  return weights.every((w) => w === weights[0]) ? undefined : weights;
+  if (weights.every((w) => w === weights[0])) return undefined;
+  let next = 0;
+  return served.map((l) => (l.weight > 0 ? weights[next++] : undefined));
 }
 
 /** weight_i · lcm(healthy) / healthy_i, reduced; undefined when too large for Envoy. */

@@ -17,6 +17,7 @@ export const EnvoyName = {
   cookieSessionState: 'envoy.http.stateful_session.cookie',
   headerSessionState: 'envoy.http.stateful_session.header',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  previousHostsPredicate: 'envoy.retry_host_predicates.previous_hosts',
 } as const;
 
 /** An Any in proto3 JSON: `{"@type": "type.googleapis.com/<name>", ...fields}`. */

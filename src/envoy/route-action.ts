@@ -3,6 +3,7 @@
 import type { ForwardActionIR, HashKeyIR, RedirectActionIR, RouteIR } from '../ir/ir.ts';
 import { duration, type JsonObject } from './envoy-json.ts';
 import { escapeRegex, normalisePrefix } from './route-match.ts';
+import { addStickyRetry } from './sticky-retry.ts';
 
 type PathModifier = NonNullable<RedirectActionIR['path']>;
 
@@ -34,11 +35,13 @@ function buildForward(route: RouteIR, action: ForwardActionIR): JsonObject {
   // Gateway API timeouts.request: 0 disables the timeout, which is also what Envoy's "0s" means.
   if (route.timeoutSeconds !== undefined) out['timeout'] = duration(route.timeoutSeconds);
   if (route.perTryTimeoutSeconds !== undefined) {
-    // timeouts.backendRequest bounds each attempt. No retry_on, so there are no retries; num_retries
-    // stays unset because gRPC clients reject a retry policy with num_retries 0.
+    // timeouts.backendRequest bounds each attempt. No retry_on, so there are no retries (sticky
+    // routes add theirs, sticky-retry.ts); num_retries stays unset because gRPC clients reject a
+    // retry policy with num_retries 0.
     out['retry_policy'] = { per_try_timeout: duration(route.perTryTimeoutSeconds) };
   }
   if (route.hashKeys && route.hashKeys.length > 0) out['hash_policy'] = route.hashKeys.map(buildHashPolicy);
+  addStickyRetry(out, route);
   return out;
 }
 

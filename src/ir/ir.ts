@@ -119,8 +119,9 @@ export interface ForwardActionIR {
   /**
    * Weighted clusters. A sticky rule always has exactly one entry here: its backends live in one
    * cluster, one locality each, because Envoy honours a session only inside the cluster it picked.
-   * Non-sticky rules may have several (Envoy weighted_clusters). Weight-0 entries are dropped; when
-   * every backend is invalid translation emits a direct response 500 instead.
+   * Non-sticky rules may have several (Envoy weighted_clusters). Weight-0 entries are dropped (a
+   * sticky cluster keeps them as weight-0 localities); when every backend is invalid or weighs 0
+   * translation emits a direct response 500 instead.
    */
   clusters: { name: string; weight: number }[];
   /** URLRewrite. */
@@ -172,6 +173,13 @@ export interface CookieSessionIR extends SessionCommonIR {
   path: string;
   /** Max-Age in seconds, only for a permanent cookie; absent writes a session cookie. */
   ttlSeconds?: number;
+  /**
+   * A permanent cookie whose expiry Envoy also checks (encoded in the value, Envoy's cookie `ttl`).
+   * Absent: the lifetime is a `Max-Age` attribute only, enforced by the client, because Envoy's
+   * source checks the encoded expiry on a monotonic clock that differs between machines
+   * (docs/sticky-sessions.md, "Permanent cookies").
+   */
+  envoyExpiry?: true;
   /** Extra Set-Cookie attributes (SameSite, Secure, ...); Envoy 1.35+. */
   attributes: { name: string; value: string }[];
 }
@@ -230,7 +238,10 @@ export interface LocalityIR {
   name: string;
   /** The Service port this locality's endpoints come from. */
   backend: BackendIR;
-  /** Relative weight of this backend (the backendRef weight); 1 when the cluster has one locality. */
+  /**
+   * Relative weight of this backend (the backendRef weight); 1 when the cluster has one locality.
+   * 0 only in a sticky split: the backend keeps the sessions pinned to it and takes no new ones.
+   */
   weight: number;
   endpoints: EndpointIR[];
 }

@@ -1,7 +1,7 @@
 // The clusters a Gateway's routes point at, named by names.ts. A cluster is built once per
 // translation (its endpoints resolved once) and shared by every Gateway that uses it.
 import type { ClusterIR } from '../ir/ir.ts';
-import { clusterName, localityName, type ClusterKey } from './names.ts';
+import { clusterName, localityName, type ClusterKey, type SplitOwner } from './names.ts';
 import { resolveBackendEndpoints, type EndpointIndex } from './endpoints.ts';
 
 /** Seconds Envoy waits for a TCP connection to an endpoint. */
@@ -15,9 +15,15 @@ export class ClusterCatalog {
     this.endpoints = endpoints;
   }
 
-  /** The cluster for `key`, built on first use. */
-  get(key: ClusterKey): ClusterIR {
-    const name = clusterName(key);
+  /**
+   * The cluster for `key`, built on first use. A sticky split is named after its backends only
+   * (names.ts); when `owner`'s rule splits them with other weights than the rule that built the
+   * cluster of that name, it gets a cluster of its own, named after the rule.
+   */
+  get(key: ClusterKey, owner?: SplitOwner): ClusterIR {
+    let name = clusterName(key);
+    const existing = this.built.get(name);
+    if (existing && owner && key.backends.length > 1 && !sameWeights(existing, key)) name = clusterName({ ...key, owner });
     let cluster = this.built.get(name);
     if (!cluster) {
       cluster = {
@@ -38,4 +44,8 @@ export class ClusterCatalog {
     }
     return cluster;
   }
+}
+
+function sameWeights(cluster: ClusterIR, key: ClusterKey): boolean {
+  return cluster.localities.length === key.backends.length && cluster.localities.every((l, i) => l.weight === key.backends[i]?.weight);
 }

@@ -26,11 +26,18 @@ describe('names', () => {
     expect(clusterName(key({ ...sticky, keepSessionsOnDraining: false }))).toBe('shop/cart/8080/sticky-drop-draining');
   });
 
-  it('names a sticky split after every backend and weight', () => {
-    const backends = [
-      { namespace: 'shop', name: 'v1', port: 80, weight: 90 },
-      { namespace: 'shop', name: 'v2', port: 80, weight: 10 },
+  it('names a sticky split after its backends, not their weights, and apart for another rule only when asked', () => {
+    const split = (a: number, b: number) => [
+      { namespace: 'shop', name: 'v1', port: 80, weight: a },
+      { namespace: 'shop', name: 'v2', port: 80, weight: b },
     ];
-    expect(clusterName(key({ backends, sticky: true, loadBalancer: DEFAULT_RING_HASH, keepSessionsOnDraining: true }))).toBe('shop/v1/80=90+shop/v2/80=10/sticky');
+    const sticky = { sticky: true, loadBalancer: DEFAULT_RING_HASH, keepSessionsOnDraining: true };
+    expect(clusterName(key({ backends: split(90, 10), ...sticky }))).toBe('shop/v1/80+shop/v2/80/sticky');
+    expect(clusterName(key({ backends: split(0, 100), ...sticky }))).toBe('shop/v1/80+shop/v2/80/sticky');
+    const owner = { kind: 'HTTPRoute', namespace: 'shop', name: 'web', ruleIndex: 2 };
+    expect(clusterName(key({ backends: split(50, 50), ...sticky, owner }))).toBe('shop/v1/80+shop/v2/80/sticky@HTTPRoute/shop/web/rule/2');
+    expect(clusterName(key({ backends: split(10, 90), ...sticky, owner }))).toBe('shop/v1/80+shop/v2/80/sticky@HTTPRoute/shop/web/rule/2');
+    // A single backend has no weights to differ in.
+    expect(clusterName(key({ ...sticky, owner }))).toBe('shop/cart/8080/sticky');
   });
 });

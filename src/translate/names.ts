@@ -18,8 +18,17 @@
 //   <ns>/<svc>/<port>/sticky                           sticky with the default ring hash, draining kept
 //   <ns>/<svc>/<port>/sticky-maglev-65537              sticky, another balancer
 //   <ns>/<svc>/<port>/sticky-drop-draining             sticky, sessions on draining pods re-pin
-//   <ns>/<a>/<pa>=<wa>+<ns>/<b>/<pb>=<wb>/sticky       one sticky cluster for a traffic split
+//   <ns>/<a>/<pa>+<ns>/<b>/<pb>/sticky                 one sticky cluster for a traffic split
+//   <ns>/<a>/<pa>+<ns>/<b>/<pb>/sticky@<kind>/<ns>/<route>/rule/<i>
+//                                                      the same split with other weights in another rule
 //   .../h2                                             upstream speaks HTTP/2 (gRPC, h2c)
+//
+// A sticky split is named after its backend set, not its weights: the weights live in the
+// ClusterLoadAssignment, so each step of a canary (90/10 → 50/50 → …) is an EDS update of the same
+// cluster, with no new cluster to warm and no connection pool dropped. Two rules that split the same
+// backends with different weights need two clusters: the rule translated first (the oldest route)
+// keeps the plain name, and a rule whose weights differ from it gets a name that adds the rule's
+// own identity, which its weight changes never alter either.
 import type { LoadBalancerIR } from '../ir/ir.ts';
 import { DEFAULT_KEEP_SESSIONS_ON_DRAINING, DEFAULT_RING_HASH } from './sticky/defaults.ts';
 
@@ -59,6 +68,16 @@ export interface ClusterKey {
   loadBalancer: LoadBalancerIR;
   keepSessionsOnDraining: boolean;
   http2: boolean;
+  /** A sticky split whose weights differ from another rule's split of the same backends: that rule. */
+  owner?: SplitOwner;
+}
+
+/** The route rule a sticky split cluster is kept apart for (see the header). */
+export interface SplitOwner {
+  kind: string;
+  namespace: string;
+  name: string;
+  ruleIndex: number;
 }
 
 function backendName(b: Pick<ClusterBackend, 'namespace' | 'name' | 'port'>): string {
@@ -79,12 +98,13 @@ function loadBalancerSuffix(lb: LoadBalancerIR): string {
 export function clusterName(key: ClusterKey): string {
   let name: string;
   if (key.backends.length === 1 && key.backends[0]) name = backendName(key.backends[0]);
-  else name = key.backends.map((b) => `${backendName(b)}=${b.weight}`).join('+');
+  else name = key.backends.map(backendName).join('+');
   if (key.sticky) {
     name += '/sticky';
     const lb = loadBalancerSuffix(key.loadBalancer);
     if (lb !== loadBalancerSuffix(DEFAULT_RING_HASH)) name += `-${lb}`;
     if (key.keepSessionsOnDraining !== DEFAULT_KEEP_SESSIONS_ON_DRAINING) name += key.keepSessionsOnDraining ? '-keep-draining' : '-drop-draining';
+    if (key.owner && key.backends.length > 1) name += `@${key.owner.kind}/${key.owner.namespace}/${key.owner.name}/rule/${key.owner.ruleIndex}`;
   } else if (key.loadBalancer.type !== 'round-robin') {
     name += `/${loadBalancerSuffix(key.loadBalancer)}`;
   }

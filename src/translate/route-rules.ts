@@ -6,6 +6,7 @@
 // weighted_clusters cannot hold a direct response, so a rule whose backends are ALL invalid (or all
 // weight 0) becomes a direct response 500, and a partially invalid rule keeps only its valid
 // backends with their weights; the route's ResolvedRefs=False says which references were dropped.
+// Weight-0 backends are left out of plain rules and kept in a sticky rule's cluster.
 import type { ClusterIR, HeaderMutationIR, RedirectActionIR, RouteActionIR, RouteIR, RouteMatchIR, RouteSource } from '../ir/ir.ts';
 import type { StickyDecision } from './sticky/sticky-resolver.ts';
 import type { BackendResolution } from './backends.ts';
@@ -62,23 +63,29 @@ export function emitRule(owner: RuleOwner, rule: PreparedRule, decision: StickyD
   if (!rule.redirect) {
     const merged = new Map<string, ClusterBackend & { h2: boolean }>();
     for (const b of rule.backends.valid) {
-      if (b.weight === 0) continue;
       const k = `${b.namespace}/${b.name}/${b.port}`;
       const seen = merged.get(k);
       if (seen) seen.weight += b.weight;
       else merged.set(k, { namespace: b.namespace, name: b.name, port: b.port, weight: b.weight, h2: H2_APP_PROTOCOLS.has(b.servicePort.appProtocol ?? '') });
     }
-    const backends = [...merged.values()].sort((a, b) => (a.namespace !== b.namespace ? cmp(a.namespace, b.namespace) : a.name !== b.name ? cmp(a.name, b.name) : a.port - b.port));
+    const all = [...merged.values()].sort((a, b) => (a.namespace !== b.namespace ? cmp(a.namespace, b.namespace) : a.name !== b.name ? cmp(a.name, b.name) : a.port - b.port));
+    const backends = all.filter((b) => b.weight > 0);
     if (backends.length > 0) {
       const strip = ({ h2: _h2, ...b }: ClusterBackend & { h2: boolean }): ClusterBackend => b;
       if (decision.sticky) {
-        const cluster = catalog.get({
-          backends: backends.map(strip),
-          sticky: true,
-          loadBalancer: decision.loadBalancer,
-          keepSessionsOnDraining: decision.keepSessionsOnDraining,
-          http2: rule.http2 || backends.every((b) => b.h2),
-        });
+        // A sticky split keeps its weight-0 backends: their endpoints stay in the cluster (sent as
+        // DRAINING, envoy/endpoint.ts), so sessions pinned there keep working and get no company,
+        // and a canary moving through 0 changes only the ClusterLoadAssignment.
+        const cluster = catalog.get(
+          {
+            backends: all.map(strip),
+            sticky: true,
+            loadBalancer: decision.loadBalancer,
+            keepSessionsOnDraining: decision.keepSessionsOnDraining,
+            http2: rule.http2 || all.every((b) => b.h2),
+          },
+          { kind: owner.kind, namespace: owner.namespace, name: owner.name, ruleIndex: rule.index },
+        );
         clusters.push(cluster);
         forward = [{ name: cluster.name, weight: 1 }];
       } else {

@@ -82,6 +82,7 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
       const input: StickyRuleInput = { route: routeRef, ruleIndex: rule.index, gateway: gatewayRef, listenerNames, backends: [] };
       if (rule.name !== undefined) input.ruleName = rule.name;
       if (rule.sessionPersistence !== undefined) input.sessionPersistence = rule.sessionPersistence;
+      input.paths = rule.matches.map((m) => m.path);
       for (const b of rule.backends.valid) if (b.weight > 0) input.backends.push({ namespace: b.namespace, name: b.name, port: b.port, weight: b.weight });
       const decision = ctx.resolver.resolve(input);
       const invalid = decision.problems.filter((p) => p.severity === 'invalid');

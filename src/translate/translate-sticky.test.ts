@@ -109,6 +109,10 @@ describe('translate with a sticky resolver', () => {
       sessionPersistence: { spec: { type: 'Cookie', lifetimeType: 'Session', name: 'c', nameField: 'spec.rules[0].sessionPersistence.sessionName' }, problems: [] },
       gateway: { namespace: 'default', name: 'web' },
       listenerNames: ['alt', 'http'],
+      paths: [
+        { type: 'PathPrefix', value: '/cart' },
+        { type: 'PathPrefix', value: '/basket' },
+      ],
       backends: [
         { namespace: 'default', name: 'a', port: 80, weight: 3 },
         { namespace: 'default', name: 'b', port: 80, weight: 1 },
@@ -118,7 +122,7 @@ describe('translate with a sticky resolver', () => {
   });
 
   it('puts a sticky rule\'s backends in one cluster with its balancer, weights kept, draining endpoints included', () => {
-    const name = 'default/a/80=3+default/b/80=1/sticky-maglev-65537-drop-draining';
+    const name = 'default/a/80+default/b/80/sticky-maglev-65537-drop-draining';
     expect(gw?.clusters.map((c) => c.name)).toEqual([name]);
     const cluster = gw?.clusters[0];
     expect(cluster?.loadBalancer).toEqual({ type: 'maglev', tableSize: 65537 });

@@ -63,8 +63,11 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
     else ignored.push({ ref: outcome.ref, reason: outcome.reason });
   };
   const refs = { endpoints, grants };
-  for (const route of index.httpRoutes) record(guarded(route, () => translateRoute(route, prepareHTTPRules(route, refs), ctx)));
-  for (const route of index.grpcRoutes) record(guarded(route, () => translateRoute(route, prepareGRPCRules(route, refs), ctx)));
+  // Oldest route first, whatever the input order: where two rules compete for a name (a session
+  // name, a sticky split's cluster name), the older one keeps it.
+  const age = (r: TranslatableRoute) => `${r.meta.creationTimestamp}|${r.meta.namespace}/${r.meta.name}`;
+  for (const route of sortBy(index.httpRoutes, age)) record(guarded(route, () => translateRoute(route, prepareHTTPRules(route, refs), ctx)));
+  for (const route of sortBy(index.grpcRoutes, age)) record(guarded(route, () => translateRoute(route, prepareGRPCRules(route, refs), ctx)));
   for (const g of gateways.ours.values()) statuses.push(gatewayStatus(g));
   statuses.push(...inputProblemStatuses(index));
   const policyStatuses = resolver.statuses();

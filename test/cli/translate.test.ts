@@ -94,8 +94,8 @@ describe('tether translate on other gateways’ sticky-session examples', () => 
     const r = await runTether(['translate', '-f', join(examples, 'kgateway-session-persistence.in.yaml'), '-o', 'summary']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^GATEWAY\s+ROUTE\s+RULE\s+MATCH\s+SESSION\s+LIFETIME\s+FALLBACK\s+STRICT\s+DRAINING\s+CLUSTERS$/);
-    expect(lines[1]).toMatch(/kgateway-system\/example-gateway:8080\s+HTTPRoute default\/example-route\s+0\s+PathPrefix \/path-A\s+cookie Session-A\s+ttl 10s\s+ring hash \(client address\)\s+no\s+keep sessions\s+default\/backend\/3000\/sticky/);
+    expect(lines[0]).toMatch(/^GATEWAY\s+ROUTE\s+RULE\s+MATCH\s+SESSION\s+LIFETIME\s+FALLBACK\s+STRICT\s+DRAINING\s+RETRY\s+WARNINGS\s+CLUSTERS$/);
+    expect(lines[1]).toMatch(/kgateway-system\/example-gateway:8080\s+HTTPRoute default\/example-route\s+0\s+PathPrefix \/path-A\s+cookie Session-A\s+ttl 10s\s+ring hash \(cookie Session-A\)\s+no\s+keep sessions\s+connect failure: other endpoint\s+-\s+default\/backend\/3000\/sticky/);
     expect(lines[2]).toMatch(/PathPrefix \/path-B\s+header session-b\s+no expiry/);
     // What Envoy cannot do is reported, not dropped: the idle timeout the user asked for.
     expect(r.stdout).toMatch(/Accepted with notes \(1\):\n {2}HTTPRoute default\/example-route on kgateway-system\/example-gateway: spec\.rules\[1\]\.sessionPersistence\.idleTimeout: .*not enforced/);

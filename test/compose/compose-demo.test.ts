@@ -66,7 +66,7 @@ describe('the compose demo config', () => {
     const cookie = routeFor(gw, '/cookie');
     expect(cookie?.session).toMatchObject({ type: 'cookie', name: 'tether-demo', path: '/', strict: false });
     expect(cookie?.session && 'ttlSeconds' in cookie.session ? cookie.session.ttlSeconds : undefined).toBeUndefined(); // a session cookie: no Max-Age
-    expect(cookie?.hashKeys).toEqual([{ type: 'source-ip', terminal: false }]);
+    expect(cookie?.hashKeys).toEqual([{ type: 'cookie', name: 'tether-demo', terminal: false }]); // no session, no key: new sessions spread by weight
 
     const header = routeFor(gw, '/header');
     expect(header?.session).toMatchObject({ type: 'header', name: 'x-session', strict: false });

@@ -46,13 +46,13 @@ function statusesOf(cluster: Json): string[] {
 describe("other gateways' examples as Envoy config", () => {
   it('FSM: cookie _srv_id with Max-Age 600 (expires) on every request', () => {
     const { routes, clusters } = envoyFor('fsm-session-sticky-policy');
-    expect(routes.map(sessionOf)).toEqual([{ cookie: { name: '_srv_id', path: '/', ttl: '600s' }, strict: false }]);
+    expect(routes.map(sessionOf)).toEqual([{ cookie: { name: '_srv_id', path: '/', attributes: [{ name: 'Max-Age', value: '600' }] }, strict: false }]);
     expect(statusesOf(clusters[0])).toContain('DRAINING');
   });
 
-  it('Gloo: Gateway-wide cookie statefulsessioncookie, path /, ttl 60s', () => {
+  it('Gloo: Gateway-wide cookie statefulsessioncookie, path /, Max-Age 60', () => {
     const { routes } = envoyFor('gloo-stateful-session-cookie');
-    expect(routes.map(sessionOf)).toEqual([{ cookie: { name: 'statefulsessioncookie', path: '/', ttl: '60s' }, strict: false }]);
+    expect(routes.map(sessionOf)).toEqual([{ cookie: { name: 'statefulsessioncookie', path: '/', attributes: [{ name: 'Max-Age', value: '60' }] }, strict: false }]);
   });
 
   it('Gloo: Gateway-wide header x-session-id', () => {
@@ -64,7 +64,7 @@ describe("other gateways' examples as Envoy config", () => {
     const { routes } = envoyFor('kgateway-session-persistence');
     const byPrefix = new Map(routes.map((r) => [JSON.stringify(r['match']), sessionOf(r)]));
     const sessions = [...byPrefix.entries()];
-    expect(sessions.find(([m]) => m.includes('/path-A'))?.[1]).toEqual({ cookie: { name: 'Session-A', path: '/', ttl: '10s' }, strict: false });
+    expect(sessions.find(([m]) => m.includes('/path-A'))?.[1]).toEqual({ cookie: { name: 'Session-A', path: '/', attributes: [{ name: 'Max-Age', value: '10' }] }, strict: false });
     expect(sessions.find(([m]) => m.includes('/path-B'))?.[1]).toEqual({ header: 'session-b', strict: false });
   });
 

@@ -43,10 +43,18 @@ function buildSessionState(session: SessionIR): JsonObject {
     };
   }
   const cookie: JsonObject = { name: session.name, path: session.path };
-  // A TTL makes a permanent cookie (Max-Age plus an encoded expiry); without one Envoy writes a
-  // session cookie that never expires server-side.
-  if (session.ttlSeconds !== undefined) cookie['ttl'] = duration(session.ttlSeconds);
-  if (session.attributes.length > 0) cookie['attributes'] = session.attributes.map((a) => ({ name: a.name, value: a.value }));
+  const attributes = session.attributes.map((a) => ({ name: a.name, value: a.value }));
+  // A permanent cookie. Envoy's `ttl` writes Max-Age and also encodes an expiry that Envoy checks
+  // on a monotonic clock (time since the host booted), so another replica, or the same one after a
+  // reboot, can judge a live session expired (docs/sticky-sessions.md, "Permanent cookies"). By
+  // default the lifetime is a Max-Age attribute only (Envoy 1.35+): the client drops the cookie
+  // when it ends, and the value holds no expiry, so every replica honours it. `envoyExpiry` asks for
+  // the `ttl` where one Envoy serves, or its clock is known to be the wall clock.
+  if (session.ttlSeconds !== undefined) {
+    if (session.envoyExpiry) cookie['ttl'] = duration(session.ttlSeconds);
+    else attributes.unshift({ name: 'Max-Age', value: String(Math.floor(session.ttlSeconds)) });
+  }
+  if (attributes.length > 0) cookie['attributes'] = attributes;
   return {
     name: EnvoyName.cookieSessionState,
     typed_config: typed(EnvoyType.cookieSessionState, { cookie }),

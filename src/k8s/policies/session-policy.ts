@@ -19,7 +19,7 @@ export interface SessionPolicyTarget {
 }
 
 export type SessionPolicySession =
-  | { type: 'cookie'; name?: string; path?: string; ttlSeconds?: number; attributes: { name: string; value: string }[] }
+  | { type: 'cookie'; name?: string; path?: string; ttlSeconds?: number; envoyExpiry?: true; attributes: { name: string; value: string }[] }
   | { type: 'header'; name?: string };
 
 export type SessionPolicyHashKey =
@@ -100,12 +100,15 @@ function readSession(r: ObjectReader): SessionPolicySession | undefined {
     r.invalid('cookie', 'session needs cookie or header');
     return undefined;
   }
-  cookie.unknownKeys(['name', 'path', 'ttl', 'attributes']);
+  cookie.unknownKeys(['name', 'path', 'ttl', 'expiry', 'attributes']);
   const name = cookie.string('name');
   if (name !== undefined && (!isToken(name) || name.length > 256)) cookie.invalid('name', `"${name}" is not a valid cookie name (1 to 256 token characters)`);
   const path = cookie.string('path');
   if (path !== undefined && (!path.startsWith('/') || /[\s;,]/.test(path) || path.length > 1024)) cookie.invalid('path', `"${path}" is not a cookie path (must start with /, no spaces, ; or ,)`);
   const ttlSeconds = cookie.looseDuration('ttl');
+  // Who enforces a ttl: Client (Max-Age only, the default) or Envoy (also an expiry Envoy checks).
+  const expiry = cookie.string('expiry');
+  if (expiry !== undefined && expiry !== 'Client' && expiry !== 'Envoy') cookie.invalid('expiry', `"${expiry}" is not one of Client, Envoy`);
   const attributes: { name: string; value: string }[] = [];
   for (const a of cookie.list('attributes')) {
     a.unknownKeys(['name', 'value']);
@@ -121,6 +124,7 @@ function readSession(r: ObjectReader): SessionPolicySession | undefined {
     ...(name !== undefined ? { name } : {}),
     path,
     ...(ttlSeconds !== undefined && ttlSeconds > 0 ? { ttlSeconds } : {}),
+    ...(expiry === 'Envoy' && ttlSeconds !== undefined && ttlSeconds > 0 ? { envoyExpiry: true as const } : {}),
     attributes,
   };
 }

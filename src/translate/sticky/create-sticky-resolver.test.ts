@@ -29,13 +29,13 @@ describe('createStickyResolver', () => {
     expect(createStickyResolver([]).resolve(rule())).toEqual({ loadBalancer: { type: 'round-robin' }, keepSessionsOnDraining: false, sticky: false, problems: [] });
   });
 
-  it('defaults a session to ring hash 1024..8388608 on the client address, draining kept', () => {
+  it('defaults a session to ring hash 1024..8388608 on its own cookie, draining kept', () => {
     const d = createStickyResolver([]).resolve(rule({ sessionPersistence: {} }));
     expect(d).toMatchObject({
       sticky: true,
       keepSessionsOnDraining: true,
       loadBalancer: { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8388608 },
-      hashKeys: [{ type: 'source-ip', terminal: false }],
+      hashKeys: [{ type: 'cookie', name: 'tether-ns.web.r0', terminal: false }],
       session: { type: 'cookie', name: 'tether-ns.web.r0', path: '/', attributes: [], strict: false },
     });
     expect(d.session && 'ttlSeconds' in d.session).toBe(false);
@@ -48,7 +48,7 @@ describe('createStickyResolver', () => {
     if (a.loadBalancer.type === 'ring-hash') a.loadBalancer.minimumRingSize = 1;
     a.hashKeys?.push({ type: 'header', name: 'x', terminal: false });
     expect(b.loadBalancer).toEqual({ type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8388608 });
-    expect(b.hashKeys).toEqual([{ type: 'source-ip', terminal: false }]);
+    expect(b.hashKeys).toEqual([{ type: 'cookie', name: 'tether-ns.web.r1', terminal: false }]);
   });
 
   it('resolving the same rule twice (or for a second Gateway) gives the same answer and no collision with itself', () => {
@@ -102,13 +102,23 @@ describe('createStickyResolver', () => {
     ]);
   });
 
-  it('reports a name collision only on listeners the two rules share', () => {
+  it('reports a name shared on one Gateway, whatever the listeners, on the newer rule only', () => {
     const r = createStickyResolver([]);
     const sp = { sessionName: 'same' };
     expect(r.resolve(rule({ sessionPersistence: sp, listenerNames: ['a'] })).problems).toEqual([]);
-    expect(r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'other' }, sessionPersistence: sp, listenerNames: ['b'] })).problems).toEqual([]);
-    const third = r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'third' }, sessionPersistence: sp, listenerNames: ['b', 'c'] }));
-    expect(third.problems).toEqual([expect.objectContaining({ severity: 'unsupported', reason: 'SessionNameConflict', message: expect.stringContaining('HTTPRoute ns/other rule 0') })]);
+    const second = r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'other' }, sessionPersistence: sp, listenerNames: ['b'] }));
+    expect(second.problems).toEqual([
+      expect.objectContaining({ severity: 'unsupported', reason: 'SessionNameConflict', message: expect.stringContaining('the older HTTPRoute ns/web rule 0 keeps it') }),
+    ]);
+    const otherGateway = r.resolve(rule({ route: { kind: 'HTTPRoute', namespace: 'ns', name: 'third' }, sessionPersistence: sp, gateway: { namespace: 'ns', name: 'gw2' } }));
+    expect(otherGateway.problems).toEqual([]);
+  });
+
+  it('reports a cookie Path that misses the rule\'s paths', () => {
+    const r = createStickyResolver([]);
+    const d = r.resolve(rule({ sessionPersistence: { type: 'Cookie', cookie: { name: 'c', path: '/cart' } }, paths: [{ type: 'PathPrefix', value: '/checkout' }] }));
+    expect(d.problems).toEqual([expect.objectContaining({ severity: 'unsupported', reason: 'CookiePathMismatch', message: expect.stringContaining('cookie Path "/cart" never matches') })]);
+    expect(r.resolve(rule({ ruleIndex: 1, sessionPersistence: { type: 'Cookie', cookie: { name: 'd', path: '/cart' } }, paths: [{ type: 'Exact', value: '/cart' }] })).problems).toEqual([]);
   });
 
   it('statuses are sorted and stable however many times they are read', () => {

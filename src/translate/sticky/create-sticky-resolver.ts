@@ -7,10 +7,12 @@
 //    intents that reach each rule.
 // 3. choose-aspects.ts takes each aspect (session, strict, draining, balancer) from the first ranked
 //    intent that sets it; defaults.ts fills in what none set.
-// 4. session-names.ts reports rules on one listener set that still end up with the same session name.
+// 4. session-names.ts reports rules of one Gateway that still end up with the same session name, and
+//    cookie-path-reach.ts a cookie Path that misses the rule's paths.
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 import { chooseAspects } from './choose-aspects.ts';
+import { cookiePathWarning } from './cookie-path-reach.ts';
 import { applyStickyDefaults, type ChosenSettings } from './defaults.ts';
 import { sessionFromGatewayApi } from './gateway-api-session.ts';
 import { IntentRanking, type RankedIntent } from './intent-ranking.ts';
@@ -97,6 +99,11 @@ export function createStickyResolver(objects: readonly KubeObject[]): StickyReso
       for (const r of [chosen.strict.intent.record, ...(chosen.strict.intent.twins ?? [])]) r?.notes.add(`strict has no effect on ${label}: the rule has no session.`);
     }
     if (session) problems.push(...claims.claim(input, label, session));
+    const pathWarning = session?.type === 'cookie' && input.paths ? cookiePathWarning(session.path, input.paths) : undefined;
+    if (pathWarning) {
+      problems.push({ severity: 'unsupported', reason: 'CookiePathMismatch', message: `${describeOrigin(session!.origin)}: ${pathWarning}` });
+      sessionChoice?.intent.record?.notes.add(`${label}: ${pathWarning}.`);
+    }
 
     const decision: StickyDecision = { loadBalancer, keepSessionsOnDraining, sticky, problems };
     if (session) decision.session = session;

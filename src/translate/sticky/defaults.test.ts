@@ -9,12 +9,12 @@ describe('applyStickyDefaults', () => {
     expect(applyStickyDefaults({}, rule)).toEqual({ loadBalancer: { type: 'round-robin' }, keepSessionsOnDraining: false, sticky: false });
   });
 
-  it('gives a bare cookie session its per-rule name, Path /, ring hash on the client address, and keeps draining sessions', () => {
+  it('gives a bare cookie session its per-rule name, Path /, ring hash on its own cookie (no TTL), and keeps draining sessions', () => {
     const out = applyStickyDefaults({ session: { spec: { type: 'cookie', attributes: [] }, origin } }, rule);
     expect(out).toEqual({
       session: { type: 'cookie', name: 'tether-shop.web.r1', path: '/', attributes: [], strict: false, origin },
       loadBalancer: { type: 'ring-hash', minimumRingSize: 1024, maximumRingSize: 8388608 },
-      hashKeys: [{ type: 'source-ip', terminal: false }],
+      hashKeys: [{ type: 'cookie', name: 'tether-shop.web.r1', terminal: false }],
       keepSessionsOnDraining: true,
       sticky: true,
     });
@@ -41,5 +41,17 @@ describe('applyStickyDefaults', () => {
     expect(out.session).toMatchObject({ type: 'header', name: 'x-tether-session-shop.web.r1' });
     expect(out.loadBalancer).toEqual(DEFAULT_RING_HASH);
     expect(out.loadBalancer).not.toBe(DEFAULT_RING_HASH);
+    expect(out.hashKeys).toEqual([{ type: 'header', name: 'x-tether-session-shop.web.r1', terminal: false }]);
+  });
+
+  it('hashes a hash-only rule on the client address, and a session rule on what its policy names', () => {
+    const hashOnly = applyStickyDefaults({ balancer: { loadBalancer: DEFAULT_RING_HASH, hashKeys: [] } }, rule);
+    expect(hashOnly.session).toBeUndefined();
+    expect(hashOnly.hashKeys).toEqual([{ type: 'source-ip', terminal: false }]);
+    const byPolicy = applyStickyDefaults(
+      { session: { spec: { type: 'cookie', name: 'sid', attributes: [] }, origin }, balancer: { loadBalancer: DEFAULT_RING_HASH, hashKeys: [{ type: 'source-ip', terminal: false }] } },
+      rule,
+    );
+    expect(byPolicy.hashKeys).toEqual([{ type: 'source-ip', terminal: false }]);
   });
 });

@@ -13,8 +13,20 @@ export const DEFAULT_COOKIE_PATH = '/';
 /** How a sticky cluster balances unless a policy says otherwise (a session needs a hash). */
 export const DEFAULT_RING_HASH: Extract<LoadBalancerIR, { type: 'ring-hash' }> = { type: 'ring-hash', ...RING_HASH_DEFAULTS };
 
-/** Hash keys of a hashing rule whose policy names none: the client address. */
+/** Hash keys of a hash-only rule (no session) whose policy names none: the client address. */
 export const DEFAULT_HASH_KEYS: readonly HashKeyIR[] = [{ type: 'source-ip', terminal: false }];
+
+/**
+ * Hash key of a session rule whose policy names none: the session's own value. A request without a
+ * session then has no key, so the ring is sampled at random by weight and new sessions follow the
+ * backends' weights (hashing them on the client address would bunch every client behind one NAT
+ * address on one endpoint). A session whose endpoint is gone hashes its old value to the same new
+ * endpoint on every Envoy replica. The cookie key has no TTL: with one, Envoy would generate a
+ * second cookie for clients that have none.
+ */
+export function sessionHashKeys(session: SessionIR): HashKeyIR[] {
+  return session.type === 'cookie' ? [{ type: 'cookie', name: session.name, terminal: false }] : [{ type: 'header', name: session.name, terminal: false }];
+}
 
 /** Sticky clusters keep existing sessions on DRAINING endpoints unless a policy drops them. */
 export const DEFAULT_KEEP_SESSIONS_ON_DRAINING = true;
@@ -51,6 +63,7 @@ export function applyStickyDefaults(chosen: ChosenSettings, rule: RuleIdentity):
             name: s.name ?? defaultCookieName(rule),
             path: s.path ?? DEFAULT_COOKIE_PATH,
             ...(s.ttlSeconds !== undefined ? { ttlSeconds: s.ttlSeconds } : {}),
+            ...(s.ttlSeconds !== undefined && s.envoyExpiry ? { envoyExpiry: true as const } : {}),
             attributes: s.attributes.map((a) => ({ ...a })),
             strict,
             origin,
@@ -67,6 +80,9 @@ export function applyStickyDefaults(chosen: ChosenSettings, rule: RuleIdentity):
     sticky,
   };
   if (session) out.session = session;
-  if (isHashing(loadBalancer)) out.hashKeys = (balancer && balancer.hashKeys.length > 0 ? balancer.hashKeys : DEFAULT_HASH_KEYS).map((k) => ({ ...k }));
+  if (isHashing(loadBalancer)) {
+    const keys = balancer && balancer.hashKeys.length > 0 ? balancer.hashKeys : session ? sessionHashKeys(session) : DEFAULT_HASH_KEYS;
+    out.hashKeys = keys.map((k) => ({ ...k }));
+  }
   return out;
 }

@@ -1,7 +1,10 @@
 // Session names: the default cookie and header names, distinct per route rule, and the report when
-// rules that can serve the same requests still end up with one name. Envoy scopes a session by its
-// name (the default cookie Path is `/`), so two rules sharing a name share — and clobber — each
-// other's sessions.
+// two rules of one Gateway still end up with one name. Envoy scopes a session by its name (the
+// default cookie Path is `/`), so two rules sharing a name share — and clobber — each other's
+// sessions. As the Gateway API session persistence proposal has it, names are unique per Gateway
+// (whatever the listener or hostname: a browser sends a cookie to every port of a host) and the
+// oldest keeps the name: routes are translated oldest first (translate.ts), so the first claim
+// stands and every later rule with the same name is reported.
 import type { SessionIR } from '../../ir/ir.ts';
 import { describeOrigin } from './sticky-intent.ts';
 import type { StickyProblem, StickyRuleInput } from './sticky-resolver.ts';
@@ -46,18 +49,12 @@ interface SessionClaim {
   origin: string;
 }
 
-function hostnamesOverlap(a?: string[], b?: string[]): boolean {
-  if (!a || !b || a.length === 0 || b.length === 0) return true;
-  const matches = (h: string, w: string) => h === w || (w.startsWith('*.') && h.endsWith(w.slice(1)));
-  return a.some((x) => b.some((y) => x === '*' || y === '*' || matches(x, y) || matches(y, x)));
-}
-
 /** Which rules use which session name, per Gateway, to report rules that share one. */
 export class SessionNameClaims {
   /** gateway ns/name → session type+name → claims. */
   private readonly claims = new Map<string, Map<string, SessionClaim[]>>();
 
-  /** Records that `input`'s rule uses `session`; returns a problem for every other rule on a shared listener and host with the same name. */
+  /** Records that `input`'s rule uses `session`; returns a problem for every older rule of the Gateway with the same name. */
   claim(input: StickyRuleInput, label: string, session: SessionIR): StickyProblem[] {
     const gwKey = `${input.gateway.namespace}/${input.gateway.name}`;
     const byName = this.claims.get(gwKey) ?? new Map<string, SessionClaim[]>();
@@ -70,11 +67,10 @@ export class SessionNameClaims {
     const problems: StickyProblem[] = [];
     for (const c of list) {
       if (c.ruleKey === ruleKey) continue;
-      if (!c.listenerNames.some((l) => input.listenerNames.includes(l)) || !hostnamesOverlap(c.hostnames, hostnames)) continue;
       problems.push({
         severity: 'unsupported',
         reason: 'SessionNameConflict',
-        message: `${label} and ${c.label} both use ${session.type} "${session.name}" on Gateway ${gwKey} (from ${describeOrigin(session.origin)} and ${c.origin}); they share one session, so a client moving between them can be re-pinned. Give each rule its own name.`,
+        message: `${label} and ${c.label} both use ${session.type} "${session.name}" on Gateway ${gwKey} (from ${describeOrigin(session.origin)} and ${c.origin}); session names are unique per Gateway and the older ${c.label} keeps it: the two share one session, so a client moving between them can be re-pinned. Give this rule its own name.`,
       });
     }
     const claim: SessionClaim = { ruleKey, label, listenerNames: input.listenerNames, origin: describeOrigin(session.origin) };

@@ -11,6 +11,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { parseOptionalSessionPersistence } from '../../k8s/gateway-api/session-persistence.ts';
 import { createStickyResolver } from './create-sticky-resolver.ts';
+import type { PathMatchIR } from '../../ir/ir.ts';
 import type { StickyRuleInput } from './sticky-resolver.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,6 +58,14 @@ function ruleInputs(objects: KubeObject[]): StickyRuleInput[] {
         const sessionPersistence = parseOptionalSessionPersistence(rule['sessionPersistence'], `spec.rules[${ruleIndex}].sessionPersistence`);
         if (sessionPersistence) input.sessionPersistence = sessionPersistence;
         if (Array.isArray(spec['hostnames'])) input.hostnames = spec['hostnames'].map(String);
+        // HTTPRoute path matches (default PathPrefix /), for the cookie Path report.
+        if (route.kind === 'HTTPRoute') {
+          const matches = arr(rule['matches']).map(rec);
+          input.paths = (matches.length > 0 ? matches : [{}]).map((m) => {
+            const path = rec(m['path']);
+            return { type: (path['type'] ?? 'PathPrefix') as PathMatchIR['type'], value: typeof path['value'] === 'string' ? path['value'] : '/' };
+          });
+        }
         out.push(input);
       });
     }

@@ -8,7 +8,7 @@
 // This file holds the types and the entry point; the implementation lives beside it.
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import type { ParsedSessionPersistence } from '../../k8s/gateway-api/session-persistence.ts';
-import type { HashKeyIR, LoadBalancerIR, SessionIR } from '../../ir/ir.ts';
+import type { HashKeyIR, LoadBalancerIR, PathMatchIR, SessionIR } from '../../ir/ir.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 
 /** One route rule, as route translation sees it. */
@@ -27,6 +27,8 @@ export interface StickyRuleInput {
    * rules that can share a virtual host.
    */
   hostnames?: string[];
+  /** Optional: the rule's path matches, to report a cookie Path that misses them (cookie-path-reach.ts). */
+  paths?: PathMatchIR[];
   /** The Services the rule's valid backendRefs point at (weight > 0). */
   backends: { namespace: string; name: string; port: number; weight: number }[];
 }

@@ -39,7 +39,9 @@ describe('sticky sessions through translate()', () => {
     const b = byPath.get('/path-B');
     expect(a?.session).toMatchObject({ type: 'cookie', name: 'Session-A', path: '/', ttlSeconds: 10, strict: false });
     expect(b?.session).toMatchObject({ type: 'header', name: 'session-b' });
-    expect(a?.hashKeys).toEqual([{ type: 'source-ip', terminal: false }]);
+    // No policy names a hash key: each session hashes on its own value.
+    expect(a?.hashKeys).toEqual([{ type: 'cookie', name: 'Session-A', terminal: false }]);
+    expect(b?.hashKeys).toEqual([{ type: 'header', name: 'session-b', terminal: false }]);
     const route = result.statuses.find((s) => s.ref.kind === 'HTTPRoute');
     const text = JSON.stringify(route?.status);
     expect(text).toContain('idleTimeout');
