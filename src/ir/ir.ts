@@ -135,6 +135,11 @@ export interface RedirectActionIR {
   type: 'redirect';
   scheme?: 'http' | 'https';
   hostname?: string;
+  /**
+   * The port Location shows, already placed for the listener (a written port, else the written
+   * scheme's well-known port, else the listener's port); absent when it is the default port of the
+   * redirect's scheme, which Location leaves out.
+   */
   port?: number;
   path?: { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; prefix: string; value: string };
   statusCode: 301 | 302 | 303 | 307 | 308;
