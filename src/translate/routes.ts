@@ -14,7 +14,7 @@ import type { GatewayIRBuilder } from './gateway-ir-builder.ts';
 import type { GatewaySelection } from './gateways.ts';
 import type { ListenerState, NamespaceLabels } from './listeners.ts';
 import { attachToParent, type AttachableRoute, type ParentAttachment } from './route-attachment.ts';
-import { emitRule, type PreparedRule } from './route-rules.ts';
+import { emitRule, explainUnexpressible, type PreparedRule } from './route-rules.ts';
 import { placeRedirects } from './redirect-port.ts';
 
 export interface RouteContext {
@@ -89,6 +89,11 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
       for (const p of decision.problems) if (p.severity === 'unsupported') verdict.notes.push(p.message);
       if (invalid.length > 0) {
         verdict.dropped.push({ reason: invalid[0]?.reason ?? Reason.UnsupportedValue, message: invalid.map((p) => p.message).join('; ') });
+        continue;
+      }
+      const unexpressible = explainUnexpressible(rule, decision);
+      if (unexpressible) {
+        verdict.dropped.push({ reason: Reason.UnsupportedValue, message: unexpressible });
         continue;
       }
       verdict.served++;
