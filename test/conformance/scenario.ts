@@ -43,13 +43,28 @@ export function backend(name: string, port = 8080, extra: object = {}): object {
 
 function services(): KubeObject[] {
   return Object.entries(BACKENDS).flatMap(([name, ip]): KubeObject[] => [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS }, spec: { ports: [{ name: 'http', port: 8080, targetPort: 3000 }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: NS },
+      spec: {
+        ports: [
+          { name: 'http', port: 8080, targetPort: 3000 },
+          { name: 'second-port', port: 8081, targetPort: 3001, appProtocol: 'kubernetes.io/h2c' },
+          { name: 'third-port', port: 8082, targetPort: 3000, appProtocol: 'kubernetes.io/ws' },
+        ],
+      },
+    },
     {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: { name: `${name}-1`, namespace: NS, labels: { 'kubernetes.io/service-name': name } },
       addressType: 'IPv4',
-      ports: [{ name: 'http', port: 3000 }],
+      ports: [
+        { name: 'http', port: 3000 },
+        { name: 'second-port', port: 3001 },
+        { name: 'third-port', port: 3000 },
+      ],
       endpoints: [{ addresses: [ip], conditions: { ready: true, serving: true, terminating: false } }],
     },
   ]);
@@ -75,6 +90,13 @@ export class Scenario {
     const config = this.configs.get(`${NS}/${gatewayName}`);
     if (!config) throw new Error(`Gateway ${gatewayName} is not served`);
     return resolveRequest(config, { port: 80, host: 'gateway.local', ...req });
+  }
+
+  /** The Envoy config served to a Gateway, strictly validated. */
+  envoy(gatewayName = GW): EnvoyConfig {
+    const config = this.configs.get(`${NS}/${gatewayName}`);
+    if (!config) throw new Error(`Gateway ${gatewayName} is not served`);
+    return config;
   }
 
   /** The Service a request reaches (the only backend, or the one named by every endpoint). */
