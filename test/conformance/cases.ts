@@ -491,6 +491,16 @@ function listenerPortMatching(): void {
   expect([b('foo.com'), b('foo.com:8080'), b('bar.com:8080'), b('foo.com:8090'), b('bar.com:8090')]).toEqual(['infra-backend-v1', 'infra-backend-v2', 'infra-backend-v2', 'infra-backend-v3', 404]);
 }
 
+function requestHeaderModifier(): void {
+  const s = new Scenario([route('HTTPRoute', 'request-header-modifier', rules({ matches: [prefix('/modify')], filters: [HEADER_MODIFIER], ...to('infra-backend-v1') }))]);
+  expectAccepted(s, 'HTTPRoute', 'request-header-modifier');
+  expectModified(headerModifierRequests(s, '/modify'));
+  // Header names are case-insensitive: a set replaces the client's value whatever its case.
+  const res = forwarded(s.request({ path: '/modify', headers: { 'x-header-set': 'original', 'X-HEADER-ADD': 'original' } }));
+  expect(res.backends[0]?.request.headers['x-header-set']).toBe('set-overwrites-values');
+  expect(res.backends[0]?.request.headers['x-header-add']).toBe('original,header-val-1');
+}
+
 const HTTPS = 'needs an HTTPS listener; Tether serves HTTP listeners only';
 
 export const CASES: ConformanceCase[] = [
@@ -524,6 +534,11 @@ export const CASES: ConformanceCase[] = [
   { test: 'HTTPRouteRequestPercentageMirror', features: ['Gateway', 'HTTPRoute', 'HTTPRouteRequestPercentageMirror'], outcome: { type: 'checked', run: mirrors, limit: 'the share mirrored on the wire; the configured fraction is checked' } },
   { test: 'HTTPRouteRetry', features: ['Gateway', 'HTTPRoute', 'HTTPRouteRetry'], outcome: { type: 'checked', run: retry, limit: 'retries happen on the wire; the retry policy (codes, attempts) is checked' } },
   { test: 'HTTPRouteCORS', features: ['Gateway', 'HTTPRoute', 'HTTPRouteCORS'], outcome: { type: 'fails', reason: 'with allowCredentials and a "*" in allowMethods or allowHeaders the test wants the requested method and headers echoed; Envoy answers with the configured list' } },
+  { test: 'HTTPRouteRequestHeaderModifier', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: requestHeaderModifier } },
+  { test: 'GatewayWithAttachedRoutesWithPort8080', features: ['Gateway', 'HTTPRoute', 'GatewayPort8080'], outcome: { type: 'checked', run: attachedRoutes } },
+  ...['GatewayFrontendClientCertificateValidation', 'GatewayFrontendClientCertificateValidationInsecureFallback', 'GatewayFrontendInvalidDefaultClientCertificateValidation', 'GatewayInvalidFrontendClientCertificateValidation'].map(
+    (test): ConformanceCase => ({ test, features: ['Gateway', 'HTTPRoute', 'GatewayFrontendClientCertificateValidation'], outcome: { type: 'out-of-scope', reason: HTTPS } }),
+  ),
   { test: 'HTTPRouteHeaderMatching', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: headerMatching } },
   { test: 'HTTPRouteTimeoutRequest', features: ['Gateway', 'HTTPRoute', 'HTTPRouteRequestTimeout'], outcome: { type: 'checked', run: timeouts, limit: 'the 504 after the elapsed time; the route timeout Envoy enforces is checked' } },
   { test: 'HTTPRouteTimeoutBackendRequest', features: ['Gateway', 'HTTPRoute', 'HTTPRouteBackendTimeout'], outcome: { type: 'checked', run: timeouts, limit: 'the 504 after the elapsed time; the per-try timeout Envoy enforces is checked' } },
