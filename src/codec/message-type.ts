@@ -12,6 +12,8 @@ export const MessageType = {
   bootstrap: 'envoy.config.bootstrap.v3.Bootstrap',
   httpConnectionManager: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
   router: 'envoy.extensions.filters.http.router.v3.Router',
+  cors: 'envoy.extensions.filters.http.cors.v3.Cors',
+  corsPolicy: 'envoy.extensions.filters.http.cors.v3.CorsPolicy',
   statefulSession: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSession',
   statefulSessionPerRoute: 'envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute',
   cookieSessionState: 'envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState',

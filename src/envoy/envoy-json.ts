@@ -14,6 +14,7 @@ export const EnvoyName = {
   httpConnectionManager: 'envoy.filters.network.http_connection_manager',
   router: 'envoy.filters.http.router',
   statefulSession: 'envoy.filters.http.stateful_session',
+  cors: 'envoy.filters.http.cors',
   cookieSessionState: 'envoy.http.stateful_session.cookie',
   headerSessionState: 'envoy.http.stateful_session.header',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',

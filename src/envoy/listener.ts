@@ -4,6 +4,7 @@
 // never drains a listener because of them.
 import type { ListenerIR } from '../ir/ir.ts';
 import { EnvoyName, EnvoyType, adsConfigSource, statName, typed, type JsonObject } from './envoy-json.ts';
+import { buildCorsHttpFilter } from './filters/cors.ts';
 import { buildRouterHttpFilter } from './filters/router.ts';
 import { buildStatefulSessionHttpFilter } from './filters/stateful-session.ts';
 
@@ -44,10 +45,13 @@ export function buildHttpConnectionManager(opts: HttpConnectionManagerOptions): 
     'rds' in opts.routes
       ? { rds: { config_source: adsConfigSource(), route_config_name: opts.routes.rds } }
       : { route_config: opts.routes.routeConfig };
-  const filters = [buildStatefulSessionHttpFilter({ optional: opts.grpcClient === true }), buildRouterHttpFilter()];
   if (opts.grpcClient) {
+    // gRPC clients do no CORS: their form carries only the session filter (optional) and the router.
+    const filters = [buildStatefulSessionHttpFilter({ optional: true }), buildRouterHttpFilter()];
     return typed(EnvoyType.httpConnectionManager, { stat_prefix: opts.statPrefix, ...routes, http_filters: filters });
   }
+  // The cors filter first, so it answers preflights before anything else runs.
+  const filters = [buildCorsHttpFilter(), buildStatefulSessionHttpFilter(), buildRouterHttpFilter()];
   return typed(EnvoyType.httpConnectionManager, {
     stat_prefix: opts.statPrefix,
     ...routes,

@@ -1,6 +1,7 @@
 // IR action → the action half of an Envoy Route: `route` (forward to one cluster or a weighted
 // split), `redirect` or `direct_response`, plus path and host rewrites, timeouts and hash policy.
-import type { ForwardActionIR, HashKeyIR, RedirectActionIR, RouteIR } from '../ir/ir.ts';
+import type { ForwardActionIR, HashKeyIR, MirrorIR, RedirectActionIR, RetryIR, RouteIR } from '../ir/ir.ts';
+import { buildHeaderMutation } from './header-mutation.ts';
 import { duration, type JsonObject } from './envoy-json.ts';
 import { escapeRegex, normalisePrefix } from './route-match.ts';
 import { addStickyRetry } from './sticky-retry.ts';
@@ -26,15 +27,30 @@ export function buildRouteAction(route: RouteIR): JsonObject {
 }
 
 function buildForward(route: RouteIR, action: ForwardActionIR): JsonObject {
+  // Per-backend header edits live on weighted_clusters entries, so a single cluster with edits is a
+  // one-entry split.
+  const perCluster = action.clusters.some((c) => c.requestHeaders || c.responseHeaders);
   const out: JsonObject =
-    action.clusters.length === 1
+    action.clusters.length === 1 && !perCluster
       ? { cluster: action.clusters[0].name }
-      : { weighted_clusters: { clusters: action.clusters.map((c) => ({ name: c.name, weight: c.weight })) } };
+      : {
+          weighted_clusters: {
+            clusters: action.clusters.map((c) => ({
+              name: c.name,
+              weight: c.weight,
+              ...buildHeaderMutation(c.requestHeaders, 'request'),
+              ...buildHeaderMutation(c.responseHeaders, 'response'),
+            })),
+          },
+        };
+  if (action.mirrors && action.mirrors.length > 0) out['request_mirror_policies'] = action.mirrors.map(buildMirrorPolicy);
   if (action.rewrite?.path) Object.assign(out, buildPathRewrite(action.rewrite.path));
   if (action.rewrite?.hostname !== undefined) out['host_rewrite_literal'] = action.rewrite.hostname;
   // Gateway API timeouts.request: 0 disables the timeout, which is also what Envoy's "0s" means.
   if (route.timeoutSeconds !== undefined) out['timeout'] = duration(route.timeoutSeconds);
-  if (route.perTryTimeoutSeconds !== undefined) {
+  if (route.retry) {
+    out['retry_policy'] = buildRetryPolicy(route.retry, route.perTryTimeoutSeconds);
+  } else if (route.perTryTimeoutSeconds !== undefined) {
     // timeouts.backendRequest bounds each attempt. No retry_on, so there are no retries (sticky
     // routes add theirs, sticky-retry.ts); num_retries stays unset because gRPC clients reject a
     // retry policy with num_retries 0.
@@ -42,6 +58,41 @@ function buildForward(route: RouteIR, action: ForwardActionIR): JsonObject {
   }
   if (route.hashKeys && route.hashKeys.length > 0) out['hash_policy'] = route.hashKeys.map(buildHashPolicy);
   addStickyRetry(out, route);
+  return out;
+}
+
+/**
+ * Gateway API retry: the listed codes, and (as Gateway API asks) connection failures and resets.
+ * `attempts` counts retries after the first try, which is Envoy's num_retries.
+ */
+function buildRetryPolicy(retry: RetryIR, perTryTimeoutSeconds: number | undefined): JsonObject {
+  const on = ['connect-failure', 'refused-stream', 'reset'];
+  if (retry.codes.length > 0) on.push('retriable-status-codes');
+  const out: JsonObject = { retry_on: on.join(',') };
+  if (retry.attempts !== undefined) out['num_retries'] = retry.attempts;
+  if (perTryTimeoutSeconds !== undefined) out['per_try_timeout'] = duration(perTryTimeoutSeconds);
+  if (retry.codes.length > 0) out['retriable_status_codes'] = [...retry.codes];
+  // Envoy's backoff grows from base_interval up to max_interval (10x base by default), never below it.
+  if (retry.backoffSeconds !== undefined && retry.backoffSeconds > 0) out['retry_back_off'] = { base_interval: duration(retry.backoffSeconds) };
+  return out;
+}
+
+/**
+ * A mirror with a share: Envoy's FractionalPercent knows the denominators 100, 10,000 and 1,000,000,
+ * so other fractions are expressed per million (rounded to the nearest millionth).
+ */
+function buildMirrorPolicy(mirror: MirrorIR): JsonObject {
+  const out: JsonObject = { cluster: mirror.cluster };
+  const f = mirror.fraction;
+  if (!f) return out;
+  const DENOMINATORS: [number, string][] = [[100, 'HUNDRED'], [10_000, 'TEN_THOUSAND'], [1_000_000, 'MILLION']];
+  const exact = DENOMINATORS.find(([d]) => (f.numerator * d) % f.denominator === 0);
+  const [d, name] = exact ?? [1_000_000, 'MILLION'];
+  const numerator = Math.round((f.numerator * d) / f.denominator);
+  // Zero values (numerator 0, HUNDRED) are left out, as proto3 JSON does.
+  const value: JsonObject = numerator > 0 ? { numerator } : {};
+  if (name !== 'HUNDRED') value['denominator'] = name;
+  out['runtime_fraction'] = { default_value: value };
   return out;
 }
 

@@ -3,6 +3,7 @@
 // stateful_session config on sticky routes.
 import type { ListenerIR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
 import { EnvoyType, typed, type JsonObject } from './envoy-json.ts';
+import { buildCorsPerRoute } from './filters/cors.ts';
 import { buildStatefulSessionPerRoute } from './filters/stateful-session.ts';
 import { buildHeaderMutation } from './header-mutation.ts';
 import { buildRouteAction } from './route-action.ts';
@@ -37,11 +38,18 @@ export function buildRoute(route: RouteIR, opts: RouteOptions = {}): JsonObject 
     ...buildHeaderMutation(route.requestHeaders, 'request'),
     ...buildHeaderMutation(route.responseHeaders, 'response'),
   };
+  const perFilter: JsonObject = {};
+  // gRPC clients do no CORS and have no cors filter: the policy is left out of their form.
+  if (route.cors && !opts.grpcClient) {
+    const filter = buildCorsPerRoute(route.cors);
+    perFilter[filter.name] = filter.config;
+  }
   if (route.session && route.action.type === 'forward') {
     const filter = buildStatefulSessionPerRoute(route.session);
     // gRPC does not implement the filter: FilterConfig.is_optional lets it skip the entry.
     const config = opts.grpcClient ? typed(EnvoyType.filterConfig, { config: filter.config, is_optional: true }) : filter.config;
-    out['typed_per_filter_config'] = { [filter.name]: config };
+    perFilter[filter.name] = config;
   }
+  if (Object.keys(perFilter).length > 0) out['typed_per_filter_config'] = perFilter;
   return out;
 }

@@ -67,6 +67,10 @@ export interface RouteIR {
   timeoutSeconds?: number;
   /** Gateway API timeouts.backendRequest (per try); seconds. */
   perTryTimeoutSeconds?: number;
+  /** Gateway API rules[].retry: which responses are retried, how often, how far apart. */
+  retry?: RetryIR;
+  /** Gateway API CORS filter: Envoy's cors filter answers preflights and adds the CORS headers. */
+  cors?: CorsIR;
   /** Strong session persistence for this route; absent for non-sticky routes. */
   session?: SessionIR;
   /**
@@ -123,7 +127,9 @@ export interface ForwardActionIR {
    * sticky cluster keeps them as weight-0 localities); when every backend is invalid or weighs 0
    * translation emits a direct response 500 instead.
    */
-  clusters: { name: string; weight: number }[];
+  clusters: WeightedClusterIR[];
+  /** RequestMirror filters: a copy of each request (or a share of them) goes to each of these. */
+  mirrors?: MirrorIR[];
   /** URLRewrite. */
   rewrite?: {
     hostname?: string;
@@ -131,11 +137,51 @@ export interface ForwardActionIR {
   };
 }
 
+export interface WeightedClusterIR {
+  name: string;
+  weight: number;
+  /** backendRefs[].filters: header edits only for requests sent to (and responses from) this cluster. */
+  requestHeaders?: HeaderMutationIR;
+  responseHeaders?: HeaderMutationIR;
+}
+
+export interface MirrorIR {
+  /** A non-sticky cluster of the mirror's backend; its responses are discarded. */
+  cluster: string;
+  /** The share of requests mirrored; absent: every request. */
+  fraction?: { numerator: number; denominator: number };
+}
+
+export interface RetryIR {
+  /** Upstream response codes that are retried; connection failures and resets always are. */
+  codes: number[];
+  /** Retries after the first attempt; absent: Envoy's default (1). */
+  attempts?: number;
+  /** Minimum wait before a retry, seconds; absent: Envoy's default (25 ms, growing). */
+  backoffSeconds?: number;
+}
+
+export interface CorsIR {
+  /** `*`, or `<scheme>://<host>[:<port>]` where the host may start with `*` (any labels). */
+  allowOrigins: string[];
+  allowCredentials: boolean;
+  /** Methods, or `*`. */
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds: number;
+}
+
 /** RequestRedirect. */
 export interface RedirectActionIR {
   type: 'redirect';
   scheme?: 'http' | 'https';
   hostname?: string;
+  /**
+   * The port Location shows, already placed for the listener (a written port, else the written
+   * scheme's well-known port, else the listener's port); absent when it is the default port of the
+   * redirect's scheme, which Location leaves out.
+   */
   port?: number;
   path?: { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; prefix: string; value: string };
   statusCode: 301 | 302 | 303 | 307 | 308;

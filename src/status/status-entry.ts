@@ -17,6 +17,7 @@ export function statusEntry(s: ObjectStatus): StatusEntry {
   switch (body.type) {
     case 'conditions':
       entry['conditions'] = body.conditions;
+      if (body.supportedFeatures) entry['supportedFeatures'] = body.supportedFeatures;
       break;
     case 'gateway':
       entry['conditions'] = body.conditions;

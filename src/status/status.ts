@@ -31,7 +31,8 @@ export interface ListenerStatus {
 
 /** status of GatewayClass (conditions only), Gateway, route kinds, policies, and kinds we only report on. */
 export type StatusBody =
-  | { type: 'conditions'; conditions: Condition[] }
+  /** supportedFeatures: GatewayClass only, the Gateway API feature names it implements. */
+  | { type: 'conditions'; conditions: Condition[]; supportedFeatures?: string[] }
   | { type: 'gateway'; conditions: Condition[]; listeners: ListenerStatus[] }
   | { type: 'route'; parents: { parentRef: ParentRef; controllerName: string; conditions: Condition[] }[] }
   | { type: 'policy'; ancestors: { ancestorRef: ParentRef; controllerName: string; conditions: Condition[] }[] };

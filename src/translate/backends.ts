@@ -1,7 +1,9 @@
 // backendRefs → the Service ports they name, or the reason they cannot be used. Only core Services
 // are backends; a reference into another namespace needs a ReferenceGrant. Resolution does not
 // depend on the Gateway, so it runs once per route rule.
-import type { BackendRef } from '../k8s/gateway-api/route-common.ts';
+import type { BackendRef, RequestMirror } from '../k8s/gateway-api/route-common.ts';
+import type { HeaderMutationIR } from '../ir/ir.ts';
+import { headerMutation } from './header-mutation.ts';
 import type { Service, ServicePort } from '../k8s/service.ts';
 import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { Reason } from '../status/conditions.ts';
@@ -15,6 +17,11 @@ export interface ResolvedBackend {
   weight: number;
   service: Service;
   servicePort: ServicePort;
+  /** backendRefs[].filters: header edits only for this backend. */
+  requestHeaders?: HeaderMutationIR;
+  responseHeaders?: HeaderMutationIR;
+  /** The backendRef's field, for messages. */
+  field: string;
 }
 
 export interface BackendProblem {
@@ -79,7 +86,25 @@ export function resolveBackends(refs: readonly BackendRef[], ctx: BackendContext
     if (slices.length > 0 && slices.every((s) => s.addressType === 'FQDN')) {
       out.notes.push(`${ref.field}: Service ${what} has only FQDN EndpointSlices, which are not resolved here; it has no endpoints`);
     }
-    out.valid.push({ namespace: ref.namespace, name: ref.name, port: ref.port, weight: ref.weight, service, servicePort });
+    const valid: ResolvedBackend = { namespace: ref.namespace, name: ref.name, port: ref.port, weight: ref.weight, service, servicePort, field: ref.field };
+    for (const f of ref.filters) {
+      if (f.type === 'RequestHeaderModifier') valid.requestHeaders = headerMutation(f.modifier);
+      else valid.responseHeaders = headerMutation(f.modifier);
+    }
+    out.valid.push(valid);
   }
   return out;
+}
+
+/**
+ * A RequestMirror's backend, resolved like any backendRef: a reference that cannot be used is
+ * reported in ResolvedRefs and the mirror is left out (the rule still serves its own backends).
+ */
+export function addMirror(rule: { backends: BackendResolution; mirrors: { backend: ResolvedBackend; fraction?: { numerator: number; denominator: number } }[] }, mirror: RequestMirror, ctx: BackendContext): void {
+  const resolved = resolveBackends([mirror.backendRef], ctx);
+  rule.backends.problems.push(...resolved.problems);
+  rule.backends.notes.push(...resolved.notes);
+  const backend = resolved.valid[0];
+  if (!backend) return;
+  rule.mirrors.push(mirror.fraction ? { backend, fraction: { ...mirror.fraction } } : { backend });
 }

@@ -4,6 +4,7 @@ import type { GatewayClass } from '../k8s/gateway-api/gateway-class.ts';
 import type { ObjectRef } from '../k8s/kube-object.ts';
 import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
+import { SUPPORTED_FEATURES } from './supported-features.ts';
 
 export interface GatewayClassResult {
   /** Names of the classes Tether controls (and accepted). */
@@ -34,6 +35,7 @@ export function translateGatewayClasses(classes: readonly GatewayClass[]): Gatew
           condition(ConditionType.Accepted, true, Reason.Accepted, message, gen),
           condition(ConditionType.SupportedVersion, true, Reason.SupportedVersion, 'Gateway API v1 (standard channel) is supported', gen),
         ],
+        supportedFeatures: [...SUPPORTED_FEATURES],
       },
     });
   }

@@ -13,6 +13,8 @@ export interface GatewayState {
   /** `namespace/name`: the GatewayIR name and Envoy's node.cluster. */
   key: string;
   listeners: ListenerState[];
+  /** Why the Gateway as a whole is not accepted (its listeners are then not served). */
+  rejected?: { reason: string; message: string };
 }
 
 export interface GatewaySelection {
@@ -32,9 +34,34 @@ export function selectGateways(gateways: readonly Gateway[], ourClasses: Readonl
       out.ignored.push({ ref: g.meta.ref, reason: `gatewayClassName ${JSON.stringify(g.gatewayClassName)} is not a GatewayClass of tether.dev/gateway-controller` });
       continue;
     }
-    out.ours.set(key, { gateway: g, key, listeners: translateListeners(g) });
+    const state: GatewayState = { gateway: g, key, listeners: translateListeners(g) };
+    const rejected = checkParametersRef(g);
+    if (rejected) {
+      state.rejected = rejected;
+      const gen = g.meta.generation;
+      for (const l of state.listeners) {
+        l.usable = false;
+        l.conditions = l.conditions.map((c) => (c.type === ConditionType.Programmed ? condition(ConditionType.Programmed, false, Reason.Invalid, 'Listener is not served: the Gateway is not accepted', gen) : c));
+      }
+    }
+    out.ours.set(key, state);
   }
   return out;
+}
+
+/**
+ * Gateway API: a parametersRef whose referent cannot be found, is of an unsupported kind or is
+ * malformed rejects the Gateway (Accepted=False, InvalidParameters). Tether reads no per-Gateway
+ * parameters kind yet, so no reference can be resolved; the message says which and why.
+ */
+function checkParametersRef(g: Gateway): GatewayState['rejected'] {
+  const p = g.parametersRef;
+  if (!p) return undefined;
+  const kind = `${p.group ? `${p.group}/` : ''}${p.kind || '(no kind)'}`;
+  return {
+    reason: Reason.InvalidParameters,
+    message: `spec.infrastructure.parametersRef: ${kind} ${g.meta.namespace}/${p.name || '(no name)'} cannot be resolved: Tether reads no parameters of kind ${kind}`,
+  };
 }
 
 /** True when at least one listener is served: the Gateway gets an IR entry. */
@@ -50,7 +77,9 @@ export function gatewayStatus(state: GatewayState): ObjectStatus {
   if (g.addresses.length > 0) notes.push('spec.addresses is not supported: each Envoy fleet binds its own addresses');
   const suffix = notes.length > 0 ? `; ${notes.join('; ')}` : '';
   const conditions = [];
-  if (state.listeners.length === 0) {
+  if (state.rejected) {
+    conditions.push(condition(ConditionType.Accepted, false, state.rejected.reason, `${state.rejected.message}${suffix}`, gen));
+  } else if (state.listeners.length === 0) {
     conditions.push(condition(ConditionType.Accepted, false, Reason.ListenersNotValid, `No listeners${suffix}`, gen));
   } else if (invalid.length === state.listeners.length) {
     conditions.push(condition(ConditionType.Accepted, false, Reason.ListenersNotValid, `No listener can be served: ${invalid.join(', ')}${suffix}`, gen));
@@ -59,7 +88,11 @@ export function gatewayStatus(state: GatewayState): ObjectStatus {
   } else {
     conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, `Gateway is accepted${suffix}`, gen));
   }
-  conditions.push(isServed(state) ? condition(ConditionType.Programmed, true, Reason.Programmed, `Configuration served to Envoy fleet ${state.key}`, gen) : condition(ConditionType.Programmed, false, Reason.Invalid, 'No listener can be served', gen));
+  conditions.push(
+    isServed(state)
+      ? condition(ConditionType.Programmed, true, Reason.Programmed, `Configuration served to Envoy fleet ${state.key}`, gen)
+      : condition(ConditionType.Programmed, false, Reason.Invalid, state.rejected ? 'The Gateway is not accepted' : 'No listener can be served', gen),
+  );
   return {
     ref: g.meta.ref,
     ...(gen !== undefined ? { generation: gen } : {}),

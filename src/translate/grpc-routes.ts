@@ -6,8 +6,8 @@
 import type { GRPCMethodMatch, GRPCRoute, GRPCRouteRule } from '../k8s/gateway-api/grpc-route.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
 import type { PathMatchIR, RouteMatchIR } from '../ir/ir.ts';
-import { resolveBackends, type BackendContext } from './backends.ts';
-import { headerMutation } from './http-routes.ts';
+import { addMirror, resolveBackends, type BackendContext } from './backends.ts';
+import { headerMutation } from './header-mutation.ts';
 import { translateHeaderMatches } from './route-matches.ts';
 import type { PreparedRule } from './route-rules.ts';
 
@@ -22,6 +22,7 @@ function prepareGRPCRule(rule: GRPCRouteRule, ctx: BackendContext): PreparedRule
     field: rule.field,
     matches: rule.matches.map((m): RouteMatchIR => ({ path: grpcPath(m.method), headers: translateHeaderMatches(m.headers), queryParams: [], grpc: true })),
     backends: resolveBackends(rule.backendRefs, ctx),
+    mirrors: [],
     grpcMethods: rule.matches.map((m) => ({
       service: m.method?.type === 'Exact' ? (m.method.service?.length ?? 0) : 0,
       method: m.method?.type === 'Exact' ? (m.method.method?.length ?? 0) : 0,
@@ -37,7 +38,8 @@ function prepareGRPCRule(rule: GRPCRouteRule, ctx: BackendContext): PreparedRule
   if (rule.sessionPersistence !== undefined) prepared.sessionPersistence = rule.sessionPersistence;
   for (const f of rule.filters) {
     if (f.type === 'RequestHeaderModifier') prepared.requestHeaders = headerMutation(f.modifier);
-    else prepared.responseHeaders = headerMutation(f.modifier);
+    else if (f.type === 'ResponseHeaderModifier') prepared.responseHeaders = headerMutation(f.modifier);
+    else addMirror(prepared, f.mirror, ctx);
   }
   return prepared;
 }

@@ -3,9 +3,8 @@
 // to; routes.ts does the rest.
 import type { HTTPRoute, HTTPRouteRule } from '../k8s/gateway-api/http-route.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
-import type { HeaderModifier } from '../k8s/gateway-api/route-common.ts';
-import type { HeaderMutationIR } from '../ir/ir.ts';
-import { resolveBackends, type BackendContext } from './backends.ts';
+import { headerMutation } from './header-mutation.ts';
+import { addMirror, resolveBackends, type BackendContext } from './backends.ts';
 import { translateHTTPMatch } from './route-matches.ts';
 import type { PreparedRule } from './route-rules.ts';
 
@@ -20,6 +19,7 @@ function prepareHTTPRule(rule: HTTPRouteRule, ctx: BackendContext): PreparedRule
     field: rule.field,
     matches: rule.matches.map(translateHTTPMatch),
     backends: resolveBackends(rule.backendRefs, ctx),
+    mirrors: [],
     http2: false,
     problems: rule.problems.map(formatProblem),
     notes: rule.ignored.map(formatProblem),
@@ -40,13 +40,16 @@ function prepareHTTPRule(rule: HTTPRouteRule, ctx: BackendContext): PreparedRule
       case 'URLRewrite':
         prepared.rewrite = f.rewrite;
         break;
+      case 'RequestMirror':
+        addMirror(prepared, f.mirror, ctx);
+        break;
+      case 'CORS':
+        prepared.cors = f.cors;
+        break;
     }
   }
+  if (rule.retry) prepared.retry = rule.retry;
   if (rule.timeouts?.request !== undefined) prepared.timeoutSeconds = rule.timeouts.request;
   if (rule.timeouts?.backendRequest !== undefined) prepared.perTryTimeoutSeconds = rule.timeouts.backendRequest;
   return prepared;
-}
-
-export function headerMutation(m: HeaderModifier): HeaderMutationIR {
-  return { set: m.set.map((h) => ({ ...h })), add: m.add.map((h) => ({ ...h })), remove: [...m.remove] };
 }

@@ -36,6 +36,7 @@ export function attachToParent(route: AttachableRoute, ref: ParentReference, gat
     if (gateways.all.has(key)) return { type: 'not-ours', parentRef: ref };
     return { type: 'failed', parentRef: ref, reason: Reason.NoMatchingParent, message: `Gateway ${key} not found` };
   }
+  if (gateway.rejected) return { type: 'failed', parentRef: ref, gateway, reason: Reason.NoMatchingParent, message: `Gateway ${key} is not accepted (${gateway.rejected.reason})` };
   let candidates = gateway.listeners;
   if (ref.sectionName !== undefined) candidates = candidates.filter((l) => l.listener.name === ref.sectionName);
   if (ref.port !== undefined) candidates = candidates.filter((l) => l.listener.port === ref.port);

@@ -14,7 +14,8 @@ import type { GatewayIRBuilder } from './gateway-ir-builder.ts';
 import type { GatewaySelection } from './gateways.ts';
 import type { ListenerState, NamespaceLabels } from './listeners.ts';
 import { attachToParent, type AttachableRoute, type ParentAttachment } from './route-attachment.ts';
-import { emitRule, type PreparedRule } from './route-rules.ts';
+import { emitRule, explainUnexpressible, type PreparedRule } from './route-rules.ts';
+import { placeRedirects } from './redirect-port.ts';
 
 export interface RouteContext {
   gateways: GatewaySelection;
@@ -91,11 +92,17 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
         verdict.dropped.push({ reason: invalid[0]?.reason ?? Reason.UnsupportedValue, message: invalid.map((p) => p.message).join('; ') });
         continue;
       }
+      const unexpressible = explainUnexpressible(rule, decision);
+      if (unexpressible) {
+        verdict.dropped.push({ reason: Reason.UnsupportedValue, message: unexpressible });
+        continue;
+      }
       verdict.served++;
       verdict.notes.push(...rule.notes);
       if (!builder) continue;
       const emitted = emitRule({ kind: route.kind, namespace: route.meta.namespace, name: route.meta.name, created: route.meta.creationTimestamp }, rule, decision, ctx.catalog);
-      for (const [state, hosts] of listeners) builder.addRoutes(state, hosts, emitted.routes);
+      const redirect = rule.redirect;
+      for (const [state, hosts] of listeners) builder.addRoutes(state, hosts, redirect ? placeRedirects(emitted.routes, redirect, state.listener) : emitted.routes);
       for (const c of emitted.clusters) builder.addCluster(c);
     }
     if (verdict.served > 0) for (const state of listeners.keys()) state.attachedRoutes++;

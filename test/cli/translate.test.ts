@@ -118,6 +118,32 @@ describe('tether translate on other gateways’ sticky-session examples', () => 
     expectValidBootstrap(parse(chosen.stdout) as JsonObject);
   });
 
+  it('places redirect ports per listener in the static bootstrap, as in the served config', async () => {
+    const r = await runTether(['translate', '-f', join(repoRoot, 'src', 'translate', 'testdata', 'redirect-port-and-scheme.in.yaml'), '--bootstrap']);
+    expect(r.code).toBe(0);
+    const bootstrap = JSON.parse(r.stdout) as JsonObject;
+    expectValidBootstrap(bootstrap);
+    type Route = { match: { path_separated_prefix: string }; redirect: JsonObject };
+    const listeners = (bootstrap['static_resources'] as { listeners: JsonObject[] }).listeners;
+    const redirects = new Map<number, Map<string, JsonObject>>();
+    for (const l of listeners) {
+      const port = (l['address'] as { socket_address: { port_value: number } }).socket_address.port_value;
+      const hcm = (l['filter_chains'] as { filters: { typed_config: { route_config: { virtual_hosts: { routes: Route[] }[] } } }[] }[])[0].filters[0].typed_config;
+      const routes = hcm.route_config.virtual_hosts.flatMap((v) => v.routes);
+      redirects.set(port, new Map(routes.map((x) => [x.match.path_separated_prefix, x.redirect])));
+    }
+    // Port 80: the listener port is http's default, so only a non-default written port shows.
+    expect(redirects.get(80)?.get('/host-only')).toEqual({ host_redirect: 'example.org', response_code: 'FOUND' });
+    expect(redirects.get(80)?.get('/port-8080')).toEqual({ host_redirect: 'example.org', port_redirect: 8080, response_code: 'FOUND' });
+    // Port 8080: a redirect without scheme or port keeps the listener's port.
+    expect(redirects.get(8080)?.get('/host-only')).toEqual({ host_redirect: 'example.org', port_redirect: 8080, response_code: 'FOUND' });
+    expect(redirects.get(8080)?.get('/path-only')).toEqual({ port_redirect: 8080, path_redirect: '/new', response_code: 'FOUND' });
+    expect(redirects.get(8080)?.get('/port-80')).toEqual({ host_redirect: 'example.org', response_code: 'FOUND' });
+    // A scheme brings its own default port, whatever the listener's.
+    expect(redirects.get(8080)?.get('/https')).toEqual({ scheme_redirect: 'https', host_redirect: 'example.org', response_code: 'FOUND' });
+    expect(redirects.get(8080)?.get('/http-443')).toEqual({ scheme_redirect: 'http', port_redirect: 443, response_code: 'FOUND' });
+  });
+
   it('rejects an unknown --gateway, naming the accepted ones', async () => {
     const r = await runTether(['translate', '-f', join(examples, 'kong-upstream-policy.in.yaml'), '--gateway', 'kong/nope']);
     expect(r.code).toBe(2);

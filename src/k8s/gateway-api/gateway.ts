@@ -42,6 +42,8 @@ export interface Gateway {
   listeners: Listener[];
   /** spec.addresses as written: Tether does not assign addresses (the Envoy fleet binds its own). */
   addresses: { type: string; value: string }[];
+  /** spec.infrastructure.parametersRef as written: per-Gateway parameters of some kind. */
+  parametersRef?: { group: string; kind: string; name: string };
   /** Problems outside the listeners. */
   problems: FieldProblem[];
   /** Gateway-level fields Tether does not implement: reported in status. */
@@ -60,10 +62,25 @@ export function parseGateway(o: KubeObject): Gateway {
   const listeners = r.array(spec.listeners, 'spec.listeners').map((l, i) => parseListener(l, i));
   if (listeners.length === 0 && spec.listeners === undefined) r.problem('spec.listeners', 'is required');
   const ignored: FieldProblem[] = [];
-  for (const key of ['infrastructure', 'tls', 'allowedListeners', 'backendTLS']) {
+  for (const key of ['tls', 'allowedListeners', 'backendTLS']) {
     if (spec[key] !== undefined && spec[key] !== null) ignored.push({ severity: 'unsupported', field: `spec.${key}`, message: 'is not supported and is not read' });
   }
-  return { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, problems: r.problems, ignored };
+  const infrastructure = r.object(spec.infrastructure, 'spec.infrastructure');
+  // Labels and annotations are for resources a controller creates; Tether's static fleets have none.
+  if (infrastructure && Object.keys(infrastructure).some((k) => k !== 'parametersRef' && infrastructure[k] !== undefined && infrastructure[k] !== null)) {
+    ignored.push({ severity: 'unsupported', field: 'spec.infrastructure', message: 'is not supported and is not read' });
+  }
+  const gateway: Gateway = { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, problems: r.problems, ignored };
+  const p = r.object(infrastructure?.parametersRef, 'spec.infrastructure.parametersRef');
+  if (p) {
+    const f = 'spec.infrastructure.parametersRef';
+    gateway.parametersRef = {
+      group: r.string(p.group, `${f}.group`) ?? '',
+      kind: r.string(p.kind, `${f}.kind`) ?? '',
+      name: r.string(p.name, `${f}.name`) ?? '',
+    };
+  }
+  return gateway;
 }
 
 function parseListener(value: unknown, index: number): Listener {

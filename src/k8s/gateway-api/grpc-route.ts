@@ -6,6 +6,7 @@ import { parseMeta, type ParsedMeta } from '../object-meta.ts';
 import { checkRe2Syntax } from '../re2-syntax.ts';
 import { parseOptionalSessionPersistence, type ParsedSessionPersistence } from './session-persistence.ts';
 import {
+  parseRequestMirror,
   parseBackendRefs,
   parseHeaderMatches,
   parseHeaderModifier,
@@ -15,6 +16,7 @@ import {
   type HeaderMatch,
   type RouteCommon,
   type HeaderModifierFilter,
+  type RequestMirrorFilter,
 } from './route-common.ts';
 
 export interface GRPCMethodMatch {
@@ -30,7 +32,7 @@ export interface GRPCRouteMatch {
   headers: HeaderMatch[];
 }
 
-export type GRPCRouteFilter = HeaderModifierFilter;
+export type GRPCRouteFilter = HeaderModifierFilter | RequestMirrorFilter;
 
 export interface GRPCRouteRule {
   index: number;
@@ -84,7 +86,11 @@ function parseRule(value: unknown, index: number, namespace: string): GRPCRouteR
     const type = r.string(fo.type, `${ff}.type`, { required: true, minLength: 1 });
     if (type === 'RequestHeaderModifier') return [{ type, modifier: parseHeaderModifier(r, fo.requestHeaderModifier, `${ff}.requestHeaderModifier`), field: ff }];
     if (type === 'ResponseHeaderModifier') return [{ type, modifier: parseHeaderModifier(r, fo.responseHeaderModifier, `${ff}.responseHeaderModifier`), field: ff }];
-    if (type !== undefined) r.problem(`${ff}.type`, `filter type ${JSON.stringify(type)} is not supported (supported: RequestHeaderModifier, ResponseHeaderModifier)`);
+    if (type === 'RequestMirror') {
+      const mirror = parseRequestMirror(r, fo.requestMirror, `${ff}.requestMirror`, namespace);
+      return mirror ? [{ type, mirror, field: ff }] : [];
+    }
+    if (type !== undefined) r.problem(`${ff}.type`, `filter type ${JSON.stringify(type)} is not supported (supported: RequestHeaderModifier, ResponseHeaderModifier, RequestMirror)`);
     return [];
   });
   for (const t of ['RequestHeaderModifier', 'ResponseHeaderModifier']) {

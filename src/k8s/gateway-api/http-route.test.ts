@@ -14,7 +14,7 @@ describe('parseHTTPRoute', () => {
     const r = parseHTTPRoute(route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'svc', port: 80 }] }] }, 'shop'));
     expect(r.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'shop', name: 'gw', written: { name: 'gw' } }]);
     expect(r.rules[0]?.matches).toEqual([{ path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [] }]);
-    expect(r.rules[0]?.backendRefs).toEqual([{ group: '', kind: 'Service', name: 'svc', namespace: 'shop', port: 80, weight: 1, field: 'spec.rules[0].backendRefs[0]' }]);
+    expect(r.rules[0]?.backendRefs).toEqual([{ group: '', kind: 'Service', name: 'svc', namespace: 'shop', port: 80, weight: 1, field: 'spec.rules[0].backendRefs[0]', filters: [] }]);
     expect(r.problems).toEqual([]);
   });
 

@@ -6,7 +6,10 @@ import { parseMeta, type ParsedMeta } from '../object-meta.ts';
 import { checkRe2Syntax } from '../re2-syntax.ts';
 import { checkHostname } from './hostname.ts';
 import { parseOptionalSessionPersistence, type ParsedSessionPersistence } from './session-persistence.ts';
+import { parseCORS, type HTTPCORS } from './cors.ts';
+import { parseGatewayDuration } from '../duration.ts';
 import {
+  parseRequestMirror,
   parseBackendRefs,
   parseHeaderMatches,
   parseHeaderModifier,
@@ -18,6 +21,7 @@ import {
   type RouteCommon,
   type RouteTimeouts,
   type HeaderModifierFilter,
+  type RequestMirrorFilter,
 } from './route-common.ts';
 
 export type HTTPPathMatch = { type: 'Exact' | 'PathPrefix' | 'RegularExpression'; value: string };
@@ -55,7 +59,19 @@ export interface HTTPURLRewrite {
 export type HTTPRouteFilter =
   | HeaderModifierFilter
   | { type: 'RequestRedirect'; redirect: HTTPRequestRedirect; field: string }
-  | { type: 'URLRewrite'; rewrite: HTTPURLRewrite; field: string };
+  | { type: 'URLRewrite'; rewrite: HTTPURLRewrite; field: string }
+  | RequestMirrorFilter
+  | { type: 'CORS'; cors: HTTPCORS; field: string };
+
+/** rules[].retry (experimental). */
+export interface HTTPRouteRetry {
+  /** Response codes retried (400..599); empty: only connection failures are retried. */
+  codes: number[];
+  /** Retries after the first attempt; absent: the proxy's default. */
+  attempts?: number;
+  /** Minimum wait between attempts, seconds. */
+  backoffSeconds?: number;
+}
 
 export interface HTTPRouteRule {
   index: number;
@@ -67,6 +83,7 @@ export interface HTTPRouteRule {
   filters: HTTPRouteFilter[];
   backendRefs: BackendRef[];
   timeouts?: RouteTimeouts;
+  retry?: HTTPRouteRetry;
   /** Parsed in any of its Gateway API shapes, problems kept; the sticky resolver decides what they mean. */
   sessionPersistence?: ParsedSessionPersistence;
   /** Problems in this rule: the rule is dropped (route PartiallyInvalid). */
@@ -113,13 +130,13 @@ function parseRule(value: unknown, index: number, namespace: string): HTTPRouteR
     index,
     field: f,
     matches,
-    filters: parseFilters(r, o.filters, `${f}.filters`),
+    filters: parseFilters(r, o.filters, `${f}.filters`, namespace),
     backendRefs: parseBackendRefs(r, o.backendRefs, `${f}.backendRefs`, namespace),
     problems: r.problems,
     ignored: [],
   };
-  // Experimental: retrying is an optimisation, so a rule without it still does what it says.
-  if (o.retry !== undefined && o.retry !== null) rule.ignored.push({ severity: 'unsupported', field: `${f}.retry`, message: 'is not supported; requests are not retried' });
+  const retry = parseRetry(r, o.retry, `${f}.retry`);
+  if (retry) rule.retry = retry;
   const name = r.string(o.name, `${f}.name`, { minLength: 1, maxLength: 253 });
   if (name !== undefined) rule.name = name;
   const timeouts = parseTimeouts(r, o.timeouts, `${f}.timeouts`);
@@ -185,15 +202,36 @@ function parseMatch(r: FieldReader, value: unknown, f: string): HTTPRouteMatch {
   return match;
 }
 
-const FILTER_TYPES = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite'] as const;
+const FILTER_TYPES = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror', 'CORS'] as const;
 const FILTER_FIELD: Record<string, string> = {
   RequestHeaderModifier: 'requestHeaderModifier',
   ResponseHeaderModifier: 'responseHeaderModifier',
   RequestRedirect: 'requestRedirect',
   URLRewrite: 'urlRewrite',
+  RequestMirror: 'requestMirror',
+  CORS: 'cors',
 };
 
-function parseFilters(r: FieldReader, value: unknown, field: string): HTTPRouteFilter[] {
+function parseRetry(r: FieldReader, value: unknown, f: string): HTTPRouteRetry | undefined {
+  const o = r.object(value, f);
+  if (!o) return undefined;
+  const codes = r.array(o.codes, `${f}.codes`).flatMap((c, i) => {
+    const code = r.int(c, `${f}.codes[${i}]`, 400, 599);
+    return code === undefined ? [] : [code];
+  });
+  const retry: HTTPRouteRetry = { codes: [...new Set(codes)] };
+  const attempts = r.int(o.attempts, `${f}.attempts`, 1, 2_147_483_647);
+  if (attempts !== undefined) retry.attempts = attempts;
+  const backoff = r.string(o.backoff, `${f}.backoff`);
+  if (backoff !== undefined) {
+    const seconds = parseGatewayDuration(backoff);
+    if (seconds === undefined) r.problem(`${f}.backoff`, `invalid duration ${JSON.stringify(backoff)}: use 1 to 4 parts of <number><h|m|s|ms>, e.g. "100ms"`);
+    else retry.backoffSeconds = seconds;
+  }
+  return retry;
+}
+
+function parseFilters(r: FieldReader, value: unknown, field: string, namespace: string): HTTPRouteFilter[] {
   return r.array(value, field).flatMap((fv, k): HTTPRouteFilter[] => {
     const f = `${field}[${k}]`;
     const o = r.object(fv, f);
@@ -201,7 +239,7 @@ function parseFilters(r: FieldReader, value: unknown, field: string): HTTPRouteF
     const type = r.string(o.type, `${f}.type`, { required: true, minLength: 1 });
     if (type === undefined) return [];
     if (!(FILTER_TYPES as readonly string[]).includes(type)) {
-      // RequestMirror, ExtensionRef, CORS and unknown types: skipping a filter could skip
+      // ExtensionRef, ExternalAuth and unknown types: skipping a filter could skip
       // something the user relies on (auth in an ExtensionRef), so the rule is not served.
       r.problem(`${f}.type`, `filter type ${JSON.stringify(type)} is not supported (supported: ${FILTER_TYPES.join(', ')})`);
       return [];
@@ -214,6 +252,12 @@ function parseFilters(r: FieldReader, value: unknown, field: string): HTTPRouteF
         return [{ type, modifier: parseHeaderModifier(r, body, bf), field: f }];
       case 'RequestRedirect':
         return [{ type, redirect: parseRedirect(r, body, bf), field: f }];
+      case 'RequestMirror': {
+        const mirror = parseRequestMirror(r, body, bf, namespace);
+        return mirror ? [{ type, mirror, field: f }] : [];
+      }
+      case 'CORS':
+        return [{ type, cors: parseCORS(r, body, bf), field: f }];
       default:
         return [{ type: 'URLRewrite', rewrite: parseRewrite(r, body, bf), field: f }];
     }
@@ -285,6 +329,8 @@ function parseRewrite(r: FieldReader, value: unknown, f: string): HTTPURLRewrite
 function checkFilterCombination(r: FieldReader, rule: HTTPRouteRule, f: string): void {
   const count = new Map<string, number>();
   for (const filter of rule.filters) {
+    // Several mirrors may send copies to several backends.
+    if (filter.type === 'RequestMirror') continue;
     const n = (count.get(filter.type) ?? 0) + 1;
     count.set(filter.type, n);
     if (n === 2) r.problem(filter.field, `${filter.type} may appear at most once per rule`);

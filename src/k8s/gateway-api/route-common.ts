@@ -40,7 +40,18 @@ export interface BackendRef {
   weight: number;
   /** `spec.rules[i].backendRefs[j]`, for messages. */
   field: string;
+  /** backendRefs[].filters: header changes applied only to requests sent to this backend. */
+  filters: HeaderModifierFilter[];
 }
+
+/** RequestMirror: a copy of each request (or of a share of them) goes to another backend. */
+export interface RequestMirror {
+  backendRef: BackendRef;
+  /** The share of requests mirrored; absent: every request. */
+  fraction?: { numerator: number; denominator: number };
+}
+
+export type RequestMirrorFilter = { type: 'RequestMirror'; mirror: RequestMirror; field: string };
 
 export interface HeaderMatch {
   type: 'Exact' | 'RegularExpression';
@@ -109,18 +120,86 @@ export function parseBackendRefs(r: FieldReader, value: unknown, field: string, 
   return r.list(value, field, (b, f) => {
     const o = r.object(b, f);
     if (!o) return undefined;
-    const name = r.string(o.name, `${f}.name`, REQUIRED_NON_EMPTY);
-    const group = r.string(o.group, `${f}.group`) ?? '';
-    const kind = r.string(o.kind, `${f}.kind`) ?? 'Service';
-    const namespace = r.string(o.namespace, `${f}.namespace`) ?? routeNamespace;
-    const port = r.int(o.port, `${f}.port`, 1, 65535);
-    const weight = r.int(o.weight, `${f}.weight`, 0, 1_000_000) ?? 1;
-    if (o.filters !== undefined && r.array(o.filters, `${f}.filters`).length > 0) r.problem(`${f}.filters`, 'per-backend filters are not supported');
-    if (name === undefined) return undefined;
-    const ref: BackendRef = { group, kind, name, namespace, weight, field: f };
-    if (port !== undefined) ref.port = port;
+    const ref = parseBackendObjectRef(r, o, f, routeNamespace);
+    if (!ref) return undefined;
+    ref.weight = r.int(o.weight, `${f}.weight`, 0, 1_000_000) ?? 1;
+    ref.filters = parseBackendFilters(r, o.filters, `${f}.filters`);
     return ref;
   });
+}
+
+/** A BackendObjectReference (group, kind, name, namespace, port); weight 1, no filters. */
+function parseBackendObjectRef(r: FieldReader, o: Record<string, unknown>, f: string, routeNamespace: string): BackendRef | undefined {
+  const name = r.string(o.name, `${f}.name`, REQUIRED_NON_EMPTY);
+  const group = r.string(o.group, `${f}.group`) ?? '';
+  const kind = r.string(o.kind, `${f}.kind`) ?? 'Service';
+  const namespace = r.string(o.namespace, `${f}.namespace`) ?? routeNamespace;
+  const port = r.int(o.port, `${f}.port`, 1, 65535);
+  if (name === undefined) return undefined;
+  const ref: BackendRef = { group, kind, name, namespace, weight: 1, field: f, filters: [] };
+  if (port !== undefined) ref.port = port;
+  return ref;
+}
+
+const BACKEND_FILTER_TYPES = ['RequestHeaderModifier', 'ResponseHeaderModifier'] as const;
+
+/**
+ * backendRefs[].filters: header changes only. Envoy applies those per weighted cluster; a mirror,
+ * redirect or rewrite per backend has no per-cluster form in Envoy, so the rule is not served.
+ */
+function parseBackendFilters(r: FieldReader, value: unknown, field: string): HeaderModifierFilter[] {
+  const out = r.array(value, field).flatMap((fv, k): HeaderModifierFilter[] => {
+    const f = `${field}[${k}]`;
+    const o = r.object(fv, f);
+    if (!o) return [];
+    const type = r.string(o.type, `${f}.type`, { required: true, minLength: 1 });
+    if (type === 'RequestHeaderModifier') return [{ type, modifier: parseHeaderModifier(r, o.requestHeaderModifier, `${f}.requestHeaderModifier`), field: f }];
+    if (type === 'ResponseHeaderModifier') return [{ type, modifier: parseHeaderModifier(r, o.responseHeaderModifier, `${f}.responseHeaderModifier`), field: f }];
+    if (type !== undefined) r.problem(`${f}.type`, `filter type ${JSON.stringify(type)} is not supported on a backendRef (supported there: ${BACKEND_FILTER_TYPES.join(', ')})`);
+    return [];
+  });
+  for (const t of BACKEND_FILTER_TYPES) {
+    const same = out.filter((x) => x.type === t);
+    if (same.length > 1) r.problem(same[1]?.field ?? field, `${t} may appear at most once per backendRef`);
+  }
+  return out;
+}
+
+/** HTTPRequestMirrorFilter: `percent` (0..100) or `fraction` (numerator ≤ denominator), not both. */
+export function parseRequestMirror(r: FieldReader, value: unknown, f: string, routeNamespace: string): RequestMirror | undefined {
+  const o = r.object(value, f);
+  if (!o) {
+    r.problem(f, 'is required for this filter type');
+    return undefined;
+  }
+  const b = r.object(o.backendRef, `${f}.backendRef`);
+  if (!b) {
+    r.problem(`${f}.backendRef`, 'is required');
+    return undefined;
+  }
+  const backendRef = parseBackendObjectRef(r, b, `${f}.backendRef`, routeNamespace);
+  if (!backendRef) return undefined;
+  const mirror: RequestMirror = { backendRef };
+  const percent = r.int(o.percent, `${f}.percent`, 0, 100);
+  const fo = r.object(o.fraction, `${f}.fraction`);
+  if (percent !== undefined && fo) {
+    r.problem(f, 'only one of percent or fraction may be set');
+    return undefined;
+  }
+  if (percent !== undefined) mirror.fraction = { numerator: percent, denominator: 100 };
+  if (fo) {
+    const numerator = r.int(fo.numerator, `${f}.fraction.numerator`, 0, 2_147_483_647, { required: true });
+    const denominator = r.int(fo.denominator, `${f}.fraction.denominator`, 1, 2_147_483_647) ?? 100;
+    if (numerator === undefined) return undefined;
+    if (numerator > denominator) {
+      r.problem(`${f}.fraction`, 'numerator must be less than or equal to denominator');
+      return undefined;
+    }
+    mirror.fraction = { numerator, denominator };
+  }
+  // Every request: the same as no fraction.
+  if (mirror.fraction && mirror.fraction.numerator === mirror.fraction.denominator) delete mirror.fraction;
+  return mirror;
 }
 
 export function parseHeaderMatches(r: FieldReader, value: unknown, field: string): HeaderMatch[] {

@@ -115,4 +115,16 @@ describe('mergeStatus', () => {
     expect(canonicalJson({ a: 1, b: [{ y: 1, x: 2 }] })).toBe(canonicalJson({ b: [{ x: 2, y: 1 }], a: 1 }));
     expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
   });
+
+  it('writes a GatewayClass’s supportedFeatures as named entries, and nothing when they are already there', () => {
+    const gc: ObjectStatus = {
+      ref: { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'tether' },
+      writable: true,
+      status: { type: 'conditions', conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'm' }], supportedFeatures: ['Gateway', 'HTTPRoute'] },
+    };
+    const first = mergeStatus({}, gc, 1, T0);
+    expect((first.patch as Json).supportedFeatures).toEqual([{ name: 'Gateway' }, { name: 'HTTPRoute' }]);
+    const again = mergeStatus(first.patch, gc, 1, T1);
+    expect(again.changed).toBe(false);
+  });
 });

@@ -30,6 +30,7 @@ export function mergeStatus(current: unknown, desired: ObjectStatus, generation:
   switch (body.type) {
     case 'conditions':
       patch.conditions = mergeConditionList(asArray(cur.conditions), body.conditions, generation, now);
+      if (body.supportedFeatures) patch.supportedFeatures = body.supportedFeatures.map((name) => ({ name }));
       break;
     case 'gateway':
       patch.conditions = mergeConditionList(asArray(cur.conditions), body.conditions, generation, now);

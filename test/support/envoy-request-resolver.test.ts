@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/codec/json.ts';
+import { pickVirtualHost, resolveRequest, type EnvoyConfig } from './envoy-request-resolver.ts';
+
+function config(virtualHosts: JsonObject[], hcm: JsonObject = { strip_any_host_port: true, normalize_path: true, merge_slashes: true }): EnvoyConfig {
+  return {
+    listeners: [{ name: 'l', address: { socket_address: { address: '0.0.0.0', port_value: 80 } }, filter_chains: [{ filters: [{ name: 'hcm', typed_config: { ...hcm, rds: { route_config_name: 'rc' } } }] }] }],
+    routes: [{ name: 'rc', virtual_hosts: virtualHosts }],
+    clusters: [{ name: 'a' }, { name: 'b' }],
+    endpoints: [{ cluster_name: 'a', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '10.0.0.1', port_value: 8080 } } } }] }] }],
+  };
+}
+
+const forward = (name: string, match: JsonObject, extra: JsonObject = {}): JsonObject => ({ name, match, route: { cluster: 'a' }, ...extra });
+
+describe('pickVirtualHost (Envoy domain precedence)', () => {
+  const vhosts = [
+    { name: 'any', domains: ['*'] },
+    { name: 'prefix', domains: ['foo.*'] },
+    { name: 'suffix-short', domains: ['*.com'] },
+    { name: 'suffix-long', domains: ['*.example.com'] },
+    { name: 'exact', domains: ['foo.example.com'] },
+  ];
+  it.each([
+    ['foo.example.com', 'exact'],
+    ['FOO.Example.com', 'exact'],
+    ['bar.example.com', 'suffix-long'],
+    ['other.com', 'suffix-short'],
+    ['foo.org', 'prefix'],
+    ['example.com', 'suffix-short'],
+    ['elsewhere', 'any'],
+  ])('%s → %s', (host, expected) => {
+    expect(pickVirtualHost(vhosts, host)?.['name']).toBe(expected);
+  });
+  it('a wildcard suffix needs at least one character before it', () => {
+    expect(pickVirtualHost([{ name: 'w', domains: ['*.example.com'] }], '.example.com')).toBeUndefined();
+  });
+});
+
+describe('resolveRequest', () => {
+  it('strips the Host port, takes the first matching route and honours path segments', () => {
+    const c = config([{ name: 'h', domains: ['example.com'], routes: [forward('exact', { path: '/a' }), forward('seg', { path_separated_prefix: '/a' }), forward('all', { prefix: '/' })] }]);
+    const at = (path: string) => resolveRequest(c, { port: 80, host: 'example.com:80', path });
+    expect(at('/a')).toMatchObject({ type: 'forward', route: 'exact' });
+    expect(at('/a/b')).toMatchObject({ route: 'seg' });
+    expect(at('/ab')).toMatchObject({ route: 'all' });
+    expect(at('/x/../a/b')).toMatchObject({ route: 'seg' });
+    expect(resolveRequest(c, { port: 80, host: 'other', path: '/' })).toEqual({ type: 'not-found' });
+    expect(resolveRequest(c, { port: 81, host: 'example.com', path: '/' })).toEqual({ type: 'no-listener' });
+  });
+
+  it('matches headers (case-insensitive names), the method pseudo-header and query parameters', () => {
+    const c = config([
+      {
+        name: 'h',
+        domains: ['*'],
+        routes: [
+          forward('hdr', { prefix: '/', headers: [{ name: 'version', string_match: { exact: 'two' } }] }),
+          forward('method', { prefix: '/', headers: [{ name: ':method', string_match: { exact: 'POST' } }] }),
+          forward('query', { prefix: '/', query_parameters: [{ name: 'animal', string_match: { safe_regex: { regex: 'wha.*' } } }] }),
+          forward('rest', { prefix: '/' }),
+        ],
+      },
+    ]);
+    const r = (req: Partial<Parameters<typeof resolveRequest>[1]>) => resolveRequest(c, { port: 80, host: 'h', path: '/', ...req });
+    expect(r({ headers: { Version: 'two' } })).toMatchObject({ route: 'hdr' });
+    expect(r({ method: 'POST' })).toMatchObject({ route: 'method' });
+    expect(r({ path: '/?animal=whale&animal=dog' })).toMatchObject({ route: 'query' });
+    expect(r({ path: '/?animal=dog&animal=whale' })).toMatchObject({ route: 'rest' });
+  });
+
+  it('applies a weighted cluster’s header edits before the route’s, and rewrites the path', () => {
+    const c = config([
+      {
+        name: 'h',
+        domains: ['*'],
+        routes: [
+          {
+            name: 'split',
+            match: { path_separated_prefix: '/api' },
+            route: {
+              prefix_rewrite: '/v2',
+              host_rewrite_literal: 'internal',
+              weighted_clusters: {
+                clusters: [
+                  { name: 'a', weight: 3, request_headers_to_add: [{ header: { key: 'X-Who', value: 'a' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }] },
+                  { name: 'b', weight: 1 },
+                ],
+              },
+            },
+            request_headers_to_add: [{ header: { key: 'x-who', value: 'route' } }],
+            request_headers_to_remove: ['x-drop'],
+          },
+        ],
+      },
+    ]);
+    const r = resolveRequest(c, { port: 80, host: 'h', path: '/api/x?q=1', headers: { 'x-drop': '1' } });
+    if (r.type !== 'forward') throw new Error(r.type);
+    expect(r.backends.map((b) => [b.cluster, b.weight, b.request.path, b.request.host, b.request.headers])).toEqual([
+      ['a', 3, '/v2/x?q=1', 'internal', { 'x-who': 'a,route' }],
+      ['b', 1, '/v2/x?q=1', 'internal', { 'x-who': 'route' }],
+    ]);
+    expect(r.backends[0]?.endpoints).toEqual(['10.0.0.1:8080']);
+  });
+
+  it('builds a redirect Location as Envoy does: port only from port_redirect', () => {
+    const c = config([
+      {
+        name: 'h',
+        domains: ['*'],
+        routes: [
+          { name: 'host', match: { path: '/host' }, redirect: { host_redirect: 'example.org', response_code: 'FOUND' } },
+          { name: 'port', match: { path: '/port' }, redirect: { scheme_redirect: 'https', port_redirect: 8443, path_redirect: '/new' } },
+          { name: 'prefix', match: { path_separated_prefix: '/old' }, redirect: { prefix_rewrite: '/new' } },
+        ],
+      },
+    ]);
+    const r = (path: string) => resolveRequest(c, { port: 80, host: 'gw.local:8080', path });
+    expect(r('/host')).toMatchObject({ status: 302, location: 'http://example.org/host' });
+    expect(r('/port')).toMatchObject({ status: 301, location: 'https://gw.local:8443/new' });
+    expect(r('/old/page?x=1')).toMatchObject({ location: 'http://gw.local/new/page?x=1' });
+  });
+
+  it('answers CORS preflights from the route’s policy and adds headers to allowed requests', () => {
+    const cors = { allow_origin_string_match: [{ exact: 'https://a.example' }], allow_methods: 'GET', max_age: '5', allow_credentials: true, forward_not_matching_preflights: false };
+    const c = config([{ name: 'h', domains: ['*'], routes: [forward('c', { prefix: '/' }, { typed_per_filter_config: { 'envoy.filters.http.cors': cors } })] }]);
+    const pre = (origin: string) => resolveRequest(c, { port: 80, host: 'h', path: '/', method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    expect(pre('https://a.example')).toEqual({
+      type: 'cors-preflight',
+      route: 'c',
+      status: 200,
+      headers: { 'access-control-allow-origin': 'https://a.example', 'access-control-allow-methods': 'GET', 'access-control-max-age': '5', 'access-control-allow-credentials': 'true' },
+    });
+    expect(pre('https://b.example')).toEqual({ type: 'cors-preflight', route: 'c', status: 200, headers: {} });
+    const get = resolveRequest(c, { port: 80, host: 'h', path: '/', headers: { origin: 'https://a.example' } });
+    expect(get).toMatchObject({ type: 'forward', corsHeaders: { 'access-control-allow-origin': 'https://a.example', 'access-control-allow-credentials': 'true' } });
+  });
+
+  it('reports mirrors with their share and refuses config it does not understand', () => {
+    const c = config([
+      {
+        name: 'h',
+        domains: ['*'],
+        routes: [forward('m', { prefix: '/' }, { route: { cluster: 'a', request_mirror_policies: [{ cluster: 'b' }, { cluster: 'b', runtime_fraction: { default_value: { numerator: 250000, denominator: 'MILLION' } } }] } })],
+      },
+    ]);
+    expect(resolveRequest(c, { port: 80, host: 'h', path: '/' })).toMatchObject({ mirrors: [{ cluster: 'b', percent: 100 }, { cluster: 'b', percent: 25 }] });
+    const odd = config([{ name: 'h', domains: ['*'], routes: [forward('x', { connect_matcher: {} })] }]);
+    expect(() => resolveRequest(odd, { port: 80, host: 'h', path: '/' })).toThrow(/unknown path matcher/);
+  });
+});

@@ -1,0 +1,301 @@
+// Resolves one HTTP request through Tether's Envoy output the way Envoy would route it, so tests can
+// check what a client and a backend would see without running Envoy: listener by port → HTTP
+// connection manager (host port stripped, path normalised) → route configuration → virtual host by
+// Envoy's domain rules (exact, then the longest `*.suffix`, then the longest `prefix.*`, then `*`) →
+// the first matching route (path, headers, query parameters, gRPC) → the cors filter's answer, a
+// redirect, a direct response or the clusters with their weights, endpoints, rewrites, mirrors and
+// header changes (per weighted cluster first, then the route's, as Envoy applies them).
+// It reads only the fields Tether emits; anything else it meets is an error, never a guess.
+import type { JsonObject } from '../../src/codec/json.ts';
+
+export interface EnvoyConfig {
+  listeners: JsonObject[];
+  routes: JsonObject[];
+  clusters: JsonObject[];
+  endpoints: JsonObject[];
+}
+
+export interface ResolveRequest {
+  port: number;
+  /** Host / :authority as the client sends it (may carry a port). */
+  host: string;
+  /** Path with an optional query string. */
+  path: string;
+  method?: string;
+  /** Request headers; names are case-insensitive. */
+  headers?: Record<string, string>;
+  /** Scheme the client used; `http` unless told. */
+  scheme?: 'http' | 'https';
+}
+
+export interface ResolvedBackend {
+  cluster: string;
+  weight: number;
+  /** Endpoint addresses (`ip:port`) of the cluster, from its ClusterLoadAssignment. */
+  endpoints: string[];
+  /** What the backend receives when this cluster is picked. */
+  request: { host: string; path: string; method: string; headers: Record<string, string> };
+  /** Response headers Envoy adds or overwrites on the way back (name lower case → value), and removes. */
+  responseHeaders: Record<string, string>;
+  responseHeadersRemoved: string[];
+}
+
+export type Resolution =
+  | { type: 'no-listener' }
+  | { type: 'not-found'; virtualHost?: string }
+  | { type: 'redirect'; route: string; status: number; location: string }
+  | { type: 'direct-response'; route: string; status: number }
+  | { type: 'cors-preflight'; route: string; status: number; headers: Record<string, string> }
+  | {
+      type: 'forward';
+      route: string;
+      backends: ResolvedBackend[];
+      mirrors: { cluster: string; percent: number }[];
+      retry?: JsonObject;
+      timeout?: string;
+      /** CORS headers the cors filter adds to the response of an allowed cross-origin request. */
+      corsHeaders: Record<string, string>;
+    };
+
+const REDIRECT_STATUS: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
+const DENOMINATOR: Record<string, number> = { HUNDRED: 100, TEN_THOUSAND: 10_000, MILLION: 1_000_000 };
+
+const obj = (v: unknown): JsonObject => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {});
+const list = (v: unknown): JsonObject[] => (Array.isArray(v) ? (v as JsonObject[]) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A string or number field as text; anything else is config this resolver does not read. */
+function text(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number') return `${v}`;
+  throw new Error(`expected a string or number, got ${JSON.stringify(v)}`);
+}
+
+export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolution {
+  const listener = config.listeners.find((l) => obj(obj(l['address'])['socket_address'])['port_value'] === req.port);
+  if (!listener) return { type: 'no-listener' };
+  const hcm = obj(obj(list(obj(list(listener['filter_chains'])[0])['filters'])[0])['typed_config']);
+  const routeConfig = hcm['route_config'] ? obj(hcm['route_config']) : config.routes.find((r) => r['name'] === obj(hcm['rds'])['route_config_name']);
+  if (!routeConfig) throw new Error(`listener ${text(listener['name'])}: route configuration not found`);
+
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+  const method = req.method ?? 'GET';
+  let host = req.host;
+  if (hcm['strip_any_host_port'] === true) host = stripPort(host);
+  const [rawPath, query = ''] = splitQuery(req.path);
+  let path = rawPath;
+  if (hcm['normalize_path'] === true) path = normalizePath(path);
+  if (hcm['merge_slashes'] === true) path = path.replace(/\/{2,}/g, '/');
+
+  const vhost = pickVirtualHost(list(routeConfig['virtual_hosts']), host);
+  if (!vhost) return { type: 'not-found' };
+  const params = parseQuery(query);
+  const route = list(vhost['routes']).find((r) => routeMatches(obj(r['match']), path, method, headers, params));
+  if (!route) return { type: 'not-found', virtualHost: text(vhost['name']) };
+  const name = text(route['name']);
+
+  const cors = obj(obj(route['typed_per_filter_config'])['envoy.filters.http.cors']);
+  const origin = headers['origin'];
+  let corsHeaders: Record<string, string> = {};
+  if (Object.keys(cors).length > 0 && origin !== undefined) {
+    const allowed = list(cors['allow_origin_string_match']).some((m) => stringMatches(m, origin));
+    const preflight = method === 'OPTIONS' && headers['access-control-request-method'] !== undefined;
+    if (preflight) {
+      if (!allowed) {
+        if (cors['forward_not_matching_preflights'] === false) return { type: 'cors-preflight', route: name, status: 200, headers: {} };
+      } else {
+        const h: Record<string, string> = { 'access-control-allow-origin': origin };
+        if (str(cors['allow_methods'])) h['access-control-allow-methods'] = text(cors['allow_methods']);
+        if (str(cors['allow_headers'])) h['access-control-allow-headers'] = text(cors['allow_headers']);
+        if (str(cors['max_age'])) h['access-control-max-age'] = text(cors['max_age']);
+        if (cors['allow_credentials'] === true) h['access-control-allow-credentials'] = 'true';
+        return { type: 'cors-preflight', route: name, status: 200, headers: h };
+      }
+    } else if (allowed) {
+      corsHeaders = { 'access-control-allow-origin': origin };
+      if (cors['allow_credentials'] === true) corsHeaders['access-control-allow-credentials'] = 'true';
+      if (str(cors['expose_headers'])) corsHeaders['access-control-expose-headers'] = text(cors['expose_headers']);
+    }
+  }
+
+  if (route['redirect']) return { type: 'redirect', route: name, ...redirect(obj(route['redirect']), req.scheme ?? 'http', host, path, query, obj(route['match'])) };
+  if (route['direct_response']) return { type: 'direct-response', route: name, status: Number(obj(route['direct_response'])['status']) };
+  const action = obj(route['route']);
+  const entries = action['cluster'] ? [{ name: action['cluster'], weight: 1 } as JsonObject] : list(obj(action['weighted_clusters'])['clusters']);
+  if (entries.length === 0) throw new Error(`route ${name}: no cluster`);
+
+  let upstreamPath = rewritePath(action, obj(route['match']), path);
+  if (query) upstreamPath += `?${query}`;
+  const upstreamHost = str(action['host_rewrite_literal']) ?? host;
+  const backends = entries.map((e): ResolvedBackend => {
+    const cluster = text(e['name']);
+    if (!config.clusters.some((c) => c['name'] === cluster)) throw new Error(`route ${name}: cluster ${cluster} is not defined`);
+    const reqHeaders = { ...headers };
+    // Envoy applies the weighted cluster's edits before the route's.
+    applyMutation(reqHeaders, e, 'request');
+    applyMutation(reqHeaders, route, 'request');
+    const responseHeaders: Record<string, string> = {};
+    const removed: string[] = [];
+    for (const source of [e, route]) {
+      for (const r of (source['response_headers_to_remove'] as string[] | undefined) ?? []) removed.push(r.toLowerCase());
+      for (const a of list(source['response_headers_to_add'])) responseHeaders[text(obj(a['header'])['key']).toLowerCase()] = text(obj(a['header'])['value']);
+    }
+    return {
+      cluster,
+      weight: Number(e['weight'] ?? 1),
+      endpoints: endpointsOf(config, cluster),
+      request: { host: upstreamHost, path: upstreamPath, method, headers: reqHeaders },
+      responseHeaders,
+      responseHeadersRemoved: removed,
+    };
+  });
+  const mirrors = list(action['request_mirror_policies']).map((m) => {
+    const f = obj(obj(m['runtime_fraction'])['default_value']);
+    const percent = m['runtime_fraction'] ? (Number(f['numerator'] ?? 0) * 100) / DENOMINATOR[str(f['denominator']) ?? 'HUNDRED'] : 100;
+    return { cluster: text(m['cluster']), percent };
+  });
+  const out: Resolution = { type: 'forward', route: name, backends, mirrors, corsHeaders };
+  if (action['retry_policy']) out.retry = obj(action['retry_policy']);
+  if (str(action['timeout'])) out.timeout = text(action['timeout']);
+  return out;
+}
+
+function stripPort(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const i = host.lastIndexOf(':');
+  return i >= 0 ? host.slice(0, i) : host;
+}
+
+function splitQuery(path: string): [string, string?] {
+  const i = path.indexOf('?');
+  return i < 0 ? [path] : [path.slice(0, i), path.slice(i + 1)];
+}
+
+function parseQuery(query: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (!part) continue;
+    const [k, v = ''] = part.split('=');
+    const key = decodeURIComponent(k);
+    // Envoy matches a repeated parameter by its first value.
+    if (!out.has(key)) out.set(key, decodeURIComponent(v));
+  }
+  return out;
+}
+
+/** RFC 3986 dot-segment removal (Envoy's normalize_path). */
+function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const seg of path.split('/').slice(1)) {
+    if (seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  const last = path.split('/').pop();
+  return `/${out.join('/')}${last === '.' || last === '..' ? '/' : ''}`;
+}
+
+/** Envoy's virtual host selection: exact, longest `*.suffix`, longest `prefix.*`, then `*`. */
+export function pickVirtualHost(vhosts: readonly JsonObject[], rawHost: string): JsonObject | undefined {
+  const host = rawHost.toLowerCase();
+  let suffix: { v: JsonObject; len: number } | undefined;
+  let prefix: { v: JsonObject; len: number } | undefined;
+  let any: JsonObject | undefined;
+  for (const v of vhosts) {
+    for (const d of (v['domains'] as string[]).map((x) => x.toLowerCase())) {
+      if (d === host) return v;
+      if (d === '*') any ??= v;
+      else if (d.startsWith('*')) {
+        // `*.example.com` needs at least one character before the suffix.
+        const s = d.slice(1);
+        if (host.length > s.length && host.endsWith(s) && (!suffix || s.length > suffix.len)) suffix = { v, len: s.length };
+      } else if (d.endsWith('*')) {
+        const p = d.slice(0, -1);
+        if (host.length > p.length && host.startsWith(p) && (!prefix || p.length > prefix.len)) prefix = { v, len: p.length };
+      }
+    }
+  }
+  return suffix?.v ?? prefix?.v ?? any;
+}
+
+function routeMatches(match: JsonObject, path: string, method: string, headers: Record<string, string>, params: Map<string, string>): boolean {
+  if (str(match['prefix']) !== undefined) {
+    if (!path.startsWith(text(match['prefix']))) return false;
+  } else if (str(match['path']) !== undefined) {
+    if (path !== match['path']) return false;
+  } else if (str(match['path_separated_prefix']) !== undefined) {
+    const p = text(match['path_separated_prefix']);
+    if (path !== p && !path.startsWith(`${p}/`)) return false;
+  } else if (match['safe_regex']) {
+    if (!fullMatch(text(obj(match['safe_regex'])['regex']), path)) return false;
+  } else throw new Error(`unknown path matcher in ${JSON.stringify(match)}`);
+  for (const h of list(match['headers'])) {
+    const name = text(h['name']).toLowerCase();
+    const value = name === ':method' ? method : headers[name];
+    if (value === undefined || !stringMatches(obj(h['string_match']), value)) return false;
+  }
+  for (const q of list(match['query_parameters'])) {
+    const value = params.get(text(q['name']));
+    if (value === undefined || !stringMatches(obj(q['string_match']), value)) return false;
+  }
+  if (match['grpc'] && !(headers['content-type'] ?? '').startsWith('application/grpc')) return false;
+  return true;
+}
+
+function stringMatches(m: JsonObject, value: string): boolean {
+  if (str(m['exact']) !== undefined) return value === m['exact'];
+  if (str(m['prefix']) !== undefined) return value.startsWith(text(m['prefix']));
+  if (m['safe_regex']) return fullMatch(text(obj(m['safe_regex'])['regex']), value);
+  throw new Error(`unknown string matcher ${JSON.stringify(m)}`);
+}
+
+/** RE2 full match; the patterns Tether emits use only syntax RE2 and JavaScript read alike. */
+function fullMatch(regex: string, value: string): boolean {
+  return new RegExp(`^(?:${regex})$`, 'u').test(value);
+}
+
+function rewritePath(action: JsonObject, match: JsonObject, path: string): string {
+  if (str(action['prefix_rewrite']) !== undefined) {
+    const matched = str(match['prefix']) ?? str(match['path_separated_prefix']) ?? str(match['path']);
+    if (matched === undefined) throw new Error('prefix_rewrite needs a prefix or path match');
+    return text(action['prefix_rewrite']) + path.slice(matched.length);
+  }
+  if (action['regex_rewrite']) {
+    const rr = obj(action['regex_rewrite']);
+    return path.replace(new RegExp(text(obj(rr['pattern'])['regex']), 'gu'), text(rr['substitution']));
+  }
+  return path;
+}
+
+function applyMutation(headers: Record<string, string>, source: JsonObject, direction: 'request' | 'response'): void {
+  for (const r of (source[`${direction}_headers_to_remove`] as string[] | undefined) ?? []) delete headers[r.toLowerCase()];
+  for (const a of list(source[`${direction}_headers_to_add`])) {
+    const key = text(obj(a['header'])['key']).toLowerCase();
+    const value = text(obj(a['header'])['value']);
+    const act = str(a['append_action']) ?? 'APPEND_IF_EXISTS_OR_ADD';
+    if (act === 'OVERWRITE_IF_EXISTS_OR_ADD' || headers[key] === undefined) headers[key] = value;
+    else if (act === 'APPEND_IF_EXISTS_OR_ADD') headers[key] = `${headers[key]},${value}`;
+  }
+}
+
+/** Envoy's Location: scheme (redirect's, else the request's), host (redirect's, else the request's), `:port` when port_redirect is set, path. */
+function redirect(r: JsonObject, scheme: string, host: string, path: string, query: string, match: JsonObject): { status: number; location: string } {
+  const s = str(r['scheme_redirect']) ?? scheme;
+  const h = str(r['host_redirect']) ?? host;
+  const port = r['port_redirect'] !== undefined ? `:${text(r['port_redirect'])}` : '';
+  let p = path;
+  if (str(r['path_redirect']) !== undefined) p = text(r['path_redirect']);
+  else if (str(r['prefix_rewrite']) !== undefined || r['regex_rewrite']) p = rewritePath(r, match, path);
+  const q = query && str(r['path_redirect'])?.includes('?') !== true && r['strip_query'] !== true ? `?${query}` : '';
+  return { status: REDIRECT_STATUS[str(r['response_code']) ?? 'MOVED_PERMANENTLY'], location: `${s}://${h}${port}${p}${q}` };
+}
+
+function endpointsOf(config: EnvoyConfig, cluster: string): string[] {
+  const cla = config.endpoints.find((e) => e['cluster_name'] === cluster);
+  if (!cla) return [];
+  return list(cla['endpoints']).flatMap((l) =>
+    list(l['lb_endpoints']).map((e) => {
+      const sa = obj(obj(obj(e['endpoint'])['address'])['socket_address']);
+      return `${text(sa['address'])}:${text(sa['port_value'])}`;
+    }),
+  );
+}
