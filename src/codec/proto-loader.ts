@@ -25,6 +25,8 @@ const ENTRY_FILES = [
   'envoy/extensions/load_balancing_policies/least_request/v3/least_request.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'envoy/extensions/transport_sockets/tls/v3/secret.proto',
+  'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
   'envoy/service/discovery/v3/ads.proto',
   'envoy/service/discovery/v3/discovery.proto',
   'envoy/service/status/v3/csds.proto',

@@ -17,6 +17,8 @@ export const EnvoyName = {
   cookieSessionState: 'envoy.http.stateful_session.cookie',
   headerSessionState: 'envoy.http.stateful_session.header',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  tlsInspector: 'envoy.filters.listener.tls_inspector',
+  tlsTransportSocket: 'envoy.transport_sockets.tls',
 } as const;
 
 /** An Any in proto3 JSON: `{"@type": "type.googleapis.com/<name>", ...fields}`. */

@@ -46,7 +46,11 @@ function buildSessionState(session: SessionIR): JsonObject {
   // A TTL makes a permanent cookie (Max-Age plus an encoded expiry); without one Envoy writes a
   // session cookie that never expires server-side.
   if (session.ttlSeconds !== undefined) cookie['ttl'] = duration(session.ttlSeconds);
-  if (session.attributes.length > 0) cookie['attributes'] = session.attributes.map((a) => ({ name: a.name, value: a.value }));
+  const attributes = session.attributes.map((a): JsonObject => ({ name: a.name, value: a.value }));
+  if (session.sameSite !== undefined) attributes.push({ name: 'SameSite', value: session.sameSite });
+  // Envoy writes `; Secure` for an attribute without a value.
+  if (session.secure === true) attributes.push({ name: 'Secure' });
+  if (attributes.length > 0) cookie['attributes'] = attributes;
   return {
     name: EnvoyName.cookieSessionState,
     typed_config: typed(EnvoyType.cookieSessionState, { cookie }),

@@ -52,6 +52,8 @@ export function applyStickyDefaults(chosen: ChosenSettings, rule: RuleIdentity):
             path: s.path ?? DEFAULT_COOKIE_PATH,
             ...(s.ttlSeconds !== undefined ? { ttlSeconds: s.ttlSeconds } : {}),
             attributes: s.attributes.map((a) => ({ ...a })),
+            ...(s.secure !== undefined ? { secure: s.secure } : {}),
+            ...(s.sameSite !== undefined ? { sameSite: s.sameSite } : {}),
             strict,
             origin,
           }
