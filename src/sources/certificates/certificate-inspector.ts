@@ -87,6 +87,6 @@ export function summarize(cert: X509Certificate): CertificateSummary {
 
 function reason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  // Keep messages one line and short: they end up in status.
-  return message.split('\n')[0].slice(0, 200);
+  // Keep messages one line and short, without OpenSSL's error codes: they end up in status.
+  return message.split('\n')[0].replace(/^error:[0-9A-Fa-f]+:[^:]*::?/, '').slice(0, 200);
 }
