@@ -1,9 +1,12 @@
 // Parses the certificates of kubernetes.io/tls Secrets where objects enter the process, so
-// translation can stay pure and read the verdicts as data (src/k8s/certificate-facts.ts). Uses
-// node:crypto's X509Certificate, a full X.509 parser, and checks that the key matches the leaf.
-// Verdicts are kept per Secret while its PEM text is unchanged, so a rebuild re-parses only the
-// Secrets that changed; Secrets that are gone are forgotten.
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+// translation can stay pure and read the verdicts as data (src/k8s/certificate-facts.ts). The
+// certificates are parsed with @peculiar/x509; the key is parsed by node:crypto and must be the
+// leaf certificate's (their public keys are compared). Verdicts are kept per Secret while its PEM
+// text is unchanged, so a rebuild re-parses only the Secrets that changed; Secrets that are gone
+// are forgotten.
+import 'reflect-metadata';
+import { X509Certificate, SubjectAlternativeNameExtension } from '@peculiar/x509';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { KubeObject } from '../../k8s/kube-object.ts';
 import { TLS_SECRET_TYPE, isSecret, parseTlsSecret, type TlsSecret } from '../../k8s/tls-secret.ts';
 import { secretKey, type CertificateBook, type CertificateCheck, type CertificateSummary } from '../../k8s/certificate-facts.ts';
@@ -54,34 +57,33 @@ export function checkTlsSecret(secret: TlsSecret): CertificateCheck {
     return { ok: false, problem: `tls.crt is not a valid PEM certificate: ${reason(error)}` };
   }
   const leaf = certificates[0];
-  let key;
+  let key: KeyObject;
   try {
     key = createPrivateKey(keyPem);
   } catch (error) {
     // The parser's message never quotes the key itself.
     return { ok: false, problem: `tls.key is not a valid PEM private key: ${reason(error)}` };
   }
-  if (!leaf.checkPrivateKey(key)) return { ok: false, problem: `tls.key does not match the certificate in tls.crt (${leaf.subject.replace(/\n/g, ', ')})` };
-  return { ok: true, summary: summarize(leaf), certificateChain: chain, privateKey: keyPem };
+  const keySpki = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  if (!keySpki.equals(Buffer.from(leaf.publicKey.rawData))) return { ok: false, problem: `tls.key does not match the certificate in tls.crt (${leaf.subject})` };
+  return { ok: true, summary: summarize(leaf, key.asymmetricKeyType ?? 'unknown'), certificateChain: chain, privateKey: keyPem };
 }
 
-export function summarize(cert: X509Certificate): CertificateSummary {
-  const subject = cert.subject.split('\n').filter((s) => s !== '').join(', ');
-  const dnsNames = (cert.subjectAltName ?? '')
-    .split(', ')
-    .filter((n) => n.startsWith('DNS:'))
-    .map((n) => n.slice(4));
+export function summarize(cert: X509Certificate, keyType: string): CertificateSummary {
+  const san = cert.getExtension(SubjectAlternativeNameExtension);
+  const dnsNames = (san?.names.items ?? []).filter((n) => n.type === 'dns').map((n) => n.value);
   if (dnsNames.length === 0) {
-    const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject);
+    const cn = /(?:^|,\s*)CN=([^,]+)/.exec(cert.subject);
     if (cn) dnsNames.push(cn[1]);
   }
+  const digest = createHash('sha256').update(Buffer.from(cert.rawData)).digest('hex').toUpperCase();
   return {
-    subject,
+    subject: cert.subject,
     dnsNames,
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
-    sha256Fingerprint: cert.fingerprint256,
-    keyType: cert.publicKey.asymmetricKeyType ?? 'unknown',
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    sha256Fingerprint: digest.match(/../g)!.join(':'),
+    keyType,
   };
 }
 
