@@ -197,7 +197,7 @@ describe('what the snapshot holds', () => {
     const objects = [...BASE, gateway('gw-a', [https('https', 443, 'cert-a')]), tlsSecret('cert-a', 'example-rsa')];
     const certificates = inspectCertificates(objects);
     const { ir } = translate(objects, { certificates, now: NOW });
-    const gw = ir.gateways[0]!;
+    const gw = ir.gateways[0];
     const withKeys = buildEnvoyResources(gw, { secretMaterial: (n) => { const c = certificates.get(n); return c?.ok ? { certificateChain: c.certificateChain, privateKey: c.privateKey } : undefined; } });
     expect(stringify(withKeys.listeners)).not.toContain('PRIVATE KEY');
     expect(stringify(withKeys.secrets)).toContain('PRIVATE KEY');
