@@ -147,6 +147,12 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     streams: () => ads.streamCounts().map((c) => ({ type: typeShortName(c.typeUrl), gateway: gatewayLabel(cache, c.gateway), streams: c.streams })),
     sourceProblems: () => [{ source: source.name, count: source.problems().length }],
     ready: () => view.readiness().ready,
+    certificates: () =>
+      [...certificates].flatMap(([key, check]) => {
+        if (!check.ok) return [];
+        const slash = key.indexOf('/');
+        return [{ namespace: key.slice(0, slash), name: key.slice(slash + 1), notAfter: Date.parse(check.summary.notAfter) / 1000 }];
+      }),
   });
 
   try {
