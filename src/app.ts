@@ -30,6 +30,8 @@ import { createMetrics, type Metrics } from './admin/metrics.ts';
 import { protoRegistry } from './codec/proto-registry.ts';
 import { buildEnvoyResources } from './envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from './envoy/build-grpc-client-resources.ts';
+import { CertificateInspector } from './sources/certificates/certificate-inspector.ts';
+import type { CertificateBook } from './k8s/certificate-facts.ts';
 import { translate } from './translate/translate.ts';
 import { configDump } from './rebuild/config-dump.ts';
 import { statusEntry } from './status/status-entry.ts';
@@ -83,10 +85,21 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     if (!cache.hasGateway(gateway)) for (const type of ['LDS', 'RDS', 'CDS', 'EDS']) metrics.nacks.remove({ type, gateway });
   });
   const registry = protoRegistry();
+  // Certificates are parsed here, at the edge, and handed to translation as data together with the
+  // time to judge expiry against; their key material joins only the SDS Secrets Envoy is sent.
+  const inspector = new CertificateInspector();
+  let certificates: CertificateBook = new Map();
+  const secretMaterial = (name: string) => {
+    const check = certificates.get(name);
+    return check?.ok ? { certificateChain: check.certificateChain, privateKey: check.privateKey } : undefined;
+  };
   const loop = new RebuildLoop({
     store,
-    translate: (objects) => translate(objects),
-    builders: { envoy: buildEnvoyResources, grpc: buildGrpcClientResources },
+    translate: (objects) => {
+      certificates = inspector.inspect(objects);
+      return translate(objects, { certificates, now: new Date().toISOString() });
+    },
+    builders: { envoy: (gateway) => buildEnvoyResources(gateway, { secretMaterial }), grpc: buildGrpcClientResources },
     encode: (typeName, json) => registry.encode(typeName, json),
     snapshots: cache,
     publishStatuses: (statuses) => source.publishStatuses(statuses),
@@ -134,6 +147,12 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     streams: () => ads.streamCounts().map((c) => ({ type: typeShortName(c.typeUrl), gateway: gatewayLabel(cache, c.gateway), streams: c.streams })),
     sourceProblems: () => [{ source: source.name, count: source.problems().length }],
     ready: () => view.readiness().ready,
+    certificates: () =>
+      [...certificates].flatMap(([key, check]) => {
+        if (!check.ok) return [];
+        const slash = key.indexOf('/');
+        return [{ namespace: key.slice(0, slash), name: key.slice(slash + 1), notAfter: Date.parse(check.summary.notAfter) / 1000 }];
+      }),
   });
 
   try {

@@ -33,6 +33,8 @@ export interface Metrics {
   readonly resourcesReused: Counter<'type'>;
   /** 1 once the first translation is served and the source has synced. */
   readonly ready: Gauge;
+  /** When each kubernetes.io/tls Secret's certificate expires (Unix seconds), so alerts can fire before it does. */
+  readonly certificateExpiry: Gauge<'namespace' | 'name'>;
   /** Sets where the scrape-time gauges (streams, source problems, readiness) read their values. */
   observe(providers: GaugeProviders): void;
 }
@@ -42,6 +44,8 @@ export interface GaugeProviders {
   streams?: () => { type: string; gateway: string; streams: number }[];
   sourceProblems?: () => { source: string; count: number }[];
   ready?: () => boolean;
+  /** Certificates Tether read: Secret namespace and name, not-after as Unix seconds. */
+  certificates?: () => { namespace: string; name: string; notAfter: number }[];
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
@@ -83,6 +87,14 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       name: 'tether_ready', help: '1 once the first config is served and the source has synced', registers,
       collect() {
         if (providers.ready) this.set(providers.ready() ? 1 : 0);
+      },
+    }),
+    certificateExpiry: new Gauge({
+      name: 'tether_certificate_expiry_timestamp_seconds', help: 'When the certificate in each kubernetes.io/tls Secret Tether read expires (Unix seconds)', labelNames: ['namespace', 'name'], registers,
+      collect() {
+        if (!providers.certificates) return;
+        this.reset();
+        for (const c of providers.certificates()) this.set({ namespace: c.namespace, name: c.name }, c.notAfter);
       },
     }),
     observe: (p) => Object.assign(providers, p),

@@ -1,7 +1,7 @@
 // How `tether translate` prints: JSON, YAML, or a readable summary (one row per route, then the
 // objects that need attention). Pure rendering; the command decides what to render.
 import { stringify } from 'yaml';
-import type { ClusterIR, GatewayIR, HashKeyIR, IR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
+import type { ClusterIR, CookieSessionIR, GatewayIR, HashKeyIR, IR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
 import type { Condition, ObjectStatus } from '../status/status.ts';
 import { hasStickyRetry } from '../envoy/sticky-retry.ts';
 import { cookiePathFlag } from '../translate/sticky/cookie-path-reach.ts';
@@ -57,7 +57,9 @@ export function summaryRows(ir: IR): SummaryRow[] {
     const clusters = new Map(gw.clusters.map((c) => [c.name, c]));
     const shared = sharedSessionNames(gw);
     for (const listener of gw.listeners) {
-      for (const vh of listener.virtualHosts) {
+      // An HTTPS listener's routes live in its filter chains; hosts a chain refuses (421) are not routes.
+      const vhosts = listener.tls ? listener.tls.chains.flatMap((c) => c.virtualHosts.filter((v) => !v.misdirected)) : listener.virtualHosts;
+      for (const vh of vhosts) {
         for (const route of vh.routes) rows.push(summaryRow(gw, listener.port, vh, route, clusters, shared));
       }
     }
@@ -105,7 +107,7 @@ function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: Route
     route: `${src.kind} ${src.namespace}/${src.name}`,
     rule: src.ruleName ?? String(src.ruleIndex) + (src.matchIndex > 0 ? `.${src.matchIndex}` : ''),
     match: describeMatch(vh, route),
-    session: session ? `${session.type} ${session.name}` : '-',
+    session: session ? `${session.type} ${session.name}${session.type === 'cookie' ? describeCookieAttributes(session) : ''}` : '-',
     lifetime: !session ? '-' : session.type === 'header' ? 'no expiry' : session.ttlSeconds !== undefined ? `ttl ${formatSeconds(session.ttlSeconds)}` : 'session',
     fallback: first ? describeBalancer(first, route.hashKeys) : '-',
     strict: session ? (session.strict ? 'yes' : 'no') : '-',
@@ -114,6 +116,14 @@ function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: Route
     warnings: routeWarnings(route, shared),
     clusters: describeAction(route),
   };
+}
+
+/** The Set-Cookie attributes the cookie gets beyond Path and HttpOnly, e.g. ` (Secure, SameSite=Lax)`. */
+function describeCookieAttributes(c: CookieSessionIR): string {
+  const parts = c.attributes.map((a) => (a.value === '' ? a.name : `${a.name}=${a.value}`));
+  if (c.sameSite !== undefined) parts.push(`SameSite=${c.sameSite}`);
+  if (c.secure === true) parts.push('Secure');
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function describeMatch(vh: VirtualHostIR, route: RouteIR): string {

@@ -14,6 +14,7 @@ import type { GatewayIR } from '../ir/ir.ts';
 import { describeRef, objectKey, refOf, type KubeObject } from '../k8s/kube-object.ts';
 import { formatManifestProblem } from '../k8s/parse-manifests.ts';
 import { translate } from '../translate/translate.ts';
+import { inspectCertificates } from '../sources/certificates/certificate-inspector.ts';
 import { EXIT_BAD_INPUT, processOutput, type CliOutput } from './decode.ts';
 import { OUTPUT_FORMATS, renderJson, renderSummary, renderYaml, type OutputFormat } from './output-format.ts';
 import { readManifests } from './read-manifests.ts';
@@ -61,7 +62,8 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
   }
   let objects = dedupe(read.objects, io);
   if (options.resolveFqdn) objects = await resolveFqdnSlices(objects, options.dnsServer ?? [], io);
-  const result = translate(objects);
+  // Certificates are parsed here, at the edge; translation judges expiry against this moment.
+  const result = translate(objects, { certificates: inspectCertificates(objects), now: new Date().toISOString() });
   for (const i of result.ignored) io.err(`ignored: ${describeRef(i.ref)}: ${i.reason}\n`);
 
   let gateways = result.ir.gateways;
@@ -73,6 +75,10 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
   if (options.bootstrap) {
     if (gateways.length !== 1) {
       usageError(io, gateways.length === 0 ? 'no accepted Gateway to bootstrap; see `tether translate -o summary`' : `--bootstrap needs one Gateway: choose with --gateway (${describeGateways(gateways)})`);
+    }
+    if (gateways[0].secrets && gateways[0].secrets.length > 0) {
+      // A static bootstrap would have to carry the private keys inline; Tether never prints them.
+      usageError(io, `--bootstrap: Gateway ${gateways[0].name} has HTTPS listeners, whose private keys a static bootstrap would have to print; serve it with \`tether serve\` instead (its Envoys get the certificates over SDS)`);
     }
     const bootstrap = protoRegistry().roundTrip(MessageType.bootstrap, buildStaticBootstrap(gateways[0]));
     io.out(options.output === 'yaml' ? renderYaml(bootstrap) : renderJson(bootstrap));

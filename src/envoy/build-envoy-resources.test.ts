@@ -46,11 +46,11 @@ describe('IR → Envoy golden cases', () => {
       const resources = out as EnvoyResources;
       expectValidEnvoyResources(resources);
       for (const { key: kind } of RESOURCE_KINDS) {
-        const names = resources[kind].map((r) => (r['name'] ?? r['cluster_name']) as string);
+        const names = (resources[kind] ?? []).map((r) => (r['name'] ?? r['cluster_name']) as string);
         expect(names, `${kind} sorted by name`).toEqual([...names].sort());
       }
       for (const { key: kind, messageType } of RESOURCE_KINDS) {
-        for (const resource of resources[kind]) expectRoundTrip(messageType, resource);
+        for (const resource of resources[kind] ?? []) expectRoundTrip(messageType, resource);
       }
     }
   });

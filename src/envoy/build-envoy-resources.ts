@@ -7,22 +7,32 @@ import { buildCluster } from './cluster.ts';
 import { buildClusterLoadAssignment } from './endpoint.ts';
 import { byName, type JsonObject } from './envoy-json.ts';
 import { buildListener } from './listener.ts';
-import { buildRouteConfiguration } from './route.ts';
+import { buildListenerRouteConfigurations } from './route.ts';
+import { buildSecret, type SecretMaterialLookup } from './secret.ts';
 
 export interface EnvoyResources {
   listeners: JsonObject[];
   routes: JsonObject[];
   clusters: JsonObject[];
   endpoints: JsonObject[];
+  /** SDS Secrets of the HTTPS listeners (absent when none); redacted unless key material was given. */
+  secrets?: JsonObject[];
 }
 
-export function buildEnvoyResources(gw: GatewayIR): EnvoyResources {
-  return {
+export interface BuildOptions {
+  /** The PEM texts Envoy must be sent; without it (or when it has no entry) secrets are redacted. */
+  secretMaterial?: SecretMaterialLookup;
+}
+
+export function buildEnvoyResources(gw: GatewayIR, opts: BuildOptions = {}): EnvoyResources {
+  const out: EnvoyResources = {
     listeners: gw.listeners.map(buildListener).sort(byName),
-    routes: gw.listeners.map((l) => buildRouteConfiguration(l)).sort(byName),
+    routes: gw.listeners.flatMap((l) => buildListenerRouteConfigurations(l)).sort(byName),
     clusters: gw.clusters.map((c) => buildCluster(c)).sort(byName),
     endpoints: gw.clusters.map(buildClusterLoadAssignment).sort(byClusterName),
   };
+  if (gw.secrets && gw.secrets.length > 0) out.secrets = gw.secrets.map((s) => buildSecret(s, opts.secretMaterial?.(s.name))).sort(byName);
+  return out;
 }
 
 export function byClusterName(a: JsonObject, b: JsonObject): number {

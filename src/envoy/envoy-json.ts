@@ -19,6 +19,8 @@ export const EnvoyName = {
   headerSessionState: 'envoy.http.stateful_session.header',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   previousHostsPredicate: 'envoy.retry_host_predicates.previous_hosts',
+  tlsInspector: 'envoy.filters.listener.tls_inspector',
+  tlsTransportSocket: 'envoy.transport_sockets.tls',
 } as const;
 
 /** An Any in proto3 JSON: `{"@type": "type.googleapis.com/<name>", ...fields}`. */

@@ -2,7 +2,7 @@
 // routes come over ADS (RDS, route configuration named after the listener). The HCM is the same for
 // every listener and never depends on routes or sessions, so route edits never touch LDS and Envoy
 // never drains a listener because of them.
-import type { ListenerIR } from '../ir/ir.ts';
+import type { ListenerIR, TlsChainIR, TlsParametersIR } from '../ir/ir.ts';
 import { EnvoyName, EnvoyType, adsConfigSource, statName, typed, type JsonObject } from './envoy-json.ts';
 import { buildCorsHttpFilter } from './filters/cors.ts';
 import { buildRouterHttpFilter } from './filters/router.ts';
@@ -22,8 +22,20 @@ export function buildListener(listener: ListenerIR): JsonObject {
   return buildListenerWithRoutes(listener, { rds: listener.name });
 }
 
-/** The listener with its routes either over RDS or inline. */
-export function buildListenerWithRoutes(listener: ListenerIR, routes: RouteSpecifier): JsonObject {
+/**
+ * The listener with its routes either over RDS or inline (`chainRoutes` gives an HTTPS chain's
+ * routes the same way).
+ */
+export function buildListenerWithRoutes(listener: ListenerIR, routes: RouteSpecifier, chainRoutes: (chain: TlsChainIR) => RouteSpecifier = (c) => ({ rds: c.name })): JsonObject {
+  if (listener.tls) {
+    return {
+      name: listener.name,
+      address: { socket_address: { address: '0.0.0.0', port_value: listener.port } },
+      // Reads SNI (and ALPN) from the ClientHello so the filter chain can be picked by server name.
+      listener_filters: [{ name: EnvoyName.tlsInspector, typed_config: typed(EnvoyType.tlsInspector) }],
+      filter_chains: listener.tls.chains.map((chain) => buildTlsFilterChain(listener, chain, chainRoutes(chain))),
+    };
+  }
   return {
     name: listener.name,
     address: { socket_address: { address: '0.0.0.0', port_value: listener.port } },
@@ -82,4 +94,40 @@ export function buildApiListener(hostname: string, routeConfigName: string): Jso
       api_listener: buildHttpConnectionManager({ statPrefix: statName(hostname), routes: { rds: routeConfigName }, grpcClient: true }),
     },
   };
+}
+
+/**
+ * One HTTPS filter chain: picked by SNI (no server names: the catch-all), TLS terminated with the
+ * chain's certificates, which Envoy fetches by name over SDS on the same ADS stream. Certificates
+ * are never inline here, so a rotation is an SDS push that leaves the listener (and its
+ * connections) alone.
+ */
+function buildTlsFilterChain(listener: ListenerIR, chain: TlsChainIR, routes: RouteSpecifier): JsonObject {
+  const out: JsonObject = { name: chain.name };
+  if (chain.serverNames.length > 0) out['filter_chain_match'] = { server_names: [...chain.serverNames] };
+  out['filters'] = [{ name: EnvoyName.httpConnectionManager, typed_config: buildHttpConnectionManager({ statPrefix: statName(listener.name), routes }) }];
+  out['transport_socket'] = {
+    name: EnvoyName.tlsTransportSocket,
+    typed_config: typed(EnvoyType.downstreamTlsContext, { common_tls_context: buildCommonTlsContext(chain) }),
+  };
+  return out;
+}
+
+function buildCommonTlsContext(chain: TlsChainIR): JsonObject {
+  const out: JsonObject = {};
+  const params = buildTlsParameters(chain.parameters);
+  if (params) out['tls_params'] = params;
+  out['tls_certificate_sds_secret_configs'] = chain.secrets.map((name) => ({ name, sds_config: adsConfigSource() }));
+  out['alpn_protocols'] = ['h2', 'http/1.1'];
+  return out;
+}
+
+const TLS_VERSION_ENUM: Record<NonNullable<TlsParametersIR['minimumVersion']>, string> = { '1.2': 'TLSv1_2', '1.3': 'TLSv1_3' };
+
+function buildTlsParameters(p: TlsParametersIR): JsonObject | undefined {
+  const out: JsonObject = {};
+  if (p.minimumVersion) out['tls_minimum_protocol_version'] = TLS_VERSION_ENUM[p.minimumVersion];
+  if (p.maximumVersion) out['tls_maximum_protocol_version'] = TLS_VERSION_ENUM[p.maximumVersion];
+  if (p.cipherSuites) out['cipher_suites'] = [...p.cipherSuites];
+  return Object.keys(out).length > 0 ? out : undefined;
 }

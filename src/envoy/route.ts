@@ -1,7 +1,7 @@
 // IR listener → Envoy RouteConfiguration (named after the listener): one virtual host per hostname,
 // routes in the IR's precedence order (Envoy takes the first match), and the per-route
 // stateful_session config on sticky routes.
-import type { ListenerIR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
+import type { ListenerIR, RouteIR, TlsChainIR, VirtualHostIR } from '../ir/ir.ts';
 import { EnvoyType, typed, type JsonObject } from './envoy-json.ts';
 import { buildCorsPerRoute } from './filters/cors.ts';
 import { buildStatefulSessionPerRoute } from './filters/stateful-session.ts';
@@ -18,14 +18,24 @@ export interface RouteOptions {
   grpcClient?: boolean;
 }
 
-export function buildRouteConfiguration(listener: ListenerIR, opts: RouteOptions = {}): JsonObject {
+export function buildRouteConfiguration(listener: ListenerIR | TlsChainIR, opts: RouteOptions = {}): JsonObject {
   return {
     name: listener.name,
     virtual_hosts: listener.virtualHosts.map((vhost) => buildVirtualHost(vhost, opts)),
   };
 }
 
+/** Every route configuration a listener needs: its own, or one per HTTPS filter chain. */
+export function buildListenerRouteConfigurations(listener: ListenerIR, opts: RouteOptions = {}): JsonObject[] {
+  return listener.tls ? listener.tls.chains.map((c) => buildRouteConfiguration(c, opts)) : [buildRouteConfiguration(listener, opts)];
+}
+
 function buildVirtualHost(vhost: VirtualHostIR, opts: RouteOptions): JsonObject {
+  if (vhost.misdirected) {
+    // 421 Misdirected Request: the client reused a TLS connection for a host another filter chain
+    // serves; it retries on a new connection whose SNI picks the right chain.
+    return { name: vhost.name, domains: [...vhost.domains], routes: [{ name: 'misdirected', match: { prefix: '/' }, direct_response: { status: 421 } }] };
+  }
   const routes = opts.grpcClient ? vhost.routes.filter((r) => r.action.type === 'forward') : vhost.routes;
   return { name: vhost.name, domains: [...vhost.domains], routes: routes.map((r) => buildRoute(r, opts)) };
 }

@@ -21,6 +21,61 @@ export interface GatewayIR {
    * cluster and Envoy never warms one because of a route change.
    */
   clusters: ClusterIR[];
+  /**
+   * Certificates the HTTPS listeners of this Gateway serve, sorted by name; each reaches Envoy over
+   * SDS. Only what identifies a certificate is here: the PEM chain and key stay with the certificate
+   * verdicts (src/k8s/certificate-facts.ts) and join only at the SDS builder. Absent when none.
+   */
+  secrets?: SecretIR[];
+}
+
+/** One kubernetes.io/tls Secret served over SDS. */
+export interface SecretIR {
+  /** SDS resource name: `<namespace>/<secret>`. */
+  name: string;
+  namespace: string;
+  secretName: string;
+  certificate: CertificateIR;
+}
+
+/** What identifies a certificate where its key is hidden (status, translate output, config dumps). */
+export interface CertificateIR {
+  subject: string;
+  dnsNames: string[];
+  /** ISO 8601, UTC. */
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the leaf's DER bytes, colon-separated hex. */
+  sha256Fingerprint: string;
+  keyType: string;
+}
+
+/** tls.options Tether reads; absent fields keep Envoy's defaults. */
+export interface TlsParametersIR {
+  minimumVersion?: '1.2' | '1.3';
+  maximumVersion?: '1.2' | '1.3';
+  cipherSuites?: string[];
+}
+
+/** An HTTPS listener's TLS: one filter chain per Gateway listener on the port, picked by SNI. */
+export interface ListenerTlsIR {
+  /** Most specific server name first; the catch-all chain (no server names), if any, last. */
+  chains: TlsChainIR[];
+}
+
+export interface TlsChainIR {
+  /** Stable: `<listener IR name>/<hostname or *>`. Also its RouteConfiguration name. */
+  name: string;
+  /** The Gateway listener's hostname (a wildcard included); empty: any server name. */
+  serverNames: string[];
+  /** SDS names of the certificates, in certificateRefs order (Envoy picks one per client). */
+  secrets: string[];
+  parameters: TlsParametersIR;
+  /**
+   * This chain's routes. Hosts another chain of the port serves are `misdirected` (421), so a
+   * connection whose SNI picked this chain never reaches another listener's routes.
+   */
+  virtualHosts: VirtualHostIR[];
 }
 
 /** One Envoy listener: every Gateway listener on one port merged (they differ by hostname only). */
@@ -28,8 +83,10 @@ export interface ListenerIR {
   /** Stable name from translate/names.ts (`<ns>/<gateway>/<port>`). Also the RouteConfiguration name. */
   name: string;
   port: number;
-  /** Virtual hosts, most specific hostname first; `*` (any host) last. */
+  /** Virtual hosts, most specific hostname first; `*` (any host) last. Empty for HTTPS (see `tls`). */
   virtualHosts: VirtualHostIR[];
+  /** Set for HTTPS: TLS is terminated, and routes live in the filter chains. */
+  tls?: ListenerTlsIR;
 }
 
 export interface VirtualHostIR {
@@ -39,6 +96,8 @@ export interface VirtualHostIR {
   domains: string[];
   /** Routes in Gateway API precedence order: Envoy takes the first match. */
   routes: RouteIR[];
+  /** True: the host belongs to another TLS filter chain of the port; every request gets 421 Misdirected Request. */
+  misdirected?: boolean;
 }
 
 /** Where an IR element came from, for status, NACK attribution and readable names. */
@@ -226,8 +285,16 @@ export interface CookieSessionIR extends SessionCommonIR {
    * (docs/sticky-sessions.md, "Permanent cookies").
    */
   envoyExpiry?: true;
-  /** Extra Set-Cookie attributes (SameSite, Secure, ...); Envoy 1.35+. */
+  /** Extra Set-Cookie attributes as the policy wrote them (SameSite, Secure, ...); Envoy 1.35+. */
   attributes: { name: string; value: string }[];
+  /**
+   * `Secure`, when not in `attributes`. Absent: the policy did not choose; on HTTPS listeners
+   * translation sets it true (a route served over plain HTTP keeps it absent, since a Secure
+   * cookie never comes back there). False: never Secure.
+   */
+  secure?: boolean;
+  /** `SameSite`, when not in `attributes`. Absent: the policy did not choose; `Lax` on HTTPS listeners. */
+  sameSite?: 'Strict' | 'Lax' | 'None';
 }
 
 export interface HeaderSessionIR extends SessionCommonIR {

@@ -41,16 +41,17 @@ function candidates(gw: GatewayIR, nack: NackInput): { route: RouteIR; resource:
   const names = new Set(nack.resourceNames);
   const all: { route: RouteIR; resource: string; clusters: string[] }[] = [];
   for (const listener of gw.listeners) {
-    for (const vh of listener.virtualHosts) {
+    // An HTTPS listener's routes live in its filter chains, each with its own RouteConfiguration.
+    for (const { table, vh } of listener.tls ? listener.tls.chains.flatMap((c) => c.virtualHosts.map((vh) => ({ table: c.name, vh }))) : listener.virtualHosts.map((vh) => ({ table: listener.name, vh }))) {
       for (const route of vh.routes) {
         const clusters = route.action.type === 'forward' ? route.action.clusters.map((c) => c.name) : [];
         switch (nack.typeUrl) {
           case TypeUrl.listener:
           case TypeUrl.route: {
             // gRPC-client listeners are named after a hostname; they point at the same route configuration.
-            const hit = names.size === 0 || names.has(listener.name) || vh.domains.some((d) => names.has(d));
-            const kind = nack.typeUrl === TypeUrl.listener ? 'Listener' : 'RouteConfiguration';
-            if (hit) all.push({ route, resource: `${kind} ${listener.name}`, clusters });
+            const hit = names.size === 0 || names.has(listener.name) || names.has(table) || vh.domains.some((d) => names.has(d));
+            const resource = nack.typeUrl === TypeUrl.listener ? `Listener ${listener.name}` : `RouteConfiguration ${table}`;
+            if (hit) all.push({ route, resource, clusters });
             break;
           }
           case TypeUrl.cluster:

@@ -8,10 +8,10 @@ import { statusEntry, type StatusEntry } from '../status/status-entry.ts';
 import { buildEnvoyResources } from '../envoy/build-envoy-resources.ts';
 import type { JsonObject } from '../codec/json.ts';
 import { protoRegistry } from '../codec/proto-registry.ts';
-import { RESOURCE_KINDS, type ResourceKey } from '../codec/resource-kinds.ts';
+import { RESOURCE_KINDS, type AlwaysListedKey, type ResourceKey } from '../codec/resource-kinds.ts';
 
-/** Every resource, by kind. */
-export type ResourceLists = Record<ResourceKey, JsonObject[]>;
+/** Every resource, by kind; `secrets` only when an HTTPS listener serves one (redacted: no key material reaches here). */
+export type ResourceLists = Record<AlwaysListedKey, JsonObject[]> & Partial<Record<ResourceKey, JsonObject[]>>;
 
 /** What `tether translate -o json|yaml` prints: the resources, then the status of every object. */
 export interface ConfigDump extends ResourceLists {
@@ -30,7 +30,7 @@ export function buildResourceLists(gateways: readonly GatewayIR[], warn: (messag
   for (const kind of RESOURCE_KINDS) {
     const seen = new Map<string, string>();
     for (const { gw, resources } of built) {
-      for (const json of resources[kind.key]) {
+      for (const json of resources[kind.key] ?? []) {
         const name = JSON.stringify(json[kind.nameField]);
         const text = JSON.stringify(json);
         const before = seen.get(name);
@@ -39,7 +39,7 @@ export function buildResourceLists(gateways: readonly GatewayIR[], warn: (messag
           continue;
         }
         seen.set(name, text);
-        out[kind.key].push(registry.roundTrip('google.protobuf.Any', { '@type': kind.typeUrl, ...json }));
+        (out[kind.key] ??= []).push(registry.roundTrip('google.protobuf.Any', { '@type': kind.typeUrl, ...json }));
       }
     }
   }

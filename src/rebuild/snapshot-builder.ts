@@ -89,7 +89,7 @@ export class SnapshotBuilder {
         let sinceYield = 0;
         for (const kind of RESOURCE_KINDS) {
           const list: EncodedInput[] = [];
-          for (const json of built[kind.key]) {
+          for (const json of built[kind.key] ?? []) {
             list.push(this.encode(kind, gw.name, variant, json));
             if (++sinceYield >= ENCODE_STEP) {
               sinceYield = 0;

@@ -34,6 +34,7 @@ export const Reason = {
   HostnameConflict: 'HostnameConflict',
   ProtocolConflict: 'ProtocolConflict',
   NoConflicts: 'NoConflicts',
+  InvalidCertificateRef: 'InvalidCertificateRef',
   // Route parents
   NotAllowedByListeners: 'NotAllowedByListeners',
   NoMatchingListenerHostname: 'NoMatchingListenerHostname',

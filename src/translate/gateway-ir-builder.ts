@@ -7,10 +7,17 @@
 // host for `a.example.com` carries the routes written for `a.example.com`, then those for
 // `*.example.com`, then those for any host — but only routes attached to the listener that owns
 // `a.example.com`; a route attached to a less specific listener never serves it.
-import type { ClusterIR, GatewayIR, ListenerIR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
+//
+// HTTPS listeners on one port become one Envoy listener with a filter chain per Gateway listener,
+// picked by SNI, each with its own routes. A chain answers 421 for hosts another chain owns (and,
+// unless it is the catch-all, for hosts no listener of the port names), so a client that reuses a
+// connection for another host is told to open a new one instead of reaching the wrong listener's
+// routes. Routes are adapted to the listener that serves them (servedRoute): redirect ports and
+// cookie security depend on its scheme and port.
+import type { ClusterIR, GatewayIR, ListenerIR, RouteIR, SecretIR, TlsChainIR, VirtualHostIR } from '../ir/ir.ts';
 import type { GatewayState } from './gateways.ts';
 import type { ListenerState } from './listeners.ts';
-import { listenerName } from './names.ts';
+import { listenerName, tlsChainName } from './names.ts';
 import { ANY_HOST, compareHostnames, wildcardCovers } from './hostnames.ts';
 import { sortByPrecedence, type RankedRoute } from './route-matches.ts';
 
@@ -19,6 +26,8 @@ export class GatewayIRBuilder {
   /** listener → hostname → route name → route (a route reached twice through one listener counts once). */
   private readonly routes = new Map<ListenerState, Map<string, Map<string, RankedRoute>>>();
   private readonly clusters = new Map<string, ClusterIR>();
+  /** Routes as each kind of listener serves them (servedRoute), so equal copies are shared. */
+  private readonly served = new Map<RouteIR, Map<string, RouteIR>>();
 
   constructor(state: GatewayState) {
     this.state = state;
@@ -50,18 +59,55 @@ export class GatewayIRBuilder {
     const listeners: ListenerIR[] = [...byPort.entries()]
       .sort(([a], [b]) => a - b)
       .map(([port, states]) => {
-        return { name: listenerName(g, port), port, virtualHosts: this.virtualHosts(states) };
+        const name = listenerName(g, port);
+        if (states.every((s) => s.tls !== undefined)) return { name, port, virtualHosts: [], tls: { chains: this.tlsChains(name, port, states) } };
+        const serving = { https: false, port };
+        const virtualHosts = this.virtualHosts(states).map((v) => ({ ...v, routes: v.routes.map((r) => servedRoute(r, serving, this.served)) }));
+        return { name, port, virtualHosts };
       });
     const clusters = [...this.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { name: this.state.key, listeners, clusters };
+    const secrets = new Map<string, SecretIR>();
+    for (const l of this.routes.keys()) for (const s of l.tls?.secrets ?? []) secrets.set(s.name, s);
+    const gateway: GatewayIR = { name: this.state.key, listeners, clusters };
+    if (secrets.size > 0) gateway.secrets = [...secrets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return gateway;
   }
 
-  private virtualHosts(states: readonly ListenerState[]): VirtualHostIR[] {
+  private tlsChains(listener: string, port: number, states: readonly ListenerState[]): TlsChainIR[] {
+    const ordered = [...states].sort((a, b) => compareHostnames(a.listener.hostname ?? ANY_HOST, b.listener.hostname ?? ANY_HOST));
+    const serving = { https: true, port };
+    return ordered.map((s) => {
+      const tls = s.tls!;
+      const own = this.virtualHosts(states, s).map((v) => ({ ...v, routes: v.routes.map((r) => servedRoute(r, serving, this.served)) }));
+      const served = new Set(own.map((v) => v.name));
+      // Hostnames of the port's other listeners that this chain would otherwise answer for.
+      const misdirected: VirtualHostIR[] = [];
+      for (const other of states) {
+        const h = other.listener.hostname;
+        if (other === s || h === undefined || served.has(h)) continue;
+        served.add(h);
+        misdirected.push({ name: h, domains: [h], routes: [], misdirected: true });
+      }
+      if (s.listener.hostname !== undefined && !served.has(ANY_HOST)) misdirected.push({ name: ANY_HOST, domains: [ANY_HOST], routes: [], misdirected: true });
+      const virtualHosts = [...own, ...misdirected].sort((a, b) => compareHostnames(a.name, b.name));
+      return {
+        name: tlsChainName(listener, s.listener.hostname),
+        serverNames: s.listener.hostname !== undefined ? [s.listener.hostname] : [],
+        secrets: tls.secrets.map((x) => x.name),
+        parameters: tls.parameters,
+        virtualHosts,
+      };
+    });
+  }
+
+  /** Virtual hosts for the listeners on one port; with `only`, just the hosts that listener owns. */
+  private virtualHosts(states: readonly ListenerState[], only?: ListenerState): VirtualHostIR[] {
     // Sorted route groups per listener and hostname, computed once.
     const sorted = new Map<ListenerState, Map<string, RouteIR[]>>();
     const wildcards = new Map<ListenerState, string[]>();
     const names = new Set<string>();
     for (const s of states) {
+      if (only !== undefined && s !== only) continue;
       const groups = new Map<string, RouteIR[]>();
       for (const [h, byName] of this.routes.get(s) ?? []) {
         groups.set(h, sortByPrecedence([...byName.values()]));
@@ -77,7 +123,7 @@ export class GatewayIRBuilder {
     for (const h of [...names].sort(compareHostnames)) {
       const owner = owningListener(states, h);
       const groups = owner && sorted.get(owner);
-      if (!owner || !groups) continue;
+      if (!owner || !groups || (only !== undefined && owner !== only)) continue;
       // Route groups of the owner whose hostname covers h, most specific first: h itself, the
       // wildcards covering it, then any host (only wildcards are scanned, so this stays linear).
       const covering = [h];
@@ -115,4 +161,52 @@ function owningListener(states: readonly ListenerState[], host: string): Listene
     }
   }
   return best;
+}
+
+/** How a listener serves routes: its scheme and port decide redirects and cookie security. */
+interface Serving {
+  https: boolean;
+  port: number;
+}
+
+const DEFAULT_PORTS = { http: 80, https: 443 } as const;
+
+/**
+ * The route as one listener serves it, copied only when something differs (one copy per route and
+ * listener kind, shared by every virtual host):
+ * - a redirect gets the port Gateway API derives (the scheme's well-known port when the redirect
+ *   names a scheme, else the listener's port), left out of `Location` when it is the default port
+ *   of the redirect's scheme; Envoy strips the port of the incoming Host, so without this a
+ *   redirect from a listener on 8080 would lose its port;
+ * - over HTTPS a session cookie is Secure and SameSite=Lax unless the policy chose. Lax, not
+ *   Strict: a Strict cookie is not sent when a user arrives from another site, which would re-pin
+ *   the session and lose state kept on the pod.
+ */
+function servedRoute(route: RouteIR, serving: Serving, memo: Map<RouteIR, Map<string, RouteIR>>): RouteIR {
+  let out = route;
+  const a = route.action;
+  if (a.type === 'redirect') {
+    const scheme = a.scheme ?? (serving.https ? 'https' : 'http');
+    const derived = a.port ?? (a.scheme ? DEFAULT_PORTS[a.scheme] : serving.port);
+    const port = derived === DEFAULT_PORTS[scheme] ? undefined : derived;
+    if (port !== a.port) {
+      const { port: _written, ...rest } = a;
+      out = { ...out, action: port === undefined ? rest : { ...rest, port } };
+    }
+  }
+  const s = route.session;
+  if (serving.https && s?.type === 'cookie') {
+    const written = new Set(s.attributes.map((x) => x.name.toLowerCase()));
+    const secure = s.secure === undefined && !written.has('secure');
+    const sameSite = s.sameSite === undefined && !written.has('samesite');
+    if (secure || sameSite) out = { ...out, session: { ...s, ...(secure ? { secure: true } : {}), ...(sameSite ? { sameSite: 'Lax' as const } : {}) } };
+  }
+  if (out === route) return route;
+  const key = `${serving.https}/${serving.port}`;
+  let byServing = memo.get(route);
+  if (!byServing) memo.set(route, (byServing = new Map()));
+  const seen = byServing.get(key);
+  if (seen) return seen;
+  byServing.set(key, out);
+  return out;
 }

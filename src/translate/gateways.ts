@@ -6,6 +6,7 @@ import { formatProblem } from '../k8s/field-reader.ts';
 import type { ObjectStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import { listenerStatus, translateListeners, type ListenerState } from './listeners.ts';
+import { NO_TLS_INPUTS, type TlsInputs } from './listener-tls.ts';
 import { gatewayName } from './names.ts';
 
 export interface GatewayState {
@@ -25,7 +26,7 @@ export interface GatewaySelection {
   ignored: { ref: ObjectRef; reason: string }[];
 }
 
-export function selectGateways(gateways: readonly Gateway[], ourClasses: ReadonlySet<string>): GatewaySelection {
+export function selectGateways(gateways: readonly Gateway[], ourClasses: ReadonlySet<string>, tlsInputs: TlsInputs = NO_TLS_INPUTS): GatewaySelection {
   const out: GatewaySelection = { ours: new Map(), all: new Set(), ignored: [] };
   for (const g of gateways) {
     const key = gatewayName(g.meta);
@@ -34,7 +35,7 @@ export function selectGateways(gateways: readonly Gateway[], ourClasses: Readonl
       out.ignored.push({ ref: g.meta.ref, reason: `gatewayClassName ${JSON.stringify(g.gatewayClassName)} is not a GatewayClass of tether.dev/gateway-controller` });
       continue;
     }
-    const state: GatewayState = { gateway: g, key, listeners: translateListeners(g) };
+    const state: GatewayState = { gateway: g, key, listeners: translateListeners(g, tlsInputs) };
     const rejected = checkParametersRef(g);
     if (rejected) {
       state.rejected = rejected;

@@ -18,11 +18,11 @@ describe('listener conditions', () => {
 
   it('reports unsupported protocols instead of dropping them', () => {
     const s = states([
-      { name: 'https', port: 443, protocol: 'HTTPS' },
+      { name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } },
       { name: 'tcp', port: 5432, protocol: 'TCP' },
       { name: 'custom', port: 7000, protocol: 'example.com/FOO' },
     ]);
-    for (const name of ['https', 'tcp', 'custom']) expect(s[name]).toMatchObject({ usable: false, kinds: [], Accepted: 'False/UnsupportedProtocol', Programmed: 'False/Invalid' });
+    for (const name of ['tls', 'tcp', 'custom']) expect(s[name]).toMatchObject({ usable: false, kinds: [], Accepted: 'False/UnsupportedProtocol', Programmed: 'False/Invalid' });
   });
 
   it('marks hostname and protocol conflicts on every listener involved', () => {

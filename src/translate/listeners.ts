@@ -1,12 +1,14 @@
 // A Gateway's listeners: which can carry routes, which kinds and namespaces they allow, and their
-// conflicts. Tether serves plain HTTP; HTTPS, TLS, TCP and UDP listeners are reported (Accepted=False,
-// UnsupportedProtocol), never dropped silently.
+// conflicts. Tether serves HTTP and HTTPS (TLS terminated, listener-tls.ts); TLS, TCP and UDP
+// listeners are reported (Accepted=False, UnsupportedProtocol), never dropped silently.
 import type { Gateway, Listener, RouteGroupKind } from '../k8s/gateway-api/gateway.ts';
 import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { selectorMatches } from '../k8s/label-selector.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
 import type { Condition, ListenerStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
+import type { SecretIR, TlsParametersIR } from '../ir/ir.ts';
+import { NO_TLS_INPUTS, resolveListenerTls, type TlsInputs } from './listener-tls.ts';
 
 /** Route kinds an HTTP listener serves. */
 export const HTTP_ROUTE_KINDS: readonly RouteGroupKind[] = [
@@ -22,11 +24,13 @@ export interface ListenerState {
   /** Routes (not rules) Accepted through this listener. */
   attachedRoutes: number;
   conditions: Condition[];
+  /** HTTPS: the certificates and parameters its filter chain serves. */
+  tls?: { secrets: SecretIR[]; parameters: TlsParametersIR };
 }
 
 export type NamespaceLabels = (namespace: string) => Readonly<Record<string, string>>;
 
-export function translateListeners(gateway: Gateway): ListenerState[] {
+export function translateListeners(gateway: Gateway, tlsInputs: TlsInputs = NO_TLS_INPUTS): ListenerState[] {
   const gen = gateway.meta.generation;
   const conflicts = findConflicts(gateway.listeners);
   const seenNames = new Set<string>();
@@ -34,8 +38,12 @@ export function translateListeners(gateway: Gateway): ListenerState[] {
     const problems = l.problems.map(formatProblem);
     if (seenNames.has(l.name)) problems.push(`spec.listeners[${l.index}].name: duplicate listener name ${JSON.stringify(l.name)}`);
     seenNames.add(l.name);
-    const isHTTP = l.protocol === 'HTTP';
-    if (isHTTP && l.hasTls) problems.push(`spec.listeners[${l.index}].tls: must not be set for protocol HTTP`);
+    const isHTTPS = l.protocol === 'HTTPS';
+    const isHTTP = l.protocol === 'HTTP' || isHTTPS;
+    if (l.protocol === 'HTTP' && l.hasTls) problems.push(`spec.listeners[${l.index}].tls: must not be set for protocol HTTP`);
+    const tls = isHTTPS ? resolveListenerTls(gateway.meta.namespace, l, tlsInputs) : undefined;
+    if (tls) problems.push(...tls.invalid);
+    const notes = tls ? tls.unsupported : [];
 
     // supportedKinds: the allowed kinds this listener can serve; anything else is InvalidRouteKinds.
     let supportedKinds: RouteGroupKind[] = [];
@@ -54,23 +62,35 @@ export function translateListeners(gateway: Gateway): ListenerState[] {
     let accepted = true;
     if (!isHTTP) {
       accepted = false;
-      conditions.push(condition(ConditionType.Accepted, false, Reason.UnsupportedProtocol, `spec.listeners[${l.index}].protocol: ${JSON.stringify(l.protocol)} is not supported; Tether serves HTTP listeners only`, gen));
+      const why = l.protocol === 'TLS' ? 'TLS passthrough and TLSRoute are not implemented; ' : '';
+      conditions.push(condition(ConditionType.Accepted, false, Reason.UnsupportedProtocol, `spec.listeners[${l.index}].protocol: ${JSON.stringify(l.protocol)} is not supported; ${why}Tether serves HTTP and HTTPS listeners`, gen));
     } else if (problems.length > 0) {
       accepted = false;
       conditions.push(condition(ConditionType.Accepted, false, Reason.UnsupportedValue, problems.join('; '), gen));
     } else {
-      conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, 'Listener is valid', gen));
+      conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, notes.length > 0 ? `Listener is valid; ${notes.join('; ')}` : 'Listener is valid', gen));
     }
     if (conflict) conditions.push(condition(ConditionType.Conflicted, true, conflict.reason, conflict.message, gen));
     else conditions.push(condition(ConditionType.Conflicted, false, Reason.NoConflicts, 'No conflicts', gen));
-    if (invalidKinds.length > 0) {
+    const refFailure = accepted ? tls?.refFailure : undefined;
+    if (refFailure) {
+      conditions.push(condition(ConditionType.ResolvedRefs, false, refFailure.reason, refFailure.message, gen));
+    } else if (invalidKinds.length > 0) {
       conditions.push(condition(ConditionType.ResolvedRefs, false, Reason.InvalidRouteKinds, `spec.listeners[${l.index}].allowedRoutes.kinds: ${invalidKinds.join(', ')} not supported (supported: HTTPRoute, GRPCRoute)`, gen));
     } else {
-      conditions.push(condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, 'All references resolved', gen));
+      const warnings = tls?.warnings ?? [];
+      conditions.push(condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, warnings.length > 0 ? `All references resolved; ${warnings.join('; ')}` : 'All references resolved', gen));
     }
-    const usable = accepted && !conflict;
-    conditions.push(usable ? condition(ConditionType.Programmed, true, Reason.Programmed, 'Listener is programmed', gen) : condition(ConditionType.Programmed, false, Reason.Invalid, 'Listener is not served', gen));
-    return { listener: l, usable, supportedKinds, attachedRoutes: 0, conditions };
+    // A listener whose certificates do not resolve is not served: Envoy would refuse its filter chain.
+    const usable = accepted && !conflict && !refFailure;
+    conditions.push(
+      usable
+        ? condition(ConditionType.Programmed, true, Reason.Programmed, 'Listener is programmed', gen)
+        : condition(ConditionType.Programmed, false, Reason.Invalid, refFailure ? `Listener is not served: its certificates do not resolve (${refFailure.reason})` : 'Listener is not served', gen),
+    );
+    const state: ListenerState = { listener: l, usable, supportedKinds, attachedRoutes: 0, conditions };
+    if (tls && usable) state.tls = { secrets: tls.secrets, parameters: tls.parameters };
+    return state;
   });
 }
 

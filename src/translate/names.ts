@@ -4,6 +4,8 @@
 //
 // Gateway (Envoy's node.cluster): <ns>/<gateway>
 // Listener and its RouteConfiguration: <ns>/<gateway>/<port>
+// HTTPS filter chain and its RouteConfiguration: <ns>/<gateway>/<port>/<hostname or *>
+// SDS Secret: <ns>/<secret> (the Kubernetes Secret's own name, shared by the Gateways using it)
 // Virtual host: the hostname (`*` for any)
 // Route: <kind>/<ns>/<route>/rule/<i>/match/<j>
 // Locality (one per backend Service port of a cluster): <ns>/<svc>:<port>
@@ -40,6 +42,16 @@ export function gatewayName(gateway: { namespace: string; name: string }): strin
 /** One Envoy listener per Gateway port; its RouteConfiguration has the same name. */
 export function listenerName(gateway: { namespace: string; name: string }, port: number): string {
   return `${gatewayName(gateway)}/${port}`;
+}
+
+/** One filter chain per HTTPS Gateway listener on a port (picked by SNI), each with its own routes. */
+export function tlsChainName(listener: string, hostname: string | undefined): string {
+  return `${listener}/${hostname ?? '*'}`;
+}
+
+/** A certificate Secret as Envoy fetches it over SDS. */
+export function secretName(secret: { namespace: string; name: string }): string {
+  return `${secret.namespace}/${secret.name}`;
 }
 
 /** One route per match of a rule (a rule's matches are ORed). */

@@ -21,12 +21,14 @@ export interface ObjectIndex {
   services: Service[];
   endpointSlices: EndpointSlice[];
   namespaces: Map<string, Namespace>;
+  /** Secrets' `type` by `namespace/name` (their data is read only through certificate verdicts). */
+  secretTypes: Map<string, string>;
   /** Objects of kinds translation itself does not read (the sticky resolver may read some). */
   other: KubeObject[];
 }
 
 export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
-  const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], grpcRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), other: [] };
+  const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], grpcRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), secretTypes: new Map(), other: [] };
   for (const o of objects) {
     const group = apiGroup(o.apiVersion);
     if (group === GATEWAY_API_GROUP) {
@@ -53,6 +55,9 @@ export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
     } else if (group === '' && o.kind === 'Namespace') {
       const ns = parseNamespace(o);
       index.namespaces.set(ns.name, ns);
+      continue;
+    } else if (group === '' && o.kind === 'Secret') {
+      index.secretTypes.set(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, typeof o['type'] === 'string' ? o['type'] : 'Opaque');
       continue;
     } else if (group === 'discovery.k8s.io' && o.kind === 'EndpointSlice') {
       index.endpointSlices.push(parseEndpointSlice(o));

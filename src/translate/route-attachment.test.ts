@@ -17,7 +17,7 @@ const gateway = parseGateway({
       { name: 'all', port: 81, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
       { name: 'selected', port: 82, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { env: 'prod' } } } } },
       { name: 'grpc-only', port: 83, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' }, kinds: [{ kind: 'GRPCRoute' }] } },
-      { name: 'tls', port: 443, protocol: 'HTTPS' },
+      { name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } },
     ],
   },
 });

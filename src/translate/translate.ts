@@ -22,6 +22,7 @@ import { prepareGRPCRules } from './grpc-routes.ts';
 import { translateRoute, type RouteContext, type RouteOutcome, type TranslatableRoute } from './routes.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import { inputProblemStatuses } from './input-problems.ts';
+import type { CertificateBook } from '../k8s/certificate-facts.ts';
 
 export interface TranslateResult {
   /**
@@ -38,15 +39,23 @@ export interface TranslateResult {
 export interface TranslateOptions {
   /** Sticky-session resolution; the real one by default (tests may pass their own). */
   stickyResolver?: CreateStickyResolver;
+  /**
+   * Verdicts on the certificates of kubernetes.io/tls Secrets, parsed where objects enter the
+   * process (src/sources/certificates/). Without them every certificateRef is unresolved.
+   */
+  certificates?: CertificateBook;
+  /** ISO 8601 time (`Date.toISOString()` form) to judge certificate expiry against; absent: not judged. */
+  now?: string;
 }
 
 export function translate(objects: readonly KubeObject[], options: TranslateOptions = {}): TranslateResult {
   const index = indexObjects(objects);
   const resolver = (options.stickyResolver ?? createStickyResolver)(objects);
   const classes = translateGatewayClasses(index.gatewayClasses);
-  const gateways = selectGateways(index.gateways, classes.ours);
-  const endpoints = indexEndpoints(index.services, index.endpointSlices);
   const grants = indexReferenceGrants(index.referenceGrants);
+  const tlsInputs = { secretTypes: index.secretTypes, certificates: options.certificates ?? new Map(), grants, ...(options.now !== undefined ? { now: options.now } : {}) };
+  const gateways = selectGateways(index.gateways, classes.ours, tlsInputs);
+  const endpoints = indexEndpoints(index.services, index.endpointSlices);
   const builders = new Map([...gateways.ours.values()].filter(isServed).map((g) => [g.key, new GatewayIRBuilder(g)]));
   const ctx: RouteContext = {
     gateways,

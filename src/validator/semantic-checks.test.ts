@@ -177,10 +177,21 @@ const cases: Case[] = [
     mutate: (j) => { delete j.filter_chains; }, errors: [['filter_chains', 'no filter chains specified']] },
   { name: 'two filter chains with the same match (spelled differently)', type: MessageType.listener, make: sampleListener,
     mutate: (j) => {
+      j.listener_filters = [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': typeUrl(MessageType.tlsInspector) } }];
       j.filter_chains[0].filter_chain_match = { server_names: ['a.example'], transport_protocol: 'tls' };
       j.filter_chains.push({ ...j.filter_chains[0], filter_chain_match: { transportProtocol: 'tls', serverNames: ['a.example'] } });
     },
     errors: [['filter_chains[1]', 'multiple filter chains with the same matching rules are defined (also filter_chains[0])']] },
+  { name: 'SNI filter chains without a TLS inspector', type: MessageType.listener, make: sampleListener,
+    mutate: (j) => { j.filter_chains[0].filter_chain_match = { server_names: ['a.example'] }; },
+    errors: [['filter_chains[0].filter_chain_match.server_names', 'filter chains match server_names but the listener has no TLS inspector listener filter, so no SNI is ever read']] },
+  { name: 'server TLS context without a certificate', type: MessageType.listener, make: sampleListener,
+    mutate: (j) => { j.filter_chains[0].transport_socket = { name: 'envoy.transport_sockets.tls', typed_config: { '@type': typeUrl(MessageType.downstreamTlsContext), common_tls_context: { alpn_protocols: ['h2'] } } }; },
+    errors: [['filter_chains[0].transport_socket.typed_config.common_tls_context', 'a server TLS context needs at least one certificate (tls_certificates or tls_certificate_sds_secret_configs)']] },
+  { name: 'TLS certificate without its key', type: MessageType.secret, make: () => ({ name: 's', tls_certificate: { certificate_chain: { inline_string: 'pem' } } }),
+    mutate: () => {}, errors: [['tls_certificate.private_key', 'a TLS certificate needs its private_key']] },
+  { name: 'secret holding nothing', type: MessageType.secret, make: () => ({ name: 's' }),
+    mutate: () => {}, errors: [['', 'secret holds nothing (tls_certificate, session_ticket_keys, validation_context or generic_secret)']] },
   { name: 'HCM not last among network filters', type: MessageType.listener, make: sampleListener,
     mutate: (j) => { j.filter_chains[0].filters.push(loose(sampleListener()).filter_chains[0].filters[0]); },
     errors: [['filter_chains[0].filters[0]', 'terminal filter named envoy.filters.network.http_connection_manager of type envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager must be the last filter in a network filter chain']] },

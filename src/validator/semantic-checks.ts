@@ -374,9 +374,18 @@ function checkListener(l: Obj, path: string, ctx: CheckContext): void {
     const cfg = get(f, 'typed_config');
     if (cfg !== undefined) checkCategory(cfg, fieldPath(indexPath(fieldPath(path, 'listener_filters'), i), 'typed_config'), 'envoy.extensions.filters.listener.', 'a listener filter', ctx);
   });
+  // Envoy no longer adds the TLS inspector by itself: without it no SNI is read, and chains
+  // matched by server_names are never picked.
+  const bySni = chains.findIndex((fc) => list(get(fc, 'filter_chain_match'), 'server_names').length > 0);
+  const inspects = list(l, 'listener_filters').some((f) => anyType(get(f, 'typed_config')) === TLS_INSPECTOR);
+  if (bySni >= 0 && !inspects) ctx.error(fieldPath(indexPath(fieldPath(path, 'filter_chains'), bySni), 'filter_chain_match.server_names'), 'filter chains match server_names but the listener has no TLS inspector listener filter, so no SNI is ever read');
 }
 
+const TLS_INSPECTOR = 'envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector';
+
 function checkFilterChain(fc: Obj, path: string, ctx: CheckContext): void {
+  const ts = get(get(fc, 'transport_socket'), 'typed_config');
+  if (ts !== undefined) checkCategory(ts, fieldPath(fieldPath(path, 'transport_socket'), 'typed_config'), 'envoy.extensions.transport_sockets.', 'a transport socket', ctx);
   const filters = list(fc, 'filters');
   filters.forEach((f, i) => {
     const p = indexPath(fieldPath(path, 'filters'), i);
@@ -389,6 +398,32 @@ function checkFilterChain(fc: Obj, path: string, ctx: CheckContext): void {
       ctx.error(p, `terminal filter named ${str(f, 'name') ?? ''} of type ${t} must be the last filter in a network filter chain`);
     }
   });
+}
+
+// ---- TLS
+
+function checkDownstreamTlsContext(c: Obj, path: string, ctx: CheckContext): void {
+  const common = get(c, 'common_tls_context');
+  // ServerContextConfigImpl: "No TLS certificates found for server context".
+  if (list(common, 'tls_certificates').length === 0 && list(common, 'tls_certificate_sds_secret_configs').length === 0 && get(common, 'tls_certificate_provider_instance') === undefined) {
+    ctx.error(fieldPath(path, 'common_tls_context'), 'a server TLS context needs at least one certificate (tls_certificates or tls_certificate_sds_secret_configs)');
+  }
+  list(common, 'tls_certificate_sds_secret_configs').forEach((sc, i) => {
+    // SdsSecretConfig without sds_config names a static secret, which a dynamic listener cannot see.
+    if (get(sc, 'sds_config') === undefined) ctx.warn(fieldPath(indexPath(fieldPath(fieldPath(path, 'common_tls_context'), 'tls_certificate_sds_secret_configs'), i), 'sds_config'), 'no sds_config: the secret must be a static bootstrap secret');
+  });
+}
+
+function checkSecret(s: Obj, path: string, ctx: CheckContext): void {
+  const cert = get(s, 'tls_certificate');
+  if (cert === undefined && get(s, 'session_ticket_keys') === undefined && get(s, 'validation_context') === undefined && get(s, 'generic_secret') === undefined) {
+    ctx.error(path, 'secret holds nothing (tls_certificate, session_ticket_keys, validation_context or generic_secret)');
+    return;
+  }
+  if (cert === undefined) return;
+  // TlsCertificateConfigImpl: a certificate without its key (or the key without the certificate) cannot serve.
+  if (get(cert, 'certificate_chain') === undefined) ctx.error(fieldPath(path, 'tls_certificate.certificate_chain'), 'a TLS certificate needs its certificate_chain');
+  if (get(cert, 'private_key') === undefined && get(cert, 'private_key_provider') === undefined) ctx.error(fieldPath(path, 'tls_certificate.private_key'), 'a TLS certificate needs its private_key');
 }
 
 // ---- smaller ones
@@ -475,6 +510,8 @@ export const SEMANTIC_CHECKS: ReadonlyMap<string, SemanticCheck> = new Map<strin
   ['envoy.config.listener.v3.FilterChain', checkFilterChain],
   ['envoy.type.matcher.v3.RegexMatcher', checkRegexMatcher],
   [MessageType.statefulSession, checkStatefulSession],
+  [MessageType.downstreamTlsContext, checkDownstreamTlsContext],
+  [MessageType.secret, checkSecret],
   ['envoy.config.endpoint.v3.Endpoint', checkEndpoint],
   [MessageType.bootstrap, checkBootstrap],
   ...CATEGORIES.map(([type, field, prefix, what]): [string, SemanticCheck] => [type, categoryCheck(field, prefix, what)]),

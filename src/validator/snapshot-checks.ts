@@ -49,6 +49,23 @@ function rdsUses(listeners: readonly JsonObject[]): Map<string, HcmUse[]> {
   return uses;
 }
 
+/** Secrets the listeners' TLS contexts fetch over SDS (ADS), by name, with the path of each use. */
+function sdsUses(listeners: readonly JsonObject[]): [string, string][] {
+  const out: [string, string][] = [];
+  listeners.forEach((l, li) => {
+    list(l, 'filter_chains').forEach((fc, fi) => {
+      const tls = get(get(fc, 'transport_socket'), 'typed_config');
+      if (anyType(tls) !== MessageType.downstreamTlsContext) return;
+      const base = fieldPath(indexPath(fieldPath(indexPath('listeners', li), 'filter_chains'), fi), 'transport_socket.typed_config.common_tls_context');
+      list(get(tls, 'common_tls_context'), 'tls_certificate_sds_secret_configs').forEach((sc, i) => {
+        const name = str(sc, 'name');
+        if (name !== undefined && get(sc, 'sds_config') !== undefined) out.push([name, fieldPath(indexPath(fieldPath(base, 'tls_certificate_sds_secret_configs'), i), 'name')]);
+      });
+    });
+  });
+  return out;
+}
+
 /** Cluster names a route configuration sends traffic to, with paths. */
 function routeClusters(rc: unknown, rcPath: string, visit: (cluster: string, path: string, route: unknown) => void): void {
   list(rc, 'virtual_hosts').forEach((vh, i) => {
@@ -92,6 +109,19 @@ export function checkSnapshot(s: ResourceSnapshot, out: Finding[]): void {
   const err = (path: string, message: string): void => { out.push({ level: 'error', path, message }); };
   const warn = (path: string, message: string): void => { out.push({ level: 'warning', path, message }); };
   const uses = rdsUses(s.listeners ?? []);
+
+  if (s.secrets || s.routes) {
+    const secretNames = new Set((s.secrets ?? []).map((r) => str(r, 'name')));
+    const used = new Set<string>();
+    for (const [name, path] of sdsUses(s.listeners ?? [])) {
+      used.add(name);
+      // A listener waits for its certificates over SDS: it stays warming until they arrive.
+      if (!secretNames.has(name)) err(path, `secret "${name}" is not in the snapshot; Envoy keeps the listener warming`);
+    }
+    (s.secrets ?? []).forEach((sec, i) => {
+      if (s.listeners && !used.has(str(sec, 'name') ?? '')) warn(indexPath('secrets', i), `secret "${str(sec, 'name') ?? ''}" is used by no listener in the snapshot`);
+    });
+  }
 
   if (s.routes) {
     const routeNames = new Set(s.routes.map((r) => str(r, 'name')));

@@ -253,8 +253,12 @@ export abstract class AdsStream {
     const eds = this.types.get(TypeUrl.endpoint);
     const lds = this.types.get(TypeUrl.listener);
     const rds = this.types.get(TypeUrl.route);
+    const sds = this.types.get(TypeUrl.secret);
     if (cds) this.trySend(cds, view, false);
     if (eds) this.trySend(eds, view, false);
+    // Certificates go before the listeners that name them, and never wait for clusters: a rotation
+    // is an SDS push alone.
+    if (sds) this.trySend(sds, view, false);
     this.releaseWarmClusters(view);
     // Listeners and routes may name new clusters: they wait until those are warm (docs/xds-protocol.md#make-before-break).
     const gateOpen = this.warming.size === 0 && !this.pending(cds, view, false);

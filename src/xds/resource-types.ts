@@ -1,4 +1,4 @@
-// The four resource types Tether serves as the xDS layer names them, their push order, and the
+// The five resource types Tether serves as the xDS layer names them, their push order, and the
 // shape of a snapshot's input. The facts about each type live in codec/resource-kinds.ts.
 // src/xds sees encoded resources only: each entry is a resource message's bytes, not an Any.
 import { ResourceKind, resourceKindOf } from '../codec/resource-kinds.ts';
@@ -9,14 +9,19 @@ export const TypeUrl = {
   route: ResourceKind.routes.typeUrl,
   cluster: ResourceKind.clusters.typeUrl,
   endpoint: ResourceKind.endpoints.typeUrl,
+  secret: ResourceKind.secrets.typeUrl,
 } as const;
 
 export type ResourceTypeUrl = (typeof TypeUrl)[keyof typeof TypeUrl];
 
-/** Make-before-break order on one stream: clusters, their endpoints, listeners, routes. */
-export const PUSH_ORDER: readonly ResourceTypeUrl[] = [TypeUrl.cluster, TypeUrl.endpoint, TypeUrl.listener, TypeUrl.route];
+/**
+ * Make-before-break order on one stream: clusters, their endpoints, the certificates listeners
+ * name, listeners, routes. A certificate rotation changes only its Secret, so it is an SDS push
+ * alone and no listener drains.
+ */
+export const PUSH_ORDER: readonly ResourceTypeUrl[] = [TypeUrl.cluster, TypeUrl.endpoint, TypeUrl.secret, TypeUrl.listener, TypeUrl.route];
 
-/** LDS and CDS responses carry the full state in SotW; EDS and RDS carry only what changed. */
+/** LDS and CDS responses carry the full state in SotW; EDS, RDS and SDS carry only what changed. */
 export const isFullStateType = (typeUrl: string): boolean => typeUrl === TypeUrl.listener || typeUrl === TypeUrl.cluster;
 
 export const isResourceTypeUrl = (typeUrl: string): typeUrl is ResourceTypeUrl =>

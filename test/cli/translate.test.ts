@@ -22,14 +22,15 @@ interface Output {
   routes: JsonObject[];
   clusters: JsonObject[];
   endpoints: JsonObject[];
+  secrets?: JsonObject[];
   status: { kind: string; namespace?: string; name: string; parents?: { conditions: { type: string; status: string }[] }[] }[];
 }
 
 /** Checks each resource's `@type`, strips it, and runs the strict validator over the set. */
 function expectValidOutput(out: Output): void {
-  const stripped: Record<ResourceKey, JsonObject[]> = { listeners: [], routes: [], clusters: [], endpoints: [] };
+  const stripped: Record<ResourceKey, JsonObject[]> = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
   for (const { key, typeUrl: url } of RESOURCE_KINDS) {
-    for (const r of out[key]) {
+    for (const r of out[key] ?? []) {
       const { '@type': type, ...rest } = r;
       expect(type).toBe(url);
       stripped[key].push(rest);

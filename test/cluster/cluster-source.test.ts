@@ -46,12 +46,16 @@ describe('ClusterSource', () => {
         kind: k.kind,
         metadata: k.namespaced ? { name: `x-${k.plural}`, namespace: 'demo' } : { name: `x-${k.plural}` },
         spec: {},
+        // Secrets are watched by type: only certificates (kubernetes.io/tls) reach Tether.
+        ...(k.kind === 'Secret' ? { type: 'kubernetes.io/tls' } : {}),
       });
     }
+    api.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app-password', namespace: 'demo' }, type: 'Opaque', data: {} });
     const store = new ObjectStore();
     const s = source('a');
     await s.start(store);
     expect(s.synced).toBe(true);
+    expect(store.list().filter((o) => o.kind === 'Secret').map((o) => o.metadata.name)).toEqual(['x-secrets']);
     expect(new Set(store.list().map((o) => o.kind))).toEqual(
       new Set(WATCHED_KINDS.filter((k) => !['SessionStickyPolicy', 'BackendLBPolicy'].includes(k.kind)).map((k) => k.kind)),
     );

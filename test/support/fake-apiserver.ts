@@ -779,7 +779,8 @@ function selectorMatcher(q: URLSearchParams, namespace: string | undefined): (o:
     .map((t) => {
       const m = /^([^!=]+)(!=|==|=)(.*)$/.exec(t);
       if (!m) throw new HttpError(400, 'BadRequest', `invalid field selector ${t}`);
-      if (m[1] !== 'metadata.name' && m[1] !== 'metadata.namespace') {
+      // `type` is the field Secrets can be selected by (the API server supports it for Secrets only).
+      if (m[1] !== 'metadata.name' && m[1] !== 'metadata.namespace' && m[1] !== 'type') {
         throw new HttpError(400, 'BadRequest', `field label not supported: ${m[1]}`);
       }
       return { field: m[1], neg: m[2] === '!=', value: m[3] };
@@ -787,7 +788,7 @@ function selectorMatcher(q: URLSearchParams, namespace: string | undefined): (o:
   return (o) => {
     if (namespace !== undefined && o.metadata.namespace !== namespace) return false;
     for (const f of fields) {
-      const v = f.field === 'metadata.name' ? o.metadata.name : (o.metadata.namespace ?? '');
+      const v = f.field === 'metadata.name' ? o.metadata.name : f.field === 'type' ? (typeof o['type'] === 'string' ? o['type'] : '') : (o.metadata.namespace ?? '');
       if ((v === f.value) === f.neg) return false;
     }
     return labels(o.metadata.labels ?? {});

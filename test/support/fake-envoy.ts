@@ -1,8 +1,9 @@
 // An Envoy-like ADS client over real gRPC, for protocol tests without an Envoy binary. It behaves
 // like Envoy's gRPC mux: wildcard CDS and LDS, node on the first request only, an EDS request
 // after each CDS update for every EDS cluster, an RDS request after each LDS update for every
-// route_config_name, cluster warming until a CLA arrives and listener warming until its routes
-// arrive, ACK/NACK (NACK on duplicate names or when a test says so), and reconnects that carry
+// route_config_name, an SDS request for every secret its listeners' TLS contexts name, cluster
+// warming until a CLA arrives and listener warming until its routes and secrets arrive (a secret
+// update for an active listener applies in place, as Envoy's SDS does), ACK/NACK (NACK on duplicate names or when a test says so), and reconnects that carry
 // the last versions (SotW) or initial_resource_versions (delta). After every update it checks
 // that no active listener routes to a cluster that is missing or still warming.
 //
@@ -15,6 +16,7 @@ export const TYPE = {
   route: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
   cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
   endpoint: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+  secret: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
 } as const;
 
 export type Protocol = 'sotw' | 'delta';
@@ -202,6 +204,7 @@ export class FakeEnvoy {
   readonly activeListeners = new Map<string, Held>();
   readonly warmingListeners = new Map<string, Warming>();
   readonly routes = new Map<string, Held>();
+  readonly secrets = new Map<string, Held>();
   /** Every response received on every stream, in order. */
   readonly responses: ReceivedResponse[] = [];
   readonly requests: SentRequest[] = [];
@@ -231,7 +234,7 @@ export class FakeEnvoy {
   reconnect(): void {
     this.stream?.close();
     this.open();
-    const order = this.options.reconnectOrder ?? [TYPE.cluster, TYPE.endpoint, TYPE.listener, TYPE.route];
+    const order = this.options.reconnectOrder ?? [TYPE.cluster, TYPE.endpoint, TYPE.secret, TYPE.listener, TYPE.route];
     for (const typeUrl of order) {
       const sub = this.subs.get(typeUrl);
       if (!sub?.requested) continue;
@@ -409,6 +412,9 @@ export class FakeEnvoy {
       case TYPE.route:
         this.applyRoutes(r);
         break;
+      case TYPE.secret:
+        this.applySecrets(r);
+        break;
     }
     this.checkRouting(r);
   }
@@ -468,8 +474,7 @@ export class FakeEnvoy {
       const active = this.activeListeners.get(res.name);
       if (active && active.key === key) continue;
       const held = { json: res.json, key, version: res.version ?? r.version };
-      const missing = rdsNames(res.json).filter((n) => !this.routes.has(n));
-      if (missing.length > 0) this.startWarming(this.warmingListeners, res.name, held, 'listener');
+      if (!this.listenerReady(res.json)) this.startWarming(this.warmingListeners, res.name, held, 'listener');
       else {
         this.warmingListeners.delete(res.name);
         this.activeListeners.set(res.name, held);
@@ -481,20 +486,41 @@ export class FakeEnvoy {
       this.warmingListeners.delete(n);
     }
     const want = new Set<string>();
-    for (const l of [...this.activeListeners.values(), ...this.warmingListeners.values()]) for (const n of rdsNames(l.json)) want.add(n);
+    const wantSecrets = new Set<string>();
+    for (const l of [...this.activeListeners.values(), ...this.warmingListeners.values()]) {
+      for (const n of rdsNames(l.json)) want.add(n);
+      for (const n of sdsNames(l.json)) wantSecrets.add(n);
+    }
+    // Envoy opens an SDS subscription only once a listener names a secret.
+    if (wantSecrets.size > 0 || this.sub(TYPE.secret).requested) this.updateSubscription(TYPE.secret, wantSecrets);
     this.updateSubscription(TYPE.route, want);
     this.ack(TYPE.listener, r);
+  }
+
+  /** A listener is active once every route configuration and secret it names has arrived. */
+  private listenerReady(listener: JsonObject): boolean {
+    return rdsNames(listener).every((n) => this.routes.has(n)) && sdsNames(listener).every((n) => this.secrets.has(n));
+  }
+
+  private promoteListeners(): void {
+    for (const [name, w] of this.warmingListeners) {
+      if (!this.listenerReady(w.json)) continue;
+      this.warmingListeners.delete(name);
+      this.activeListeners.set(name, { json: w.json, key: w.key, version: w.version });
+    }
+  }
+
+  private applySecrets(r: ReceivedResponse): void {
+    for (const res of r.resources) this.secrets.set(res.name, { json: res.json, key: JSON.stringify(res.json), version: res.version ?? r.version });
+    for (const n of r.removed) this.secrets.delete(n);
+    this.promoteListeners();
+    this.ack(TYPE.secret, r);
   }
 
   private applyRoutes(r: ReceivedResponse): void {
     for (const res of r.resources) this.routes.set(res.name, { json: res.json, key: JSON.stringify(res.json), version: res.version ?? r.version });
     for (const n of r.removed) this.routes.delete(n);
-    for (const [name, w] of this.warmingListeners) {
-      if (rdsNames(w.json).every((n) => this.routes.has(n))) {
-        this.warmingListeners.delete(name);
-        this.activeListeners.set(name, { json: w.json, key: w.key, version: w.version });
-      }
-    }
+    this.promoteListeners();
     this.ack(TYPE.route, r);
   }
 
@@ -534,7 +560,8 @@ export class FakeEnvoy {
     const maps: Map<string, Held>[] =
       typeUrl === TYPE.cluster ? [this.activeClusters, this.warmingClusters]
         : typeUrl === TYPE.listener ? [this.activeListeners, this.warmingListeners]
-          : typeUrl === TYPE.route ? [this.routes] : [this.endpoints];
+          : typeUrl === TYPE.route ? [this.routes]
+            : typeUrl === TYPE.secret ? [this.secrets] : [this.endpoints];
     const out: Record<string, string> = {};
     for (const m of maps) for (const [name, h] of m) out[name] = h.version;
     return out;
@@ -569,6 +596,17 @@ export class FakeEnvoy {
 
 // ------------------------------------------------------------------------------------------------
 // Reading decoded resources.
+
+/** Secrets a listener's TLS filter chains fetch over SDS. */
+export function sdsNames(listener: JsonObject): string[] {
+  const out: string[] = [];
+  for (const fc of (listener['filter_chains'] ?? []) as JsonObject[]) {
+    const tls = (fc['transport_socket'] as JsonObject | undefined)?.['typed_config'] as JsonObject | undefined;
+    const common = tls?.['common_tls_context'] as JsonObject | undefined;
+    for (const sc of (common?.['tls_certificate_sds_secret_configs'] ?? []) as JsonObject[]) if (typeof sc['name'] === 'string') out.push(sc['name']);
+  }
+  return out;
+}
 
 export function isEdsCluster(cluster: JsonObject): boolean {
   return cluster['type'] === 'EDS';

@@ -65,6 +65,7 @@ export interface JsonSnapshot {
   routes?: JsonObject[];
   clusters?: JsonObject[];
   endpoints?: JsonObject[];
+  secrets?: JsonObject[];
 }
 
 /** Encodes proto3 JSON resources into the cache's input form. */
@@ -77,6 +78,7 @@ export function encodeSnapshot(s: JsonSnapshot): ResourcesByType {
     [TypeUrl.route]: enc(MessageType.routeConfiguration, s.routes),
     [TypeUrl.cluster]: enc(MessageType.cluster, s.clusters),
     [TypeUrl.endpoint]: enc(MessageType.clusterLoadAssignment, s.endpoints, 'cluster_name'),
+    [TypeUrl.secret]: enc(MessageType.secret, s.secrets),
   };
 }
 

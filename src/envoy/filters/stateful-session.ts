@@ -43,7 +43,7 @@ function buildSessionState(session: SessionIR): JsonObject {
     };
   }
   const cookie: JsonObject = { name: session.name, path: session.path };
-  const attributes = session.attributes.map((a) => ({ name: a.name, value: a.value }));
+  const attributes = session.attributes.map((a): JsonObject => ({ name: a.name, value: a.value }));
   // A permanent cookie. Envoy's `ttl` writes Max-Age and also encodes an expiry that Envoy checks
   // on a monotonic clock (time since the host booted), so another replica, or the same one after a
   // reboot, can judge a live session expired (docs/sticky-sessions.md, "Permanent cookies"). By
@@ -54,6 +54,9 @@ function buildSessionState(session: SessionIR): JsonObject {
     if (session.envoyExpiry) cookie['ttl'] = duration(session.ttlSeconds);
     else attributes.unshift({ name: 'Max-Age', value: String(Math.floor(session.ttlSeconds)) });
   }
+  if (session.sameSite !== undefined) attributes.push({ name: 'SameSite', value: session.sameSite });
+  // Envoy writes `; Secure` for an attribute without a value.
+  if (session.secure === true) attributes.push({ name: 'Secure' });
   if (attributes.length > 0) cookie['attributes'] = attributes;
   return {
     name: EnvoyName.cookieSessionState,

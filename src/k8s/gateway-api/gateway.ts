@@ -30,10 +30,29 @@ export interface Listener {
   allowedNamespaces: AllowedNamespaces;
   /** allowedRoutes.kinds as written; empty means "what the protocol supports". */
   allowedKinds: RouteGroupKind[];
-  /** Set when `tls` was written (only meaningful for HTTPS/TLS, which Tether does not serve). */
+  /** Set when `tls` was written (only meaningful for HTTPS and TLS). */
   hasTls: boolean;
+  /** `tls` as written, with the CRD default mode (Terminate); absent when `tls` is not set. */
+  tls?: ListenerTls;
   /** Problems in this listener's own fields: the listener is not accepted. */
   problems: FieldProblem[];
+}
+
+/** A listener's `tls.certificateRefs[]` entry, with the defaults applied (core group, kind Secret). */
+export interface CertificateRef {
+  index: number;
+  group: string;
+  kind: string;
+  /** Absent: the Gateway's namespace. */
+  namespace?: string;
+  name: string;
+}
+
+export interface ListenerTls {
+  mode: string;
+  certificateRefs: CertificateRef[];
+  /** `tls.options` as written (string values only, as the CRD requires). */
+  options: Record<string, string>;
 }
 
 export interface Gateway {
@@ -100,6 +119,8 @@ function parseListener(value: unknown, index: number): Listener {
     hasTls: o.tls !== undefined && o.tls !== null,
     problems: r.problems,
   };
+  const tls = r.object(o.tls, `${f}.tls`);
+  if (tls) listener.tls = parseListenerTls(r, tls, `${f}.tls`);
   const hostname = r.string(o.hostname, `${f}.hostname`);
   if (hostname !== undefined) {
     const bad = checkHostname(hostname);
@@ -131,4 +152,23 @@ function parseListener(value: unknown, index: number): Listener {
     });
   }
   return listener;
+}
+
+function parseListenerTls(r: FieldReader, tls: Record<string, unknown>, f: string): ListenerTls {
+  const mode = r.string(tls.mode, `${f}.mode`) ?? 'Terminate';
+  const certificateRefs = r.list(tls.certificateRefs, `${f}.certificateRefs`, (item, field, index): CertificateRef | undefined => {
+    const ref = r.object(item, field);
+    if (!ref) return undefined;
+    const name = r.string(ref.name, `${field}.name`, { required: true, minLength: 1 });
+    if (name === undefined) return undefined;
+    const namespace = r.string(ref.namespace, `${field}.namespace`, { minLength: 1 });
+    return { index, group: r.string(ref.group, `${field}.group`) ?? '', kind: r.string(ref.kind, `${field}.kind`) ?? 'Secret', ...(namespace !== undefined ? { namespace } : {}), name };
+  });
+  const options: Record<string, string> = {};
+  const written = r.object(tls.options, `${f}.options`);
+  for (const [k, v] of Object.entries(written ?? {})) {
+    const value = r.string(v, `${f}.options.${k}`);
+    if (value !== undefined) options[k] = value;
+  }
+  return { mode, certificateRefs, options };
 }

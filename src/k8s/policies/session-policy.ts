@@ -19,7 +19,7 @@ export interface SessionPolicyTarget {
 }
 
 export type SessionPolicySession =
-  | { type: 'cookie'; name?: string; path?: string; ttlSeconds?: number; envoyExpiry?: true; attributes: { name: string; value: string }[] }
+  | { type: 'cookie'; name?: string; path?: string; ttlSeconds?: number; envoyExpiry?: true; attributes: { name: string; value: string }[]; secure?: boolean; sameSite?: 'Strict' | 'Lax' | 'None' }
   | { type: 'header'; name?: string };
 
 export type SessionPolicyHashKey =
@@ -100,7 +100,7 @@ function readSession(r: ObjectReader): SessionPolicySession | undefined {
     r.invalid('cookie', 'session needs cookie or header');
     return undefined;
   }
-  cookie.unknownKeys(['name', 'path', 'ttl', 'expiry', 'attributes']);
+  cookie.unknownKeys(['name', 'path', 'ttl', 'expiry', 'attributes', 'secure', 'sameSite']);
   const name = cookie.string('name');
   if (name !== undefined && (!isToken(name) || name.length > 256)) cookie.invalid('name', `"${name}" is not a valid cookie name (1 to 256 token characters)`);
   const path = cookie.string('path');
@@ -119,6 +119,10 @@ function readSession(r: ObjectReader): SessionPolicySession | undefined {
     else if (/[;\r\n]/.test(av)) a.invalid('value', 'must not contain ; or line breaks');
     else attributes.push({ name: an, value: av });
   }
+  // Secure and SameSite default by listener (Secure and SameSite=Lax on HTTPS); these fields, or the
+  // same attributes in the list, choose them instead.
+  const secure = cookie.bool('secure');
+  const sameSite = cookie.enumOf('sameSite', ['Strict', 'Lax', 'None'] as const);
   return {
     type: 'cookie',
     ...(name !== undefined ? { name } : {}),
@@ -126,6 +130,8 @@ function readSession(r: ObjectReader): SessionPolicySession | undefined {
     ...(ttlSeconds !== undefined && ttlSeconds > 0 ? { ttlSeconds } : {}),
     ...(expiry === 'Envoy' && ttlSeconds !== undefined && ttlSeconds > 0 ? { envoyExpiry: true as const } : {}),
     attributes,
+    ...(secure !== undefined ? { secure } : {}),
+    ...(sameSite !== undefined ? { sameSite } : {}),
   };
 }
 

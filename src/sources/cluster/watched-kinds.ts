@@ -15,6 +15,8 @@ export interface WatchedKind {
    * Absent: Tether never writes it.
    */
   status?: 'conditions' | 'gateway' | 'route' | 'policy';
+  /** Server-side filter on list and watch (a field selector), so Tether holds only what it reads. */
+  fieldSelector?: string;
 }
 
 export const WATCHED_KINDS: readonly WatchedKind[] = [
@@ -29,6 +31,8 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
   // Core
   { kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', namespaced: false },
   { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
+  // Certificates of HTTPS listeners: only kubernetes.io/tls Secrets are listed and watched.
+  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, fieldSelector: 'type=kubernetes.io/tls' },
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true },
   // Tether's own policy
   { kind: 'SessionPolicy', group: 'tether.dev', version: 'v1alpha1', plural: 'sessionpolicies', namespaced: true, status: 'policy' },

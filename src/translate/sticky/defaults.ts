@@ -65,6 +65,8 @@ export function applyStickyDefaults(chosen: ChosenSettings, rule: RuleIdentity):
             ...(s.ttlSeconds !== undefined ? { ttlSeconds: s.ttlSeconds } : {}),
             ...(s.ttlSeconds !== undefined && s.envoyExpiry ? { envoyExpiry: true as const } : {}),
             attributes: s.attributes.map((a) => ({ ...a })),
+            ...(s.secure !== undefined ? { secure: s.secure } : {}),
+            ...(s.sameSite !== undefined ? { sameSite: s.sameSite } : {}),
             strict,
             origin,
           }

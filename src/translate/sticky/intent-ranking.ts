@@ -27,7 +27,7 @@ export interface RankedIntent {
 function settingsKey(i: Pick<StickyIntent, 'session' | 'strict' | 'draining' | 'balancer'>): string {
   const s = i.session;
   const session =
-    s?.type === 'cookie' ? { type: s.type, name: s.name, path: s.path ?? DEFAULT_COOKIE_PATH, ttlSeconds: s.ttlSeconds, attributes: s.attributes } : s;
+    s?.type === 'cookie' ? { type: s.type, name: s.name, path: s.path ?? DEFAULT_COOKIE_PATH, ttlSeconds: s.ttlSeconds, attributes: s.attributes, secure: s.secure, sameSite: s.sameSite } : s;
   return JSON.stringify([session ?? null, i.strict ?? null, i.draining ?? null, i.balancer ?? null]);
 }
 

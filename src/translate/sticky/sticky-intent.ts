@@ -11,7 +11,7 @@ export type StickyDialect = 'gateway-api' | 'session-policy' | 'vendor';
 
 /** A session as asked for: name and cookie Path default later, per route rule (defaults.ts). */
 export type SessionSpec =
-  | { type: 'cookie'; name?: string; path?: string; ttlSeconds?: number; envoyExpiry?: true; attributes: { name: string; value: string }[] }
+  | { type: 'cookie'; name?: string; path?: string; ttlSeconds?: number; envoyExpiry?: true; attributes: { name: string; value: string }[]; secure?: boolean; sameSite?: 'Strict' | 'Lax' | 'None' }
   | { type: 'header'; name?: string };
 
 export interface BalancerSpec {
