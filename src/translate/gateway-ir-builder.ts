@@ -169,31 +169,16 @@ interface Serving {
   port: number;
 }
 
-const DEFAULT_PORTS = { http: 80, https: 443 } as const;
-
 /**
  * The route as one listener serves it, copied only when something differs (one copy per route and
  * listener kind, shared by every virtual host):
- * - a redirect gets the port Gateway API derives (the scheme's well-known port when the redirect
- *   names a scheme, else the listener's port), left out of `Location` when it is the default port
- *   of the redirect's scheme; Envoy strips the port of the incoming Host, so without this a
- *   redirect from a listener on 8080 would lose its port;
+ * (redirect ports are placed per listener before this, redirect-port.ts):
  * - over HTTPS a session cookie is Secure and SameSite=Lax unless the policy chose. Lax, not
  *   Strict: a Strict cookie is not sent when a user arrives from another site, which would re-pin
  *   the session and lose state kept on the pod.
  */
 function servedRoute(route: RouteIR, serving: Serving, memo: Map<RouteIR, Map<string, RouteIR>>): RouteIR {
   let out = route;
-  const a = route.action;
-  if (a.type === 'redirect') {
-    const scheme = a.scheme ?? (serving.https ? 'https' : 'http');
-    const derived = a.port ?? (a.scheme ? DEFAULT_PORTS[a.scheme] : serving.port);
-    const port = derived === DEFAULT_PORTS[scheme] ? undefined : derived;
-    if (port !== a.port) {
-      const { port: _written, ...rest } = a;
-      out = { ...out, action: port === undefined ? rest : { ...rest, port } };
-    }
-  }
   const s = route.session;
   if (serving.https && s?.type === 'cookie') {
     const written = new Set(s.attributes.map((x) => x.name.toLowerCase()));
