@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/codec/json.ts';
-import { pickVirtualHost, resolveRequest, type EnvoyConfig } from './envoy-request-resolver.ts';
+import { GRPC_STATUS, grpcRequest, grpcStatusOf, pickVirtualHost, resolveRequest, type EnvoyConfig } from './envoy-request-resolver.ts';
 
 function config(virtualHosts: JsonObject[], hcm: JsonObject = { strip_any_host_port: true, normalize_path: true, merge_slashes: true }): EnvoyConfig {
   return {
@@ -147,5 +147,42 @@ describe('resolveRequest', () => {
     expect(resolveRequest(c, { port: 80, host: 'h', path: '/' })).toMatchObject({ mirrors: [{ cluster: 'b', percent: 100 }, { cluster: 'b', percent: 25 }] });
     const odd = config([{ name: 'h', domains: ['*'], routes: [forward('x', { connect_matcher: {} })] }]);
     expect(() => resolveRequest(odd, { port: 80, host: 'h', path: '/' })).toThrow(/unknown path matcher/);
+  });
+
+  it('routes gRPC calls (HTTP/2 POST, application/grpc) and answers the unrouted ones with a gRPC status', () => {
+    const c = config([
+      {
+        name: 'h',
+        domains: ['grpc.example'],
+        routes: [
+          forward('echo', { path: '/pkg.Echo/Say', grpc: {} }, { route: { cluster: 'b' } }),
+          { name: 'broken', match: { path: '/pkg.Echo/Broken', grpc: {} }, direct_response: { status: 500 } },
+          forward('plain', { prefix: '/pkg.Echo/' }),
+        ],
+      },
+    ]);
+    c.clusters = [{ name: 'a' }, { name: 'b', typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { explicit_http_config: { http2_protocol_options: {} } } } }];
+    const call = (method: string, authority = 'grpc.example') => resolveRequest(c, grpcRequest('pkg.Echo', method, { authority, metadata: { 'X-Trace': 'abc' } }));
+    const say = call('Say');
+    if (say.type !== 'forward') throw new Error(say.type);
+    expect(say.backends[0]?.request).toMatchObject({ method: 'POST', path: '/pkg.Echo/Say', protocol: 'HTTP/2', headers: { 'content-type': 'application/grpc', 'x-trace': 'abc' } });
+    expect(call('Broken')).toEqual({ type: 'direct-response', route: 'broken', status: 500, grpcStatus: GRPC_STATUS.UNKNOWN });
+    // Without the gRPC content type the gRPC routes do not match; the HTTP/1.1 cluster is spoken to in HTTP/1.1.
+    const plain = resolveRequest(c, { port: 80, host: 'grpc.example', path: '/pkg.Echo/Say', method: 'POST' });
+    expect(plain).toMatchObject({ type: 'forward', route: 'plain', backends: [{ request: { protocol: 'HTTP/1.1' } }] });
+    expect(call('Say', 'elsewhere')).toEqual({ type: 'not-found', grpcStatus: GRPC_STATUS.UNIMPLEMENTED });
+    const noRoute = config([{ name: 'h', domains: ['*'], routes: [forward('one', { path: '/only' })] }]);
+    expect(resolveRequest(noRoute, grpcRequest('pkg.Echo', 'Say'))).toEqual({ type: 'not-found', virtualHost: 'h', grpcStatus: GRPC_STATUS.UNIMPLEMENTED });
+    expect(resolveRequest(noRoute, { port: 80, host: 'h', path: '/none' })).toEqual({ type: 'not-found', virtualHost: 'h' });
+  });
+
+  it('maps local reply codes to gRPC statuses and refuses HTTP/2 where the codec is HTTP/1 only', () => {
+    expect([400, 401, 403, 404, 429, 500, 502, 503, 504].map(grpcStatusOf)).toEqual([13, 16, 7, 12, 14, 2, 14, 14, 14]);
+    const h1 = config([{ name: 'h', domains: ['*'], routes: [forward('all', { prefix: '/' })] }], { codec_type: 'HTTP1' });
+    expect(resolveRequest(h1, grpcRequest('pkg.Echo', 'Say'))).toEqual({ type: 'protocol-mismatch', codec: 'HTTP1' });
+    expect(resolveRequest(h1, { port: 80, host: 'h', path: '/' })).toMatchObject({ type: 'forward' });
+    const auto = config([{ name: 'h', domains: ['*'], routes: [forward('all', { prefix: '/' })] }]);
+    auto.clusters = [{ name: 'a', typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { use_downstream_protocol_config: {} } } }];
+    expect(resolveRequest(auto, grpcRequest('pkg.Echo', 'Say'))).toMatchObject({ backends: [{ request: { protocol: 'HTTP/2' } }] });
   });
 });

@@ -4,7 +4,10 @@
 // Envoy's domain rules (exact, then the longest `*.suffix`, then the longest `prefix.*`, then `*`) →
 // the first matching route (path, headers, query parameters, gRPC) → the cors filter's answer, a
 // redirect, a direct response or the clusters with their weights, endpoints, rewrites, mirrors and
-// header changes (per weighted cluster first, then the route's, as Envoy applies them).
+// header changes (per weighted cluster first, then the route's, as Envoy applies them), and the
+// protocol each backend is spoken to in. A gRPC call (see `grpcRequest`) is an HTTP/2 POST to
+// `/service/method` with content-type application/grpc; Envoy answers the ones it does not forward
+// with a gRPC status instead of an HTTP one (`grpcStatus`).
 // It reads only the fields Tether emits; anything else it meets is an error, never a guess.
 import type { JsonObject } from '../../src/codec/json.ts';
 
@@ -26,7 +29,11 @@ export interface ResolveRequest {
   headers?: Record<string, string>;
   /** Scheme the client used; `http` unless told. */
   scheme?: 'http' | 'https';
+  /** HTTP version the client speaks (HTTP/2 without TLS by prior knowledge, as gRPC clients do); HTTP/1.1 unless told. */
+  protocol?: HttpProtocol;
 }
+
+export type HttpProtocol = 'HTTP/1.1' | 'HTTP/2';
 
 export interface ResolvedBackend {
   cluster: string;
@@ -34,7 +41,7 @@ export interface ResolvedBackend {
   /** Endpoint addresses (`ip:port`) of the cluster, from its ClusterLoadAssignment. */
   endpoints: string[];
   /** What the backend receives when this cluster is picked. */
-  request: { host: string; path: string; method: string; headers: Record<string, string> };
+  request: { host: string; path: string; method: string; headers: Record<string, string>; protocol: HttpProtocol };
   /** Response headers Envoy adds or overwrites on the way back (name lower case → value), and removes. */
   responseHeaders: Record<string, string>;
   responseHeadersRemoved: string[];
@@ -42,9 +49,12 @@ export interface ResolvedBackend {
 
 export type Resolution =
   | { type: 'no-listener' }
-  | { type: 'not-found'; virtualHost?: string }
+  /** The connection manager does not speak the client's HTTP version. */
+  | { type: 'protocol-mismatch'; codec: string }
+  /** grpcStatus: for a gRPC request, the gRPC status Envoy's local reply carries instead. */
+  | { type: 'not-found'; virtualHost?: string; grpcStatus?: number }
   | { type: 'redirect'; route: string; status: number; location: string }
-  | { type: 'direct-response'; route: string; status: number }
+  | { type: 'direct-response'; route: string; status: number; grpcStatus?: number }
   | { type: 'cors-preflight'; route: string; status: number; headers: Record<string, string> }
   | {
       type: 'forward';
@@ -73,6 +83,10 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   const listener = config.listeners.find((l) => obj(obj(l['address'])['socket_address'])['port_value'] === req.port);
   if (!listener) return { type: 'no-listener' };
   const hcm = obj(obj(list(obj(list(listener['filter_chains'])[0])['filters'])[0])['typed_config']);
+  const protocol = req.protocol ?? 'HTTP/1.1';
+  // codec_type AUTO (the default) takes HTTP/1.1 and HTTP/2 without TLS alike.
+  const codec = str(hcm['codec_type']) ?? 'AUTO';
+  if (codec !== 'AUTO' && codec !== (protocol === 'HTTP/2' ? 'HTTP2' : 'HTTP1')) return { type: 'protocol-mismatch', codec };
   const routeConfig = hcm['route_config'] ? obj(hcm['route_config']) : config.routes.find((r) => r['name'] === obj(hcm['rds'])['route_config_name']);
   if (!routeConfig) throw new Error(`listener ${text(listener['name'])}: route configuration not found`);
 
@@ -86,11 +100,12 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   if (hcm['normalize_path'] === true) path = normalizePath(path);
   if (hcm['merge_slashes'] === true) path = path.replace(/\/{2,}/g, '/');
 
+  const grpc = isGrpc(headers);
   const vhost = pickVirtualHost(list(routeConfig['virtual_hosts']), host);
-  if (!vhost) return { type: 'not-found' };
+  if (!vhost) return grpc ? { type: 'not-found', grpcStatus: grpcStatusOf(404) } : { type: 'not-found' };
   const params = parseQuery(query);
   const route = list(vhost['routes']).find((r) => routeMatches(obj(r['match']), path, method, headers, params));
-  if (!route) return { type: 'not-found', virtualHost: text(vhost['name']) };
+  if (!route) return { type: 'not-found', virtualHost: text(vhost['name']), ...(grpc ? { grpcStatus: grpcStatusOf(404) } : {}) };
   const name = text(route['name']);
 
   const cors = obj(obj(route['typed_per_filter_config'])['envoy.filters.http.cors']);
@@ -118,7 +133,10 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   }
 
   if (route['redirect']) return { type: 'redirect', route: name, ...redirect(obj(route['redirect']), req.scheme ?? 'http', host, path, query, obj(route['match'])) };
-  if (route['direct_response']) return { type: 'direct-response', route: name, status: Number(obj(route['direct_response'])['status']) };
+  if (route['direct_response']) {
+    const status = Number(obj(route['direct_response'])['status']);
+    return { type: 'direct-response', route: name, status, ...(grpc ? { grpcStatus: grpcStatusOf(status) } : {}) };
+  }
   const action = obj(route['route']);
   const entries = action['cluster'] ? [{ name: action['cluster'], weight: 1 } as JsonObject] : list(obj(action['weighted_clusters'])['clusters']);
   if (entries.length === 0) throw new Error(`route ${name}: no cluster`);
@@ -143,7 +161,7 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
       cluster,
       weight: Number(e['weight'] ?? 1),
       endpoints: endpointsOf(config, cluster),
-      request: { host: upstreamHost, path: upstreamPath, method, headers: reqHeaders },
+      request: { host: upstreamHost, path: upstreamPath, method, headers: reqHeaders, protocol: upstreamProtocol(config, cluster, protocol) },
       responseHeaders,
       responseHeadersRemoved: removed,
     };
@@ -237,7 +255,7 @@ function routeMatches(match: JsonObject, path: string, method: string, headers: 
     const value = params.get(text(q['name']));
     if (value === undefined || !stringMatches(obj(q['string_match']), value)) return false;
   }
-  if (match['grpc'] && !(headers['content-type'] ?? '').startsWith('application/grpc')) return false;
+  if (match['grpc'] && !isGrpc(headers)) return false;
   return true;
 }
 
@@ -287,6 +305,42 @@ function redirect(r: JsonObject, scheme: string, host: string, path: string, que
   else if (str(r['prefix_rewrite']) !== undefined || r['regex_rewrite']) p = rewritePath(r, match, path);
   const q = query && str(r['path_redirect'])?.includes('?') !== true && r['strip_query'] !== true ? `?${query}` : '';
   return { status: REDIRECT_STATUS[str(r['response_code']) ?? 'MOVED_PERMANENTLY'], location: `${s}://${h}${port}${p}${q}` };
+}
+
+/** Envoy's gRPC matcher: content-type application/grpc, alone or with a `+suffix` or `;params`. */
+function isGrpc(headers: Record<string, string>): boolean {
+  const ct = headers['content-type'] ?? '';
+  return ct === 'application/grpc' || ct.startsWith('application/grpc+') || ct.startsWith('application/grpc;');
+}
+
+/**
+ * The gRPC status of a local reply to a gRPC request: Envoy sends it as a trailers-only response
+ * with the HTTP code turned into a gRPC status by gRPC's HTTP-to-gRPC mapping (404 → UNIMPLEMENTED,
+ * 429 and 502-504 → UNAVAILABLE, 400 → INTERNAL, 401 → UNAUTHENTICATED, 403 → PERMISSION_DENIED,
+ * anything else → UNKNOWN).
+ */
+export function grpcStatusOf(httpStatus: number): number {
+  const mapped: Record<number, number> = { 400: 13, 401: 16, 403: 7, 404: 12, 429: 14, 502: 14, 503: 14, 504: 14 };
+  return mapped[httpStatus] ?? 2;
+}
+
+/** gRPC status codes by name, for readable assertions. */
+export const GRPC_STATUS = { OK: 0, UNKNOWN: 2, PERMISSION_DENIED: 7, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+
+/** A unary gRPC call as it reaches the listener: HTTP/2 POST /service/method, content-type application/grpc, metadata as headers. */
+export function grpcRequest(service: string, method: string, opts: { authority?: string; metadata?: Record<string, string>; port?: number } = {}): ResolveRequest {
+  const headers: Record<string, string> = { 'content-type': 'application/grpc', te: 'trailers' };
+  for (const [k, v] of Object.entries(opts.metadata ?? {})) headers[k.toLowerCase()] = v;
+  return { port: opts.port ?? 80, host: opts.authority ?? 'gateway.local', path: `/${service}/${method}`, method: 'POST', protocol: 'HTTP/2', headers };
+}
+
+/** The HTTP version Envoy speaks to a cluster: its explicit HTTP/2 or HTTP/1.1 options, the client's with use_downstream_protocol_config, HTTP/1.1 by default. */
+function upstreamProtocol(config: EnvoyConfig, cluster: string, downstream: HttpProtocol): HttpProtocol {
+  const c = config.clusters.find((x) => x['name'] === cluster) ?? {};
+  const options = obj(obj(c['typed_extension_protocol_options'])['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']);
+  if (options['use_downstream_protocol_config']) return downstream;
+  if (options['auto_config']) throw new Error(`cluster ${cluster}: auto_config depends on ALPN, which this resolver does not model`);
+  return obj(options['explicit_http_config'])['http2_protocol_options'] ? 'HTTP/2' : 'HTTP/1.1';
 }
 
 function endpointsOf(config: EnvoyConfig, cluster: string): string[] {
