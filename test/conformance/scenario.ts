@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { KubeObject } from '../../src/k8s/kube-object.ts';
 import { translate, type TranslateResult } from '../../src/translate/translate.ts';
+import { inspectCertificates } from '../../src/sources/certificates/certificate-inspector.ts';
 import { buildEnvoyResources } from '../../src/envoy/build-envoy-resources.ts';
 import type { Condition, ObjectStatus } from '../../src/status/status.ts';
 import { expectValidEnvoyResources } from '../support/envoy-assertions.ts';
@@ -76,8 +77,9 @@ export class Scenario {
 
   /** The shared setting plus `objects`; the `same-namespace` Gateway unless `ownGateways`. */
   constructor(objects: KubeObject[], opts: { ownGateways?: boolean } = {}) {
-    const base = [gatewayClass(), ...services(), ...(opts.ownGateways ? [] : [gateway(GW, [httpListener()])])];
-    this.result = translate([...base, ...objects]);
+    const all = [gatewayClass(), ...services(), ...(opts.ownGateways ? [] : [gateway(GW, [httpListener()])]), ...objects];
+    // Certificates of TLS Secrets are read as the sources read them, and judged at a fixed time.
+    this.result = translate(all, { certificates: inspectCertificates(all), now: '2030-01-01T00:00:00.000Z' });
     for (const gw of this.result.ir.gateways) {
       const resources = buildEnvoyResources(gw);
       expectValidEnvoyResources(resources);
