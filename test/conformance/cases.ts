@@ -6,6 +6,12 @@ import { expect } from 'vitest';
 import { SUPPORTED_FEATURES } from '../../src/translate/supported-features.ts';
 import { backend, condition, gateway, GW, httpListener, route, Scenario, serviceOf } from './scenario.ts';
 import type { Resolution } from '../support/envoy-request-resolver.ts';
+import { ATTACHMENT_CASES } from './attachment-cases.ts';
+import { GENERATION_CASES } from './generation-cases.ts';
+import { GRPC_CASES } from './grpc-cases.ts';
+import { HOSTNAME_CASES } from './hostname-cases.ts';
+import { REFERENCE_GRANT_CASES } from './reference-grant-cases.ts';
+import { ROUTE_CASES } from './route-cases.ts';
 
 export type Outcome =
   /** Checked offline and passing. `limit` names what only a live run could show. */
@@ -562,31 +568,12 @@ export const CASES: ConformanceCase[] = [
   { test: 'GatewayInfrastructure', features: ['Gateway', 'GatewayInfrastructurePropagation'], outcome: { type: 'out-of-scope', reason: 'Tether creates no resources to carry infrastructure labels and annotations' } },
   { test: 'HTTPRouteDisallowedKind', features: ['Gateway', 'HTTPRoute', 'TLSRoute'], outcome: { type: 'out-of-scope', reason: 'needs TLSRoute' } },
   { test: 'HTTPRouteInvalidParentRefNotMatchingListenerPort', features: ['Gateway', 'HTTPRoute', 'HTTPRouteDestinationPortMatching'], outcome: { type: 'out-of-scope', reason: 'HTTPRouteDestinationPortMatching is not claimed' } },
-  ...(
-    [
-      ['GatewayHTTPListenerIsolation', 'Gateway GatewayHTTPListenerIsolation HTTPRoute'],
-      ['GatewayModifyListeners', 'Gateway'],
-      ['GatewayObservedGenerationBump', 'Gateway'],
-      ['GRPCRouteHeaderMatching', 'Gateway GRPCRoute'],
-      ['GRPCRouteListenerHostnameMatching', 'Gateway GRPCRoute'],
-      ['GRPCRouteWeight', 'Gateway GRPCRoute'],
-      ['HTTPRouteCrossNamespace', 'Gateway HTTPRoute'],
-      ['HTTPRouteHostnameIntersection', 'Gateway HTTPRoute'],
-      ['HTTPRouteInvalidCrossNamespaceBackendRef', 'Gateway HTTPRoute ReferenceGrant'],
-      ['HTTPRouteInvalidCrossNamespaceParentRef', 'Gateway HTTPRoute'],
-      ['HTTPRouteInvalidParentRefNotMatchingSectionName', 'Gateway HTTPRoute'],
-      ['HTTPRouteInvalidReferenceGrant', 'Gateway HTTPRoute ReferenceGrant'],
-      ['HTTPRouteListenerHostnameMatching', 'Gateway HTTPRoute'],
-      ['HTTPRouteMatchingAcrossRoutes', 'Gateway HTTPRoute'],
-      ['HTTPRouteMultipleGateways', 'Gateway HTTPRoute'],
-      ['HTTPRouteNoBackendRefs', 'Gateway HTTPRoute'],
-      ['HTTPRouteObservedGenerationBump', 'Gateway HTTPRoute'],
-      ['HTTPRoutePartiallyInvalidViaInvalidReferenceGrant', 'Gateway HTTPRoute ReferenceGrant'],
-      ['HTTPRoutePathMatchOrder', 'Gateway HTTPRoute'],
-      ['HTTPRouteReferenceGrant', 'Gateway HTTPRoute ReferenceGrant'],
-      ['HTTPRouteServiceTypes', 'Gateway HTTPRoute'],
-    ] as const
-  ).map(([test, features]): ConformanceCase => ({ test, features: features.split(' '), outcome: { type: 'not-written' } })),
+  ...HOSTNAME_CASES,
+  ...GRPC_CASES,
+  ...ATTACHMENT_CASES,
+  ...REFERENCE_GRANT_CASES,
+  ...ROUTE_CASES,
+  ...GENERATION_CASES,
 ];
 
 /** The README table: one row per test, from the cases themselves. */
