@@ -12,6 +12,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'HTTPRouteBackendProtocolWebSocket',
   'HTTPRouteBackendProtocolH2C',
   'GRPCRouteNamedRouteRule',
+  'GatewayHTTPListenerIsolation',
   'GatewayPort8080',
   'HTTPRoute303RedirectStatusCode',
   'HTTPRoute307RedirectStatusCode',

@@ -32,6 +32,12 @@ describe('Gateway API v1.6.1 conformance, offline', () => {
     }
   });
 
+  it('claims in supportedFeatures every feature whose tests all pass here', () => {
+    const features = [...new Set(CASES.flatMap((c) => c.features))];
+    const passing = features.filter((f) => CASES.filter((c) => c.features.includes(f)).every((c) => c.outcome.type === 'checked'));
+    expect(passing.filter((f) => !SUPPORTED_FEATURES.includes(f))).toEqual([]);
+  });
+
   it('is summed up in the README, exactly as generated', () => {
     const path = join(repoRoot, 'README.md');
     const readme = readFileSync(path, 'utf8');
