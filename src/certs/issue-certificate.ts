@@ -95,6 +95,29 @@ export async function issueLeaf(ca: PemPair, req: LeafRequest): Promise<PemPair>
   return { certPem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey) };
 }
 
+/**
+ * A self-signed serving certificate (not a CA) for a Gateway listener in a demo: no CA is involved,
+ * so the xDS channel's CA never signs a certificate whose key Tether hands to Envoy.
+ */
+export async function issueSelfSignedServer(req: Validity & { commonName: string; dnsNames: readonly string[] }): Promise<PemPair> {
+  const keys = await newKeys();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: `CN=${dnValue(req.commonName)}`,
+    notBefore: req.notBefore,
+    notAfter: req.notAfter,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(req.dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey) };
+}
+
 /** What `tether certs` compares to decide whether a certificate must be issued again. */
 export interface CertificateFacts {
   notAfter: Date;

@@ -1,12 +1,15 @@
 // `tether certs`: the CA, server and per-Gateway client certificates for xDS over mutual TLS, as files
 // (keys mode 0600), as Kubernetes Secret manifests (-o yaml), or as Secrets written to the API server
 // (--source kubernetes). Run again to renew: certificates that expire within --renew-within-days are
-// issued again, valid ones are kept (docs/operations.md#authenticated-xds).
+// issued again, valid ones are kept (docs/operations.md#authenticated-xds). With --listener-secret it
+// also keeps a self-signed serving certificate for a demo Gateway's HTTPS listener as a Secret
+// manifest in a folder the file source reads (listener-secret.ts).
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { MemoryCertStore, DirectoryCertStore, type CertStore } from '../certs/cert-store.ts';
 import { ensureCertificates, type CertAction } from '../certs/ensure-certificates.ts';
+import { ensureListenerSecret, listenerSecretPath } from '../certs/listener-secret.ts';
 import { isGatewayKey } from '../xds/peer-identity.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -20,6 +23,7 @@ export const CERTS_DEFAULTS = {
   validityDays: 365,
   caValidityDays: 3650,
   renewWithinDays: 30,
+  listenerDnsNames: ['localhost'],
 };
 
 interface CertsFlags {
@@ -34,6 +38,11 @@ interface CertsFlags {
   caValidityDays?: string;
   renewWithinDays?: string;
   output?: 'yaml';
+  listenerSecret?: string;
+  listenerDnsName?: string[];
+  listenerSecretDir?: string;
+  /** False with --no-xds: only the listener certificate. */
+  xds?: boolean;
 }
 
 export function certsCommand(): Command {
@@ -50,6 +59,10 @@ export function certsCommand(): Command {
     .option('--validity-days <days>', `lifetime of server and client certificates (default ${CERTS_DEFAULTS.validityDays})`)
     .option('--ca-validity-days <days>', `lifetime of the CA (default ${CERTS_DEFAULTS.caValidityDays})`)
     .option('--renew-within-days <days>', `issue again what expires within this many days (default ${CERTS_DEFAULTS.renewWithinDays})`)
+    .option('--listener-secret <namespace/name>', 'also a self-signed serving certificate for a Gateway HTTPS listener (demos), written as a kubernetes.io/tls Secret manifest into --listener-secret-dir')
+    .option('--listener-dns-name <name>', `a DNS name of the listener certificate; repeat for several (default: ${CERTS_DEFAULTS.listenerDnsNames.join(', ')})`, collect)
+    .option('--listener-secret-dir <dir>', 'folder for the listener Secret manifest, <dir>/<namespace>.<name>.yaml (mode 0600): one Tether\'s file source reads')
+    .option('--no-xds', 'skip the xDS certificates: only the listener certificate (with --listener-secret)')
     .addOption(new Option('-o, --output <format>', 'print Kubernetes Secret manifests (with --dir the files are kept and renewed too)').choices(['yaml']))
     .action(async (flags: CertsFlags) => {
       await runCerts(flags);
@@ -73,6 +86,14 @@ async function runCerts(flags: CertsFlags): Promise<void> {
     if (flags.source !== undefined && flags.source !== 'kubernetes') throw new CertsUsageError(`--source: "${flags.source}" is not "kubernetes" (files are the default: --dir)`);
     if (flags.source === 'kubernetes' && flags.dir !== undefined) throw new CertsUsageError('--source kubernetes and --dir exclude each other');
     for (const g of flags.gateway ?? []) if (!isGatewayKey(g)) throw new CertsUsageError(`--gateway "${g}" is not namespace/name (Kubernetes names)`);
+    const listener = checkListenerFlags(flags);
+    const validityDays = days(flags.validityDays, CERTS_DEFAULTS.validityDays, '--validity-days');
+    const renewWithinDays = days(flags.renewWithinDays, CERTS_DEFAULTS.renewWithinDays, '--renew-within-days');
+    if (flags.xds === false) {
+      const action = await ensureListenerSecret({ ...listener!, now: new Date(), validityDays, renewWithinDays });
+      process.stdout.write(summary([action], () => listenerSecretPath(listener!.dir, listener!.secret)));
+      return;
+    }
     if (flags.source === 'kubernetes') {
       // Loaded here: the Kubernetes client library is slow to import and files need none of it.
       const [{ SecretCertStore, secretNameOf }, { loadDefaultKubeConfig }] = await Promise.all([import('../certs/cert-secrets.ts'), import('../sources/cluster/cluster-source.ts')]);
@@ -92,14 +113,20 @@ async function runCerts(flags: CertsFlags): Promise<void> {
       gateways: flags.gateway ?? [],
       fleet: flags.fleet ?? false,
       now: new Date(),
-      validityDays: days(flags.validityDays, CERTS_DEFAULTS.validityDays, '--validity-days'),
+      validityDays,
       caValidityDays: days(flags.caValidityDays, CERTS_DEFAULTS.caValidityDays, '--ca-validity-days'),
-      renewWithinDays: days(flags.renewWithinDays, CERTS_DEFAULTS.renewWithinDays, '--renew-within-days'),
+      renewWithinDays,
     });
+    if (listener) {
+      actions.push(await ensureListenerSecret({ ...listener, now: new Date(), validityDays, renewWithinDays }));
+      const xdsWhere = where;
+      where = (id) => (id.startsWith('listener/') ? listenerSecretPath(listener.dir, listener.secret) : xdsWhere(id));
+    }
     if (flags.output === 'yaml') {
       const { secretManifest } = await import('../certs/cert-secrets.ts');
       const docs: string[] = [];
       for (const a of actions) {
+        if (a.id.startsWith('listener/')) continue; // its manifest is the file written
         const bundle = await store.read(a.id);
         if (bundle) docs.push(stringify(secretManifest(a.id, bundle, namespace)));
       }
@@ -113,6 +140,18 @@ async function runCerts(flags: CertsFlags): Promise<void> {
     process.stderr.write(`tether certs: ${message}\n`);
     throw new CommanderError(err instanceof CertsUsageError ? 2 : 1, 'tether.certs', message);
   }
+}
+
+/** The listener certificate asked for, if any; usage errors for half-given flags. */
+function checkListenerFlags(flags: CertsFlags): { secret: string; dnsNames: string[]; dir: string } | undefined {
+  if (flags.listenerSecret === undefined) {
+    if (flags.xds === false) throw new CertsUsageError('--no-xds needs --listener-secret (there would be nothing to do)');
+    if (flags.listenerDnsName !== undefined || flags.listenerSecretDir !== undefined) throw new CertsUsageError('--listener-dns-name and --listener-secret-dir need --listener-secret');
+    return undefined;
+  }
+  if (!isGatewayKey(flags.listenerSecret)) throw new CertsUsageError(`--listener-secret "${flags.listenerSecret}" is not namespace/name (Kubernetes names)`);
+  if (flags.listenerSecretDir === undefined) throw new CertsUsageError('--listener-secret needs --listener-secret-dir (the folder Tether reads the Secret manifest from)');
+  return { secret: flags.listenerSecret, dnsNames: flags.listenerDnsName ?? CERTS_DEFAULTS.listenerDnsNames, dir: resolve(flags.listenerSecretDir) };
 }
 
 /** One line per certificate: what happened, until when it is valid, where it is. */

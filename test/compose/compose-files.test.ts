@@ -61,7 +61,9 @@ describe('docker-compose.yml', () => {
     const tether = services['tether'];
     expect(tether?.build).toBe('.');
     expect(tether?.command).toEqual(['serve', '--source', '/config']);
-    expect(tether?.volumes).toContain('./examples/compose:/config:ro');
+    // The folder holds the manifests and, beside them, the HTTPS listener's Secret (compose-mtls.test.ts).
+    expect(tether?.volumes).toContain('./examples/compose:/config/demo:ro');
+    expect(tether?.volumes).toContain('listener-tls:/config/listener-tls:ro');
     expect(tether?.healthcheck?.test.join(' ')).toContain('/readyz');
   });
 
@@ -78,11 +80,16 @@ describe('docker-compose.yml', () => {
     expect(envoy?.healthcheck?.test.join(' ')).toContain('/ready');
   });
 
-  it('publishes the Gateway listener and Envoy admin on localhost only', () => {
+  it('publishes the Gateway listeners (HTTP and HTTPS) and Envoy admin on localhost only', () => {
     const gateway = manifests.find((o) => o.kind === 'Gateway');
-    const listenerPort = (gateway?.['spec'] as { listeners: { port: number }[] }).listeners[0]?.port;
+    const listeners = (gateway?.['spec'] as { listeners: { port: number; protocol: string; tls?: { certificateRefs: { name: string }[] } }[] }).listeners;
+    expect(listeners.map((l) => l.protocol)).toEqual(['HTTP', 'HTTPS']);
     const ports = (services['envoy']?.ports ?? []).map(portMapping);
-    expect(ports).toContainEqual({ host: '127.0.0.1', hostPort: 10000, containerPort: listenerPort });
+    expect(ports).toContainEqual({ host: '127.0.0.1', hostPort: 10000, containerPort: listeners[0]?.port });
+    expect(ports).toContainEqual({ host: '127.0.0.1', hostPort: 10443, containerPort: listeners[1]?.port });
+    // The Secret the HTTPS listener names is the one the certs service makes.
+    const certs = (services['certs']?.command ?? []).join(' ');
+    expect(certs).toContain(`--listener-secret ${gateway?.metadata.namespace}/${listeners[1]?.tls?.certificateRefs[0]?.name}`);
     expect(ports).toContainEqual({ host: '127.0.0.1', hostPort: 9902, containerPort: bootstrap.admin.address.socket_address.port_value });
     // Published admin: it must listen beyond the container's loopback.
     expect(bootstrap.admin.address.socket_address.address).toBe('0.0.0.0');
