@@ -224,8 +224,8 @@ describe('tether serve (in-process)', () => {
     ]);
   });
 
-  it('translates the bundled example without a single problem: every route Accepted with resolved refs', async () => {
-    served = await serveExample();
+  it('translates the bundled example, as `npm start` serves it, without a single problem: every route Accepted with resolved refs', async () => {
+    served = await serveExample({ prestart: true });
     const statuses = served.app.loop.latest()!.statuses;
     const routes = statuses.filter((s) => s.ref.kind === 'HTTPRoute');
     expect(routes).toHaveLength(4);
