@@ -1,10 +1,11 @@
 // How `tether translate` prints: JSON, YAML, or a readable summary (one row per route, then the
 // objects that need attention). Pure rendering; the command decides what to render.
 import { stringify } from 'yaml';
-import type { ClusterIR, CookieSessionIR, GatewayIR, HashKeyIR, IR, RouteIR, VirtualHostIR } from '../ir/ir.ts';
+import type { ClusterIR, CookieSessionIR, GatewayIR, HashKeyIR, IR, RouteIR, TlsChainIR, VirtualHostIR } from '../ir/ir.ts';
 import type { Condition, ObjectStatus } from '../status/status.ts';
 import { hasStickyRetry } from '../envoy/sticky-retry.ts';
 import { cookiePathFlag } from '../translate/sticky/cookie-path-reach.ts';
+import { certificateFlags } from '../translate/listener-tls.ts';
 
 export type OutputFormat = 'json' | 'yaml' | 'summary';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'yaml', 'summary'];
@@ -50,21 +51,41 @@ const COLUMNS: [keyof SummaryRow, string][] = [
   ['clusters', 'CLUSTERS'],
 ];
 
-/** One row per route Envoy gets (a rule with several matches gives several rows). */
-export function summaryRows(ir: IR): SummaryRow[] {
+/**
+ * One row per route Envoy gets (a rule with several matches gives several rows). `now` (ISO 8601)
+ * judges the certificates of HTTPS listeners, as translation did for the status.
+ */
+export function summaryRows(ir: IR, now?: string): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const gw of ir.gateways) {
     const clusters = new Map(gw.clusters.map((c) => [c.name, c]));
     const shared = sharedSessionNames(gw);
     for (const listener of gw.listeners) {
+      if (!listener.tls) {
+        for (const vh of listener.virtualHosts) for (const route of vh.routes) rows.push(summaryRow(gw, listener.port, vh, route, clusters, shared, []));
+        continue;
+      }
       // An HTTPS listener's routes live in its filter chains; hosts a chain refuses (421) are not routes.
-      const vhosts = listener.tls ? listener.tls.chains.flatMap((c) => c.virtualHosts.filter((v) => !v.misdirected)) : listener.virtualHosts;
-      for (const vh of vhosts) {
-        for (const route of vh.routes) rows.push(summaryRow(gw, listener.port, vh, route, clusters, shared));
+      for (const chain of listener.tls.chains) {
+        const flags = chainCertificateFlags(gw, chain, now);
+        for (const vh of chain.virtualHosts.filter((v) => !v.misdirected)) {
+          for (const route of vh.routes) rows.push(summaryRow(gw, listener.port, vh, route, clusters, shared, flags));
+        }
       }
     }
   }
   return rows;
+}
+
+/** A chain's certificates that are served but wrong (expired, not yet valid, names missing its hostname). */
+function chainCertificateFlags(gw: GatewayIR, chain: TlsChainIR, now: string | undefined): string[] {
+  const out: string[] = [];
+  for (const name of chain.secrets) {
+    const secret = gw.secrets?.find((s) => s.name === name);
+    if (!secret) continue;
+    for (const flag of certificateFlags(secret.certificate, chain.serverNames[0], now)) out.push(`certificate ${secret.name} ${flag}`);
+  }
+  return out;
 }
 
 const sessionKey = (s: NonNullable<RouteIR['session']>): string => `${s.type}|${s.name}`;
@@ -86,8 +107,8 @@ function sharedSessionNames(gw: GatewayIR): Set<string> {
   return new Set([...rules].filter(([, set]) => set.size > 1).map(([key]) => key));
 }
 
-function routeWarnings(route: RouteIR, shared: Set<string>): string {
-  const out: string[] = [];
+function routeWarnings(route: RouteIR, shared: Set<string>, certificateProblems: readonly string[]): string {
+  const out: string[] = [...certificateProblems];
   const session = route.session;
   if (session?.type === 'cookie') {
     const flag = cookiePathFlag(session.path, route.match.path);
@@ -97,7 +118,7 @@ function routeWarnings(route: RouteIR, shared: Set<string>): string {
   return out.length > 0 ? out.join('; ') : '-';
 }
 
-function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: RouteIR, clusters: Map<string, ClusterIR>, shared: Set<string>): SummaryRow {
+function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: RouteIR, clusters: Map<string, ClusterIR>, shared: Set<string>, certificateProblems: readonly string[]): SummaryRow {
   const src = route.source;
   const session = route.session;
   const forwarded = route.action.type === 'forward' ? route.action.clusters : [];
@@ -113,7 +134,7 @@ function summaryRow(gw: GatewayIR, port: number, vh: VirtualHostIR, route: Route
     strict: session ? (session.strict ? 'yes' : 'no') : '-',
     draining: !first?.sticky ? '-' : first.keepSessionsOnDraining ? 'keep sessions' : 'move sessions',
     retry: hasStickyRetry(route) ? 'connect failure: other endpoint' : '-',
-    warnings: routeWarnings(route, shared),
+    warnings: routeWarnings(route, shared, certificateProblems),
     clusters: describeAction(route),
   };
 }
@@ -219,8 +240,8 @@ function conditionsOf(s: ObjectStatus): { where: string; conditions: Condition[]
 }
 
 /** The summary: the route table, then every object whose status needs attention. */
-export function renderSummary(ir: IR, statuses: readonly ObjectStatus[]): string {
-  const rows = summaryRows(ir);
+export function renderSummary(ir: IR, statuses: readonly ObjectStatus[], now?: string): string {
+  const rows = summaryRows(ir, now);
   let out = rows.length
     ? renderTable(COLUMNS.map(([, h]) => h), rows.map((r) => COLUMNS.map(([k]) => r[k])))
     : 'No routes: no accepted Gateway has an attached route (see the status below).\n';

@@ -63,7 +63,8 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
   let objects = dedupe(read.objects, io);
   if (options.resolveFqdn) objects = await resolveFqdnSlices(objects, options.dnsServer ?? [], io);
   // Certificates are parsed here, at the edge; translation judges expiry against this moment.
-  const result = translate(objects, { certificates: inspectCertificates(objects), now: new Date().toISOString() });
+  const now = new Date().toISOString();
+  const result = translate(objects, { certificates: inspectCertificates(objects), now });
   for (const i of result.ignored) io.err(`ignored: ${describeRef(i.ref)}: ${i.reason}\n`);
 
   let gateways = result.ir.gateways;
@@ -87,7 +88,7 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
 
   const statuses = result.statuses;
   if (options.output === 'summary') {
-    io.out(renderSummary({ gateways }, statuses));
+    io.out(renderSummary({ gateways }, statuses, now));
     return;
   }
   const output: ConfigDump = { ...buildResourceLists(gateways, (m) => io.err(`warning: ${m}\n`)), status: statuses.map(statusEntry) };

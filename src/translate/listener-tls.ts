@@ -134,16 +134,34 @@ function readOptions(options: Readonly<Record<string, string>>, f: string, out: 
   if (min !== undefined && max !== undefined && min > max) out.invalid.push(`${f}.options: ${TLS_OPTION.minimumVersion} ${min} is above ${TLS_OPTION.maximumVersion} ${max}`);
 }
 
-function certificateWarnings(label: string, cert: CertificateSummary, hostname: string | undefined, now: string | undefined): string[] {
-  const out: string[] = [];
+/** What is wrong with a served certificate, for a listener hostname, judged at `now`. */
+export type CertificateFlag = 'expired' | 'not yet valid' | 'names do not cover the hostname';
+
+/**
+ * The one place the served-but-wrong verdicts are made; the listener status (below) and the
+ * `tether translate -o summary` table (src/cli/output-format.ts) both read them from here.
+ */
+export function certificateFlags(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter' | 'dnsNames'>, hostname: string | undefined, now: string | undefined): CertificateFlag[] {
+  const out: CertificateFlag[] = [];
   if (now !== undefined) {
-    if (now >= cert.notAfter) out.push(`${label}: certificate expired at ${cert.notAfter} (served anyway; clients will reject it)`);
-    else if (now < cert.notBefore) out.push(`${label}: certificate is not valid before ${cert.notBefore} (served anyway; clients will reject it)`);
+    if (now >= cert.notAfter) out.push('expired');
+    else if (now < cert.notBefore) out.push('not yet valid');
   }
-  if (hostname !== undefined && !cert.dnsNames.some((n) => namesCover(n.toLowerCase(), hostname.toLowerCase()))) {
-    out.push(`${label}: certificate names (${cert.dnsNames.join(', ') || 'none'}) do not cover hostname ${hostname}`);
-  }
+  if (hostname !== undefined && hostname !== '' && !cert.dnsNames.some((n) => namesCover(n.toLowerCase(), hostname.toLowerCase()))) out.push('names do not cover the hostname');
   return out;
+}
+
+function certificateWarnings(label: string, cert: CertificateSummary, hostname: string | undefined, now: string | undefined): string[] {
+  return certificateFlags(cert, hostname, now).map((flag) => {
+    switch (flag) {
+      case 'expired':
+        return `${label}: certificate expired at ${cert.notAfter} (served anyway; clients will reject it)`;
+      case 'not yet valid':
+        return `${label}: certificate is not valid before ${cert.notBefore} (served anyway; clients will reject it)`;
+      case 'names do not cover the hostname':
+        return `${label}: certificate names (${cert.dnsNames.join(', ') || 'none'}) do not cover hostname ${hostname ?? ''}`;
+    }
+  });
 }
 
 /** Whether a certificate name covers a listener hostname (a certificate wildcard covers one label only). */

@@ -37,6 +37,15 @@ describe('tether translate with HTTPS listeners', () => {
     expect(lines.find((l) => l.includes('HTTPRoute default/strict') && l.includes(':443'))).toContain('cookie strict-session (SameSite=Strict)');
   });
 
+  it('flags in the summary table a certificate served for a hostname its names do not cover (expiry is judged at the moment translate runs)', async () => {
+    const r = await runTether(['translate', '-f', join(testdata, 'https-bad-certificates.in.yaml'), '-o', 'summary']);
+    expect(r.code).toBe(0);
+    const header = r.stdout.split('\n')[0] ?? '';
+    const row = r.stdout.split('\n').find((l) => l.includes('host www.example.org'));
+    expect(row?.slice(header.indexOf('WARNINGS'))).toMatch(/^certificate default\/good names do not cover the hostname\s/);
+    expect(r.stdout.split('\n').find((l) => l.includes('host example.com '))?.slice(header.indexOf('WARNINGS'))).toMatch(/^-\s/);
+  });
+
   it('refuses --bootstrap for a Gateway whose listeners need private keys', async () => {
     const r = await runTether(['translate', '-f', join(testdata, 'https-single-hostname.in.yaml'), '--bootstrap']);
     expect(r.code).toBe(2);
