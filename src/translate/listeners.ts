@@ -82,6 +82,7 @@ export function translateListeners(gateway: Gateway, tlsInputs: TlsInputs = NO_T
       conditions.push(condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, warnings.length > 0 ? `All references resolved; ${warnings.join('; ')}` : 'All references resolved', gen));
     }
     // A listener whose certificates do not resolve is not served: Envoy would refuse its filter chain.
+    // Routes still attach to it and count in attachedRoutes (routes.ts says why).
     const usable = accepted && !conflict && !refFailure;
     conditions.push(
       usable

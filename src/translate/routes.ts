@@ -105,6 +105,12 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
       for (const [state, hosts] of listeners) builder.addRoutes(state, hosts, redirect ? placeRedirects(emitted.routes, redirect, state.listener) : emitted.routes);
       for (const c of emitted.clusters) builder.addCluster(c);
     }
+    // Gateway API, ListenerStatus.attachedRoutes: attachment rests on the listener's allowedRoutes
+    // and the route's parentRefs alone, "Listener or Route status does not impact successful
+    // attachment", and the count holds the routes whose Accepted condition is True. So every
+    // listener the route reached counts it, including one whose certificates do not resolve
+    // (ResolvedRefs=False, not served) or that is not accepted; a route with no servable rule
+    // (Accepted=False) counts nowhere. Backed by attached-routes.test.ts.
     if (verdict.served > 0) for (const state of listeners.keys()) state.attachedRoutes++;
   }
 
