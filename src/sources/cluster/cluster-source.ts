@@ -146,6 +146,11 @@ export class ClusterSource implements Source {
     this.writer.publish(statuses);
   }
 
+  /** A problem of a part that works alongside this source (the provisioner), shown with its own. */
+  reportProblem(subject: string, message: string | undefined): void {
+    this.setProblem(subject, message);
+  }
+
   private setProblem(subject: string, message: string | undefined): void {
     if (message === undefined) this.problemMap.delete(subject);
     else if (!this.problemMap.has(subject)) this.problemMap.set(subject, { subject, message, since: new Date().toISOString() });
