@@ -61,7 +61,7 @@ describe('tether serve --source kubernetes (process)', () => {
       await waitFor('GatewayClass status written', () => api.get('gateway.networking.k8s.io/v1', 'GatewayClass', 'tether')?.status, 10_000);
       // Provisioning is the default: the Gateway's fleet appears, bootstrapped to Tether in POD_NAMESPACE.
       const cm = await waitFor('the provisioned fleet', () => api.get('apps/v1', 'Deployment', 'tether-gw', 'demo') && api.get('v1', 'ConfigMap', 'tether-gw', 'demo'), 10_000);
-      expect((cm as { data: Record<string, string> }).data['bootstrap.json']).toContain('tether.tether-system.svc.cluster.local');
+      expect((cm as unknown as { data: Record<string, string> }).data['bootstrap.json']).toContain('tether.tether-system.svc.cluster.local');
       expect(api.requests.every((r) => r.token === 'process')).toBe(true);
 
       child.kill('SIGTERM');
