@@ -90,7 +90,7 @@ describe('renderFleet', () => {
   });
 
   it('changes the bootstrap hash on the pod template only when the bootstrap changes', () => {
-    const hashOf = (f: ReturnType<typeof renderFleet>): string => (byKind(f.objects, 'Deployment') as Obj).spec.template.metadata.annotations[BOOTSTRAP_HASH_ANNOTATION];
+    const hashOf = (f: ReturnType<typeof renderFleet>): string => (byKind(f.objects, 'Deployment')).spec.template.metadata.annotations[BOOTSTRAP_HASH_ANNOTATION];
     const a = renderFleet(gateway(), 'uid-1', {}, facts);
     expect(hashOf(a)).toBe(a.bootstrapHash);
     expect(hashOf(renderFleet(gateway(), 'uid-1', {}, facts))).toBe(hashOf(a));
@@ -139,7 +139,7 @@ describe('renderFleet', () => {
 
   it('pins the Envoy image the static fleet runs', () => {
     const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-    const docs = parseAllDocuments(readFileSync(join(root, 'k8s/static-fleet/envoy.yaml'), 'utf8')).map((d) => d.toJS() as Obj);
+    const docs = parseAllDocuments(readFileSync(join(root, 'k8s/static-fleet/envoy.yaml'), 'utf8')).map((d) => d.toJS());
     const dep = docs.find((d) => d?.kind === 'Deployment');
     expect(dep.spec.template.spec.containers[0].image).toBe(DEFAULT_ENVOY_IMAGE);
   });

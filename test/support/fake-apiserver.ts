@@ -516,7 +516,7 @@ export class FakeApiServer {
     if (route.subresource !== 'status' && def.statusSubresource) delete applied.status;
     let merged: FakeObject;
     try {
-      merged = serverSideApply(existing as Record<string, unknown> | undefined, applied, manager, force, now) as FakeObject;
+      merged = serverSideApply(existing, applied, manager, force, now) as FakeObject;
     } catch (err) {
       if (err instanceof ApplyConflict) throw new HttpError(409, 'Conflict', err.message, { causes: err.causes });
       throw err;
