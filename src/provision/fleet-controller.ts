@@ -16,6 +16,7 @@ import type { FleetParameters } from '../k8s/fleet-parameters.ts';
 import { parseGateway, type Gateway } from '../k8s/gateway-api/gateway.ts';
 import { parseGatewayClass } from '../k8s/gateway-api/gateway-class.ts';
 import { objectKey, type KubeObject } from '../k8s/kube-object.ts';
+import { ConditionType, Reason, condition } from '../status/conditions.ts';
 import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
 import { Backoff } from '../sources/cluster/backoff.ts';
 import { KindInformer, type InformerTiming } from '../sources/cluster/kind-informer.ts';
@@ -78,6 +79,8 @@ export class FleetController {
   private readonly informers: KindInformer[] = [];
   private readonly backoff: Backoff;
   private fleets = new Map<string, Fleet>();
+  /** Gateways of Tether's class whose fleet cannot be rendered, and why. */
+  private unrenderable = new Map<string, string>();
   /** What Tether last applied, per object key, as JSON: a change of the rendering re-applies. */
   private readonly lastApplied = new Map<string, string>();
   private leader = false;
@@ -131,6 +134,8 @@ export class FleetController {
     const resync = this.o.resyncMs ?? 5 * 60_000;
     this.resyncTimer = setInterval(() => this.schedule(true), resync);
     this.resyncTimer.unref();
+    // Know the fleets before the first statuses are published, so none says Programmed too early.
+    this.refresh();
     this.schedule();
   }
 
@@ -168,7 +173,10 @@ export class FleetController {
   decorate(statuses: readonly ObjectStatus[]): ObjectStatus[] {
     return statuses.map((s) => {
       if (s.status.type !== 'gateway' || s.ref.kind !== 'Gateway') return s;
-      const state = this.stateOf(`${s.ref.namespace ?? ''}/${s.ref.name}`);
+      const key = `${s.ref.namespace ?? ''}/${s.ref.name}`;
+      const failure = this.unrenderable.get(key);
+      if (failure !== undefined) return notProvisioned(s, failure);
+      const state = this.stateOf(key);
       return state ? decorateGatewayStatus(s, state) : s;
     });
   }
@@ -265,15 +273,25 @@ export class FleetController {
       objects.filter((o) => o.kind === 'GatewayClass' && o.apiVersion.startsWith('gateway.networking.k8s.io/')).map(parseGatewayClass).filter((c) => c.controllerName === CONTROLLER_NAME).map((c) => c.meta.name),
     );
     const next = new Map<string, Fleet>();
+    const unrenderable = new Map<string, string>();
     for (const o of objects) {
       if (o.kind !== 'Gateway' || !o.apiVersion.startsWith('gateway.networking.k8s.io/') || typeof o.metadata.uid !== 'string') continue;
       const gw = parseGateway(o);
       if (!classes.has(gw.gatewayClassName)) continue;
       const key = `${gw.meta.namespace}/${gw.meta.name}`;
-      const rendered = renderFleet(gw, o.metadata.uid, this.o.parameters(gw), this.o.facts);
-      next.set(key, { gw, uid: o.metadata.uid, rendered, applyProblems: this.fleets.get(key)?.applyProblems ?? [] });
+      try {
+        const rendered = renderFleet(gw, o.metadata.uid, this.o.parameters(gw), this.o.facts);
+        next.set(key, { gw, uid: o.metadata.uid, rendered, applyProblems: this.fleets.get(key)?.applyProblems ?? [] });
+      } catch (err) {
+        // One Gateway that cannot be rendered (a name too long for its certificate Secret) stops no other.
+        this.log.warn({ gateway: key, err: errText(err) }, 'cannot render the Envoy fleet of this Gateway');
+        unrenderable.set(key, errText(err));
+      }
     }
     this.fleets = next;
+    this.unrenderable = unrenderable;
+    const wanted = new Set([...next.values()].flatMap((f) => f.rendered.objects.map(objectKey)));
+    for (const k of this.lastApplied.keys()) if (!wanted.has(k)) this.lastApplied.delete(k);
   }
 
   private async applyFleet(f: Fleet, force: boolean): Promise<void> {
@@ -322,11 +340,20 @@ export class FleetController {
   }
 
   private notifyIfChanged(): void {
-    const sig = JSON.stringify([...this.fleets.keys()].sort().map((k) => [k, this.stateOf(k)]));
+    const sig = JSON.stringify([[...this.fleets.keys()].sort().map((k) => [k, this.stateOf(k)]), [...this.unrenderable]]);
     if (sig === this.signature) return;
     this.signature = sig;
     this.o.onChange?.();
   }
+}
+
+/** A Gateway whose fleet cannot be made: not programmed, and why. */
+function notProvisioned(s: ObjectStatus, why: string): ObjectStatus {
+  if (s.status.type !== 'gateway') return s;
+  const conditions = s.status.conditions.map((c) =>
+    c.type === ConditionType.Programmed ? condition(ConditionType.Programmed, false, Reason.Invalid, `No Envoy fleet can be made for this Gateway: ${why}`, s.generation) : c,
+  );
+  return { ...s, status: { ...s.status, conditions } };
 }
 
 function ownerRef(o: KubeObject): { name: string; uid: string } | undefined {

@@ -248,3 +248,44 @@ describe('provisioning Envoy fleets', () => {
     expect(deployment().spec.replicas).toBeUndefined();
   });
 });
+
+describe('a Gateway whose fleet cannot be made', () => {
+  it('is reported in its status, and the other Gateways\' fleets are made', async () => {
+    const api = await FakeApiServer.start({ resources: [...clusterResources(), ...FLEET_RESOURCES] });
+    const store = new ObjectStore();
+    const source = new ClusterSource({ logger: silentLogger(), kubeConfig: api.kubeConfig(), informerTiming: FAST_INFORMERS, leaderElection: { enabled: false }, status: { debounceMs: 20 } });
+    const fleets: FleetController = new FleetController({
+      kubeConfig: api.kubeConfig(),
+      logger: silentLogger(),
+      store,
+      parameters: (gw) => {
+        if (gw.meta.name === 'broken') throw new Error('parameters could not be merged');
+        return {};
+      },
+      facts,
+      debounceMs: 10,
+      informerTiming: FAST_INFORMERS,
+      onChange: () => source.publishStatuses(fleets.decorate(translate(store.list()).statuses)),
+    });
+    try {
+      api.put(gatewayClass);
+      store.subscribe(() => source.publishStatuses(fleets.decorate(translate(store.list()).statuses)));
+      await source.start(store);
+      source.onLeadership((l) => fleets.setLeader(l));
+      await fleets.start();
+      api.put(gateway('broken'));
+      api.put(gateway('edge'));
+      await waitFor('the good fleet', () => api.get('apps/v1', 'Deployment', 'tether-edge', 'shop'));
+      const status = await waitFor('the broken one reported', () => {
+        const c = (api.get('gateway.networking.k8s.io/v1', 'Gateway', 'broken', 'shop') as Obj)?.status?.conditions?.find((x: Obj) => x.type === 'Programmed');
+        return c?.status === 'False' ? c : undefined;
+      });
+      expect(status).toMatchObject({ reason: 'Invalid', message: expect.stringContaining('parameters could not be merged') });
+      expect(api.get('apps/v1', 'Deployment', 'tether-broken', 'shop')).toBeUndefined();
+    } finally {
+      fleets.stop();
+      await source.stop();
+      await api.close();
+    }
+  });
+});
