@@ -128,12 +128,15 @@ describe('provisioning Envoy fleets', () => {
 
     // A listener is added: the Service and the bootstrap follow, the pod template changes (a rollout).
     const hashBefore = deployment().spec.template.metadata.annotations[BOOTSTRAP_HASH_ANNOTATION];
+    const templateBefore = JSON.stringify(deployment().spec.template);
     const uidBefore = deployment().metadata.uid;
     api.put(gateway('edge', [{ name: 'http', port: 80 }, { name: 'https', port: 443 }]));
     await waitFor('the new Service port', () => service().spec.ports.length === 2);
     expect(service().spec.ports.map((p: Obj) => [p.port, p.targetPort])).toEqual([[80, 10080], [443, 10443]]);
     await waitFor('the new container port', () => deployment().spec.template.spec.containers[0].ports.length === 2);
-    // The bootstrap carries no listeners (they come over ADS), so it is unchanged and no rollout is needed for a port.
+    // The pod template changed (a new container port), which rolls the Deployment: a new
+    // generation of the same object. The bootstrap hash stays: listeners come over ADS, not in it.
+    expect(JSON.stringify(deployment().spec.template)).not.toBe(templateBefore);
     expect(deployment().spec.template.metadata.annotations[BOOTSTRAP_HASH_ANNOTATION]).toBe(hashBefore);
     expect(deployment().metadata.uid).toBe(uidBefore);
     expect(deployment().metadata.generation).toBeGreaterThan(dep.metadata.generation);
@@ -245,7 +248,19 @@ describe('provisioning Envoy fleets', () => {
     await replica('a', { parameters: { autoscaling: { minReplicas: 2, maxReplicas: 5 } } });
     api.put(gateway('edge'));
     await waitFor('the autoscaler', () => api.get('autoscaling/v2', 'HorizontalPodAutoscaler', 'tether-edge', 'shop'));
-    expect(deployment().spec.replicas).toBeUndefined();
+    // The API server defaults replicas; Tether does not own the field, so it never fights the autoscaler over it.
+    expect(deployment().spec.replicas).toBe(1);
+    const owned = deployment().metadata.managedFields.find((m: Obj) => m.manager === 'tether').fieldsV1;
+    expect(owned['f:spec']['f:replicas']).toBeUndefined();
+    // The autoscaler scales the Deployment (its own field manager); Tether's next applies leave that alone.
+    const scaled = await fetch(`${api.url}/apis/apps/v1/namespaces/shop/deployments/tether-edge?fieldManager=horizontal-pod-autoscaler`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json', authorization: 'Bearer hpa' },
+      body: JSON.stringify({ spec: { replicas: 4 } }),
+    });
+    expect(scaled.status).toBe(200);
+    await sleep(300);
+    expect(deployment().spec.replicas).toBe(4);
   });
 });
 

@@ -635,6 +635,11 @@ export class FakeApiServer {
     validateOwnerReferences(o);
     if (manager !== undefined) recordUpdate(undefined, o, manager, o.apiVersion, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
     if (def.group === '' && def.kind === 'Service') this.allocateClusterIp(o);
+    // Deployment defaulting: spec.replicas is 1 when not given (and owned by no field manager).
+    if (def.group === 'apps' && def.kind === 'Deployment') {
+      const spec = (o.spec ??= {}) as { replicas?: number };
+      spec.replicas ??= 1;
+    }
     o.metadata.uid = randomUUID();
     o.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     o.metadata.generation = 1;
