@@ -31,7 +31,7 @@ const FILES: BootstrapFile[] = [
   },
   {
     path: 'envoy/bootstrap-k8s.yaml',
-    about: 'Kubernetes: Tether behind the tether Service in tether-system, over mutual TLS with the client\n# certificate Secret k8s/certs.yaml creates, mounted at /etc/tether-xds (k8s/envoy.yaml). Incremental\n# ADS. Run Envoy with --service-node set to the pod name so each replica is told apart. Admin stays\n# on loopback.',
+    about: 'Kubernetes: Tether behind the tether Service in tether-system, over mutual TLS with the client\n# certificate Secret k8s/static-fleet/certs.yaml creates, mounted at /etc/tether-xds (k8s/static-fleet/envoy.yaml). Incremental\n# ADS. Run Envoy with --service-node set to the pod name so each replica is told apart. Admin stays\n# on loopback.',
     options: { gateway: 'tether-demo/demo-gateway', xdsHost: 'tether.tether-system.svc.cluster.local', xdsPort: 18000, nodeId: 'envoy', delta: true, adminPort: 9901, tls: { dir: '/etc/tether-xds' } },
   },
 ];

@@ -35,6 +35,11 @@ import type { CertificateBook } from './k8s/certificate-facts.ts';
 import { translate } from './translate/translate.ts';
 import { configDump } from './rebuild/config-dump.ts';
 import { statusEntry } from './status/status-entry.ts';
+import type { ObjectStatus } from './status/status.ts';
+import type { Gateway } from './k8s/gateway-api/gateway.ts';
+import type { FleetParameters } from './k8s/fleet-parameters.ts';
+import type { FleetController } from './provision/fleet-controller.ts';
+import type { ClusterSource } from './sources/cluster/cluster-source.ts';
 
 export interface AppOptions {
   logger: Logger;
@@ -42,6 +47,11 @@ export interface AppOptions {
   source?: Source;
   /** Process metrics (CPU, heap, event loop); off in tests that run several apps. */
   processMetrics?: boolean;
+  /**
+   * The merged FleetParameters of a Gateway (its class's, overridden by its own) for provisioned
+   * fleets. Default: none, every fleet gets Tether's defaults.
+   */
+  fleetParameters?: (gateway: Gateway) => FleetParameters;
 }
 
 export interface App {
@@ -51,6 +61,8 @@ export interface App {
   readonly cache: SnapshotCache;
   readonly ads: AdsServer;
   readonly metrics: Metrics;
+  /** The Envoy fleet provisioner (Kubernetes source with provisioning on). */
+  readonly provisioner: FleetController | undefined;
   /** Bound ports (useful when the config asked for port 0). */
   readonly xdsPort: number;
   readonly adminPort: number;
@@ -63,7 +75,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const store = new ObjectStore();
   // FQDN EndpointSlices (the compose demo's httpbin) are resolved by DNS into address slices.
-  const source = withFqdnResolution(options.source ?? (await createSource(config, log)), {
+  const innerSource = options.source ?? (await createSource(config, log));
+  const source = withFqdnResolution(innerSource, {
     logger: log,
     intervalMs: config.dnsRefreshMs,
     servers: config.dnsServers,
@@ -106,7 +119,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     logger: log,
     metrics,
     debounce: config.debounce,
-    decorateStatuses: (statuses, ir) => nacks.decorate(statuses, ir),
+    decorateStatuses: (statuses, ir) => {
+      const decorated: readonly ObjectStatus[] = nacks.decorate(statuses, ir);
+      return provisioner ? provisioner.decorate(decorated) : decorated;
+    },
     endpoints: {
       index: (objects, ir) => new EndpointFastPath(objects, ir),
       build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment },
@@ -114,6 +130,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   });
 
   nacks.onChange(() => loop.republish());
+  let provisioner: FleetController | undefined;
   let sourceSynced = false;
   const view = adminView({ metrics, loop, source, ads, cache, isSynced: () => sourceSynced });
   const token = config.adminTokenFile === undefined ? undefined : await readAdminToken(config.adminTokenFile);
@@ -134,6 +151,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     stopping ??= (async () => {
       loop.stop();
       nacks.stop();
+      provisioner?.stop();
       if (running.ads) await step('xds', () => ads.stop());
       xdsTls?.close();
       if (running.source) await step('source', () => source.stop());
@@ -171,16 +189,58 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     running.source = true; // a source that fails half-way through start() still gets stop()
     await source.start(store);
     sourceSynced = true;
+    if (config.provision.enabled && isClusterSource(innerSource)) {
+      provisioner = await startProvisioner(config, innerSource, store, options.fleetParameters ?? (() => ({})), () => loop.republish(), log);
+    }
 
     loop.start();
     if (loop.ready) log.info({ gateways: cache.gateways() }, 'ready: serving config');
     else log.error('the first rebuild failed; streams are refused until a rebuild succeeds');
 
-    return { store, source, loop, cache, ads, metrics, xdsPort, adminPort, stop };
+    return { store, source, loop, cache, ads, metrics, provisioner, xdsPort, adminPort, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+function isClusterSource(s: Source): s is ClusterSource {
+  return s.name === 'kubernetes' && typeof (s as Partial<ClusterSource>).onLeadership === 'function';
+}
+
+/**
+ * The fleet provisioner: watches the fleets, writes while this replica leads (the same Lease as
+ * status), and re-publishes statuses when a fleet's address or readiness changes.
+ */
+async function startProvisioner(
+  config: Config,
+  source: ClusterSource,
+  store: ObjectStore,
+  parameters: (gateway: Gateway) => FleetParameters,
+  onChange: () => void,
+  log: Logger,
+): Promise<FleetController> {
+  const [{ FleetController }, { standardInstallFacts }] = await Promise.all([import('./provision/fleet-controller.ts'), import('./provision/install-facts.ts')]);
+  const facts = standardInstallFacts({
+    namespace: config.provision.namespace,
+    xdsPort: config.xdsAddress.port,
+    tls: config.xdsTls !== undefined,
+    ...(config.provision.envoyImage !== undefined ? { envoyImage: config.provision.envoyImage } : {}),
+  });
+  const provisioner = new FleetController({
+    kubeConfig: source.kubeConfig,
+    logger: log,
+    store,
+    parameters,
+    facts,
+    namespaces: config.namespaces,
+    onChange,
+    onProblem: (message) => source.reportProblem('provisioning', message),
+  });
+  await provisioner.start();
+  source.onLeadership((leader) => provisioner.setLeader(leader));
+  log.info({ xds: `${facts.xdsHost}:${facts.xdsPort}`, image: facts.envoyImage }, 'provisioning Envoy fleets for Gateways');
+  return provisioner;
 }
 
 /** The admin token: the file's content without surrounding whitespace; an empty file is an error. */

@@ -60,3 +60,16 @@ describe('parseHostPort', () => {
     expect(parseHostPort(text, 'x')).toEqual(expected);
   });
 });
+
+describe('provisioning', () => {
+  it('is on by default with the Kubernetes source, off with --no-provision or TETHER_PROVISION=false, never for a folder', () => {
+    expect(loadConfig({ source: 'kubernetes' }, { POD_NAMESPACE: 'edge-system' }).provision).toEqual({ enabled: true, namespace: 'edge-system' });
+    // Commander passes provision: true unless --no-provision is given.
+    expect(loadConfig({ source: 'kubernetes', provision: true }, { TETHER_PROVISION: 'false' }).provision.enabled).toBe(false);
+    expect(loadConfig({ source: 'kubernetes', provision: false }, { TETHER_PROVISION: 'true' }).provision.enabled).toBe(false);
+    expect(loadConfig({ source: 'kubernetes' }, {}).provision.namespace).toBe('tether-system');
+    expect(loadConfig({}, {}).provision.enabled).toBe(false);
+    expect(loadConfig({ source: 'kubernetes', envoyImage: 'registry.example/envoy:1' }).provision.envoyImage).toBe('registry.example/envoy:1');
+    expect(() => loadConfig({ source: 'kubernetes' }, { TETHER_PROVISION: 'maybe' })).toThrow(/TETHER_PROVISION: "maybe" is not true or false/);
+  });
+});

@@ -51,6 +51,19 @@ export interface Config {
   dnsServers: string[];
   /** What one xDS client may make the server hold (docs/operations.md "Limits"). */
   xdsLimits: XdsLimits;
+  /**
+   * Kubernetes source: give every Gateway of Tether's class its own Envoy fleet (src/provision/).
+   * On by default there; `--no-provision` or TETHER_PROVISION=false for bring-your-own fleets.
+   */
+  provision: ProvisionConfig;
+}
+
+export interface ProvisionConfig {
+  enabled: boolean;
+  /** Tether's own namespace, where its xDS Service `tether` is (POD_NAMESPACE, else tether-system). */
+  namespace: string;
+  /** Envoy image of provisioned fleets when their parameters name none. */
+  envoyImage?: string;
 }
 
 /** What the `serve` command line may set (every field optional). */
@@ -68,6 +81,9 @@ export interface ServeFlags {
   xdsTlsKey?: string;
   xdsClientCa?: string;
   xdsAllowFleetCertificates?: boolean;
+  /** false with --no-provision. */
+  provision?: boolean;
+  envoyImage?: string;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +127,8 @@ export const ENV = {
   xdsTlsKey: 'TETHER_XDS_TLS_KEY',
   xdsClientCa: 'TETHER_XDS_CLIENT_CA',
   xdsAllowFleetCertificates: 'TETHER_XDS_ALLOW_FLEET_CERTIFICATES', // true or false
+  provision: 'TETHER_PROVISION', // true or false
+  envoyImage: 'TETHER_ENVOY_IMAGE',
 } as const;
 
 /** Environment variables that override one xDS limit each (positive integers). */
@@ -157,6 +175,21 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     dnsRefreshMs: parseSeconds(pick(flags.dnsRefresh, ENV.dnsRefresh), DEFAULTS.dnsRefreshMs, '--dns-refresh'),
     dnsServers: (flags.dnsServer?.length ? flags.dnsServer.flatMap(splitList) : splitList(env[ENV.dnsServer] ?? '')).map(checkDnsServer),
     xdsLimits: loadLimits(env),
+    provision: loadProvision(flags, env, source),
+  };
+}
+
+function loadProvision(flags: ServeFlags, env: Record<string, string | undefined>, source: SourceConfig): ProvisionConfig {
+  const text = env[ENV.provision];
+  if (text !== undefined && text !== '' && !/^(true|false|1|0)$/i.test(text)) throw new ConfigError(`${ENV.provision}: "${text}" is not true or false`);
+  // Commander gives `provision: true` unless --no-provision is passed, so only false is the flag's word.
+  const wanted = flags.provision === false ? false : text === undefined || text === '' || /^(true|1)$/i.test(text);
+  const envoyImage = flags.envoyImage ?? (env[ENV.envoyImage] || undefined);
+  return {
+    // Fleets are Kubernetes objects: a folder source has nowhere to make them.
+    enabled: wanted && source.type === 'kubernetes',
+    namespace: env.POD_NAMESPACE || 'tether-system',
+    ...(envoyImage !== undefined ? { envoyImage } : {}),
   };
 }
 

@@ -41,13 +41,20 @@ const allowed: Record<string, string[]> = {
   // `tether certs`: issues certificates; shares the client identity form with the xDS server.
   certs: ['certs', 'xds/peer-identity.ts'],
   cli: ['*'],
+  // Envoy fleets for Gateways: pure renderers (the bootstrap builder, the input model, install
+  // facts naming certificate Secrets as `tether certs` does) and, at the edge, the controller that
+  // applies them through the cluster source's informers, leadership and status.
+  provision: ['provision', 'k8s', 'status', 'envoy/bootstrap.ts', 'envoy/envoy-json.ts', 'certs/cert-secrets.ts', 'certs/ensure-certificates.ts', 'sources/cluster', 'sources/object-store.ts'],
 };
 
 /** Folders that must stay pure: no node:*, no logger, no clock, no randomness. */
 const pure = ['ir', 'k8s', 'translate', 'envoy'];
 /** Pure files in impure folders: the codec's vocabulary, which the builders import. */
 const pureFiles = new Set(['codec/json.ts', 'codec/message-type.ts', 'codec/resource-kinds.ts']);
-const isPure = (file: string): boolean => pure.includes(file.split('/')[0]) || pureFiles.has(file);
+/** The provisioner's edge: the only files in provision/ that talk to the API server. */
+const provisionEdge = new Set(['provision/fleet-controller.ts', 'provision/apply-client.ts']);
+const isPure = (file: string): boolean =>
+  pure.includes(file.split('/')[0]) || pureFiles.has(file) || (file.startsWith('provision/') && !provisionEdge.has(file));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

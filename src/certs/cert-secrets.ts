@@ -65,3 +65,40 @@ export class SecretCertStore implements CertStore {
     }
   }
 }
+
+/**
+ * The CA, server and fleet-wide bundles in Tether's namespace, and each Gateway's client bundle in
+ * that Gateway's own namespace, where its provisioned Envoy fleet mounts it (a pod mounts Secrets
+ * of its own namespace only). Needs get, create and update on Secrets in those namespaces.
+ */
+export class GatewayNamespaceCertStore implements CertStore {
+  private readonly base: SecretCertStore;
+  private readonly kubeConfig: KubeConfig;
+  private readonly perNamespace = new Map<string, SecretCertStore>();
+  constructor(kubeConfig: KubeConfig, namespace: string) {
+    this.kubeConfig = kubeConfig;
+    this.base = new SecretCertStore(kubeConfig, namespace);
+  }
+
+  /** The namespace a bundle's Secret lives in, or undefined for Tether's own. */
+  static namespaceOf(id: CertId): string | undefined {
+    const [kind, namespace] = id.split('/');
+    return kind === 'gateway' ? namespace : undefined;
+  }
+
+  read(id: CertId): Promise<CertBundle | undefined> {
+    return this.storeFor(id).read(id);
+  }
+
+  write(id: CertId, bundle: CertBundle): Promise<void> {
+    return this.storeFor(id).write(id, bundle);
+  }
+
+  private storeFor(id: CertId): SecretCertStore {
+    const ns = GatewayNamespaceCertStore.namespaceOf(id);
+    if (ns === undefined) return this.base;
+    let s = this.perNamespace.get(ns);
+    if (!s) this.perNamespace.set(ns, (s = new SecretCertStore(this.kubeConfig, ns)));
+    return s;
+  }
+}

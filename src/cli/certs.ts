@@ -31,6 +31,7 @@ interface CertsFlags {
   source?: string;
   namespace?: string;
   gateway?: string[];
+  provisionedGateways?: boolean;
   fleet?: boolean;
   dnsName?: string[];
   ip?: string[];
@@ -53,6 +54,7 @@ export function certsCommand(): Command {
     .option('--source <kubernetes>', 'keep them as Secrets in the cluster instead of files (in-cluster config or kubeconfig)')
     .option('--namespace <ns>', `namespace of the Secrets (default ${CERTS_DEFAULTS.namespace})`)
     .option('--gateway <namespace/name>', 'a Gateway whose Envoys get a client certificate; repeat for several', collect)
+    .option('--provisioned-gateways', 'with --source kubernetes: also every Gateway of Tether\'s GatewayClasses in the cluster, each client certificate kept in its Gateway\'s namespace, where its provisioned Envoy fleet mounts it')
     .option('--fleet', 'also a fleet-wide client certificate (tether://gateway/*), accepted only with serve --xds-allow-fleet-certificates')
     .option('--dns-name <name>', `a DNS name of the server certificate; repeat for several (default: ${CERTS_DEFAULTS.dnsNames.join(', ')})`, collect)
     .option('--ip <address>', `an IP address of the server certificate; repeat for several (default: ${CERTS_DEFAULTS.ipAddresses.join(', ')})`, collect)
@@ -94,11 +96,20 @@ async function runCerts(flags: CertsFlags): Promise<void> {
       process.stdout.write(summary([action], () => listenerSecretPath(listener!.dir, listener!.secret)));
       return;
     }
+    if (flags.provisionedGateways && flags.source !== 'kubernetes') throw new CertsUsageError('--provisioned-gateways needs --source kubernetes');
+    const gateways = [...(flags.gateway ?? [])];
     if (flags.source === 'kubernetes') {
       // Loaded here: the Kubernetes client library is slow to import and files need none of it.
-      const [{ SecretCertStore, secretNameOf }, { loadDefaultKubeConfig }] = await Promise.all([import('../certs/cert-secrets.ts'), import('../sources/cluster/cluster-source.ts')]);
-      store = new SecretCertStore(loadDefaultKubeConfig(), namespace);
-      where = (id) => `secret ${namespace}/${secretNameOf(id)}`;
+      const [{ SecretCertStore, GatewayNamespaceCertStore, secretNameOf }, { loadDefaultKubeConfig }] = await Promise.all([import('../certs/cert-secrets.ts'), import('../sources/cluster/cluster-source.ts')]);
+      const kc = loadDefaultKubeConfig();
+      if (flags.provisionedGateways) {
+        store = new GatewayNamespaceCertStore(kc, namespace);
+        where = (id) => `secret ${GatewayNamespaceCertStore.namespaceOf(id) ?? namespace}/${secretNameOf(id)}`;
+        for (const g of await tetherGateways(kc)) if (!gateways.includes(g)) gateways.push(g);
+      } else {
+        store = new SecretCertStore(kc, namespace);
+        where = (id) => `secret ${namespace}/${secretNameOf(id)}`;
+      }
     } else if (flags.output === 'yaml' && flags.dir === undefined) {
       store = new MemoryCertStore();
       where = () => '';
@@ -110,7 +121,7 @@ async function runCerts(flags: CertsFlags): Promise<void> {
     const actions = await ensureCertificates(store, {
       dnsNames: flags.dnsName ?? CERTS_DEFAULTS.dnsNames,
       ipAddresses: flags.ip ?? (flags.dnsName ? [] : CERTS_DEFAULTS.ipAddresses),
-      gateways: flags.gateway ?? [],
+      gateways,
       fleet: flags.fleet ?? false,
       now: new Date(),
       validityDays,
@@ -152,6 +163,23 @@ function checkListenerFlags(flags: CertsFlags): { secret: string; dnsNames: stri
   if (!isGatewayKey(flags.listenerSecret)) throw new CertsUsageError(`--listener-secret "${flags.listenerSecret}" is not namespace/name (Kubernetes names)`);
   if (flags.listenerSecretDir === undefined) throw new CertsUsageError('--listener-secret needs --listener-secret-dir (the folder Tether reads the Secret manifest from)');
   return { secret: flags.listenerSecret, dnsNames: flags.listenerDnsName ?? CERTS_DEFAULTS.listenerDnsNames, dir: resolve(flags.listenerSecretDir) };
+}
+
+/** `namespace/name` of every Gateway whose GatewayClass names Tether's controller. */
+async function tetherGateways(kc: import('@kubernetes/client-node').KubeConfig): Promise<string[]> {
+  const [{ listRaw }, { CONTROLLER_NAME }] = await Promise.all([import('../sources/cluster/raw-list.ts'), import('../status/status.ts')]);
+  const classes = await listRaw(kc, '/apis/gateway.networking.k8s.io/v1/gatewayclasses');
+  const ours = new Set(
+    classes.items
+      .filter((c) => (c.spec as { controllerName?: unknown } | undefined)?.controllerName === CONTROLLER_NAME)
+      .map((c) => (c.metadata as { name: string }).name),
+  );
+  const gateways = await listRaw(kc, '/apis/gateway.networking.k8s.io/v1/gateways');
+  return gateways.items
+    .filter((g) => ours.has((g.spec as { gatewayClassName?: string } | undefined)?.gatewayClassName ?? ''))
+    .map((g) => `${(g.metadata as { namespace: string }).namespace}/${(g.metadata as { name: string }).name}`)
+    .filter(isGatewayKey)
+    .sort();
 }
 
 /** One line per certificate: what happened, until when it is valid, where it is. */

@@ -21,6 +21,8 @@ export function serveCommand(): Command {
     .option('--xds-tls-key <file>', `the private key of --xds-tls-cert (PEM; env ${ENV.xdsTlsKey})`)
     .option('--xds-client-ca <file>', `CA certificate(s) that sign Envoy client certificates, which are then required (PEM; env ${ENV.xdsClientCa})`)
     .option('--xds-allow-fleet-certificates', `accept client certificates naming every Gateway (tether://gateway/*) (env ${ENV.xdsAllowFleetCertificates}=true)`)
+    .option('--no-provision', `with --source kubernetes: do not create Envoy fleets for Gateways, for fleets you run yourself (env ${ENV.provision}=false)`)
+    .option('--envoy-image <image>', `Envoy image of provisioned fleets whose parameters name none (env ${ENV.envoyImage})`)
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -38,7 +40,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  log.info({ source: config.source, xdsAddress: config.xdsAddress, xdsTls: config.xdsTls, adminAddress: config.adminAddress, namespaces: config.namespaces }, 'starting');
+  log.info({ source: config.source, xdsAddress: config.xdsAddress, xdsTls: config.xdsTls, adminAddress: config.adminAddress, namespaces: config.namespaces, provision: config.provision.enabled }, 'starting');
 
   let app;
   try {

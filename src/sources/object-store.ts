@@ -12,8 +12,19 @@ export interface StoreChange {
 
 export type StoreListener = (change: StoreChange) => void;
 
+export interface ObjectStoreOptions {
+  /** Report status-only changes too (the fleet provisioner reads Service and Deployment status). */
+  withStatus?: boolean;
+}
+
 export class ObjectStore {
   private readonly objects = new Map<string, KubeObject>();
+  private readonly withStatus: boolean;
+
+  constructor(opts: ObjectStoreOptions = {}) {
+    this.withStatus = opts.withStatus ?? false;
+  }
+
   private readonly listeners = new Set<StoreListener>();
   private revisionCounter = 0;
 
@@ -54,7 +65,7 @@ export class ObjectStore {
     for (const obj of upserts) {
       const key = objectKey(obj);
       const old = this.objects.get(key);
-      if (old && sameContent(old, obj)) continue;
+      if (old && sameContent(old, obj, this.withStatus)) continue;
       this.objects.set(key, obj);
       changed.push(key);
       kinds.add(obj.kind);
@@ -75,12 +86,12 @@ export class ObjectStore {
 }
 
 // Status-only and resourceVersion-only updates do not change what translation sees.
-function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+function sameContent(a: KubeObject, b: KubeObject, withStatus: boolean): boolean {
+  return JSON.stringify(strip(a, withStatus)) === JSON.stringify(strip(b, withStatus));
 }
 
-function strip(o: KubeObject): unknown {
-  const { status: _status, metadata, ...rest } = o;
+function strip(o: KubeObject, withStatus: boolean): unknown {
+  const { status, metadata, ...rest } = o;
   const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata;
-  return { ...rest, metadata: meta };
+  return withStatus ? { ...rest, status, metadata: meta } : { ...rest, metadata: meta };
 }

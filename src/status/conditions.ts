@@ -28,6 +28,7 @@ export const Reason = {
   // Gateway
   ListenersNotValid: 'ListenersNotValid',
   UnsupportedAddress: 'UnsupportedAddress',
+  AddressNotAssigned: 'AddressNotAssigned',
   // Listener
   UnsupportedProtocol: 'UnsupportedProtocol',
   InvalidRouteKinds: 'InvalidRouteKinds',

@@ -29,11 +29,18 @@ export interface ListenerStatus {
   conditions: Condition[];
 }
 
+/** A Gateway's status.addresses entry. */
+export interface GatewayStatusAddress {
+  type: 'IPAddress' | 'Hostname';
+  value: string;
+}
+
 /** status of GatewayClass (conditions only), Gateway, route kinds, policies, and kinds we only report on. */
 export type StatusBody =
   /** supportedFeatures: GatewayClass only, the Gateway API feature names it implements. */
   | { type: 'conditions'; conditions: Condition[]; supportedFeatures?: string[] }
-  | { type: 'gateway'; conditions: Condition[]; listeners: ListenerStatus[] }
+  /** addresses: a provisioned Gateway's (src/provision/); absent when Tether does not provision it. */
+  | { type: 'gateway'; conditions: Condition[]; listeners: ListenerStatus[]; addresses?: GatewayStatusAddress[] }
   | { type: 'route'; parents: { parentRef: ParentRef; controllerName: string; conditions: Condition[] }[] }
   | { type: 'policy'; ancestors: { ancestorRef: ParentRef; controllerName: string; conditions: Condition[] }[] };
 

@@ -11,10 +11,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runTether(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+export function runTether(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [resolve(repoRoot, 'src', 'main.ts'), ...args], {
       cwd: options.cwd ?? repoRoot,
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

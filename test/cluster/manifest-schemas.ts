@@ -21,6 +21,16 @@ const metadata = (namespaced: boolean): Schema => ({
     namespace: namespaced ? dns1123 : { not: {} },
     labels,
     annotations: labels,
+    // What the provisioner sets on a fleet's objects (src/provision/fleet-meta.ts).
+    ownerReferences: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['apiVersion', 'kind', 'name', 'uid'],
+        properties: { apiVersion: str, kind: str, name: dns1123, uid: str, controller: { type: 'boolean' }, blockOwnerDeletion: { type: 'boolean' } },
+        additionalProperties: false,
+      },
+    },
   },
   additionalProperties: false,
 });
@@ -135,6 +145,9 @@ const podSpec = {
   required: ['containers'],
   properties: {
     serviceAccountName: dns1123,
+    automountServiceAccountToken: { type: 'boolean' },
+    nodeSelector: labels,
+    tolerations: { type: 'array', items: { type: 'object' } },
     terminationGracePeriodSeconds: { type: 'integer', minimum: 0 },
     restartPolicy: { enum: ['Always', 'OnFailure', 'Never'] },
     securityContext: {
@@ -228,6 +241,10 @@ const service = top('v1', 'Service', true, {
     properties: {
       type: { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
       selector: labels,
+      externalTrafficPolicy: { enum: ['Cluster', 'Local'] },
+      loadBalancerClass: str,
+      loadBalancerIP: str,
+      externalIPs: strings,
       ports: {
         type: 'array',
         minItems: 1,
@@ -382,7 +399,40 @@ const crd = {
 /** Kind (`apiVersion kind`) → schema. A manifest of a kind missing here fails the test. */
 export const MANIFEST_SCHEMAS: Record<string, Schema> = {
   'v1 Namespace': top('v1', 'Namespace', false),
-  'v1 ServiceAccount': top('v1', 'ServiceAccount', true),
+  'v1 ServiceAccount': top('v1', 'ServiceAccount', true, { automountServiceAccountToken: { type: 'boolean' } }),
+  'v1 ConfigMap': top('v1', 'ConfigMap', true, { data: labels }),
+  'autoscaling/v2 HorizontalPodAutoscaler': top('autoscaling/v2', 'HorizontalPodAutoscaler', true, {
+    spec: {
+      type: 'object',
+      required: ['scaleTargetRef', 'maxReplicas'],
+      properties: {
+        scaleTargetRef: { type: 'object', required: ['kind', 'name'], properties: { apiVersion: str, kind: str, name: dns1123 }, additionalProperties: false },
+        minReplicas: { type: 'integer', minimum: 1 },
+        maxReplicas: { type: 'integer', minimum: 1 },
+        metrics: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['type'],
+            properties: {
+              type: { enum: ['Resource', 'Pods', 'Object', 'External', 'ContainerResource'] },
+              resource: {
+                type: 'object',
+                required: ['name', 'target'],
+                properties: {
+                  name: str,
+                  target: { type: 'object', required: ['type'], properties: { type: { enum: ['Utilization', 'Value', 'AverageValue'] }, averageUtilization: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+                },
+                additionalProperties: false,
+              },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
+  }, ['spec']),
   'v1 Service': service,
   'apps/v1 Deployment': deployment,
   'batch/v1 Job': job,

@@ -1,7 +1,8 @@
 // The deployment manifests in k8s/: every object is what the API server accepts (a schema per
 // kind), every file is reachable from a kustomization, the RBAC grants exactly what the cluster
-// source needs (derived from its kind table), and the pieces point at each other correctly
-// (Services → pods, Envoy → its bootstrap ConfigMap → Tether's Service and the demo Gateway).
+// source and the provisioner need (derived from their kind tables), and the pieces point at each
+// other correctly (Services → pods, the demo Gateway's provisioned fleet → Tether's Service and the
+// certificate Secret the certs Job makes, the static fleet → its bootstrap ConfigMap).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,6 +16,11 @@ import { MANIFEST_SCHEMAS } from './manifest-schemas.ts';
 import { secretNameOf } from '../../src/certs/cert-secrets.ts';
 import { gatewayCertId } from '../../src/certs/ensure-certificates.ts';
 import { CERTS_DEFAULTS } from '../../src/cli/certs.ts';
+import { parseGateway } from '../../src/k8s/gateway-api/gateway.ts';
+import { FLEET_KINDS } from '../../src/provision/fleet-kinds.ts';
+import { BOOTSTRAP_FILE } from '../../src/provision/fleet-names.ts';
+import { standardInstallFacts } from '../../src/provision/install-facts.ts';
+import { renderFleet } from '../../src/provision/render-fleet.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const k8s = join(root, 'k8s');
@@ -76,14 +82,15 @@ function yamlFiles(dir: string): string[] {
 
 const main = build(k8s);
 const example = build(join(k8s, 'example'));
-const all = [...main.objects, ...example.objects];
+const staticFleet = build(join(k8s, 'static-fleet'));
+const all = [...main.objects, ...example.objects, ...staticFleet.objects];
 const find = (b: Built, kind: string, name: string): Obj => b.objects.find((o) => o.obj.kind === kind && o.obj.metadata.name === name)?.obj;
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'GatewayClass', 'CustomResourceDefinition']);
 
 describe('k8s/ manifests', () => {
   it('reaches every manifest file from a kustomization', () => {
-    const reached = new Set([...main.files, ...example.files]);
+    const reached = new Set([...main.files, ...example.files, ...staticFleet.files]);
     expect(yamlFiles(k8s).filter((f) => !reached.has(f)).map((f) => relative(root, f))).toEqual([]);
   });
 
@@ -126,15 +133,31 @@ describe('RBAC', () => {
     for (const verb of ['get', 'patch']) expect(allows(kind.group, `${kind.plural}/status`, verb), `${verb} ${kind.plural}/status`).toBe(true);
   });
 
-  it('grants nothing else: no wildcards, no writes outside status, no kinds the source does not read', () => {
+  it.each(FLEET_KINDS.map((k) => [k.kind, k] as const))('lets Tether provision %s: watch, apply (create, patch) and delete', (_k, kind) => {
+    for (const verb of ['get', 'list', 'watch', 'create', 'patch', 'delete']) expect(allows(kind.group, kind.plural, verb), `${verb} ${kind.plural}`).toBe(true);
+  });
+
+  it('lets Tether set blockOwnerDeletion on ownerReferences to Gateways', () => {
+    expect(allows('gateway.networking.k8s.io', 'gateways/finalizers', 'update')).toBe(true);
+  });
+
+  it('grants nothing else: no wildcards, no spec writes but the fleets\' kinds, no kinds neither the source nor the provisioner uses', () => {
     const known = new Set(WATCHED_KINDS.flatMap((k) => [`${k.group}/${k.plural}`, ...(k.status ? [`${k.group}/${k.plural}/status`] : [])]));
+    const fleet = new Set(FLEET_KINDS.map((k) => `${k.group}/${k.plural}`));
     for (const r of rules) {
       expect(r.verbs).not.toContain('*');
       for (const g of r.apiGroups) {
         expect(g).not.toBe('*');
         for (const res of r.resources) {
-          expect(known.has(`${g}/${res}`), `${g}/${res} is watched or written`).toBe(true);
-          if (!res.endsWith('/status')) expect(r.verbs.filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
+          const key = `${g}/${res}`;
+          if (key === 'gateway.networking.k8s.io/gateways/finalizers') {
+            expect(r.verbs).toEqual(['update']);
+            continue;
+          }
+          expect(known.has(key) || fleet.has(key), `${key} is watched, written or provisioned`).toBe(true);
+          const writes = r.verbs.filter((v) => !['get', 'list', 'watch'].includes(v));
+          if (fleet.has(key)) expect(writes.filter((v) => !['create', 'patch', 'delete'].includes(v))).toEqual([]);
+          else if (!res.endsWith('/status')) expect(writes).toEqual([]);
         }
       }
     }
@@ -156,7 +179,7 @@ describe('RBAC', () => {
 describe('wiring', () => {
   const tether = find(main, 'Deployment', 'tether');
   const tc = tether.spec.template.spec.containers[0];
-  const envoy = find(main, 'Deployment', 'envoy');
+  const envoy = find(staticFleet, 'Deployment', 'envoy');
   const ec = envoy.spec.template.spec.containers[0];
 
   it('runs two Tether replicas from the repository image as `serve --source kubernetes`, non-root', () => {
@@ -202,11 +225,11 @@ describe('wiring', () => {
     expect(find(example, 'Gateway', 'demo-gateway').spec.gatewayClassName).toBe('tether');
   });
 
-  it('boots Envoy ≥ 1.39 from the generated bootstrap, pointing at Tether’s Service and the demo Gateway', () => {
+  it('boots the static fleet’s Envoy ≥ 1.39 from the generated bootstrap, pointing at Tether’s Service and the demo Gateway', () => {
     const [, version] = /:v(\d+\.\d+)/.exec(ec.image) ?? [];
     expect(Number(version.split('.')[1])).toBeGreaterThanOrEqual(39);
     const volume = envoy.spec.template.spec.volumes.find((v: Obj) => v.configMap);
-    const cm = main.configMaps.find((c) => c.name === volume.configMap.name && c.namespace === envoy.metadata.namespace);
+    const cm = staticFleet.configMaps.find((c) => c.name === volume.configMap.name && c.namespace === envoy.metadata.namespace);
     expect(cm, 'the bootstrap ConfigMap is generated in Envoy’s namespace').toBeDefined();
     const mount = ec.volumeMounts.find((m: Obj) => m.name === volume.name);
     const configPath = ec.args[ec.args.indexOf('-c') + 1];
@@ -263,7 +286,7 @@ describe('wiring', () => {
 
 describe('xDS over mutual TLS', () => {
   const tether = find(main, 'Deployment', 'tether');
-  const envoy = find(main, 'Deployment', 'envoy');
+  const envoy = find(staticFleet, 'Deployment', 'envoy');
   const bootstrap = parse(readFileSync(join(root, 'envoy', 'bootstrap-k8s.yaml'), 'utf8'));
   const secretMount = (d: Obj): { secretName: string; mountPath: string; defaultMode: number } => {
     const volume = d.spec.template.spec.volumes.find((v: Obj) => v.secret);
@@ -272,17 +295,22 @@ describe('xDS over mutual TLS', () => {
     return { secretName: volume.secret.secretName, mountPath: mount.mountPath, defaultMode: volume.secret.defaultMode };
   };
   const certsPods = [find(main, 'Job', 'tether-certs').spec.template, find(main, 'CronJob', 'tether-certs-renew').spec.jobTemplate.spec.template];
+  const staticCertsPods = [find(staticFleet, 'Job', 'tether-certs-static-fleet').spec.template, find(staticFleet, 'CronJob', 'tether-certs-static-fleet-renew').spec.jobTemplate.spec.template];
 
-  it('makes the certificates in a Job and renews them daily with the same command, as their own ServiceAccount', () => {
-    for (const pod of certsPods) {
+  it('makes the certificates in a Job and keeps them with the same command, as their own ServiceAccount: provisioned Gateways in k8s/, the static fleet\'s in its folder', () => {
+    for (const pod of [...certsPods, ...staticCertsPods]) {
       const args = pod.spec.containers[0].args;
       expect(args.slice(0, 5)).toEqual(['certs', '--source', 'kubernetes', '--namespace', 'tether-system']);
-      expect(args[args.indexOf('--gateway') + 1]).toBe(bootstrap.node.cluster);
       expect(pod.spec.serviceAccountName).toBe('tether-certs');
       expect(pod.spec.containers[0].image).toBe(tether.spec.template.spec.containers[0].image);
     }
-    expect(find(main, 'Role', 'tether-certs').rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update'] }]);
-    const binding = find(main, 'RoleBinding', 'tether-certs');
+    for (const pod of certsPods) expect(pod.spec.containers[0].args.slice(5)).toEqual(['--provisioned-gateways']);
+    for (const pod of staticCertsPods) expect(pod.spec.containers[0].args.slice(5)).toEqual(['--gateway', bootstrap.node.cluster]);
+    expect(find(main, 'ClusterRole', 'tether-certs').rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update'] },
+      { apiGroups: ['gateway.networking.k8s.io'], resources: ['gatewayclasses', 'gateways'], verbs: ['list'] },
+    ]);
+    const binding = find(main, 'ClusterRoleBinding', 'tether-certs');
     expect(binding.roleRef.name).toBe('tether-certs');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tether-certs', namespace: 'tether-system' }]);
     expect(find(main, 'ServiceAccount', 'tether-certs')).toBeDefined();
@@ -297,7 +325,7 @@ describe('xDS over mutual TLS', () => {
     expect(env).toMatchObject({ TETHER_XDS_TLS_CERT: `${m.mountPath}/tls.crt`, TETHER_XDS_TLS_KEY: `${m.mountPath}/tls.key`, TETHER_XDS_CLIENT_CA: `${m.mountPath}/ca.crt` });
   });
 
-  it('mounts the demo Gateway\'s client certificate Secret into Envoy, where its bootstrap reads it, for the name Tether\'s Service has', () => {
+  it('mounts the demo Gateway\'s client certificate Secret into the static fleet, where its bootstrap reads it, for the name Tether\'s Service has', () => {
     const m = secretMount(envoy);
     expect(m.secretName).toBe(secretNameOf(gatewayCertId(bootstrap.node.cluster)));
     expect(envoy.spec.template.spec.securityContext.fsGroup).toBe(envoy.spec.template.spec.securityContext.runAsGroup);
@@ -308,6 +336,50 @@ describe('xDS over mutual TLS', () => {
     const svc = find(main, 'Service', 'tether');
     expect(tls.sni).toBe(`${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`);
     expect(CERTS_DEFAULTS.dnsNames).toContain(tls.sni);
+  });
+});
+
+describe('the fleet Tether provisions for the demo Gateway', () => {
+  const tether = find(main, 'Deployment', 'tether');
+  const tc = tether.spec.template.spec.containers[0];
+  const svc = find(main, 'Service', 'tether');
+  const env = Object.fromEntries(tc.env.filter((e: Obj) => e.value !== undefined).map((e: Obj) => [e.name, e.value]));
+  // The facts Tether derives at start in this install: its namespace, its xDS port, TLS on.
+  const facts = standardInstallFacts({ namespace: tether.metadata.namespace, xdsPort: tc.ports.find((p: Obj) => p.name === 'xds').containerPort, tls: env.TETHER_XDS_TLS_CERT !== undefined });
+  const gwObj = find(example, 'Gateway', 'demo-gateway');
+  const fleet = renderFleet(parseGateway(gwObj), '00000000-0000-0000-0000-000000000000', {}, facts);
+  const dep: Obj = fleet.objects.find((o) => o.kind === 'Deployment');
+
+  it.each(fleet.objects.map((o) => [`${o.kind} ${o.metadata.name}`, o as Obj] as const))('%s is valid', (_label, obj) => {
+    const schema = MANIFEST_SCHEMAS[`${obj.apiVersion} ${obj.kind}`];
+    expect(schema, `a schema for ${obj.apiVersion} ${obj.kind}`).toBeDefined();
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const ok = validate(obj);
+    expect(ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  });
+
+  it('is made by Tether, with provisioning on (the default), in the Gateway\'s namespace', () => {
+    expect(tc.args).toEqual(['serve', '--source', 'kubernetes']);
+    expect(env.TETHER_PROVISION).toBeUndefined();
+    expect(fleet.namespace).toBe(gwObj.metadata.namespace);
+  });
+
+  it('dials Tether\'s Service by a name its server certificate carries, and mounts the client Secret the certs Job makes in the Gateway\'s namespace', () => {
+    const cm: Obj = fleet.objects.find((o) => o.kind === 'ConfigMap');
+    const bootstrap = JSON.parse(cm.data[BOOTSTRAP_FILE]);
+    const addr = bootstrap.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+    // Tether tells fleets its container's xDS port: the Service must expose it under the same number.
+    expect(addr).toEqual({ address: `${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`, port_value: svc.spec.ports.find((p: Obj) => p.name === 'grpc-xds').port });
+    expect(CERTS_DEFAULTS.dnsNames).toContain(bootstrap.static_resources.clusters[0].transport_socket.typed_config.sni);
+    const secret = dep.spec.template.spec.volumes.find((v: Obj) => v.secret).secret.secretName;
+    expect(secret).toBe(secretNameOf(gatewayCertId(`${gwObj.metadata.namespace}/${gwObj.metadata.name}`)));
+  });
+
+  it('is let through the NetworkPolicy in front of Tether\'s xDS port', () => {
+    const np = find(main, 'NetworkPolicy', 'tether');
+    const rule = np.spec.ingress.find((r: Obj) => r.ports.some((p: Obj) => p.port === 'xds'));
+    const labels = dep.spec.template.metadata.labels;
+    expect(rule.from.some((f: Obj) => f.namespaceSelector && Object.entries(f.podSelector.matchLabels).every(([k, v]) => labels[k] === v))).toBe(true);
   });
 });
 
@@ -324,10 +396,17 @@ function kustomize(dir: string): string | undefined {
 const hasKubectl = kustomize(join(k8s, 'example')) !== undefined;
 
 describe.skipIf(!hasKubectl)('kubectl kustomize (real kustomize, when kubectl is installed)', () => {
-  it('builds k8s/ with the same objects, and points Envoy at the hash-suffixed bootstrap ConfigMap', () => {
+  it('builds k8s/ with the same objects, and no Envoy fleet of its own (Tether provisions them)', () => {
     const built = parseAllDocuments(kustomize(k8s) as string).map((d) => d.toJS());
-    const names = (list: Obj[]) => list.filter((o) => o.kind !== 'ConfigMap').map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    const names = (list: Obj[]) => list.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names(built)).toEqual(names(main.objects.map((o) => o.obj)));
+    expect(built.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['tether']);
+  });
+
+  it('builds k8s/static-fleet/, pointing Envoy at the hash-suffixed bootstrap ConfigMap', () => {
+    const built = parseAllDocuments(kustomize(join(k8s, 'static-fleet')) as string).map((d) => d.toJS());
+    const names = (list: Obj[]) => list.filter((o) => o.kind !== 'ConfigMap').map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(names(built)).toEqual(names(staticFleet.objects.map((o) => o.obj)));
     const cm = built.find((o) => o.kind === 'ConfigMap');
     expect(cm.metadata.name).toMatch(/^envoy-bootstrap-[a-z0-9]{10}$/);
     expect(cm.metadata.namespace).toBe('tether-system');

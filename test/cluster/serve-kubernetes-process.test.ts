@@ -1,14 +1,15 @@
 // The real process: `node src/main.ts serve --source kubernetes` with KUBECONFIG pointing at the
 // fake API server (as `KubeConfig.loadFromDefault()` reads it in a developer's shell), POD_NAME and
 // POD_NAMESPACE as the Deployment sets them. It syncs, becomes ready, takes the Lease, writes
-// status, and on SIGTERM releases the Lease and exits 0.
+// status, provisions the Gateway's Envoy fleet (on by default), and on SIGTERM releases the Lease
+// and exits 0.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeApiServer } from '../support/fake-apiserver.ts';
+import { FakeApiServer, FLEET_RESOURCES } from '../support/fake-apiserver.ts';
 import { freePort } from '../serve/serve-harness.ts';
 import { clusterResources } from './fixtures.ts';
 import { waitFor } from './wait-for.ts';
@@ -20,7 +21,7 @@ describe('tether serve --source kubernetes (process)', () => {
   let dir: string;
 
   beforeEach(async () => {
-    api = await FakeApiServer.start({ resources: clusterResources(['kongupstreampolicies']) });
+    api = await FakeApiServer.start({ resources: [...clusterResources(['kongupstreampolicies']), ...FLEET_RESOURCES] });
     dir = await mkdtemp(join(tmpdir(), 'tether-kube-'));
   });
   afterEach(async () => {
@@ -58,6 +59,9 @@ describe('tether serve --source kubernetes (process)', () => {
       const lease = () => api.get('coordination.k8s.io/v1', 'Lease', 'tether-leader', 'tether-system')?.spec as { holderIdentity?: string } | undefined;
       await waitFor('the Lease held by POD_NAME', () => lease()?.holderIdentity === 'tether-abc', 10_000);
       await waitFor('GatewayClass status written', () => api.get('gateway.networking.k8s.io/v1', 'GatewayClass', 'tether')?.status, 10_000);
+      // Provisioning is the default: the Gateway's fleet appears, bootstrapped to Tether in POD_NAMESPACE.
+      const cm = await waitFor('the provisioned fleet', () => api.get('apps/v1', 'Deployment', 'tether-gw', 'demo') && api.get('v1', 'ConfigMap', 'tether-gw', 'demo'), 10_000);
+      expect((cm as unknown as { data: Record<string, string> }).data['bootstrap.json']).toContain('tether.tether-system.svc.cluster.local');
       expect(api.requests.every((r) => r.token === 'process')).toBe(true);
 
       child.kill('SIGTERM');

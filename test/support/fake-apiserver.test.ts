@@ -112,7 +112,7 @@ describe('FakeApiServer', () => {
     expect(put.code).toBe(409);
   });
 
-  it('applies JSON patches, answering 422 when a test op fails, and 415 to apply patches', async () => {
+  it('applies JSON patches, answering 422 when a test op fails, and 415 to an unknown patch type', async () => {
     const c = await call('POST', ROUTES_PATH, route('r1'));
     const path = `${ROUTES_PATH}/r1`;
     const ok = await call('PATCH', path, [
@@ -122,7 +122,9 @@ describe('FakeApiServer', () => {
     expect(ok.body.spec.hostnames).toEqual(['a.example', 'b.example']);
     const bad = await call('PATCH', path, [{ op: 'test', path: '/metadata/resourceVersion', value: '1' }], 'application/json-patch+json');
     expect(bad).toMatchObject({ code: 422, body: { reason: 'Invalid' } });
-    expect((await call('PATCH', path, {}, 'application/apply-patch+yaml')).code).toBe(415);
+    expect((await call('PATCH', path, {}, 'application/x-unknown-patch')).code).toBe(415);
+    // Server-side apply is served (fake-apiserver-apply.test.ts); without a field manager it is invalid.
+    expect((await call('PATCH', path, {}, 'application/apply-patch+yaml')).code).toBe(422);
   });
 
   it('validates metav1.Condition fields on status writes', async () => {

@@ -2,11 +2,15 @@
 // list/watch protocol the way kube-apiserver does (one global resourceVersion counter, a bounded
 // event log for watch replay, 410 Gone when a watch asks for history the log no longer holds,
 // BOOKMARKs, 409 on stale resourceVersion preconditions, the status subresource, Status error
-// bodies), plus fault injection scripted from tests. No CEL, no defaulting, no admission.
+// bodies, server-side apply with field managers (server-side-apply.ts), ownerReferences with the
+// garbage collector's cascade, a Service's cluster IP allocated), plus fault injection scripted
+// from tests. No CEL, no other defaulting, no admission.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
+import { ApplyConflict, recordUpdate, serverSideApply } from './server-side-apply.ts';
 
 /* ----------------------------------------------------------------------------------------------
  * Types
@@ -108,6 +112,15 @@ export interface FakeApiServerOptions {
   bookmarkIntervalMs?: number;
 }
 
+/** The kinds a provisioned Envoy fleet is made of (src/provision/). */
+export const FLEET_RESOURCES: ResourceDef[] = [
+  { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true, statusSubresource: true },
+  { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true, statusSubresource: false },
+  { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, statusSubresource: false },
+  { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, statusSubresource: true },
+  { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, statusSubresource: true },
+];
+
 export const CORE_RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, statusSubresource: true },
   { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true, statusSubresource: true },
@@ -118,10 +131,12 @@ export const CORE_RESOURCES: ResourceDef[] = [
 class HttpError extends Error {
   readonly code: number;
   readonly reason: string;
-  constructor(code: number, reason: string, message: string) {
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: number, reason: string, message: string, details?: Record<string, unknown>) {
     super(message);
     this.code = code;
     this.reason = reason;
+    this.details = details;
   }
 }
 
@@ -359,13 +374,15 @@ export class FakeApiServer {
         this.serveWatch(route, url.searchParams, res);
         return;
       }
-      const out = this.serve(verb, route, url.searchParams, body, req.headers['content-type'] ?? '');
+      // Without ?fieldManager, the real server names a writer after its user agent's first word.
+      const manager = url.searchParams.get('fieldManager') ?? (req.headers['user-agent'] ?? 'unknown').split('/')[0];
+      const out = this.serve(verb, route, url.searchParams, body, req.headers['content-type'] ?? '', manager);
       record.status = out.code;
       sendJson(res, out.code, out.body);
     } catch (err) {
       const e = err instanceof HttpError ? err : new HttpError(500, 'InternalError', String(err));
       record.status = e.code;
-      sendJson(res, e.code, statusBody(e.code, e.reason, e.message));
+      sendJson(res, e.code, { ...statusBody(e.code, e.reason, e.message), ...(e.details ? { details: e.details } : {}) });
     }
   }
 
@@ -421,7 +438,7 @@ export class FakeApiServer {
     return { def, namespace, name, subresource };
   }
 
-  private serve(verb: Verb, route: Route, q: URLSearchParams, raw: string, contentType: string): { code: number; body: unknown } {
+  private serve(verb: Verb, route: Route, q: URLSearchParams, raw: string, contentType: string, manager: string): { code: number; body: unknown } {
     const { def } = route;
     if (route.subresource === 'status' && !def.statusSubresource) {
       throw new HttpError(404, 'NotFound', `${def.plural} has no status subresource`);
@@ -441,27 +458,76 @@ export class FakeApiServer {
         if (this.getObject(def, body.metadata.namespace, body.metadata.name)) {
           throw new HttpError(409, 'AlreadyExists', `${def.plural} "${body.metadata.name}" already exists`);
         }
-        return { code: 201, body: this.doCreate(def, body, false) };
+        return { code: 201, body: this.doCreate(def, body, false, manager) };
       }
       case 'update': {
         const existing = this.mustGet(route);
         const body = parseJson(raw) as FakeObject;
         checkPrecondition(existing, body?.metadata?.resourceVersion);
-        return { code: 200, body: this.doUpdate(def, existing, body, route.subresource === 'status' ? 'status' : 'main') };
+        return { code: 200, body: this.doUpdate(def, existing, body, route.subresource === 'status' ? 'status' : 'main', manager) };
       }
       case 'patch': {
+        if (contentType.split(';')[0].trim() === 'application/apply-patch+yaml') return this.serveApply(route, q, raw);
         const existing = this.mustGet(route);
         const patched = applyPatch(existing, raw, contentType);
         checkPrecondition(existing, patched.metadata?.resourceVersion);
-        return { code: 200, body: this.doUpdate(def, existing, patched, route.subresource === 'status' ? 'status' : 'main') };
+        return { code: 200, body: this.doUpdate(def, existing, patched, route.subresource === 'status' ? 'status' : 'main', manager) };
       }
       case 'delete': {
         const existing = this.mustGet(route);
+        // DeleteOptions.preconditions: the real server answers 409 when uid or resourceVersion differ.
+        const options = raw.trim() === '' ? {} : (parseJson(raw) as { preconditions?: { uid?: string; resourceVersion?: string } });
+        const pre = options.preconditions ?? {};
+        if ((pre.uid !== undefined && pre.uid !== existing.metadata.uid) || (pre.resourceVersion !== undefined && pre.resourceVersion !== existing.metadata.resourceVersion)) {
+          throw new HttpError(409, 'Conflict', `Operation cannot be fulfilled on ${def.plural} "${existing.metadata.name}": Precondition failed: UID in precondition: ${pre.uid ?? ''}, UID in object meta: ${existing.metadata.uid}`);
+        }
         return { code: 200, body: this.doDelete(def, existing) };
       }
       default:
         throw new HttpError(405, 'MethodNotAllowed', `${verb} not supported`);
     }
+  }
+
+  /** PATCH with application/apply-patch+yaml: server-side apply, creating the object when it does not exist. */
+  private serveApply(route: Route, q: URLSearchParams, raw: string): { code: number; body: unknown } {
+    const { def } = route;
+    if (!route.name) throw new HttpError(405, 'MethodNotAllowed', 'collection write not supported');
+    const manager = q.get('fieldManager');
+    if (!manager) throw new HttpError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    const force = q.get('force') === 'true';
+    let body: FakeObject;
+    try {
+      body = parseYaml(raw) as FakeObject;
+    } catch {
+      throw new HttpError(400, 'BadRequest', 'error decoding YAML: the apply body is neither YAML nor JSON');
+    }
+    if (body === null || typeof body !== 'object') throw new HttpError(400, 'BadRequest', 'the apply body must be an object');
+    if (body.apiVersion !== apiVersionOf(def) || body.kind !== def.kind) {
+      throw new HttpError(400, 'BadRequest', `the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match ${apiVersionOf(def)} ${def.kind}`);
+    }
+    if (body.metadata?.name !== route.name) throw new HttpError(400, 'BadRequest', `the name of the object (${String(body.metadata?.name)}) does not match the name on the URL (${route.name})`);
+    if (def.namespaced && body.metadata.namespace !== undefined && body.metadata.namespace !== route.namespace) {
+      throw new HttpError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+    }
+    if (body.metadata.managedFields !== undefined) throw new HttpError(400, 'BadRequest', 'metadata.managedFields must be nil');
+    const existing = this.getObject(def, route.namespace, route.name);
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const applied = structuredClone(body) as Record<string, unknown>;
+    if (route.subresource !== 'status' && def.statusSubresource) delete applied.status;
+    let merged: FakeObject;
+    try {
+      merged = serverSideApply(existing, applied, manager, force, now) as FakeObject;
+    } catch (err) {
+      if (err instanceof ApplyConflict) throw new HttpError(409, 'Conflict', err.message, { causes: err.causes });
+      throw err;
+    }
+    if (!existing) {
+      merged.metadata.name = route.name;
+      if (def.namespaced) merged.metadata.namespace = route.namespace;
+      return { code: 201, body: this.doCreate(def, merged, false) };
+    }
+    checkPrecondition(existing, body.metadata.resourceVersion);
+    return { code: 200, body: this.doUpdate(def, structuredClone(existing), merged, 'main') };
   }
 
   private doList(route: Route, q: URLSearchParams): unknown {
@@ -560,12 +626,20 @@ export class FakeApiServer {
 
   /* ------------------------------- store mutations ------------------------------- */
 
-  private doCreate(def: ResourceDef, body: FakeObject, keepStatus: boolean): FakeObject {
+  private doCreate(def: ResourceDef, body: FakeObject, keepStatus: boolean, manager?: string): FakeObject {
     const o = structuredClone(body);
     o.apiVersion = apiVersionOf(def);
     o.kind = def.kind;
     if (def.statusSubresource && !keepStatus) delete o.status;
     validateConditions(o);
+    validateOwnerReferences(o);
+    if (manager !== undefined) recordUpdate(undefined, o, manager, o.apiVersion, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+    if (def.group === '' && def.kind === 'Service') this.allocateClusterIp(o);
+    // Deployment defaulting: spec.replicas is 1 when not given (and owned by no field manager).
+    if (def.group === 'apps' && def.kind === 'Deployment') {
+      const spec = (o.spec ??= {}) as { replicas?: number };
+      spec.replicas ??= 1;
+    }
     o.metadata.uid = randomUUID();
     o.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     o.metadata.generation = 1;
@@ -575,7 +649,7 @@ export class FakeApiServer {
   }
 
   /** mode: `main` ignores .status (when the resource has a status subresource), `status` takes only .status. */
-  private doUpdate(def: ResourceDef, existing: FakeObject, body: FakeObject, mode: 'main' | 'status' | 'all'): FakeObject {
+  private doUpdate(def: ResourceDef, existing: FakeObject, body: FakeObject, mode: 'main' | 'status' | 'all', manager?: string): FakeObject {
     let next: FakeObject;
     if (mode === 'status') {
       next = structuredClone(existing);
@@ -598,8 +672,14 @@ export class FakeApiServer {
         else next.status = structuredClone(existing.status);
       }
       if (specOf(next) !== specOf(existing)) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+      // spec.clusterIP is allocated once and kept by writes that do not name it.
+      const oldIp = (existing.spec as { clusterIP?: string } | undefined)?.clusterIP;
+      const spec = next.spec as { clusterIP?: string } | undefined;
+      if (def.kind === 'Service' && oldIp !== undefined && spec && spec.clusterIP === undefined) spec.clusterIP = oldIp;
+      if (manager !== undefined) recordUpdate(existing, next, manager, next.apiVersion, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
     }
     validateConditions(next);
+    validateOwnerReferences(next);
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
     if (JSON.stringify(next) === JSON.stringify(existing)) return structuredClone(existing); // no-op write: no new RV
     this.commit(def, next, 'MODIFIED');
@@ -612,7 +692,40 @@ export class FakeApiServer {
     this.rv++;
     gone.metadata.resourceVersion = String(this.rv);
     this.record(def, 'DELETED', gone);
+    this.collectGarbage();
     return gone;
+  }
+
+  /**
+   * The garbage collector's cascade (background propagation): an object whose ownerReferences all
+   * name objects that no longer exist (by uid) is deleted, and so on down the chain. The real one
+   * does this shortly after the owner goes; here it happens right after the delete is answered.
+   */
+  private collectGarbage(): void {
+    setImmediate(() => {
+      const uids = new Set<string>();
+      for (const m of this.objects.values()) for (const o of m.values()) if (o.metadata.uid) uids.add(o.metadata.uid);
+      for (const [key, m] of this.objects) {
+        const def = this.defs.get(key);
+        if (!def) continue;
+        for (const o of [...m.values()]) {
+          const owners = (o.metadata.ownerReferences ?? []) as { uid?: string }[];
+          if (owners.length > 0 && owners.every((r) => !r.uid || !uids.has(r.uid))) this.doDelete(def, o);
+        }
+      }
+    });
+  }
+
+  private ipCounter = 0;
+
+  /** Like the API server's allocator: every Service but ExternalName and headless ones gets a cluster IP. */
+  private allocateClusterIp(o: FakeObject): void {
+    const spec = (o.spec ??= {}) as { type?: string; clusterIP?: string; clusterIPs?: string[] };
+    spec.type ??= 'ClusterIP';
+    if (spec.type === 'ExternalName' || spec.clusterIP !== undefined) return;
+    this.ipCounter++;
+    spec.clusterIP = `10.96.${(this.ipCounter >> 8) & 255}.${this.ipCounter & 255}`;
+    spec.clusterIPs = [spec.clusterIP];
   }
 
   private commit(def: ResourceDef, o: FakeObject, type: 'ADDED' | 'MODIFIED'): void {
@@ -930,6 +1043,21 @@ function jsonPatch(doc: FakeObject, ops: JsonPatchOp[]): FakeObject {
 }
 
 /* ------------------------------- validation ------------------------------- */
+
+/** metadata.ownerReferences as the API server validates them. */
+function validateOwnerReferences(o: FakeObject): void {
+  const refs = o.metadata.ownerReferences;
+  if (refs === undefined) return;
+  if (!Array.isArray(refs)) throw new HttpError(422, 'Invalid', 'metadata.ownerReferences: must be a list');
+  let controllers = 0;
+  refs.forEach((r: Record<string, unknown>, i) => {
+    for (const f of ['apiVersion', 'kind', 'name', 'uid']) {
+      if (typeof r?.[f] !== 'string' || r[f] === '') throw new HttpError(422, 'Invalid', `metadata.ownerReferences[${i}].${f}: Invalid value: "": ${f} must not be empty`);
+    }
+    if (r.controller === true) controllers++;
+  });
+  if (controllers > 1) throw new HttpError(422, 'Invalid', 'metadata.ownerReferences: Invalid value: []v1.OwnerReference: Only one reference can have Controller set to true');
+}
 
 /** metav1.Condition rules the apiserver enforces, wherever status holds condition lists. */
 function validateConditions(o: FakeObject): void {

@@ -63,6 +63,11 @@ export interface Gateway {
   addresses: { type: string; value: string }[];
   /** spec.infrastructure.parametersRef as written: per-Gateway parameters of some kind. */
   parametersRef?: { group: string; kind: string; name: string };
+  /**
+   * spec.infrastructure.labels and annotations: put on every object Tether provisions for this
+   * Gateway (src/provision/). Empty when not written.
+   */
+  infrastructure: { labels: Record<string, string>; annotations: Record<string, string> };
   /** Problems outside the listeners. */
   problems: FieldProblem[];
   /** Gateway-level fields Tether does not implement: reported in status. */
@@ -85,11 +90,19 @@ export function parseGateway(o: KubeObject): Gateway {
     if (spec[key] !== undefined && spec[key] !== null) ignored.push({ severity: 'unsupported', field: `spec.${key}`, message: 'is not supported and is not read' });
   }
   const infrastructure = r.object(spec.infrastructure, 'spec.infrastructure');
-  // Labels and annotations are for resources a controller creates; Tether's static fleets have none.
-  if (infrastructure && Object.keys(infrastructure).some((k) => k !== 'parametersRef' && infrastructure[k] !== undefined && infrastructure[k] !== null)) {
-    ignored.push({ severity: 'unsupported', field: 'spec.infrastructure', message: 'is not supported and is not read' });
+  // Labels and annotations go on the objects of a provisioned fleet (src/provision/); anything else
+  // under infrastructure is not read.
+  const read = new Set(['parametersRef', 'labels', 'annotations']);
+  for (const k of Object.keys(infrastructure ?? {})) {
+    if (!read.has(k) && infrastructure?.[k] !== undefined && infrastructure[k] !== null) {
+      ignored.push({ severity: 'unsupported', field: `spec.infrastructure.${k}`, message: 'is not supported and is not read' });
+    }
   }
-  const gateway: Gateway = { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, problems: r.problems, ignored };
+  const infra = {
+    labels: r.stringMap(infrastructure?.labels, 'spec.infrastructure.labels'),
+    annotations: r.stringMap(infrastructure?.annotations, 'spec.infrastructure.annotations'),
+  };
+  const gateway: Gateway = { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, infrastructure: infra, problems: r.problems, ignored };
   const p = r.object(infrastructure?.parametersRef, 'spec.infrastructure.parametersRef');
   if (p) {
     const f = 'spec.infrastructure.parametersRef';

@@ -44,6 +44,7 @@ export class ClusterSource implements Source {
   private informers: KindInformer[] = [];
   private readonly problemMap = new Map<string, SourceProblem>();
   private started = false;
+  private readonly leadershipListeners = new Set<(leader: boolean) => void>();
 
   constructor(opts: ClusterSourceOptions) {
     this.opts = opts;
@@ -67,10 +68,25 @@ export class ClusterSource implements Source {
         renewDeadlineMs: le.renewDeadlineMs,
         retryPeriodMs: le.retryPeriodMs,
         logger: this.log,
-        onChange: (leader) => this.writer.setLeader(leader),
+        onChange: (leader) => this.setLeader(leader),
         onProblem: (message) => this.setProblem('leader election', message),
       });
     }
+  }
+
+  /**
+   * Told when this replica gains or loses leadership (at once if it leads already): what else
+   * writes to the cluster (the fleet provisioner) writes only while leading, like status.
+   */
+  onLeadership(listener: (leader: boolean) => void): () => void {
+    this.leadershipListeners.add(listener);
+    if (this.writer.isLeader) listener(true);
+    return () => this.leadershipListeners.delete(listener);
+  }
+
+  private setLeader(leader: boolean): void {
+    this.writer.setLeader(leader);
+    for (const l of this.leadershipListeners) l(leader);
   }
 
   /** Whether this replica writes status now. */
@@ -111,7 +127,7 @@ export class ClusterSource implements Source {
     }
     for (const i of this.informers) i.start();
     if (this.elector) this.elector.start();
-    else this.writer.setLeader(true);
+    else this.setLeader(true);
     await Promise.all(this.informers.map((i) => i.settled));
     this.log.info({ missing: this.informers.filter((i) => i.missing).map((i) => i.subject) }, 'Kubernetes source synced');
   }
@@ -128,6 +144,11 @@ export class ClusterSource implements Source {
 
   publishStatuses(statuses: readonly ObjectStatus[]): void {
     this.writer.publish(statuses);
+  }
+
+  /** A problem of a part that works alongside this source (the provisioner), shown with its own. */
+  reportProblem(subject: string, message: string | undefined): void {
+    this.setProblem(subject, message);
   }
 
   private setProblem(subject: string, message: string | undefined): void {

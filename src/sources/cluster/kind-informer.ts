@@ -141,13 +141,13 @@ export class KindInformer {
     const attempt = ++this.attempt;
     const live = (): boolean => this.running && attempt === this.attempt;
     const listFn = async (): Promise<KubernetesListObject<KubeObj>> => {
-      const list = await listRaw(this.opts.kubeConfig, this.path, undefined, this.kind.fieldSelector);
+      const list = await listRaw(this.opts.kubeConfig, this.path, undefined, this.kind.fieldSelector, this.kind.labelSelector);
       // A superseded attempt must not touch the store; failing here ends it quietly.
       if (!live()) throw new Error('superseded');
       this.onListed(list);
       return list;
     };
-    const lw = new ListWatch<KubeObj>(this.path, new Watch(this.opts.kubeConfig), listFn, false, undefined, this.kind.fieldSelector, {
+    const lw = new ListWatch<KubeObj>(this.path, new Watch(this.opts.kubeConfig), listFn, false, this.kind.labelSelector, this.kind.fieldSelector, {
       // ListWatch's own reconnect delay after empty watches; capped by ours so tests can shorten it.
       // Unref'd: a stopped informer's pending reconnect must not keep the process alive.
       delayFn: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, this.timing.backoffMaxMs)).unref()),

@@ -43,6 +43,8 @@ export function mergeStatus(current: unknown, desired: ObjectStatus, generation:
           conditions: mergeConditionList(asArray(old?.conditions), l.conditions, generation, now, true),
         };
       });
+      // Only a provisioned Gateway's status carries addresses; otherwise they are left as they are.
+      if (body.addresses !== undefined) patch.addresses = body.addresses;
       break;
     case 'route':
       patch.parents = mergeEntries(

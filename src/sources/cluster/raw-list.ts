@@ -26,7 +26,7 @@ export class KubeRequestError extends Error {
 const http = new IsomorphicFetchHttpLibrary();
 
 /** Pages through a collection (`limit`), returning every item and the list's resourceVersion. */
-export async function listRaw(kc: KubeConfig, path: string, pageSize = 500, fieldSelector?: string): Promise<RawList> {
+export async function listRaw(kc: KubeConfig, path: string, pageSize = 500, fieldSelector?: string, labelSelector?: string): Promise<RawList> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('kubeconfig has no current cluster');
   const items: Record<string, unknown>[] = [];
@@ -36,6 +36,7 @@ export async function listRaw(kc: KubeConfig, path: string, pageSize = 500, fiel
     const url = new URL(cluster.server.replace(/\/$/, '') + path);
     url.searchParams.set('limit', String(pageSize));
     if (fieldSelector !== undefined) url.searchParams.set('fieldSelector', fieldSelector);
+    if (labelSelector !== undefined) url.searchParams.set('labelSelector', labelSelector);
     if (cont) url.searchParams.set('continue', cont);
     const ctx = new RequestContext(url.toString(), HttpMethod.GET);
     ctx.setHeaderParam('Accept', 'application/json');

@@ -17,6 +17,8 @@ export interface WatchedKind {
   status?: 'conditions' | 'gateway' | 'route' | 'policy';
   /** Server-side filter on list and watch (a field selector), so Tether holds only what it reads. */
   fieldSelector?: string;
+  /** Server-side filter on list and watch by labels (the provisioner watches only its own objects). */
+  labelSelector?: string;
 }
 
 export const WATCHED_KINDS: readonly WatchedKind[] = [
