@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/codec/json.ts';
-import { GRPC_STATUS, grpcRequest, grpcStatusOf, pickVirtualHost, resolveRequest, type EnvoyConfig } from './envoy-request-resolver.ts';
+import { GRPC_STATUS, grpcRequest, grpcStatusOf, pickFilterChain, pickVirtualHost, resolveRequest, type EnvoyConfig } from './envoy-request-resolver.ts';
 
 function config(virtualHosts: JsonObject[], hcm: JsonObject = { strip_any_host_port: true, normalize_path: true, merge_slashes: true }): EnvoyConfig {
   return {
-    listeners: [{ name: 'l', address: { socket_address: { address: '0.0.0.0', port_value: 80 } }, filter_chains: [{ filters: [{ name: 'hcm', typed_config: { ...hcm, rds: { route_config_name: 'rc' } } }] }] }],
+    listeners: [{ name: 'l', address: { socket_address: { address: '0.0.0.0', port_value: 80 } }, filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { ...hcm, rds: { route_config_name: 'rc' } } }] }] }],
     routes: [{ name: 'rc', virtual_hosts: virtualHosts }],
     clusters: [{ name: 'a' }, { name: 'b' }],
     endpoints: [{ cluster_name: 'a', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '10.0.0.1', port_value: 8080 } } } }] }] }],
@@ -184,5 +186,114 @@ describe('resolveRequest', () => {
     const auto = config([{ name: 'h', domains: ['*'], routes: [forward('all', { prefix: '/' })] }]);
     auto.clusters = [{ name: 'a', typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { use_downstream_protocol_config: {} } } }];
     expect(resolveRequest(auto, grpcRequest('pkg.Echo', 'Say'))).toMatchObject({ backends: [{ request: { protocol: 'HTTP/2' } }] });
+  });
+});
+
+const pem = (name: string) => readFileSync(join(import.meta.dirname, 'tls', `${name}.crt`), 'utf8');
+
+describe('pickFilterChain (Envoy server name precedence)', () => {
+  const chains: JsonObject[] = [
+    { name: 'any' },
+    { name: 'tld', filter_chain_match: { server_names: ['*.com'] } },
+    { name: 'wild', filter_chain_match: { server_names: ['*.example.com'] } },
+    { name: 'exact', filter_chain_match: { server_names: ['www.example.com', 'api.example.com'] } },
+  ];
+  it.each([
+    ['www.example.com', 'exact'],
+    ['api.example.com', 'exact'],
+    ['a.example.com', 'wild'],
+    ['a.b.example.com', 'wild'],
+    ['example.com', 'tld'],
+    ['other.com', 'tld'],
+    ['example.org', 'any'],
+    [undefined, 'any'],
+  ])('%s → %s', (name, expected) => {
+    expect(pickFilterChain(chains, name)?.['name']).toBe(expected);
+  });
+  it('finds nothing without a catch-all chain, and refuses criteria it does not read', () => {
+    expect(pickFilterChain(chains.slice(1), 'example.org')).toBeUndefined();
+    expect(pickFilterChain(chains.slice(1), undefined)).toBeUndefined();
+    expect(() => pickFilterChain([{ name: 'x', filter_chain_match: { transport_protocol: 'tls' } }], 'a')).toThrow(/transport_protocol are not read/);
+  });
+});
+
+describe('resolveRequest on a TLS listener', () => {
+  const tls = (secret: string) => ({
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+      common_tls_context: { tls_certificate_sds_secret_configs: [{ name: secret, sds_config: { ads: {} } }], alpn_protocols: ['h2', 'http/1.1'] },
+    },
+  });
+  const hcm = (rc: string) => [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { strip_any_host_port: true, rds: { route_config_name: rc } } }];
+  const routes = (rc: string): JsonObject => ({
+    name: rc,
+    virtual_hosts: [{ name: '*', domains: ['*'], routes: [forward(`${rc}-root`, { path: '/' }), { name: `${rc}-redirect`, match: { path: '/r' }, redirect: { host_redirect: 'example.org' } }] }],
+  });
+  function tlsConfig(opts: { inspector?: boolean; redacted?: boolean } = {}): EnvoyConfig {
+    const secret = (name: string, crt: string) => ({ name, tls_certificate: { certificate_chain: { inline_string: opts.redacted ? '[certificate CN=x]' : pem(crt) }, private_key: { inline_string: '[redacted]' } } });
+    return {
+      listeners: [
+        {
+          name: 'https',
+          address: { socket_address: { address: '0.0.0.0', port_value: 443 } },
+          ...(opts.inspector === false ? {} : { listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector' } }] }),
+          filter_chains: [
+            { name: 'www', filter_chain_match: { server_names: ['www.example.com'] }, filters: hcm('rc-www'), transport_socket: tls('ns/example') },
+            { name: 'any', filters: hcm('rc-any'), transport_socket: tls('ns/wildcard') },
+          ],
+        },
+        { name: 'http', address: { socket_address: { address: '0.0.0.0', port_value: 80 } }, filter_chains: [{ filters: hcm('rc-any') }] },
+      ],
+      routes: [routes('rc-www'), routes('rc-any')],
+      clusters: [{ name: 'a' }],
+      endpoints: [],
+      secrets: [secret('ns/example', 'test-only-example-ecdsa'), secret('ns/wildcard', 'test-only-wildcard')],
+    };
+  }
+  const c = tlsConfig();
+
+  it('picks the chain by SNI (by default the Host without port), then routes with that chain’s routes', () => {
+    expect(resolveRequest(c, { port: 443, host: 'www.example.com', path: '/' })).toMatchObject({ type: 'forward', route: 'rc-www-root' });
+    expect(resolveRequest(c, { port: 443, host: 'www.example.com:443', path: '/' })).toMatchObject({ route: 'rc-www-root' });
+    // The Host names one chain's host, the SNI another: the SNI picks the chain.
+    expect(resolveRequest(c, { port: 443, host: 'www.example.com', sni: 'api.example.com', path: '/' })).toMatchObject({ route: 'rc-any-root' });
+    // No SNI: the catch-all chain, whatever the Host.
+    expect(resolveRequest(c, { port: 443, host: 'www.example.com', sni: null, path: '/' })).toMatchObject({ route: 'rc-any-root' });
+  });
+
+  it('redirects keep the https scheme of the connection', () => {
+    expect(resolveRequest(c, { port: 443, host: 'www.example.com', path: '/r' })).toMatchObject({ type: 'redirect', location: 'https://example.org/r' });
+    expect(resolveRequest(c, { port: 80, host: 'www.example.com', path: '/r' })).toMatchObject({ type: 'redirect', location: 'http://example.org/r' });
+  });
+
+  it('closes the connection when no served certificate covers the name the client verifies', () => {
+    const res = resolveRequest(c, { port: 443, host: 'example.net', path: '/' });
+    expect(res.type).toBe('connection-closed');
+    expect(res.type === 'connection-closed' && res.reason).toMatch(/no certificate covers example\.net/);
+    // Without SNI the client still verifies the host it dials.
+    expect(resolveRequest(c, { port: 443, host: 'example.net', sni: null, path: '/' })).toMatchObject({ type: 'connection-closed' });
+  });
+
+  it('closes the connection when the client speaks the other scheme, or no chain fits', () => {
+    expect(resolveRequest(c, { port: 443, host: 'www.example.com', scheme: 'http', path: '/' })).toMatchObject({ type: 'connection-closed', reason: expect.stringMatching(/speaks https, the client http/) });
+    expect(resolveRequest(c, { port: 80, host: 'www.example.com', scheme: 'https', path: '/' })).toMatchObject({ type: 'connection-closed' });
+    const noCatchAll = tlsConfig();
+    const l = noCatchAll.listeners[0] as { filter_chains: JsonObject[] };
+    l.filter_chains = l.filter_chains.slice(0, 1);
+    expect(resolveRequest(noCatchAll, { port: 443, host: 'a.example.com', path: '/' })).toMatchObject({ type: 'connection-closed', reason: expect.stringMatching(/no filter chain matches server name a\.example\.com/) });
+  });
+
+  it('speaks HTTP/2 over TLS only where ALPN offers h2', () => {
+    expect(resolveRequest(c, { port: 443, host: 'www.example.com', path: '/', protocol: 'HTTP/2' })).toMatchObject({ type: 'forward', backends: [{ request: { protocol: 'HTTP/1.1' } }] });
+    const h1 = tlsConfig();
+    for (const chain of (h1.listeners[0] as { filter_chains: { transport_socket: { typed_config: { common_tls_context: JsonObject } } }[] }).filter_chains) chain.transport_socket.typed_config.common_tls_context['alpn_protocols'] = ['http/1.1'];
+    expect(resolveRequest(h1, { port: 443, host: 'www.example.com', path: '/', protocol: 'HTTP/2' })).toMatchObject({ type: 'connection-closed', reason: expect.stringMatching(/ALPN offers http\/1\.1, the client needs h2/) });
+    expect(resolveRequest(h1, { port: 443, host: 'www.example.com', path: '/' })).toMatchObject({ type: 'forward' });
+  });
+
+  it('reads no SNI without the TLS inspector, and needs the certificates themselves', () => {
+    expect(resolveRequest(tlsConfig({ inspector: false }), { port: 443, host: 'www.example.com', path: '/' })).toMatchObject({ route: 'rc-any-root' });
+    expect(() => resolveRequest(tlsConfig({ redacted: true }), { port: 443, host: 'www.example.com', path: '/' })).toThrow(/carries no PEM certificate/);
   });
 });

@@ -1,14 +1,18 @@
 // Resolves one HTTP request through Tether's Envoy output the way Envoy would route it, so tests can
-// check what a client and a backend would see without running Envoy: listener by port → HTTP
-// connection manager (host port stripped, path normalised) → route configuration → virtual host by
-// Envoy's domain rules (exact, then the longest `*.suffix`, then the longest `prefix.*`, then `*`) →
-// the first matching route (path, headers, query parameters, gRPC) → the cors filter's answer, a
-// redirect, a direct response or the clusters with their weights, endpoints, rewrites, mirrors and
-// header changes (per weighted cluster first, then the route's, as Envoy applies them), and the
-// protocol each backend is spoken to in. A gRPC call (see `grpcRequest`) is an HTTP/2 POST to
-// `/service/method` with content-type application/grpc; Envoy answers the ones it does not forward
-// with a gRPC status instead of an HTTP one (`grpcStatus`).
+// check what a client and a backend would see without running Envoy: listener by port → filter
+// chain (by the TLS server name, see pickFilterChain) and, on a TLS chain, the handshake a verifying
+// client makes (a served certificate must cover the name it asked for, ALPN settles the HTTP
+// version) → HTTP connection manager (host port stripped, path normalised) → route configuration →
+// virtual host by Envoy's domain rules (exact, then the longest `*.suffix`, then the longest
+// `prefix.*`, then `*`) → the first matching route (path, headers, query parameters, gRPC) → the
+// cors filter's answer, a redirect, a direct response or the clusters with their weights,
+// endpoints, rewrites, mirrors and header changes (per weighted cluster first, then the route's, as
+// Envoy applies them), and the protocol each backend is spoken to in. A gRPC call (see
+// `grpcRequest`) is an HTTP/2 POST to `/service/method` with content-type application/grpc; Envoy
+// answers the ones it does not forward with a gRPC status instead of an HTTP one (`grpcStatus`).
 // It reads only the fields Tether emits; anything else it meets is an error, never a guess.
+import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { JsonObject } from '../../src/codec/json.ts';
 
 export interface EnvoyConfig {
@@ -16,6 +20,8 @@ export interface EnvoyConfig {
   routes: JsonObject[];
   clusters: JsonObject[];
   endpoints: JsonObject[];
+  /** SDS Secrets with their PEM material (needed to resolve requests to TLS filter chains). */
+  secrets?: JsonObject[];
 }
 
 export interface ResolveRequest {
@@ -27,10 +33,19 @@ export interface ResolveRequest {
   method?: string;
   /** Request headers; names are case-insensitive. */
   headers?: Record<string, string>;
-  /** Scheme the client used; `http` unless told. */
+  /**
+   * Scheme the client speaks; by default the one the listener's filter chain serves (`https` where
+   * it terminates TLS). A client speaking the other one gets no HTTP answer (connection-closed).
+   */
   scheme?: 'http' | 'https';
   /** HTTP version the client speaks (HTTP/2 without TLS by prior knowledge, as gRPC clients do); HTTP/1.1 unless told. */
   protocol?: HttpProtocol;
+  /**
+   * TLS server name (SNI) the client sends; by default the Host without its port, as HTTPS clients
+   * do, except for IP literals, which never go in SNI (RFC 6066 §3). `null`: no SNI sent. The
+   * client verifies the server certificate against this name (or the Host when none is sent).
+   */
+  sni?: string | null;
 }
 
 export type HttpProtocol = 'HTTP/1.1' | 'HTTP/2';
@@ -49,6 +64,8 @@ export interface ResolvedBackend {
 
 export type Resolution =
   | { type: 'no-listener' }
+  /** The connection ends before any HTTP exchange: no filter chain for it, a failed handshake, the wrong protocol. */
+  | { type: 'connection-closed'; reason: string }
   /** The connection manager does not speak the client's HTTP version. */
   | { type: 'protocol-mismatch'; codec: string }
   /** grpcStatus: for a gRPC request, the gRPC status Envoy's local reply carries instead. */
@@ -82,7 +99,12 @@ function text(v: unknown): string {
 export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolution {
   const listener = config.listeners.find((l) => obj(obj(l['address'])['socket_address'])['port_value'] === req.port);
   if (!listener) return { type: 'no-listener' };
-  const hcm = obj(obj(list(obj(list(listener['filter_chains'])[0])['filters'])[0])['typed_config']);
+  const connection = connect(config, listener, req);
+  if (connection.type !== 'connected') return connection;
+  const { chain, scheme } = connection;
+  const filters = list(chain['filters']);
+  if (filters.length !== 1 || filters[0]?.['name'] !== HCM) throw new Error(`filter chain ${str(chain['name']) ?? '(unnamed)'}: expected one HTTP connection manager, got ${JSON.stringify(filters.map((f) => f['name']))}`);
+  const hcm = obj(filters[0]['typed_config']);
   const protocol = req.protocol ?? 'HTTP/1.1';
   // codec_type AUTO (the default) takes HTTP/1.1 and HTTP/2 without TLS alike.
   const codec = str(hcm['codec_type']) ?? 'AUTO';
@@ -132,7 +154,7 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
     }
   }
 
-  if (route['redirect']) return { type: 'redirect', route: name, ...redirect(obj(route['redirect']), req.scheme ?? 'http', host, path, query, obj(route['match'])) };
+  if (route['redirect']) return { type: 'redirect', route: name, ...redirect(obj(route['redirect']), scheme, host, path, query, obj(route['match'])) };
   if (route['direct_response']) {
     const status = Number(obj(route['direct_response'])['status']);
     return { type: 'direct-response', route: name, status, ...(grpc ? { grpcStatus: grpcStatusOf(status) } : {}) };
@@ -175,6 +197,95 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   if (action['retry_policy']) out.retry = obj(action['retry_policy']);
   if (str(action['timeout'])) out.timeout = text(action['timeout']);
   return out;
+}
+
+const HCM = 'envoy.filters.network.http_connection_manager';
+const TLS_INSPECTOR = 'envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector';
+const DOWNSTREAM_TLS = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
+
+type Connection = { type: 'connected'; chain: JsonObject; scheme: 'http' | 'https' } | { type: 'connection-closed'; reason: string };
+
+/** The filter chain a connection lands on, and the TLS handshake a verifying client makes there. */
+function connect(config: EnvoyConfig, listener: JsonObject, req: ResolveRequest): Connection {
+  const name = text(listener['name']);
+  const inspects = list(listener['listener_filters']).some((f) => obj(f['typed_config'])['@type'] === `type.googleapis.com/${TLS_INSPECTOR}`);
+  const sentName = req.sni === null ? undefined : (req.sni ?? sniFor(req.host));
+  // Without the TLS inspector Envoy reads no server name: only a chain without server_names fits.
+  const chain = pickFilterChain(list(listener['filter_chains']), inspects ? sentName : undefined);
+  if (!chain) return { type: 'connection-closed', reason: `listener ${name}: no filter chain matches server name ${sentName ?? '(none)'}` };
+  const socket = chain['transport_socket'] ? obj(obj(chain['transport_socket'])['typed_config']) : undefined;
+  const served = socket ? 'https' : 'http';
+  const scheme = req.scheme ?? served;
+  if (scheme !== served) return { type: 'connection-closed', reason: `filter chain ${str(chain['name']) ?? '(unnamed)'} speaks ${served}, the client ${scheme}` };
+  if (!socket) return { type: 'connected', chain, scheme };
+  if (socket['@type'] !== DOWNSTREAM_TLS) throw new Error(`filter chain ${text(chain['name'])}: transport socket ${JSON.stringify(socket['@type'])} is not read`);
+  const common = obj(socket['common_tls_context']);
+  // tls_params (protocol versions, cipher suites) are read but not judged: the client is assumed to agree.
+  const unread = Object.keys(common).filter((k) => !['tls_certificate_sds_secret_configs', 'alpn_protocols', 'tls_params'].includes(k));
+  if (unread.length > 0 || Object.keys(socket).some((k) => k !== '@type' && k !== 'common_tls_context')) throw new Error(`filter chain ${text(chain['name'])}: TLS settings not read: ${JSON.stringify(socket)}`);
+  // Over TLS the HTTP version is settled by ALPN: an HTTP/2 client needs the chain to offer h2.
+  const alpn = (common['alpn_protocols'] as string[] | undefined) ?? [];
+  if ((req.protocol ?? 'HTTP/1.1') === 'HTTP/2' && !alpn.includes('h2')) return { type: 'connection-closed', reason: `filter chain ${text(chain['name'])}: ALPN offers ${alpn.join(', ') || 'nothing'}, the client needs h2` };
+  const certificates = list(common['tls_certificate_sds_secret_configs']).map((c) => certificateOf(config, text(c['name'])));
+  // The client checks the certificate against the name it asked for, or the host it dials. With
+  // several certificates Envoy picks one per client; any one that covers the name passes here.
+  const verified = sentName ?? stripPort(req.host);
+  const bare = verified.replace(/^\[|\]$/g, '');
+  const covers = (c: X509Certificate) => (isIP(bare) !== 0 ? c.checkIP(bare) : c.checkHost(bare)) !== undefined;
+  if (!certificates.some(covers)) {
+    return { type: 'connection-closed', reason: `filter chain ${text(chain['name'])}: no certificate covers ${verified} (${certificates.map((c) => c.subjectAltName ?? c.subject).join('; ')}); the client rejects the handshake` };
+  }
+  return { type: 'connected', chain, scheme };
+}
+
+/** The leaf certificate of an SDS Secret the config carries. */
+function certificateOf(config: EnvoyConfig, secretName: string): X509Certificate {
+  const secret = (config.secrets ?? []).find((s) => s['name'] === secretName);
+  // Tether sends a listener's secrets with it (docs/https.md), so a missing one is a config error.
+  if (!secret) throw new Error(`secret ${secretName} is not in the config`);
+  const pem = text(obj(obj(secret['tls_certificate'])['certificate_chain'])['inline_string']);
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    throw new Error(`secret ${secretName} carries no PEM certificate (redacted? build the config with its key material)`);
+  }
+}
+
+/** What an HTTPS client sends as SNI for a Host: the name without port; IP literals are never sent. */
+function sniFor(host: string): string | undefined {
+  const name = stripPort(host);
+  if (isIP(name.replace(/^\[|\]$/g, '')) !== 0) return undefined;
+  return name;
+}
+
+/**
+ * Envoy's filter chain selection by server name, as the FilterChainMatch API documents it: "for
+ * SNI `www.example.com` the most specific match would be `www.example.com`, then `*.example.com`,
+ * then `*.com`, then any filter chain without `server_names` requirements". No match: Envoy closes
+ * the connection (undefined here). Only server_names is read; other match criteria are an error.
+ */
+export function pickFilterChain(chains: readonly JsonObject[], serverName: string | undefined): JsonObject | undefined {
+  const byName = new Map<string, JsonObject>();
+  let catchAll: JsonObject | undefined;
+  for (const c of chains) {
+    const match = obj(c['filter_chain_match']);
+    const other = Object.keys(match).filter((k) => k !== 'server_names');
+    if (other.length > 0) throw new Error(`filter chain ${str(c['name']) ?? '(unnamed)'}: match criteria ${other.join(', ')} are not read`);
+    const names = (match['server_names'] as string[] | undefined) ?? [];
+    if (names.length === 0) catchAll = c;
+    for (const n of names) byName.set(n, c);
+  }
+  if (serverName !== undefined) {
+    const exact = byName.get(serverName);
+    if (exact) return exact;
+    // `*.b.c`, then `*.c`: each wildcard one label shorter.
+    const labels = serverName.split('.');
+    for (let i = 1; i < labels.length; i++) {
+      const c = byName.get(`*.${labels.slice(i).join('.')}`);
+      if (c) return c;
+    }
+  }
+  return catchAll;
 }
 
 function stripPort(host: string): string {
