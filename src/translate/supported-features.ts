@@ -14,6 +14,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   'GRPCRouteNamedRouteRule',
   'GatewayHTTPListenerIsolation',
   'GatewayPort8080',
+  'GatewayHTTPSListenerDetectMisdirectedRequests',
   'HTTPRoute303RedirectStatusCode',
   'HTTPRoute307RedirectStatusCode',
   'HTTPRoute308RedirectStatusCode',

@@ -10,6 +10,7 @@ import { ATTACHMENT_CASES } from './attachment-cases.ts';
 import { GENERATION_CASES } from './generation-cases.ts';
 import { GRPC_CASES } from './grpc-cases.ts';
 import { HOSTNAME_CASES } from './hostname-cases.ts';
+import { HTTPS_CASES } from './https-cases.ts';
 import { REFERENCE_GRANT_CASES } from './reference-grant-cases.ts';
 import { ROUTE_CASES } from './route-cases.ts';
 
@@ -18,7 +19,7 @@ export type Outcome =
   | { type: 'checked'; run: () => void; limit?: string }
   /** Not passing; the reason. */
   | { type: 'fails'; reason: string }
-  /** Needs something Tether does not serve (a kind, HTTPS, a feature it does not claim). */
+  /** Needs something Tether does not serve (a kind, a feature it does not claim). */
   | { type: 'out-of-scope'; reason: string }
   /** In scope, but no offline case has been written yet. */
   | { type: 'not-written' };
@@ -47,38 +48,6 @@ function expectAccepted(s: Scenario, kind: 'HTTPRoute' | 'GRPCRoute', name: stri
   const c = s.routeConditions(kind, name);
   expect(condition(c, 'Accepted')).toEqual({ status: 'True', reason: 'Accepted' });
   expect(condition(c, 'ResolvedRefs')).toEqual({ status: 'True', reason: 'ResolvedRefs' });
-}
-
-function redirectPortAndScheme(): void {
-  const filter = (requestRedirect: object) => ({ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'example.org', ...requestRedirect } }] });
-  const variants: [string, object][] = [
-    ['/scheme-nil-and-port-nil', {}],
-    ['/scheme-nil-and-port-80', { port: 80 }],
-    ['/scheme-nil-and-port-8080', { port: 8080 }],
-    ['/scheme-https-and-port-nil', { scheme: 'https' }],
-    ['/scheme-https-and-port-443', { scheme: 'https', port: 443 }],
-    ['/scheme-https-and-port-8443', { scheme: 'https', port: 8443 }],
-  ];
-  const spec = (gw: string) => ({ parentRefs: [{ name: gw }], rules: variants.map(([p, r]) => ({ matches: [prefix(p)], ...filter(r) })) });
-  const s = new Scenario([
-    gateway('with-8080', [httpListener(8080)]),
-    route('HTTPRoute', 'on-80', spec(GW)),
-    route('HTTPRoute', 'on-8080', spec('with-8080')),
-  ]);
-  expectAccepted(s, 'HTTPRoute', 'on-80');
-  expect(condition(s.routeConditions('HTTPRoute', 'on-8080', 'with-8080'), 'Accepted')).toEqual({ status: 'True', reason: 'Accepted' });
-  const at = (port: number, gw: string, path: string) => redirected(s.request({ port, path, host: port === 80 ? 'gateway.local' : `gateway.local:${port}` }, gw));
-  // Listener on 80: the default http port never shows; other ports do.
-  expect(at(80, GW, '/scheme-nil-and-port-nil')).toEqual({ status: 302, location: 'http://example.org/scheme-nil-and-port-nil' });
-  expect(at(80, GW, '/scheme-nil-and-port-80').location).toBe('http://example.org/scheme-nil-and-port-80');
-  expect(at(80, GW, '/scheme-nil-and-port-8080').location).toBe('http://example.org:8080/scheme-nil-and-port-8080');
-  expect(at(80, GW, '/scheme-https-and-port-nil').location).toBe('https://example.org/scheme-https-and-port-nil');
-  expect(at(80, GW, '/scheme-https-and-port-443').location).toBe('https://example.org/scheme-https-and-port-443');
-  expect(at(80, GW, '/scheme-https-and-port-8443').location).toBe('https://example.org:8443/scheme-https-and-port-8443');
-  // Listener on 8080: no scheme and no port keeps the listener's port.
-  expect(at(8080, 'with-8080', '/scheme-nil-and-port-nil').location).toBe('http://example.org:8080/scheme-nil-and-port-nil');
-  expect(at(8080, 'with-8080', '/scheme-nil-and-port-80').location).toBe('http://example.org/scheme-nil-and-port-80');
-  expect(at(8080, 'with-8080', '/scheme-https-and-port-nil').location).toBe('https://example.org/scheme-https-and-port-nil');
 }
 
 function headerModifierRequests(s: Scenario, path: string): Record<string, string> {
@@ -507,8 +476,6 @@ function requestHeaderModifier(): void {
   expect(res.backends[0]?.request.headers['x-header-add']).toBe('original,header-val-1');
 }
 
-const HTTPS = 'needs an HTTPS listener; Tether serves HTTP listeners only';
-
 export const CASES: ConformanceCase[] = [
   { test: 'GatewayClassObservedGenerationBump', features: ['Gateway'], outcome: { type: 'checked', run: supportedFeaturesListed, limit: 'generation bumps are a live-cluster sequence; the class status (conditions, supportedFeatures) is checked' } },
   { test: 'GatewayInvalidParametersRef', features: ['Gateway'], outcome: { type: 'checked', run: invalidParametersRef } },
@@ -529,7 +496,6 @@ export const CASES: ConformanceCase[] = [
   { test: 'HTTPRoute303Redirect', features: ['Gateway', 'HTTPRoute', 'HTTPRoute303RedirectStatusCode'], outcome: { type: 'checked', run: redirects } },
   { test: 'HTTPRoute307Redirect', features: ['Gateway', 'HTTPRoute', 'HTTPRoute307RedirectStatusCode'], outcome: { type: 'checked', run: redirects } },
   { test: 'HTTPRoute308Redirect', features: ['Gateway', 'HTTPRoute', 'HTTPRoute308RedirectStatusCode'], outcome: { type: 'checked', run: redirects } },
-  { test: 'HTTPRouteRedirectPortAndScheme', features: ['Gateway', 'HTTPRoute', 'HTTPRoutePortRedirect', 'GatewayPort8080'], outcome: { type: 'checked', run: redirectPortAndScheme, limit: `the listener on 443 part ${HTTPS}` } },
   { test: 'HTTPRouteRewritePath', features: ['Gateway', 'HTTPRoute', 'HTTPRoutePathRewrite'], outcome: { type: 'checked', run: rewrites } },
   { test: 'HTTPRouteRewriteHost', features: ['Gateway', 'HTTPRoute', 'HTTPRouteHostRewrite'], outcome: { type: 'checked', run: rewrites } },
   { test: 'HTTPRouteResponseHeaderModifier', features: ['Gateway', 'HTTPRoute', 'HTTPRouteResponseHeaderModification'], outcome: { type: 'checked', run: responseHeaderModifier } },
@@ -542,9 +508,6 @@ export const CASES: ConformanceCase[] = [
   { test: 'HTTPRouteCORS', features: ['Gateway', 'HTTPRoute', 'HTTPRouteCORS'], outcome: { type: 'fails', reason: 'with allowCredentials and a "*" in allowMethods or allowHeaders the test wants the requested method and headers echoed; Envoy answers with the configured list' } },
   { test: 'HTTPRouteRequestHeaderModifier', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: requestHeaderModifier } },
   { test: 'GatewayWithAttachedRoutesWithPort8080', features: ['Gateway', 'HTTPRoute', 'GatewayPort8080'], outcome: { type: 'checked', run: attachedRoutes } },
-  ...['GatewayFrontendClientCertificateValidation', 'GatewayFrontendClientCertificateValidationInsecureFallback', 'GatewayFrontendInvalidDefaultClientCertificateValidation', 'GatewayInvalidFrontendClientCertificateValidation'].map(
-    (test): ConformanceCase => ({ test, features: ['Gateway', 'HTTPRoute', 'GatewayFrontendClientCertificateValidation'], outcome: { type: 'out-of-scope', reason: HTTPS } }),
-  ),
   { test: 'HTTPRouteHeaderMatching', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: headerMatching } },
   { test: 'HTTPRouteTimeoutRequest', features: ['Gateway', 'HTTPRoute', 'HTTPRouteRequestTimeout'], outcome: { type: 'checked', run: timeouts, limit: 'the 504 after the elapsed time; the route timeout Envoy enforces is checked' } },
   { test: 'HTTPRouteTimeoutBackendRequest', features: ['Gateway', 'HTTPRoute', 'HTTPRouteBackendTimeout'], outcome: { type: 'checked', run: timeouts, limit: 'the 504 after the elapsed time; the per-try timeout Envoy enforces is checked' } },
@@ -553,16 +516,9 @@ export const CASES: ConformanceCase[] = [
   { test: 'GRPCExactMethodMatching', features: ['Gateway', 'GRPCRoute'], outcome: { type: 'checked', run: grpcMethodAndHeaders } },
   { test: 'HTTPRouteBackendProtocolH2C', features: ['Gateway', 'HTTPRoute', 'HTTPRouteBackendProtocolH2C'], outcome: { type: 'checked', run: backendProtocols, limit: 'the HTTP/2 connection itself; the cluster speaking HTTP/2 is checked' } },
   { test: 'HTTPRouteBackendProtocolWebSocket', features: ['Gateway', 'HTTPRoute', 'HTTPRouteBackendProtocolWebSocket'], outcome: { type: 'checked', run: backendProtocols, limit: 'the upgraded connection itself; the upgrade being allowed and routed is checked' } },
-  { test: 'GatewayWithAttachedRoutes', features: ['Gateway', 'HTTPRoute', 'GatewayPort8080'], outcome: { type: 'checked', run: attachedRoutes, limit: `the part with an HTTPS listener ${'needs an HTTPS listener'}` } },
   { test: 'HTTPRouteListenerPortMatching', features: ['Gateway', 'HTTPRoute', 'HTTPRouteParentRefPort'], outcome: { type: 'checked', run: listenerPortMatching } },
   { test: 'HTTPRouteInvalidParentRefSectionNameNotMatchingPort', features: ['Gateway', 'HTTPRoute', 'HTTPRouteParentRefPort'], outcome: { type: 'checked', run: listenerPortMatching } },
-  { test: 'HTTPRouteHTTPSListener', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'out-of-scope', reason: HTTPS } },
-  { test: 'HTTPRouteHTTPSListenerDetectMisdirectedRequests', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'out-of-scope', reason: HTTPS } },
-  { test: 'GatewaySecretInvalidReferenceGrant', features: ['Gateway', 'ReferenceGrant'], outcome: { type: 'out-of-scope', reason: HTTPS } },
-  { test: 'GatewaySecretMissingReferenceGrant', features: ['Gateway', 'ReferenceGrant'], outcome: { type: 'out-of-scope', reason: HTTPS } },
-  { test: 'GatewaySecretReferenceGrantAllInNamespace', features: ['Gateway', 'ReferenceGrant'], outcome: { type: 'out-of-scope', reason: HTTPS } },
-  { test: 'GatewaySecretReferenceGrantSpecific', features: ['Gateway', 'ReferenceGrant'], outcome: { type: 'out-of-scope', reason: HTTPS } },
-  { test: 'GatewayInvalidTLSConfiguration', features: ['Gateway'], outcome: { type: 'out-of-scope', reason: HTTPS } },
+  ...HTTPS_CASES,
   { test: 'GatewayStaticAddresses', features: ['Gateway', 'GatewayStaticAddresses'], outcome: { type: 'out-of-scope', reason: 'Tether assigns no addresses: each Envoy fleet binds its own' } },
   { test: 'GatewayOptionalAddressValue', features: ['Gateway', 'GatewayAddressEmpty'], outcome: { type: 'out-of-scope', reason: 'a Gateway address is only known in a live cluster' } },
   { test: 'GatewayInfrastructure', features: ['Gateway', 'GatewayInfrastructurePropagation'], outcome: { type: 'out-of-scope', reason: 'Tether creates no resources to carry infrastructure labels and annotations' } },

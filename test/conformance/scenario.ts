@@ -2,6 +2,9 @@
 // GatewayClass of Tether's, the `same-namespace` Gateway (HTTP on port 80, routes from its own
 // namespace), three backend Services with one distinct endpoint each, and helpers to translate,
 // build and strictly validate the Envoy config, resolve requests through it, and read statuses.
+// Certificates of kubernetes.io/tls Secrets are parsed as the sources parse them and judged at a
+// fixed time; their PEM material goes into the SDS Secrets, so an HTTPS request is checked against
+// the certificate its client would verify.
 import { expect } from 'vitest';
 import type { KubeObject } from '../../src/k8s/kube-object.ts';
 import { translate, type TranslateResult } from '../../src/translate/translate.ts';
@@ -14,6 +17,8 @@ import { resolveRequest, type EnvoyConfig, type Resolution, type ResolveRequest 
 export const NS = 'gateway-conformance-infra';
 export const GW = 'same-namespace';
 const GROUP = 'gateway.networking.k8s.io/v1';
+/** The time certificates are judged at: within every test certificate's validity but the expired one's. */
+const NOW = '2030-01-01T00:00:00.000Z';
 
 /** Backend Service name → the one endpoint address it has (port 3000 behind Service port 8080). */
 export const BACKENDS: Record<string, string> = {
@@ -78,10 +83,14 @@ export class Scenario {
   /** The shared setting plus `objects`; the `same-namespace` Gateway unless `ownGateways`. */
   constructor(objects: KubeObject[], opts: { ownGateways?: boolean } = {}) {
     const all = [gatewayClass(), ...services(), ...(opts.ownGateways ? [] : [gateway(GW, [httpListener()])]), ...objects];
-    // Certificates of TLS Secrets are read as the sources read them, and judged at a fixed time.
-    this.result = translate(all, { certificates: inspectCertificates(all), now: '2030-01-01T00:00:00.000Z' });
+    const certificates = inspectCertificates(all);
+    this.result = translate(all, { certificates, now: NOW });
+    const secretMaterial = (name: string) => {
+      const check = certificates.get(name);
+      return check?.ok ? { certificateChain: check.certificateChain, privateKey: check.privateKey } : undefined;
+    };
     for (const gw of this.result.ir.gateways) {
-      const resources = buildEnvoyResources(gw);
+      const resources = buildEnvoyResources(gw, { secretMaterial });
       expectValidEnvoyResources(resources);
       this.configs.set(gw.name, resources);
     }
