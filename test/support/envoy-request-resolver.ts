@@ -10,6 +10,7 @@
 // with a gRPC status instead of an HTTP one (`grpcStatus`).
 // It reads only the fields Tether emits; anything else it meets is an error, never a guess.
 import type { JsonObject } from '../../src/codec/json.ts';
+import { containerPort } from '../../src/k8s/container-port.ts';
 
 export interface EnvoyConfig {
   listeners: JsonObject[];
@@ -19,6 +20,10 @@ export interface EnvoyConfig {
 }
 
 export interface ResolveRequest {
+  /**
+   * The port the client connects to: the Gateway listener's port, which the fleet's Service
+   * exposes and forwards to the container port Envoy binds (`containerPort`, docs/kubernetes.md#ports).
+   */
   port: number;
   /** Host / :authority as the client sends it (may carry a port). */
   host: string;
@@ -49,6 +54,8 @@ export interface ResolvedBackend {
 
 export type Resolution =
   | { type: 'no-listener' }
+  /** Refused before routing (an escaped slash or an underscore header the edge settings reject). */
+  | { type: 'rejected'; status: number; reason: string }
   /** The connection manager does not speak the client's HTTP version. */
   | { type: 'protocol-mismatch'; codec: string }
   /** grpcStatus: for a gRPC request, the gRPC status Envoy's local reply carries instead. */
@@ -80,7 +87,8 @@ function text(v: unknown): string {
 }
 
 export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolution {
-  const listener = config.listeners.find((l) => obj(obj(l['address'])['socket_address'])['port_value'] === req.port);
+  const bound = containerPort(req.port);
+  const listener = config.listeners.find((l) => obj(obj(l['address'])['socket_address'])['port_value'] === bound);
   if (!listener) return { type: 'no-listener' };
   const hcm = obj(obj(list(obj(list(listener['filter_chains'])[0])['filters'])[0])['typed_config']);
   const protocol = req.protocol ?? 'HTTP/1.1';
@@ -91,7 +99,12 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   if (!routeConfig) throw new Error(`listener ${text(listener['name'])}: route configuration not found`);
 
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+  const underscores = str(obj(hcm['common_http_protocol_options'])['headers_with_underscores_action']) ?? 'ALLOW';
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    if (k.includes('_') && underscores === 'REJECT_REQUEST') return { type: 'rejected', status: 400, reason: `header ${k} has an underscore` };
+    if (k.includes('_') && underscores === 'DROP_HEADER') continue;
+    headers[k.toLowerCase()] = v;
+  }
   const method = req.method ?? 'GET';
   let host = req.host;
   if (hcm['strip_any_host_port'] === true) host = stripPort(host);
@@ -99,6 +112,17 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   let path = rawPath;
   if (hcm['normalize_path'] === true) path = normalizePath(path);
   if (hcm['merge_slashes'] === true) path = path.replace(/\/{2,}/g, '/');
+  // Escaped slashes (%2F, %5C), after normalisation and slash merging, as the HCM field documents.
+  const escaped = /%2f|%5c/i.test(path);
+  const slashes = str(hcm['path_with_escaped_slashes_action']) ?? 'KEEP_UNCHANGED';
+  if (escaped && slashes === 'REJECT_REQUEST') return { type: 'rejected', status: 400, reason: 'escaped slash in the path' };
+  if (escaped && (slashes === 'UNESCAPE_AND_REDIRECT' || slashes === 'UNESCAPE_AND_FORWARD')) {
+    path = path.replace(/%2f/gi, '/').replace(/%5c/gi, '\\');
+    if (hcm['merge_slashes'] === true) path = path.replace(/\/{2,}/g, '/');
+    // The connection manager answers 307 itself, Location the unescaped path (with its query),
+    // before any route is consulted.
+    if (slashes === 'UNESCAPE_AND_REDIRECT') return { type: 'redirect', route: '', status: 307, location: `${path}${query ? `?${query}` : ''}` };
+  }
 
   const grpc = isGrpc(headers);
   const vhost = pickVirtualHost(list(routeConfig['virtual_hosts']), host);
