@@ -8,7 +8,7 @@ import { SUPPORTED_FEATURES } from './supported-features.ts';
 import { resolveClassParameters, type FleetParametersIndex, type ParametersVerdict } from './fleet-parameters.ts';
 
 export interface GatewayClassResult {
-  /** Names of the classes Tether controls (and accepted). */
+  /** Names of the classes Tether controls (accepted or not: a class with invalid parameters rejects its Gateways). */
   ours: Set<string>;
   /** The parameters each of Tether's classes names (its Gateways merge their own over them). */
   parameters: Map<string, ParametersVerdict>;
