@@ -5,14 +5,13 @@
 // GatewayClass and Gateway `Accepted=False`, reason `InvalidParameters`), with a message naming the
 // referent and the field. Pure: translation uses it for status and the served config, and the
 // provisioner calls `resolveFleetParameters` on the same objects, so both always agree.
-import type { KubeObject } from '../k8s/kube-object.ts';
+import { apiGroup, type KubeObject } from '../k8s/kube-object.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
-import type { GatewayClass } from '../k8s/gateway-api/gateway-class.ts';
-import type { Gateway } from '../k8s/gateway-api/gateway.ts';
+import { parseGatewayClass, type GatewayClass } from '../k8s/gateway-api/gateway-class.ts';
+import { GATEWAY_API_GROUP, parseGateway, type Gateway } from '../k8s/gateway-api/gateway.ts';
 import { FLEET_PARAMETERS_GROUP, FLEET_PARAMETERS_KIND, mergeFleetParameters, type FleetParameters } from '../k8s/fleet-parameters.ts';
-import type { ParsedFleetParameters } from '../k8s/parse-fleet-parameters.ts';
+import { isFleetParameters, parseFleetParameters, type ParsedFleetParameters } from '../k8s/parse-fleet-parameters.ts';
 import { CONTROLLER_NAME } from '../status/status.ts';
-import { indexObjects } from './object-index.ts';
 import { gatewayName } from './names.ts';
 
 /** FleetParameters by `namespace/name`. */
@@ -73,14 +72,26 @@ export type FleetParametersResolution =
  * controllers are absent. Pure, given the same objects translation reads.
  */
 export function resolveFleetParameters(objects: readonly KubeObject[]): Map<string, FleetParametersResolution> {
-  const index = indexObjects(objects);
+  // Only the three kinds that decide parameters are parsed (the provisioner calls this on every
+  // change of the store), with the same parsers translation uses.
+  const gatewayClasses: GatewayClass[] = [];
+  const gateways: Gateway[] = [];
+  const fleetParameters = new Map<string, ParsedFleetParameters>();
+  for (const o of objects) {
+    if (apiGroup(o.apiVersion) === GATEWAY_API_GROUP && o.kind === 'GatewayClass') gatewayClasses.push(parseGatewayClass(o));
+    else if (apiGroup(o.apiVersion) === GATEWAY_API_GROUP && o.kind === 'Gateway') gateways.push(parseGateway(o));
+    else if (isFleetParameters(o)) {
+      const p = parseFleetParameters(o);
+      fleetParameters.set(`${p.namespace}/${p.name}`, p);
+    }
+  }
   const classes = new Map<string, ParametersVerdict>();
-  for (const gc of index.gatewayClasses) if (gc.controllerName === CONTROLLER_NAME) classes.set(gc.meta.name, resolveClassParameters(gc, index.fleetParameters));
+  for (const gc of gatewayClasses) if (gc.controllerName === CONTROLLER_NAME) classes.set(gc.meta.name, resolveClassParameters(gc, fleetParameters));
   const out = new Map<string, FleetParametersResolution>();
-  for (const g of index.gateways) {
+  for (const g of gateways) {
     const cls = classes.get(g.gatewayClassName);
     if (!cls) continue;
-    const v = resolveGatewayParameters(g, cls, index.fleetParameters);
+    const v = resolveGatewayParameters(g, cls, fleetParameters);
     out.set(gatewayName(g.meta), v.ok ? { ok: true, parameters: v.parameters } : { ok: false, reason: 'InvalidParameters', message: v.message });
   }
   return out;
