@@ -38,6 +38,7 @@ import { statusEntry } from './status/status-entry.ts';
 import type { ObjectStatus } from './status/status.ts';
 import type { Gateway } from './k8s/gateway-api/gateway.ts';
 import type { FleetParameters } from './k8s/fleet-parameters.ts';
+import { resolveFleetParameters, type FleetParametersResolution } from './translate/fleet-parameters.ts';
 import type { FleetController } from './provision/fleet-controller.ts';
 import type { ClusterSource } from './sources/cluster/cluster-source.ts';
 
@@ -49,7 +50,8 @@ export interface AppOptions {
   processMetrics?: boolean;
   /**
    * The merged FleetParameters of a Gateway (its class's, overridden by its own) for provisioned
-   * fleets. Default: none, every fleet gets Tether's defaults.
+   * fleets. Default: resolved from the store's GatewayClasses, Gateways and FleetParameters, the
+   * same resolution translation applies (src/translate/fleet-parameters.ts).
    */
   fleetParameters?: (gateway: Gateway) => FleetParameters;
 }
@@ -190,7 +192,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     await source.start(store);
     sourceSynced = true;
     if (config.provision.enabled && isClusterSource(innerSource)) {
-      provisioner = await startProvisioner(config, innerSource, store, options.fleetParameters ?? (() => ({})), () => loop.republish(), log);
+      provisioner = await startProvisioner(config, innerSource, store, options.fleetParameters ?? storeFleetParameters(store), () => loop.republish(), log);
     }
 
     loop.start();
@@ -202,6 +204,24 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     await stop();
     throw err;
   }
+}
+
+/**
+ * Each Gateway's merged FleetParameters from the store, resolved again only when the store changed.
+ * A Gateway whose parameters are invalid is rejected by translation (Accepted=False,
+ * InvalidParameters) and serves nothing; its fleet gets Tether's defaults meanwhile.
+ */
+function storeFleetParameters(store: ObjectStore): (gateway: Gateway) => FleetParameters {
+  let revision = -1;
+  let resolved = new Map<string, FleetParametersResolution>();
+  return (gateway) => {
+    if (store.revision !== revision) {
+      revision = store.revision;
+      resolved = resolveFleetParameters(store.list());
+    }
+    const r = resolved.get(`${gateway.meta.namespace}/${gateway.meta.name}`);
+    return r?.ok ? r.parameters : {};
+  };
 }
 
 function isClusterSource(s: Source): s is ClusterSource {

@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 import { envoyBootstrapFiles } from '../../scripts/generate-envoy-bootstraps.ts';
 import { expectValidBootstrap } from '../../test/support/envoy-assertions.ts';
 import { expectRoundTrip } from '../../test/support/envoy-round-trip.ts';
-import { buildAdsBootstrap, XDS_CLUSTER_NAME } from './bootstrap.ts';
+import { buildAdsBootstrap, DEFAULT_MAX_CONNECTIONS, XDS_CLUSTER_NAME } from './bootstrap.ts';
+import { EDGE_DEFAULTS } from '../k8s/fleet-parameters.ts';
 import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,6 +30,16 @@ describe('ADS bootstrap', () => {
     expect(JSON.stringify(xds)).toContain('http2_protocol_options');
     expectValidBootstrap(json);
     expectRoundTrip(MessageType.bootstrap, json);
+  });
+
+  it('caps downstream connections (overload manager), at the FleetParameters default unless told', () => {
+    expect(DEFAULT_MAX_CONNECTIONS).toBe(EDGE_DEFAULTS.maxConnections);
+    const monitor = (b: JsonObject) => ((b['overload_manager'] as { resource_monitors: JsonObject[] }).resource_monitors[0]['typed_config'] as JsonObject)['max_active_downstream_connections'];
+    expect(monitor(buildAdsBootstrap(base))).toBe(String(EDGE_DEFAULTS.maxConnections));
+    const capped = buildAdsBootstrap({ ...base, maxConnections: 100 });
+    expect(monitor(capped)).toBe('100');
+    expectValidBootstrap(capped);
+    expectRoundTrip(MessageType.bootstrap, capped);
   });
 
   it('speaks state-of-the-world ADS when asked, and carries a node id when given one', () => {

@@ -8,6 +8,7 @@ import type { GatewayIR } from '../ir/ir.ts';
 import { buildCluster } from './cluster.ts';
 import { EnvoyName, EnvoyType, adsConfigSource, byName, duration, typed, type JsonObject } from './envoy-json.ts';
 import { buildListenerWithRoutes } from './listener.ts';
+import { buildOverloadManager } from './edge.ts';
 import { buildRouteConfiguration } from './route.ts';
 
 export interface StaticBootstrapOptions {
@@ -19,9 +20,11 @@ export function buildStaticBootstrap(gw: GatewayIR, opts: StaticBootstrapOptions
   return {
     node: { cluster: gw.name },
     static_resources: {
-      listeners: gw.listeners.map((l) => buildListenerWithRoutes(l, { routeConfig: buildRouteConfiguration(l) })).sort(byName),
+      listeners: gw.listeners.map((l) => buildListenerWithRoutes(l, gw.edge, { routeConfig: buildRouteConfiguration(l) })).sort(byName),
       clusters: gw.clusters.map((c) => buildCluster(c, { discovery: 'static' })).sort(byName),
     },
+    // The same connection cap a fleet's ADS bootstrap carries.
+    overload_manager: buildOverloadManager(gw.edge.maxConnections),
     admin: buildAdmin('127.0.0.1', opts.adminPort ?? 9901),
   };
 }
@@ -41,7 +44,15 @@ export interface AdsBootstrapOptions {
   adminAddress?: string;
   /** Reach Tether over TLS with this client certificate (a folder as `tether certs` writes it). */
   tls?: XdsClientTls;
+  /**
+   * Downstream connections this Envoy accepts in all (overload manager); default
+   * EDGE_DEFAULTS.maxConnections. A provisioned fleet passes its FleetParameters `edge.maxConnections`.
+   */
+  maxConnections?: number;
 }
+
+/** The default connection cap of an ADS bootstrap (FleetParameters EDGE_DEFAULTS.maxConnections). */
+export const DEFAULT_MAX_CONNECTIONS = 50000;
 
 /**
  * The files of a Gateway's client certificate, as `tether certs` lays them out (and a mounted
@@ -74,6 +85,7 @@ export function buildAdsBootstrap(opts: AdsBootstrapOptions): JsonObject {
       cds_config: adsSource(),
     },
     static_resources: { clusters: [buildXdsCluster(opts.xdsHost, opts.xdsPort, opts.tls)] },
+    overload_manager: buildOverloadManager(opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS),
     admin: buildAdmin(opts.adminAddress ?? '127.0.0.1', opts.adminPort),
   };
 }

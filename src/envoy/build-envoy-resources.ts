@@ -26,7 +26,7 @@ export interface BuildOptions {
 
 export function buildEnvoyResources(gw: GatewayIR, opts: BuildOptions = {}): EnvoyResources {
   const out: EnvoyResources = {
-    listeners: gw.listeners.map(buildListener).sort(byName),
+    listeners: gw.listeners.map((l) => buildListener(l, gw.edge)).sort(byName),
     routes: gw.listeners.flatMap((l) => buildListenerRouteConfigurations(l)).sort(byName),
     clusters: gw.clusters.map((c) => buildCluster(c)).sort(byName),
     endpoints: gw.clusters.map(buildClusterLoadAssignment).sort(byClusterName),

@@ -20,6 +20,10 @@ export const EnvoyName = {
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   previousHostsPredicate: 'envoy.retry_host_predicates.previous_hosts',
   tlsInspector: 'envoy.filters.listener.tls_inspector',
+  proxyProtocol: 'envoy.filters.listener.proxy_protocol',
+  stdoutAccessLog: 'envoy.access_loggers.stdout',
+  reqWithoutQuery: 'envoy.formatter.req_without_query',
+  downstreamConnections: 'envoy.resource_monitors.global_downstream_max_connections',
   tlsTransportSocket: 'envoy.transport_sockets.tls',
 } as const;
 

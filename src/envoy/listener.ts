@@ -2,11 +2,12 @@
 // routes come over ADS (RDS, route configuration named after the listener). The HCM is the same for
 // every listener and never depends on routes or sessions, so route edits never touch LDS and Envoy
 // never drains a listener because of them.
-import type { ListenerIR, TlsChainIR, TlsParametersIR } from '../ir/ir.ts';
+import type { EdgeIR, ListenerIR, TlsChainIR, TlsParametersIR } from '../ir/ir.ts';
 import { EnvoyName, EnvoyType, adsConfigSource, statName, typed, type JsonObject } from './envoy-json.ts';
 import { buildCorsHttpFilter } from './filters/cors.ts';
 import { buildRouterHttpFilter } from './filters/router.ts';
 import { buildStatefulSessionHttpFilter } from './filters/stateful-session.ts';
+import { buildEdgeListenerFilters, buildHcmEdgeFields } from './edge.ts';
 
 /** Where the HCM gets its routes: RDS over ADS (served config) or inline (static bootstrap). */
 export type RouteSpecifier = { rds: string } | { routeConfig: JsonObject };
@@ -16,35 +17,43 @@ export interface HttpConnectionManagerOptions {
   routes: RouteSpecifier;
   /** gRPC client (api_listener) form: only what gRPC reads, with the session filter optional. */
   grpcClient?: boolean;
+  /** The fleet's edge settings (access log, trusted hops, path and header safety, drain). */
+  edge?: EdgeIR;
 }
 
-export function buildListener(listener: ListenerIR): JsonObject {
-  return buildListenerWithRoutes(listener, { rds: listener.name });
+export function buildListener(listener: ListenerIR, edge: EdgeIR): JsonObject {
+  return buildListenerWithRoutes(listener, edge, { rds: listener.name });
 }
 
 /**
  * The listener with its routes either over RDS or inline (`chainRoutes` gives an HTTPS chain's
  * routes the same way).
  */
-export function buildListenerWithRoutes(listener: ListenerIR, routes: RouteSpecifier, chainRoutes: (chain: TlsChainIR) => RouteSpecifier = (c) => ({ rds: c.name })): JsonObject {
+export function buildListenerWithRoutes(listener: ListenerIR, edge: EdgeIR, routes: RouteSpecifier, chainRoutes: (chain: TlsChainIR) => RouteSpecifier = (c) => ({ rds: c.name })): JsonObject {
+  // The bound port is the mapped one (privileged ports, docs/kubernetes.md#ports); the name keeps
+  // the Gateway's port.
+  const address = { socket_address: { address: '0.0.0.0', port_value: listener.bindPort } };
+  // The PROXY protocol header comes first on the connection, before any TLS ClientHello.
+  const edgeFilters = buildEdgeListenerFilters(edge);
   if (listener.tls) {
     return {
       name: listener.name,
-      address: { socket_address: { address: '0.0.0.0', port_value: listener.port } },
-      // Reads SNI (and ALPN) from the ClientHello so the filter chain can be picked by server name.
-      listener_filters: [{ name: EnvoyName.tlsInspector, typed_config: typed(EnvoyType.tlsInspector) }],
-      filter_chains: listener.tls.chains.map((chain) => buildTlsFilterChain(listener, chain, chainRoutes(chain))),
+      address,
+      // The TLS inspector reads SNI (and ALPN) from the ClientHello so the filter chain can be picked by server name.
+      listener_filters: [...edgeFilters, { name: EnvoyName.tlsInspector, typed_config: typed(EnvoyType.tlsInspector) }],
+      filter_chains: listener.tls.chains.map((chain) => buildTlsFilterChain(listener, edge, chain, chainRoutes(chain))),
     };
   }
   return {
     name: listener.name,
-    address: { socket_address: { address: '0.0.0.0', port_value: listener.port } },
+    address,
+    ...(edgeFilters.length > 0 ? { listener_filters: edgeFilters } : {}),
     filter_chains: [
       {
         filters: [
           {
             name: EnvoyName.httpConnectionManager,
-            typed_config: buildHttpConnectionManager({ statPrefix: statName(listener.name), routes }),
+            typed_config: buildHttpConnectionManager({ statPrefix: statName(listener.name), routes, edge }),
           },
         ],
       },
@@ -80,6 +89,7 @@ export function buildHttpConnectionManager(opts: HttpConnectionManagerOptions): 
     strip_any_host_port: true,
     // WebSocket upgrades pass through, as every Gateway API implementation allows by default.
     upgrade_configs: [{ upgrade_type: 'websocket' }],
+    ...(opts.edge ? buildHcmEdgeFields(opts.edge) : {}),
   });
 }
 
@@ -102,10 +112,10 @@ export function buildApiListener(hostname: string, routeConfigName: string): Jso
  * are never inline here, so a rotation is an SDS push that leaves the listener (and its
  * connections) alone.
  */
-function buildTlsFilterChain(listener: ListenerIR, chain: TlsChainIR, routes: RouteSpecifier): JsonObject {
+function buildTlsFilterChain(listener: ListenerIR, edge: EdgeIR, chain: TlsChainIR, routes: RouteSpecifier): JsonObject {
   const out: JsonObject = { name: chain.name };
   if (chain.serverNames.length > 0) out['filter_chain_match'] = { server_names: [...chain.serverNames] };
-  out['filters'] = [{ name: EnvoyName.httpConnectionManager, typed_config: buildHttpConnectionManager({ statPrefix: statName(listener.name), routes }) }];
+  out['filters'] = [{ name: EnvoyName.httpConnectionManager, typed_config: buildHttpConnectionManager({ statPrefix: statName(listener.name), routes, edge }) }];
   out['transport_socket'] = {
     name: EnvoyName.tlsTransportSocket,
     typed_config: typed(EnvoyType.downstreamTlsContext, { common_tls_context: buildCommonTlsContext(chain) }),

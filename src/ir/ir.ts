@@ -27,6 +27,29 @@ export interface GatewayIR {
    * verdicts (src/k8s/certificate-facts.ts) and join only at the SDS builder. Absent when none.
    */
   secrets?: SecretIR[];
+  /** What every listener of this fleet does at the edge; defaults applied (docs/edge.md). */
+  edge: EdgeIR;
+}
+
+/**
+ * Edge behaviour of one Envoy fleet, from its FleetParameters `edge` over Tether's defaults. Values
+ * keep the FleetParameters spelling; the Envoy builders map them to Envoy's enums.
+ */
+export interface EdgeIR {
+  /** Access log on stdout: one JSON object per request, a text line, or none. */
+  accessLog: 'JSON' | 'Text' | 'Off';
+  /** X-Forwarded-For entries (from the right) written by trusted proxies in front of Envoy. */
+  trustedHops: number;
+  /** Every listener reads a PROXY protocol header first (the client address behind a load balancer). */
+  proxyProtocol: boolean;
+  /** A path holding %2F or %5C. */
+  escapedSlashes: 'UnescapeAndRedirect' | 'UnescapeAndForward' | 'KeepUnchanged' | 'Reject';
+  /** A request header whose name holds an underscore. */
+  headersWithUnderscores: 'Drop' | 'Reject' | 'Allow';
+  /** HTTP/2: seconds between the GOAWAY that announces a drain and the final one. */
+  drainTimeoutSeconds: number;
+  /** Downstream connections one Envoy accepts in all (static bootstrap; the ADS bootstrap takes it as an option). */
+  maxConnections: number;
 }
 
 /** One kubernetes.io/tls Secret served over SDS. */
@@ -82,7 +105,13 @@ export interface TlsChainIR {
 export interface ListenerIR {
   /** Stable name from translate/names.ts (`<ns>/<gateway>/<port>`). Also the RouteConfiguration name. */
   name: string;
+  /** The Gateway listener's port: names, status and redirects speak of it. */
   port: number;
+  /**
+   * The port Envoy binds: `port`, or `port + 10000` below 1024, because Envoy runs without the
+   * privilege to bind those (k8s/container-port.ts; docs/kubernetes.md#ports).
+   */
+  bindPort: number;
   /** Virtual hosts, most specific hostname first; `*` (any host) last. Empty for HTTPS (see `tls`). */
   virtualHosts: VirtualHostIR[];
   /** Set for HTTPS: TLS is terminated, and routes live in the filter chains. */

@@ -36,6 +36,11 @@ export interface FleetScheduling {
 
 export type AccessLogFormat = 'JSON' | 'Text' | 'Off';
 
+/** What Envoy does with a path holding an escaped slash (`%2F`, `%5C`); docs/edge.md. */
+export type EscapedSlashesAction = 'UnescapeAndRedirect' | 'UnescapeAndForward' | 'KeepUnchanged' | 'Reject';
+/** What Envoy does with a request header whose name has an underscore; docs/edge.md. */
+export type HeadersWithUnderscoresAction = 'Drop' | 'Reject' | 'Allow';
+
 /** What the served config (not the Deployment) takes from the parameters. */
 export interface EdgeSettings {
   accessLog?: AccessLogFormat;
@@ -43,7 +48,24 @@ export interface EdgeSettings {
   trustedHops?: number;
   /** Expect the PROXY protocol on every listener. */
   proxyProtocol?: boolean;
+  escapedSlashes?: EscapedSlashesAction;
+  headersWithUnderscores?: HeadersWithUnderscoresAction;
+  /** Seconds between HTTP/2 GOAWAY notices while a connection drains (HCM `drain_timeout`). */
+  drainTimeoutSeconds?: number;
+  /** Downstream connections one Envoy accepts in all (bootstrap overload manager). */
+  maxConnections?: number;
 }
+
+/** Tether's edge defaults, what an unset `edge` field means; docs/edge.md says why each. */
+export const EDGE_DEFAULTS: Readonly<Required<EdgeSettings>> = {
+  accessLog: 'JSON',
+  trustedHops: 0,
+  proxyProtocol: false,
+  escapedSlashes: 'UnescapeAndRedirect',
+  headersWithUnderscores: 'Drop',
+  drainTimeoutSeconds: 5,
+  maxConnections: 50000,
+};
 
 export interface FleetParameters {
   /** Fixed replica count; ignored (and reported) when `autoscaling` is set. */
@@ -56,4 +78,28 @@ export interface FleetParameters {
   /** Envoy's `--log-level`. */
   logLevel?: 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'critical' | 'off';
   edge?: EdgeSettings;
+}
+
+/**
+ * The Gateway's parameters over the class's, field by field: a field the Gateway sets wins; maps
+ * and nested objects (service, scheduling, edge, resources, autoscaling) merge one level down, so a
+ * Gateway can change `edge.trustedHops` and keep the class's `edge.accessLog`. Lists (tolerations)
+ * and opaque objects (affinity) are replaced whole. Pure; neither argument is changed.
+ */
+export function mergeFleetParameters(base: FleetParameters | undefined, override: FleetParameters | undefined): FleetParameters {
+  const out: FleetParameters = { ...base, ...override };
+  for (const key of ['autoscaling', 'resources', 'service', 'scheduling', 'edge'] as const) {
+    const merged = mergeObject(base?.[key], override?.[key]);
+    if (merged !== undefined) (out as Record<string, unknown>)[key] = merged;
+  }
+  // A Gateway that asks for a fixed replica count turns off the class's autoscaling, and the reverse.
+  if (override?.replicas !== undefined && override.autoscaling === undefined) delete out.autoscaling;
+  if (override?.autoscaling !== undefined && override.replicas === undefined) delete out.replicas;
+  return out;
+}
+
+function mergeObject<T extends object>(base: T | undefined, override: T | undefined): T | undefined {
+  if (base === undefined) return override;
+  if (override === undefined) return base;
+  return { ...base, ...override };
 }

@@ -9,13 +9,14 @@ import { NackStatus } from './nack-status.ts';
 const ir: IR = {
   gateways: [{
     name: 'default/gw',
-    listeners: [{ name: 'default/gw/8080', port: 8080, virtualHosts: [{ name: '*', domains: ['*'], routes: [{
+    listeners: [{ name: 'default/gw/8080', port: 8080, bindPort: 8080, virtualHosts: [{ name: '*', domains: ['*'], routes: [{
       name: 'HTTPRoute/default/a/rule/0/match/0',
       source: { kind: 'HTTPRoute', namespace: 'default', name: 'a', ruleIndex: 0, matchIndex: 0 },
       match: { path: { type: 'PathPrefix', value: '/a' }, headers: [], queryParams: [] },
       action: { type: 'forward', clusters: [{ name: 'c1', weight: 1 }] },
     }] }] }],
     clusters: [],
+    edge: { accessLog: 'JSON', trustedHops: 0, proxyProtocol: false, escapedSlashes: 'UnescapeAndRedirect', headersWithUnderscores: 'Drop', drainTimeoutSeconds: 5, maxConnections: 50000 },
   }],
 };
 

@@ -13,8 +13,9 @@ const route = (name: string, clusters: string[]): RouteIR => ({
 const ir: IR = {
   gateways: [{
     name: 'default/gw',
-    listeners: [{ name: 'default/gw/8080', port: 8080, virtualHosts: [{ name: '*', domains: ['*'], routes: [route('a', ['c1']), route('b', ['c1', 'c2']), route('c', ['c3'])] }] }],
+    listeners: [{ name: 'default/gw/8080', port: 8080, bindPort: 8080, virtualHosts: [{ name: '*', domains: ['*'], routes: [route('a', ['c1']), route('b', ['c1', 'c2']), route('c', ['c3'])] }] }],
     clusters: [],
+    edge: { accessLog: 'JSON', trustedHops: 0, proxyProtocol: false, escapedSlashes: 'UnescapeAndRedirect', headersWithUnderscores: 'Drop', drainTimeoutSeconds: 5, maxConnections: 50000 },
   }],
 };
 

@@ -22,7 +22,8 @@ function fakeTranslate(objects: KubeObject[]): TranslationResult {
       const name = `${o.metadata.namespace}/${o.metadata.name}`;
       return {
         name,
-        listeners: [{ name: `${name}/${data.port}`, port: Number(data.port), virtualHosts: [] }],
+        listeners: [{ name: `${name}/${data.port}`, port: Number(data.port), bindPort: Number(data.port), virtualHosts: [] }],
+        edge: { accessLog: 'JSON', trustedHops: 0, proxyProtocol: false, escapedSlashes: 'UnescapeAndRedirect', headersWithUnderscores: 'Drop', drainTimeoutSeconds: 5, maxConnections: 50000 },
         clusters: [{ name: `${name}/backend`, sticky: false, loadBalancer: { type: 'round-robin' }, keepSessionsOnDraining: false, connectTimeoutSeconds: 1, http2: false,
           localities: [{ name: 'default/b:80', backend: { namespace: 'default', name: 'b', port: 80 }, weight: 1, endpoints: data.endpoints.split(',').map((a) => ({ address: a, port: 80, health: 'HEALTHY' as const })) }] }],
       };

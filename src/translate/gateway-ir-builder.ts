@@ -20,6 +20,8 @@ import type { ListenerState } from './listeners.ts';
 import { listenerName, tlsChainName } from './names.ts';
 import { ANY_HOST, compareHostnames, wildcardCovers } from './hostnames.ts';
 import { sortByPrecedence, type RankedRoute } from './route-matches.ts';
+import { containerPort } from '../k8s/container-port.ts';
+import { edgeIR } from './edge-settings.ts';
 
 export class GatewayIRBuilder {
   private readonly state: GatewayState;
@@ -59,16 +61,18 @@ export class GatewayIRBuilder {
     const listeners: ListenerIR[] = [...byPort.entries()]
       .sort(([a], [b]) => a - b)
       .map(([port, states]) => {
+        // Names, status and redirects keep the Gateway's port; only the bound socket is mapped.
         const name = listenerName(g, port);
-        if (states.every((s) => s.tls !== undefined)) return { name, port, virtualHosts: [], tls: { chains: this.tlsChains(name, port, states) } };
+        const bindPort = containerPort(port);
+        if (states.every((s) => s.tls !== undefined)) return { name, port, bindPort, virtualHosts: [], tls: { chains: this.tlsChains(name, port, states) } };
         const serving = { https: false, port };
         const virtualHosts = this.virtualHosts(states).map((v) => ({ ...v, routes: v.routes.map((r) => servedRoute(r, serving, this.served)) }));
-        return { name, port, virtualHosts };
+        return { name, port, bindPort, virtualHosts };
       });
     const clusters = [...this.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const secrets = new Map<string, SecretIR>();
     for (const l of this.routes.keys()) for (const s of l.tls?.secrets ?? []) secrets.set(s.name, s);
-    const gateway: GatewayIR = { name: this.state.key, listeners, clusters };
+    const gateway: GatewayIR = { name: this.state.key, listeners, clusters, edge: edgeIR(this.state.parameters.edge) };
     if (secrets.size > 0) gateway.secrets = [...secrets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return gateway;
   }

@@ -8,6 +8,8 @@ import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import { listenerStatus, translateListeners, type ListenerState } from './listeners.ts';
 import { NO_TLS_INPUTS, type TlsInputs } from './listener-tls.ts';
 import { gatewayName } from './names.ts';
+import { resolveGatewayParameters, type FleetParametersIndex, type ParametersVerdict } from './fleet-parameters.ts';
+import type { FleetParameters } from '../k8s/fleet-parameters.ts';
 
 export interface GatewayState {
   gateway: Gateway;
@@ -16,6 +18,10 @@ export interface GatewayState {
   listeners: ListenerState[];
   /** Why the Gateway as a whole is not accepted (its listeners are then not served). */
   rejected?: { reason: string; message: string };
+  /** Its class's FleetParameters with its own over them ({} when rejected); edge settings come from here. */
+  parameters: FleetParameters;
+  /** Fields of those parameters that are not applied, for the status message. */
+  parameterNotes: string[];
 }
 
 export interface GatewaySelection {
@@ -26,7 +32,17 @@ export interface GatewaySelection {
   ignored: { ref: ObjectRef; reason: string }[];
 }
 
-export function selectGateways(gateways: readonly Gateway[], ourClasses: ReadonlySet<string>, tlsInputs: TlsInputs = NO_TLS_INPUTS): GatewaySelection {
+/** What selectGateways needs besides the Gateways: Tether's classes and the parameters they name. */
+export interface GatewayClassInputs {
+  ours: ReadonlySet<string>;
+  parameters?: ReadonlyMap<string, ParametersVerdict>;
+  fleetParameters?: FleetParametersIndex;
+}
+
+const NO_PARAMETERS: ParametersVerdict = { ok: true, parameters: {}, notes: [] };
+
+export function selectGateways(gateways: readonly Gateway[], classes: GatewayClassInputs, tlsInputs: TlsInputs = NO_TLS_INPUTS): GatewaySelection {
+  const ourClasses = classes.ours;
   const out: GatewaySelection = { ours: new Map(), all: new Set(), ignored: [] };
   for (const g of gateways) {
     const key = gatewayName(g.meta);
@@ -35,8 +51,15 @@ export function selectGateways(gateways: readonly Gateway[], ourClasses: Readonl
       out.ignored.push({ ref: g.meta.ref, reason: `gatewayClassName ${JSON.stringify(g.gatewayClassName)} is not a GatewayClass of tether.dev/gateway-controller` });
       continue;
     }
-    const state: GatewayState = { gateway: g, key, listeners: translateListeners(g, tlsInputs) };
-    const rejected = checkParametersRef(g);
+    const state: GatewayState = { gateway: g, key, listeners: translateListeners(g, tlsInputs), parameters: {}, parameterNotes: [] };
+    const verdict = resolveGatewayParameters(g, classes.parameters?.get(g.gatewayClassName) ?? NO_PARAMETERS, classes.fleetParameters ?? new Map());
+    // Gateway API: a parametersRef whose referent cannot be found, is of an unsupported kind or is
+    // invalid rejects the Gateway (Accepted=False, InvalidParameters); its class's likewise.
+    const rejected = verdict.ok ? undefined : { reason: Reason.InvalidParameters, message: verdict.message };
+    if (verdict.ok) {
+      state.parameters = verdict.parameters;
+      state.parameterNotes = verdict.notes;
+    }
     if (rejected) {
       state.rejected = rejected;
       const gen = g.meta.generation;
@@ -50,21 +73,6 @@ export function selectGateways(gateways: readonly Gateway[], ourClasses: Readonl
   return out;
 }
 
-/**
- * Gateway API: a parametersRef whose referent cannot be found, is of an unsupported kind or is
- * malformed rejects the Gateway (Accepted=False, InvalidParameters). Tether reads no per-Gateway
- * parameters kind yet, so no reference can be resolved; the message says which and why.
- */
-function checkParametersRef(g: Gateway): GatewayState['rejected'] {
-  const p = g.parametersRef;
-  if (!p) return undefined;
-  const kind = `${p.group ? `${p.group}/` : ''}${p.kind || '(no kind)'}`;
-  return {
-    reason: Reason.InvalidParameters,
-    message: `spec.infrastructure.parametersRef: ${kind} ${g.meta.namespace}/${p.name || '(no name)'} cannot be resolved: Tether reads no parameters of kind ${kind}`,
-  };
-}
-
 /** True when at least one listener is served: the Gateway gets an IR entry. */
 export function isServed(state: GatewayState): boolean {
   return state.listeners.some((l) => l.usable);
@@ -75,6 +83,7 @@ export function gatewayStatus(state: GatewayState): ObjectStatus {
   const gen = g.meta.generation;
   const invalid = state.listeners.filter((l) => !l.usable).map((l) => l.listener.name);
   const notes = [...g.problems, ...g.ignored].map(formatProblem);
+  notes.push(...state.parameterNotes);
   if (g.addresses.length > 0) notes.push('spec.addresses is not supported: each Envoy fleet binds its own addresses');
   const suffix = notes.length > 0 ? `; ${notes.join('; ')}` : '';
   const conditions = [];

@@ -11,6 +11,7 @@ import { parseReferenceGrant, type ReferenceGrant } from '../k8s/gateway-api/ref
 import { parseService, type Service } from '../k8s/service.ts';
 import { parseEndpointSlice, type EndpointSlice } from '../k8s/endpoint-slice.ts';
 import { parseNamespace, type Namespace } from '../k8s/namespace.ts';
+import { isFleetParameters, parseFleetParameters, type ParsedFleetParameters } from '../k8s/parse-fleet-parameters.ts';
 
 export interface ObjectIndex {
   gatewayClasses: GatewayClass[];
@@ -23,12 +24,14 @@ export interface ObjectIndex {
   namespaces: Map<string, Namespace>;
   /** Secrets' `type` by `namespace/name` (their data is read only through certificate verdicts). */
   secretTypes: Map<string, string>;
+  /** FleetParameters by `namespace/name` (named by GatewayClass and Gateway parametersRef). */
+  fleetParameters: Map<string, ParsedFleetParameters>;
   /** Objects of kinds translation itself does not read (the sticky resolver may read some). */
   other: KubeObject[];
 }
 
 export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
-  const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], grpcRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), secretTypes: new Map(), other: [] };
+  const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], grpcRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), secretTypes: new Map(), fleetParameters: new Map(), other: [] };
   for (const o of objects) {
     const group = apiGroup(o.apiVersion);
     if (group === GATEWAY_API_GROUP) {
@@ -61,6 +64,10 @@ export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
       continue;
     } else if (group === 'discovery.k8s.io' && o.kind === 'EndpointSlice') {
       index.endpointSlices.push(parseEndpointSlice(o));
+      continue;
+    } else if (isFleetParameters(o)) {
+      const p = parseFleetParameters(o);
+      index.fleetParameters.set(`${p.namespace}/${p.name}`, p);
       continue;
     }
     index.other.push(o);

@@ -22,7 +22,7 @@ const gateway = parseGateway({
   },
 });
 const other = parseGateway({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'theirs', namespace: 'infra' }, spec: { gatewayClassName: 'other', listeners: [{ name: 'h', port: 80, protocol: 'HTTP' }] } });
-const gateways = selectGateways([gateway, other], new Set(['tether']));
+const gateways = selectGateways([gateway, other], { ours: new Set(['tether']) });
 const labels = (ns: string): Record<string, string> => (ns === 'prod-ns' ? { env: 'prod', [NAMESPACE_NAME_LABEL]: ns } : { [NAMESPACE_NAME_LABEL]: ns });
 
 function attach(namespace: string, parentRef: Record<string, unknown>, hostnames: string[] = []) {

@@ -51,10 +51,10 @@ export interface TranslateOptions {
 export function translate(objects: readonly KubeObject[], options: TranslateOptions = {}): TranslateResult {
   const index = indexObjects(objects);
   const resolver = (options.stickyResolver ?? createStickyResolver)(objects);
-  const classes = translateGatewayClasses(index.gatewayClasses);
+  const classes = translateGatewayClasses(index.gatewayClasses, index.fleetParameters);
   const grants = indexReferenceGrants(index.referenceGrants);
   const tlsInputs = { secretTypes: index.secretTypes, certificates: options.certificates ?? new Map(), grants, ...(options.now !== undefined ? { now: options.now } : {}) };
-  const gateways = selectGateways(index.gateways, classes.ours, tlsInputs);
+  const gateways = selectGateways(index.gateways, { ours: classes.ours, parameters: classes.parameters, fleetParameters: index.fleetParameters }, tlsInputs);
   const endpoints = indexEndpoints(index.services, index.endpointSlices);
   const builders = new Map([...gateways.ours.values()].filter(isServed).map((g) => [g.key, new GatewayIRBuilder(g)]));
   const ctx: RouteContext = {

@@ -9,6 +9,7 @@ const ROOTS = [
   MessageType.listener, MessageType.routeConfiguration, MessageType.cluster, MessageType.clusterLoadAssignment,
   MessageType.httpConnectionManager, MessageType.router, MessageType.statefulSession, MessageType.statefulSessionPerRoute,
   MessageType.cookieSessionState, MessageType.headerSessionState, MessageType.ringHash, MessageType.maglev, MessageType.bootstrap,
+  MessageType.proxyProtocol, MessageType.stdoutAccessLog, MessageType.reqWithoutQuery, MessageType.downstreamConnections,
 ];
 
 // Options the validator reads, and those that do not change what Envoy accepts.

@@ -185,6 +185,17 @@ const cases: Case[] = [
   { name: 'SNI filter chains without a TLS inspector', type: MessageType.listener, make: sampleListener,
     mutate: (j) => { j.filter_chains[0].filter_chain_match = { server_names: ['a.example'] }; },
     errors: [['filter_chains[0].filter_chain_match.server_names', 'filter chains match server_names but the listener has no TLS inspector listener filter, so no SNI is ever read']] },
+  { name: 'PROXY protocol filter after the TLS inspector', type: MessageType.listener, make: sampleListener,
+    mutate: (j) => {
+      j.listener_filters = [
+        { name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': typeUrl(MessageType.tlsInspector) } },
+        { name: 'envoy.filters.listener.proxy_protocol', typed_config: { '@type': typeUrl(MessageType.proxyProtocol) } },
+      ];
+    },
+    errors: [['listener_filters[1]', 'the PROXY protocol filter must come before the TLS inspector: the PROXY header precedes the ClientHello']] },
+  { name: 'access logger of another extension category', type: MessageType.listener, make: sampleListener,
+    mutate: (j) => { hcm(j).access_log = [{ name: 'log', typed_config: { '@type': typeUrl(MessageType.proxyProtocol) } }]; },
+    errors: [[`${HCM}.access_log[0].typed_config`, 'envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol is not an access logger (expected a type in envoy.extensions.access_loggers.*)']] },
   { name: 'server TLS context without a certificate', type: MessageType.listener, make: sampleListener,
     mutate: (j) => { j.filter_chains[0].transport_socket = { name: 'envoy.transport_sockets.tls', typed_config: { '@type': typeUrl(MessageType.downstreamTlsContext), common_tls_context: { alpn_protocols: ['h2'] } } }; },
     errors: [['filter_chains[0].transport_socket.typed_config.common_tls_context', 'a server TLS context needs at least one certificate (tls_certificates or tls_certificate_sds_secret_configs)']] },

@@ -374,6 +374,13 @@ function checkListener(l: Obj, path: string, ctx: CheckContext): void {
     const cfg = get(f, 'typed_config');
     if (cfg !== undefined) checkCategory(cfg, fieldPath(indexPath(fieldPath(path, 'listener_filters'), i), 'typed_config'), 'envoy.extensions.filters.listener.', 'a listener filter', ctx);
   });
+  // Listener filters run in order on the first bytes of a connection. The PROXY protocol header is
+  // the first thing on the wire, so a TLS inspector placed before the PROXY protocol filter reads
+  // that header as a ClientHello and every handshake fails: Envoy loads it, and serves nothing.
+  const types = list(l, 'listener_filters').map((f) => anyType(get(f, 'typed_config')));
+  const proxy = types.indexOf(PROXY_PROTOCOL);
+  const inspector = types.indexOf(TLS_INSPECTOR);
+  if (proxy >= 0 && inspector >= 0 && inspector < proxy) ctx.error(indexPath(fieldPath(path, 'listener_filters'), proxy), 'the PROXY protocol filter must come before the TLS inspector: the PROXY header precedes the ClientHello');
   // Envoy no longer adds the TLS inspector by itself: without it no SNI is read, and chains
   // matched by server_names are never picked.
   const bySni = chains.findIndex((fc) => list(get(fc, 'filter_chain_match'), 'server_names').length > 0);
@@ -382,6 +389,7 @@ function checkListener(l: Obj, path: string, ctx: CheckContext): void {
 }
 
 const TLS_INSPECTOR = 'envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector';
+const PROXY_PROTOCOL = 'envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol';
 
 function checkFilterChain(fc: Obj, path: string, ctx: CheckContext): void {
   const ts = get(get(fc, 'transport_socket'), 'typed_config');
@@ -483,6 +491,7 @@ function checkEndpoint(e: Obj, path: string, ctx: CheckContext): void {
 /** Extension points whose category the proto package tells: message type → [field, package prefix, what]. */
 const CATEGORIES: [string, string, string, string][] = [
   ['envoy.config.accesslog.v3.AccessLog', 'typed_config', 'envoy.extensions.access_loggers.', 'an access logger'],
+  ['envoy.config.overload.v3.ResourceMonitor', 'typed_config', 'envoy.extensions.resource_monitors.', 'a resource monitor'],
   ['envoy.config.core.v3.TransportSocket', 'typed_config', 'envoy.extensions.transport_sockets.', 'a transport socket'],
   ['envoy.config.cluster.v3.Cluster.CustomClusterType', 'typed_config', 'envoy.extensions.clusters.', 'a cluster type'],
   ['envoy.config.listener.v3.ApiListener', 'api_listener', 'envoy.extensions.filters.network.http_connection_manager.', 'an HTTP connection manager'],

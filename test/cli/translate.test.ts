@@ -128,12 +128,16 @@ describe('tether translate on other gateways’ sticky-session examples', () => 
     const listeners = (bootstrap['static_resources'] as { listeners: JsonObject[] }).listeners;
     const redirects = new Map<number, Map<string, JsonObject>>();
     for (const l of listeners) {
-      const port = (l['address'] as { socket_address: { port_value: number } }).socket_address.port_value;
+      // Keyed by the Gateway port (the listener's name); below 1024 the socket binds port + 10000.
+      const port = Number((l['name'] as string).split('/').pop());
+      expect((l['address'] as { socket_address: { port_value: number } }).socket_address.port_value).toBe(port < 1024 ? port + 10000 : port);
       const hcm = (l['filter_chains'] as { filters: { typed_config: { route_config: { virtual_hosts: { routes: Route[] }[] } } }[] }[])[0].filters[0].typed_config;
       const routes = hcm.route_config.virtual_hosts.flatMap((v) => v.routes);
       redirects.set(port, new Map(routes.map((x) => [x.match.path_separated_prefix, x.redirect])));
     }
-    // Port 80: the listener port is http's default, so only a non-default written port shows.
+    expect([...redirects.keys()].sort((a, b) => a - b)).toEqual([80, 8080]);
+    // Port 80: the listener port is http's default, so only a non-default written port shows (and
+    // never the container port 10080).
     expect(redirects.get(80)?.get('/host-only')).toEqual({ host_redirect: 'example.org', response_code: 'FOUND' });
     expect(redirects.get(80)?.get('/port-8080')).toEqual({ host_redirect: 'example.org', port_redirect: 8080, response_code: 'FOUND' });
     // Port 8080: a redirect without scheme or port keeps the listener's port.

@@ -35,8 +35,9 @@ describe('tether serve --source kubernetes (process)', () => {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: 'gw', namespace: 'demo' },
-      spec: { gatewayClassName: 'tether', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] },
+      spec: { gatewayClassName: 'tether', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }], infrastructure: { parametersRef: { group: 'tether.dev', kind: 'FleetParameters', name: 'fleet' } } },
     });
+    api.put({ apiVersion: 'tether.dev/v1alpha1', kind: 'FleetParameters', metadata: { name: 'fleet', namespace: 'demo' }, spec: { replicas: 3 } });
     const kubeconfig = join(dir, 'config');
     await writeFile(kubeconfig, api.kubeConfig('process').exportConfig());
     const adminPort = await freePort();
@@ -62,6 +63,8 @@ describe('tether serve --source kubernetes (process)', () => {
       // Provisioning is the default: the Gateway's fleet appears, bootstrapped to Tether in POD_NAMESPACE.
       const cm = await waitFor('the provisioned fleet', () => api.get('apps/v1', 'Deployment', 'tether-gw', 'demo') && api.get('v1', 'ConfigMap', 'tether-gw', 'demo'), 10_000);
       expect((cm as unknown as { data: Record<string, string> }).data['bootstrap.json']).toContain('tether.tether-system.svc.cluster.local');
+      // The FleetParameters the Gateway names reach the fleet (the same resolution translation applies).
+      expect((api.get('apps/v1', 'Deployment', 'tether-gw', 'demo') as unknown as { spec: { replicas: number } }).spec.replicas).toBe(3);
       expect(api.requests.every((r) => r.token === 'process')).toBe(true);
 
       child.kill('SIGTERM');

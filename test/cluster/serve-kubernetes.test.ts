@@ -111,4 +111,30 @@ describe('tether serve --source kubernetes (in-process, fake API server)', () =>
     for (const r of api.requests.filter((x) => x.verb === 'patch')) perObject.set(`${r.resource}/${r.name}`, (perObject.get(`${r.resource}/${r.name}`) ?? 0) + 1);
     expect([...perObject.values()].every((n) => n === 1)).toBe(true);
   });
+
+  it('reads FleetParameters the Gateway names: edge settings reach Envoy, a missing object is InvalidParameters', async () => {
+    const gw = api.get('gateway.networking.k8s.io/v1', 'Gateway', 'demo-gateway', 'default') as FakeObject & { spec: Record<string, unknown> };
+    gw.spec['infrastructure'] = { parametersRef: { group: 'tether.dev', kind: 'FleetParameters', name: 'edge' } };
+    api.put(gw);
+    api.put({ apiVersion: 'tether.dev/v1alpha1', kind: 'FleetParameters', metadata: { name: 'edge', namespace: 'default' }, spec: { edge: { trustedHops: 2, accessLog: 'Off' } } });
+    const e = await serve();
+    const hcm = () => {
+      const listener = [...e.activeListeners.values()][0]?.json as { filter_chains: { filters: { typed_config: Record<string, unknown> }[] }[] } | undefined;
+      return listener?.filter_chains[0].filters[0].typed_config;
+    };
+    expect(hcm()?.['xff_num_trusted_hops']).toBe(2);
+    expect(hcm()?.['access_log']).toBeUndefined();
+
+    // The object changes in the cluster: the listener follows.
+    api.put({ apiVersion: 'tether.dev/v1alpha1', kind: 'FleetParameters', metadata: { name: 'edge', namespace: 'default' }, spec: { edge: { trustedHops: 1 } } });
+    await e.waitFor(() => hcm()?.['xff_num_trusted_hops'] === 1, 'one trusted hop');
+    expect(hcm()?.['access_log']).toBeDefined();
+
+    // It goes away: the Gateway is not accepted, says why, and is no longer served.
+    api.remove('tether.dev/v1alpha1', 'FleetParameters', 'edge', 'default');
+    const accepted = () => (api.get('gateway.networking.k8s.io/v1', 'Gateway', 'demo-gateway', 'default')?.status as { conditions?: { type: string; status: string; reason: string; message: string }[] } | undefined)?.conditions?.find((c) => c.type === 'Accepted');
+    await waitFor('Gateway InvalidParameters', () => accepted()?.reason === 'InvalidParameters');
+    expect(accepted()).toMatchObject({ status: 'False', message: 'spec.infrastructure.parametersRef: FleetParameters default/edge not found' });
+    await e.waitFor(() => e.activeListeners.size === 0, 'listeners withdrawn');
+  });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { KubeObject } from '../../src/k8s/kube-object.ts';
+import { containerPort } from '../../src/k8s/container-port.ts';
 import type { ConformanceCase } from './cases.ts';
 import { reached } from './base-setting.ts';
 import { gateway, GW, httpListener, NS, route, Scenario } from './scenario.ts';
@@ -50,7 +51,7 @@ function modifyListeners(): void {
   const s3 = new Scenario([certificate, both, toV1('http-route-2', remove)]);
   expectGatewayReady(s3, remove, 1);
   expectListeners(s3, remove, ['https', 'http']);
-  expect(s3.envoy(remove).listeners.map((l) => (l['address'] as { socket_address: { port_value: number } }).socket_address.port_value).sort()).toEqual([443, 80].sort());
+  expect(s3.envoy(remove).listeners.map((l) => (l['address'] as { socket_address: { port_value: number } }).socket_address.port_value).sort()).toEqual([containerPort(443), containerPort(80)].sort()); // Envoy binds the mapped ports (docs/kubernetes.md#ports)
   const httpOnly = atGeneration(gateway(remove, [httpListener(80, fromAll)]), 2);
   const s4 = new Scenario([certificate, httpOnly, toV1('http-route-2', remove)]);
   expectGatewayReady(s4, remove, 2);

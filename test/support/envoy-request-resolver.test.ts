@@ -6,7 +6,8 @@ import { GRPC_STATUS, grpcRequest, grpcStatusOf, pickFilterChain, pickVirtualHos
 
 function config(virtualHosts: JsonObject[], hcm: JsonObject = { strip_any_host_port: true, normalize_path: true, merge_slashes: true }): EnvoyConfig {
   return {
-    listeners: [{ name: 'l', address: { socket_address: { address: '0.0.0.0', port_value: 80 } }, filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { ...hcm, rds: { route_config_name: 'rc' } } }] }] }],
+    // Gateway port 80, bound as 10080 inside the container (the Service maps one to the other).
+    listeners: [{ name: 'l', address: { socket_address: { address: '0.0.0.0', port_value: 10080 } }, filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { ...hcm, rds: { route_config_name: 'rc' } } }] }] }],
     routes: [{ name: 'rc', virtual_hosts: virtualHosts }],
     clusters: [{ name: 'a' }, { name: 'b' }],
     endpoints: [{ cluster_name: 'a', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '10.0.0.1', port_value: 8080 } } } }] }] }],
@@ -40,6 +41,34 @@ describe('pickVirtualHost (Envoy domain precedence)', () => {
 });
 
 describe('resolveRequest', () => {
+  it('reaches a listener on a privileged Gateway port through its container port', () => {
+    const c = config([{ name: 'any', domains: ['*'], routes: [forward('r', { prefix: '/' })] }]);
+    expect(resolveRequest(c, { port: 80, host: 'h', path: '/' })).toMatchObject({ type: 'forward', route: 'r' });
+    // A listener that bound 80 itself (no mapping) is not what a client on port 80 reaches.
+    const unmapped = { ...c, listeners: [{ ...c.listeners[0], address: { socket_address: { address: '0.0.0.0', port_value: 80 } } }] };
+    expect(resolveRequest(unmapped, { port: 80, host: 'h', path: '/' })).toEqual({ type: 'no-listener' });
+  });
+
+  it('applies the escaped-slash action after normalisation: redirect to the unescaped path, reject, or keep', () => {
+    const vhosts = [{ name: 'any', domains: ['*'], routes: [forward('r', { prefix: '/' })] }];
+    const base = { strip_any_host_port: true, normalize_path: true, merge_slashes: true };
+    const at = (action: string | undefined, path: string) => resolveRequest(config(vhosts, action ? { ...base, path_with_escaped_slashes_action: action } : base), { port: 80, host: 'h', path });
+    expect(at('UNESCAPE_AND_REDIRECT', '/a%2Fb?x=1')).toEqual({ type: 'redirect', route: '', status: 307, location: '/a/b?x=1' });
+    expect(at('UNESCAPE_AND_REDIRECT', '/a/b')).toMatchObject({ type: 'forward' });
+    expect(at('REJECT_REQUEST', '/a%5cb')).toEqual({ type: 'rejected', status: 400, reason: 'escaped slash in the path' });
+    expect(at('UNESCAPE_AND_FORWARD', '/a%2Fb')).toMatchObject({ type: 'forward', backends: [{ request: { path: '/a/b' } }] });
+    expect(at(undefined, '/a%2Fb')).toMatchObject({ type: 'forward', backends: [{ request: { path: '/a%2Fb' } }] });
+  });
+
+  it('drops or rejects header names with underscores as the connection manager says', () => {
+    const vhosts = [{ name: 'any', domains: ['*'], routes: [forward('r', { prefix: '/' })] }];
+    const at = (action: string) => resolveRequest(config(vhosts, { strip_any_host_port: true, common_http_protocol_options: { headers_with_underscores_action: action } }), { port: 80, host: 'h', path: '/', headers: { x_user: 'admin', 'x-ok': '1' } });
+    expect(at('DROP_HEADER')).toMatchObject({ type: 'forward', backends: [{ request: { headers: { 'x-ok': '1' } } }] });
+    expect(JSON.stringify(at('DROP_HEADER'))).not.toContain('x_user');
+    expect(at('REJECT_REQUEST')).toEqual({ type: 'rejected', status: 400, reason: 'header x_user has an underscore' });
+    expect(JSON.stringify(at('ALLOW'))).toContain('x_user');
+  });
+
   it('strips the Host port, takes the first matching route and honours path segments', () => {
     const c = config([{ name: 'h', domains: ['example.com'], routes: [forward('exact', { path: '/a' }), forward('seg', { path_separated_prefix: '/a' }), forward('all', { prefix: '/' })] }]);
     const at = (path: string) => resolveRequest(c, { port: 80, host: 'example.com:80', path });

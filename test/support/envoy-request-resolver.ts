@@ -14,6 +14,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { JsonObject } from '../../src/codec/json.ts';
+import { containerPort } from '../../src/k8s/container-port.ts';
 
 export interface EnvoyConfig {
   listeners: JsonObject[];
@@ -25,6 +26,10 @@ export interface EnvoyConfig {
 }
 
 export interface ResolveRequest {
+  /**
+   * The port the client connects to: the Gateway listener's port, which the fleet's Service
+   * exposes and forwards to the container port Envoy binds (`containerPort`, docs/kubernetes.md#ports).
+   */
   port: number;
   /** Host / :authority as the client sends it (may carry a port). */
   host: string;
@@ -66,6 +71,8 @@ export type Resolution =
   | { type: 'no-listener' }
   /** The connection ends before any HTTP exchange: no filter chain for it, a failed handshake, the wrong protocol. */
   | { type: 'connection-closed'; reason: string }
+  /** Refused before routing (an escaped slash or an underscore header the edge settings reject). */
+  | { type: 'rejected'; status: number; reason: string }
   /** The connection manager does not speak the client's HTTP version. */
   | { type: 'protocol-mismatch'; codec: string }
   /** grpcStatus: for a gRPC request, the gRPC status Envoy's local reply carries instead. */
@@ -97,7 +104,8 @@ function text(v: unknown): string {
 }
 
 export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolution {
-  const listener = config.listeners.find((l) => obj(obj(l['address'])['socket_address'])['port_value'] === req.port);
+  const bound = containerPort(req.port);
+  const listener = config.listeners.find((l) => obj(obj(l['address'])['socket_address'])['port_value'] === bound);
   if (!listener) return { type: 'no-listener' };
   const connection = connect(config, listener, req);
   if (connection.type !== 'connected') return connection;
@@ -113,7 +121,12 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   if (!routeConfig) throw new Error(`listener ${text(listener['name'])}: route configuration not found`);
 
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+  const underscores = str(obj(hcm['common_http_protocol_options'])['headers_with_underscores_action']) ?? 'ALLOW';
+  for (const [k, v] of Object.entries(req.headers ?? {})) {
+    if (k.includes('_') && underscores === 'REJECT_REQUEST') return { type: 'rejected', status: 400, reason: `header ${k} has an underscore` };
+    if (k.includes('_') && underscores === 'DROP_HEADER') continue;
+    headers[k.toLowerCase()] = v;
+  }
   const method = req.method ?? 'GET';
   let host = req.host;
   if (hcm['strip_any_host_port'] === true) host = stripPort(host);
@@ -121,6 +134,17 @@ export function resolveRequest(config: EnvoyConfig, req: ResolveRequest): Resolu
   let path = rawPath;
   if (hcm['normalize_path'] === true) path = normalizePath(path);
   if (hcm['merge_slashes'] === true) path = path.replace(/\/{2,}/g, '/');
+  // Escaped slashes (%2F, %5C), after normalisation and slash merging, as the HCM field documents.
+  const escaped = /%2f|%5c/i.test(path);
+  const slashes = str(hcm['path_with_escaped_slashes_action']) ?? 'KEEP_UNCHANGED';
+  if (escaped && slashes === 'REJECT_REQUEST') return { type: 'rejected', status: 400, reason: 'escaped slash in the path' };
+  if (escaped && (slashes === 'UNESCAPE_AND_REDIRECT' || slashes === 'UNESCAPE_AND_FORWARD')) {
+    path = path.replace(/%2f/gi, '/').replace(/%5c/gi, '\\');
+    if (hcm['merge_slashes'] === true) path = path.replace(/\/{2,}/g, '/');
+    // The connection manager answers 307 itself, Location the unescaped path (with its query),
+    // before any route is consulted.
+    if (slashes === 'UNESCAPE_AND_REDIRECT') return { type: 'redirect', route: '', status: 307, location: `${path}${query ? `?${query}` : ''}` };
+  }
 
   const grpc = isGrpc(headers);
   const vhost = pickVirtualHost(list(routeConfig['virtual_hosts']), host);

@@ -6,7 +6,7 @@ import { parseMeta, type ParsedMeta } from '../object-meta.ts';
 export interface GatewayClass {
   meta: ParsedMeta;
   controllerName: string;
-  /** spec.parametersRef, as written (Tether defines no parameters). */
+  /** spec.parametersRef as written; resolved to FleetParameters by translate/fleet-parameters.ts. */
   parametersRef?: { group: string; kind: string; name: string; namespace?: string };
   problems: FieldProblem[];
 }

@@ -61,7 +61,7 @@ export interface Gateway {
   listeners: Listener[];
   /** spec.addresses as written: Tether does not assign addresses (the Envoy fleet binds its own). */
   addresses: { type: string; value: string }[];
-  /** spec.infrastructure.parametersRef as written: per-Gateway parameters of some kind. */
+  /** spec.infrastructure.parametersRef as written; resolved to FleetParameters by translate/fleet-parameters.ts. */
   parametersRef?: { group: string; kind: string; name: string };
   /**
    * spec.infrastructure.labels and annotations: put on every object Tether provisions for this

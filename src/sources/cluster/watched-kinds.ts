@@ -38,6 +38,8 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true },
   // Tether's own policy
   { kind: 'SessionPolicy', group: 'tether.dev', version: 'v1alpha1', plural: 'sessionpolicies', namespaced: true, status: 'policy' },
+  // Parameters of Envoy fleets (GatewayClass and Gateway parametersRef); no status.
+  { kind: 'FleetParameters', group: 'tether.dev', version: 'v1alpha1', plural: 'fleetparameters', namespaced: true },
   // Sticky-session policies other gateways define (read only: their own controllers own status)
   { kind: 'SessionStickyPolicy', group: 'gateway.flomesh.io', version: 'v1alpha1', plural: 'sessionstickypolicies', namespaced: true },
   { kind: 'KongUpstreamPolicy', group: 'configuration.konghq.com', version: 'v1beta1', plural: 'kongupstreampolicies', namespaced: true },
