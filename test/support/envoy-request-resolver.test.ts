@@ -265,14 +265,15 @@ describe('resolveRequest on a TLS listener', () => {
       listeners: [
         {
           name: 'https',
-          address: { socket_address: { address: '0.0.0.0', port_value: 443 } },
+          // Gateway port 443, bound as 10443 inside the container.
+          address: { socket_address: { address: '0.0.0.0', port_value: 10443 } },
           ...(opts.inspector === false ? {} : { listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector' } }] }),
           filter_chains: [
             { name: 'www', filter_chain_match: { server_names: ['www.example.com'] }, filters: hcm('rc-www'), transport_socket: tls('ns/example') },
             { name: 'any', filters: hcm('rc-any'), transport_socket: tls('ns/wildcard') },
           ],
         },
-        { name: 'http', address: { socket_address: { address: '0.0.0.0', port_value: 80 } }, filter_chains: [{ filters: hcm('rc-any') }] },
+        { name: 'http', address: { socket_address: { address: '0.0.0.0', port_value: 10080 } }, filter_chains: [{ filters: hcm('rc-any') }] },
       ],
       routes: [routes('rc-www'), routes('rc-any')],
       clusters: [{ name: 'a' }],
