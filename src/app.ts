@@ -53,7 +53,7 @@ export interface AppOptions {
    * fleets. Default: resolved from the store's GatewayClasses, Gateways and FleetParameters, the
    * same resolution translation applies (src/translate/fleet-parameters.ts).
    */
-  fleetParameters?: (gateway: Gateway) => FleetParameters;
+  fleetParameters?: (gateway: Gateway) => FleetParameters | undefined;
 }
 
 export interface App {
@@ -209,9 +209,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
 /**
  * Each Gateway's merged FleetParameters from the store, resolved again only when the store changed.
  * A Gateway whose parameters are invalid is rejected by translation (Accepted=False,
- * InvalidParameters) and serves nothing; its fleet gets Tether's defaults meanwhile.
+ * InvalidParameters): undefined, and the provisioner holds its fleet as it is.
  */
-function storeFleetParameters(store: ObjectStore): (gateway: Gateway) => FleetParameters {
+function storeFleetParameters(store: ObjectStore): (gateway: Gateway) => FleetParameters | undefined {
   let revision = -1;
   let resolved = new Map<string, FleetParametersResolution>();
   return (gateway) => {
@@ -220,7 +220,8 @@ function storeFleetParameters(store: ObjectStore): (gateway: Gateway) => FleetPa
       resolved = resolveFleetParameters(store.list());
     }
     const r = resolved.get(`${gateway.meta.namespace}/${gateway.meta.name}`);
-    return r?.ok ? r.parameters : {};
+    if (!r) return {};
+    return r.ok ? r.parameters : undefined;
   };
 }
 
@@ -236,7 +237,7 @@ async function startProvisioner(
   config: Config,
   source: ClusterSource,
   store: ObjectStore,
-  parameters: (gateway: Gateway) => FleetParameters,
+  parameters: (gateway: Gateway) => FleetParameters | undefined,
   onChange: () => void,
   log: Logger,
 ): Promise<FleetController> {

@@ -34,8 +34,13 @@ export interface FleetControllerOptions {
   logger: Logger;
   /** The store the cluster source fills: Gateways and GatewayClasses are read from it. */
   store: ObjectStore;
-  /** The merged FleetParameters of a Gateway (class, then Gateway). */
-  parameters: (gateway: Gateway) => FleetParameters;
+  /**
+   * The merged FleetParameters of a Gateway (class, then Gateway); undefined when they are invalid.
+   * Such a Gateway is rejected by translation (Accepted=False, InvalidParameters), and its fleet is
+   * held as it is: none is created, an existing one is neither changed nor removed, so a typo in a
+   * FleetParameters object cannot take a serving fleet down.
+   */
+  parameters: (gateway: Gateway) => FleetParameters | undefined;
   facts: InstallFacts;
   /** Watch fleets in these namespaces only (as the cluster source); empty = all. */
   namespaces?: readonly string[];
@@ -81,6 +86,8 @@ export class FleetController {
   private fleets = new Map<string, Fleet>();
   /** Gateways of Tether's class whose fleet cannot be rendered, and why. */
   private unrenderable = new Map<string, string>();
+  /** Gateways whose parameters are invalid, by key → uid: their fleets are left as they are. */
+  private held = new Map<string, string>();
   /** What Tether last applied, per object key, as JSON: a change of the rendering re-applies. */
   private readonly lastApplied = new Map<string, string>();
   private leader = false;
@@ -274,13 +281,19 @@ export class FleetController {
     );
     const next = new Map<string, Fleet>();
     const unrenderable = new Map<string, string>();
+    const held = new Map<string, string>();
     for (const o of objects) {
       if (o.kind !== 'Gateway' || !o.apiVersion.startsWith('gateway.networking.k8s.io/') || typeof o.metadata.uid !== 'string') continue;
       const gw = parseGateway(o);
       if (!classes.has(gw.gatewayClassName)) continue;
       const key = `${gw.meta.namespace}/${gw.meta.name}`;
       try {
-        const rendered = renderFleet(gw, o.metadata.uid, this.o.parameters(gw), this.o.facts);
+        const parameters = this.o.parameters(gw);
+        if (parameters === undefined) {
+          held.set(key, o.metadata.uid);
+          continue;
+        }
+        const rendered = renderFleet(gw, o.metadata.uid, parameters, this.o.facts);
         next.set(key, { gw, uid: o.metadata.uid, rendered, applyProblems: this.fleets.get(key)?.applyProblems ?? [] });
       } catch (err) {
         // One Gateway that cannot be rendered (a name too long for its certificate Secret) stops no other.
@@ -290,6 +303,7 @@ export class FleetController {
     }
     this.fleets = next;
     this.unrenderable = unrenderable;
+    this.held = held;
     const wanted = new Set([...next.values()].flatMap((f) => f.rendered.objects.map(objectKey)));
     for (const k of this.lastApplied.keys()) if (!wanted.has(k)) this.lastApplied.delete(k);
   }
@@ -325,7 +339,7 @@ export class FleetController {
 
   /** Fleets of Gateways that still exist but are no longer Tether's (their class changed). */
   private async removeOrphans(): Promise<void> {
-    const uids = new Set([...this.fleets.values()].map((f) => f.uid));
+    const uids = new Set([...[...this.fleets.values()].map((f) => f.uid), ...this.held.values()]);
     for (const o of this.owned.list()) {
       const owner = ownerRef(o);
       if (!owner || uids.has(owner.uid)) continue;

@@ -19,13 +19,14 @@ export interface RenderedBootstrap {
   configMap: KubeObject;
 }
 
-export function renderBootstrap(gw: Gateway, uid: string, facts: InstallFacts): RenderedBootstrap {
+export function renderBootstrap(gw: Gateway, uid: string, facts: InstallFacts, maxConnections?: number): RenderedBootstrap {
   const bootstrap = buildAdsBootstrap({
     gateway: `${gw.meta.namespace}/${gw.meta.name}`,
     xdsHost: facts.xdsHost,
     xdsPort: facts.xdsPort,
     delta: true,
     adminPort: FLEET_DEPLOYMENT_DEFAULTS.adminPort,
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
     ...(facts.xdsTls ? { tls: { dir: XDS_CERT_DIR, serverName: facts.xdsTls.serverName ?? facts.xdsHost } } : {}),
   });
   const text = `${JSON.stringify(bootstrap, null, 2)}\n`;

@@ -60,6 +60,17 @@ describe('renderFleet', () => {
     expect(plain.spec.template.spec.volumes.map((v: Obj) => v.name)).toEqual(['bootstrap']);
   });
 
+  it('caps downstream connections in the bootstrap from the parameters, and a new cap rolls the fleet', () => {
+    const monitor = (f: ReturnType<typeof renderFleet>): Obj => JSON.parse(byKind(f.objects, 'ConfigMap').data[BOOTSTRAP_FILE]).overload_manager.resource_monitors[0].typed_config;
+    const capped = renderFleet(gateway(), 'uid-1', { edge: { maxConnections: 1234 } }, facts);
+    expectValidBootstrap(JSON.parse(byKind(capped.objects, 'ConfigMap').data[BOOTSTRAP_FILE]) as JsonObject);
+    expect(monitor(capped).max_active_downstream_connections).toBe('1234');
+    const plain = renderFleet(gateway(), 'uid-1', {}, facts);
+    expect(monitor(plain).max_active_downstream_connections).toBe('50000');
+    const hash = (f: ReturnType<typeof renderFleet>): string => byKind(f.objects, 'Deployment').spec.template.metadata.annotations[BOOTSTRAP_HASH_ANNOTATION];
+    expect(hash(capped)).not.toBe(hash(plain));
+  });
+
   it('runs Envoy unprivileged, read-only, ready on its admin /ready, draining before it stops', () => {
     const dep: Obj = byKind(renderFleet(gateway(), 'uid-1', {}, facts).objects, 'Deployment');
     const pod = dep.spec.template.spec;

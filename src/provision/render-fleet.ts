@@ -45,7 +45,7 @@ export function renderFleet(gw: Gateway, uid: string, params: FleetParameters, f
   if (params.autoscaling && params.replicas !== undefined) {
     problems.push({ reason: 'UnsupportedValue', message: `FleetParameters replicas (${params.replicas}) is not used: autoscaling sets the replica count` });
   }
-  const bootstrap = renderBootstrap(gw, uid, facts);
+  const bootstrap = renderBootstrap(gw, uid, facts, params.edge?.maxConnections);
   const service = renderService(gw, uid, params, ports);
   problems.push(...service.problems);
   const objects: KubeObject[] = [

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.ts';
 import type { FleetParameters } from '../../src/k8s/fleet-parameters.ts';
+import type { Gateway } from '../../src/k8s/gateway-api/gateway.ts';
 import { FleetController } from '../../src/provision/fleet-controller.ts';
 import { BOOTSTRAP_FILE, BOOTSTRAP_HASH_ANNOTATION } from '../../src/provision/fleet-names.ts';
 import { standardInstallFacts } from '../../src/provision/install-facts.ts';
@@ -60,7 +61,7 @@ describe('provisioning Envoy fleets', () => {
   });
 
   /** A Tether replica: the cluster source, the provisioner, and statuses from real translation, decorated and written. */
-  async function replica(identity: string, opts: { parameters?: FleetParameters; leaderElection?: boolean; resyncMs?: number } = {}): Promise<Replica> {
+  async function replica(identity: string, opts: { parameters?: FleetParameters | ((gw: Gateway) => FleetParameters | undefined); leaderElection?: boolean; resyncMs?: number } = {}): Promise<Replica> {
     const store = new ObjectStore();
     const source = new ClusterSource({
       logger: silentLogger(),
@@ -74,7 +75,7 @@ describe('provisioning Envoy fleets', () => {
       kubeConfig: api.kubeConfig(identity),
       logger: silentLogger(),
       store,
-      parameters: () => opts.parameters ?? {},
+      parameters: (gw) => (typeof opts.parameters === 'function' ? opts.parameters(gw) : (opts.parameters ?? {})),
       facts,
       debounceMs: 10,
       retryInitialMs: 20,
@@ -221,6 +222,31 @@ describe('provisioning Envoy fleets', () => {
     expect(after.filter((r) => r.verb === 'patch' && r.resource !== 'gateways').every((r) => r.status === 200)).toBe(true);
     expect(['deployments', 'services', 'configmaps'].map((p) => api.list(p === 'deployments' ? 'apps' : '', p).map((o) => o.metadata.uid))).toEqual(uids);
     expect(deployment().metadata.resourceVersion).toBe(rv);
+  });
+
+  it('holds the fleet of a Gateway whose parameters turned invalid, and makes none for a new one', async () => {
+    const invalid = new Set<string>();
+    await replica('a', { parameters: (gw) => (invalid.has(gw.meta.name) ? undefined : {}) });
+    api.put(gateway('edge'));
+    await waitFor('the fleet', () => deployment() && service());
+    const before = JSON.stringify([deployment().spec, service().spec]);
+    invalid.add('edge');
+    invalid.add('fresh');
+    api.put(gateway('fresh'));
+    // A change the fleet would follow if the parameters were valid: it is not followed.
+    api.put(gateway('edge', [{ name: 'http', port: 80 }, { name: 'alt', port: 8080 }]));
+    // A valid Gateway put after both: once its fleet exists, the provisioner has seen the others.
+    api.put(gateway('marker', [{ name: 'http', port: 8080 }]));
+    await waitFor('a later fleet', () => deployment('tether-marker'));
+    await sleep(100);
+    expect(JSON.stringify([deployment().spec, service().spec])).toBe(before);
+    expect(deployment('tether-fresh')).toBeUndefined();
+    expect(api.requests.filter((r) => r.verb === 'delete' && r.name === 'tether-edge')).toEqual([]);
+    // Valid again: the fleet follows the Gateway.
+    invalid.clear();
+    api.put(gateway('edge', [{ name: 'http', port: 80 }, { name: 'alt', port: 8080 }, { name: 'alt2', port: 8081 }]));
+    await waitFor('the fleet follows again', () => service().spec.ports.length === 3);
+    await waitFor('the new Gateway gets its fleet', () => deployment('tether-fresh'));
   });
 
   it('removes the fleet of a Gateway that leaves Tether\'s class; the garbage collector removes that of a deleted Gateway', async () => {
