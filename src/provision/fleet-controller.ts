@@ -37,8 +37,8 @@ export interface FleetControllerOptions {
   /**
    * The merged FleetParameters of a Gateway (class, then Gateway); undefined when they are invalid.
    * Such a Gateway is rejected by translation (Accepted=False, InvalidParameters), and its fleet is
-   * held as it is: none is created, an existing one is neither changed nor removed, so a typo in a
-   * FleetParameters object cannot take a serving fleet down.
+   * held as it is: none is created, an existing one is neither changed nor removed, so fixing the
+   * reference brings back the same pods rather than new ones.
    */
   parameters: (gateway: Gateway) => FleetParameters | undefined;
   facts: InstallFacts;
