@@ -8,11 +8,11 @@
 import { parseArgs } from 'node:util';
 import type protobuf from 'protobufjs';
 import { MessageType, protoRegistry, type JsonObject } from '../src/codec/proto-registry.ts';
-import { JsonEncoder } from '../src/codec/json-encoder.ts';
 import { loadProtoRoot } from '../src/codec/proto-loader.ts';
 import { buildEnvoyResources } from '../src/envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from '../src/envoy/build-grpc-client-resources.ts';
 import { translate } from '../src/translate/translate.ts';
+import { ProtobufjsObjectEncoder } from '../test/support/protobufjs-object.ts';
 import { generateInput } from './translate-input.ts';
 
 const { values: args } = parseArgs({
@@ -38,7 +38,8 @@ for (const g of ir.gateways) {
 
 const registry = protoRegistry();
 const root = loadProtoRoot();
-const encoder = new JsonEncoder(root);
+// The codec's earlier path converts proto3 JSON to protobufjs's object form; the floor encodes those.
+const encoder = new ProtobufjsObjectEncoder(root);
 const prepared: { type: protobuf.Type; object: Record<string, unknown> }[] = messages.map((m) => ({ type: root.lookupType(m.type), object: encoder.toProtobufObject(m.type, m.json) }));
 
 function timeCpu(fn: () => number): { ms: number; bytes: number } {

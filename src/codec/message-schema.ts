@@ -21,6 +21,8 @@ export interface FieldSchema {
   number: number;
   value: FieldValueType;
   repeated: boolean;
+  /** Repeated scalars and enums written as one length-delimited run (proto3's default). */
+  packed: boolean;
   /** For map fields: the key scalar; `value` is the map's value type. */
   mapKey?: ScalarKind;
   /** Name of the oneof this field belongs to (proto3 `optional` fields are synthetic oneofs). */
@@ -72,6 +74,7 @@ export function describeType(type: protobuf.Type): MessageSchema {
       number: f.id,
       value,
       repeated: f.repeated,
+      packed: f.repeated && f.packed,
       mapKey: mapField.map ? (mapField.keyType as ScalarKind) : undefined,
       oneof: f.partOf ? f.partOf.name : undefined,
       proto3Optional,

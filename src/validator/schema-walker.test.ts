@@ -214,8 +214,8 @@ describe('proto3 optional and synthetic oneofs (hand-written schemas)', () => {
   const schema: MessageSchema = {
     fullName: 'test.M',
     fields: [
-      { name: 'a', jsonName: 'a', number: 1, value: { kind: 'scalar', scalar: 'uint32' }, repeated: false, oneof: '_a', proto3Optional: true, options: [{ '(validate.rules)': { uint32: { gt: 5 } } }] },
-      { name: 'b', jsonName: 'b', number: 2, value: { kind: 'scalar', scalar: 'uint32' }, repeated: false, proto3Optional: false, options: [{ '(validate.rules)': { uint32: { gt: 5 } } }] },
+      { name: 'a', jsonName: 'a', number: 1, value: { kind: 'scalar', scalar: 'uint32' }, repeated: false, packed: false, oneof: '_a', proto3Optional: true, options: [{ '(validate.rules)': { uint32: { gt: 5 } } }] },
+      { name: 'b', jsonName: 'b', number: 2, value: { kind: 'scalar', scalar: 'uint32' }, repeated: false, packed: false, proto3Optional: false, options: [{ '(validate.rules)': { uint32: { gt: 5 } } }] },
     ],
     oneofs: [{ name: '_a', fields: ['a'], options: [], synthetic: true }],
     options: [],
@@ -246,7 +246,7 @@ describe('proto3 optional and synthetic oneofs (hand-written schemas)', () => {
 
 describe('PGV switches (hand-written schemas)', () => {
   const field = (name: string, number: number, extra: Partial<MessageSchema['fields'][number]>): MessageSchema['fields'][number] => ({
-    name, jsonName: name, number, value: { kind: 'scalar', scalar: 'string' }, repeated: false, proto3Optional: false, options: [], ...extra,
+    name, jsonName: name, number, value: { kind: 'scalar', scalar: 'string' }, repeated: false, packed: false, proto3Optional: false, options: [], ...extra,
   });
   const inner: MessageSchema = { fullName: 'test.Inner', fields: [field('s', 1, { options: [{ '(validate.rules)': { string: { min_len: 1 } } }] })], oneofs: [], options: [] };
   const outer: MessageSchema = {
