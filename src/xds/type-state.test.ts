@@ -72,6 +72,19 @@ describe('TypeState subscriptions', () => {
     expect([...st.removePending]).toEqual(['A']);
   });
 
+  it('delta: names pushed unasked after the first CDS are kept once, as explicit, when the client subscribes to them', () => {
+    const st = new TypeState(TypeUrl.endpoint, true, false);
+    st.addImplicit('A');
+    st.addImplicit('B');
+    expect([st.implicit.size, st.subscribed('A'), st.subscribed('B')]).toEqual([2, true, true]);
+    st.applyDeltaNames(['A', 'B'], [], true);
+    expect([st.implicit.size, [...st.candidates(new Map())].sort(), st.subscribed('A')]).toEqual([0, ['A', 'B'], true]);
+    // Unsubscribing still ends the subscription; an implicit name the client never named stays.
+    st.addImplicit('C');
+    st.applyDeltaNames([], ['A'], false);
+    expect([st.subscribed('A'), st.subscribed('B'), st.subscribed('C'), [...st.implicit]]).toEqual([false, true, true, ['C']]);
+  });
+
   it('delta: a plain ACK changes nothing', () => {
     const st = state();
     st.applyDeltaNames(['A'], [], true);

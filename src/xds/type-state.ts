@@ -399,6 +399,9 @@ export class TypeState {
         continue;
       }
       this.explicit.add(n);
+      // Covered explicitly from now on (an unsubscribe drops both): the stream does not keep a
+      // second entry per EDS name pushed unasked after its first CDS response.
+      this.implicitNames.delete(n);
       this.reportedMissing.delete(n);
       // Always send names in resource_names_subscribe, even at the same version (docs/xds-protocol.md#delta-subscribe-always-sent).
       this.forced.add(n);

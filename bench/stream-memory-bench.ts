@@ -1,0 +1,191 @@
+// What a stream itself keeps after its initial sync: N SotW or delta streams driven in process
+// through a fake call (no sockets, so grpc-js and HTTP/2 memory are left out; the same kind of call
+// as test/xds/stream-fake-call.test.ts), each answered as Envoy answers: CDS and LDS wildcard, EDS
+// for every cluster and RDS for every route configuration once their parents arrive, every
+// response ACKed. Heap per stream after the sync of an S-service Gateway is set against heap per
+// stream on a 10-service Gateway (the idle stream); the target is a ratio of at most 1.2.
+// Every run builds its snapshot first and measures from after it, in a fresh process per figure.
+//
+//   node --expose-gc bench/stream-memory-bench.ts [--streams 300] [--services 1000] [--runs 3]
+import { execFileSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { MessageType, protoRegistry, type JsonObject } from '../src/codec/proto-registry.ts';
+import type { AdsStream, StreamCall } from '../src/xds/ads-stream.ts';
+import { DeltaStream } from '../src/xds/delta-stream.ts';
+import { forEachField } from '../src/xds/proto-wire.ts';
+import { ResponseFrame } from '../src/xds/response-frame.ts';
+import { TypeUrl, type XdsProtocol } from '../src/xds/resource-types.ts';
+import { SnapshotCache } from '../src/xds/snapshot-cache.ts';
+import { SotwStream } from '../src/xds/sotw-stream.ts';
+import { emptyCounters } from '../src/xds/xds-events.ts';
+import { DEFAULT_XDS_LIMITS } from '../src/xds/xds-limits.ts';
+import { gatewayResources } from './xds-bench-gateway.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    streams: { type: 'string', default: '300' },
+    services: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '3' },
+    // Internal: one measurement in this process.
+    child: { type: 'string' },
+  },
+});
+const STREAMS = Number(args.streams);
+const SERVICES = Number(args.services);
+const IDLE_SERVICES = 10;
+const GATEWAY = 'bench/gw';
+
+/** A server call with nothing behind it: keeps only the last response's nonce per type. */
+class FakeCall extends EventEmitter implements StreamCall {
+  readonly writableLength = 0;
+  readonly responses: Buffer[] = [];
+
+  write(chunk: Buffer | ResponseFrame, written?: () => void): boolean {
+    this.responses.push(chunk instanceof ResponseFrame ? chunk.toBuffer() : chunk);
+    written?.();
+    return true;
+  }
+
+  end(): void {}
+
+  getPeer(): string {
+    return 'fake:0';
+  }
+}
+
+const gc = (): void => {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('run with --expose-gc');
+  for (let i = 0; i < 4; i++) g();
+};
+
+/** Heap per stream (bytes) of STREAMS streams of one protocol synced with a Gateway of `services`. */
+function measure(protocol: XdsProtocol, services: number): number {
+  const registry = protoRegistry();
+  const gw = gatewayResources(services);
+  const cache = new SnapshotCache({ versionPrefix: 'b', logger: pino({ level: 'silent' }) });
+  cache.setSnapshot(GATEWAY, 'envoy', gw.resources);
+  cache.markReady();
+  const dirty = new Set<AdsStream>();
+  const ctx = {
+    cache,
+    logger: pino({ level: 'silent' }),
+    events: {},
+    counters: emptyCounters(),
+    warmTimeoutMs: 60_000,
+    limits: DEFAULT_XDS_LIMITS,
+    warnRepeated: () => undefined,
+    schedule: (s: AdsStream) => dirty.add(s),
+    bind: () => undefined,
+    unbind: () => undefined,
+  };
+  const requestType = protocol === 'sotw' ? MessageType.discoveryRequest : MessageType.deltaDiscoveryRequest;
+  const node = { id: 'envoy', cluster: GATEWAY };
+  const flush = (): void => {
+    while (dirty.size > 0) {
+      const batch = [...dirty];
+      dirty.clear();
+      for (const s of batch) s.reconcile();
+    }
+  };
+  const subscribe = (typeUrl: string, names: string[], first: boolean): JsonObject =>
+    protocol === 'sotw' ? { ...(first ? { node } : {}), type_url: typeUrl, resource_names: names } : { ...(first ? { node } : {}), type_url: typeUrl, resource_names_subscribe: names };
+  /** ACKs every response written so far; returns the types answered. */
+  const ack = (call: FakeCall): string[] => {
+    const types: string[] = [];
+    for (const bytes of call.responses.splice(0)) {
+      // Only the envelope is read: version (1), type_url (4) and nonce (5), the same numbers in
+      // DiscoveryResponse and DeltaDiscoveryResponse; the resources are left undecoded.
+      const envelope: Record<number, string> = {};
+      forEachField(bytes, (n, _start, payload, end) => {
+        if (n === 1 || n === 4 || n === 5) envelope[n] = bytes.toString('utf8', payload, end);
+      });
+      const typeUrl = envelope[4] ?? '';
+      types.push(typeUrl);
+      const names = typeUrl === TypeUrl.endpoint ? gw.edsNames : typeUrl === TypeUrl.route ? gw.rdsNames : [];
+      const req: JsonObject = protocol === 'sotw'
+        ? { type_url: typeUrl, version_info: envelope[1] ?? '', response_nonce: envelope[5] ?? '', resource_names: names }
+        : { type_url: typeUrl, response_nonce: envelope[5] ?? '' };
+      call.emit('data', Buffer.from(registry.encode(requestType, req)));
+    }
+    return types;
+  };
+
+  const streams: { stream: AdsStream; call: FakeCall }[] = [];
+  const open = (): void => {
+    for (let i = 0; i < STREAMS; i++) {
+      const call = new FakeCall();
+      const stream = protocol === 'sotw' ? new SotwStream(ctx, call, protocol, i) : new DeltaStream(ctx, call, protocol, i);
+      stream.start();
+      cache.onChange(() => dirty.add(stream));
+      streams.push({ stream, call });
+    }
+  };
+  const sync = (): void => {
+    for (const { call } of streams) {
+      call.emit('data', Buffer.from(registry.encode(requestType, subscribe(TypeUrl.cluster, [], true))));
+      call.emit('data', Buffer.from(registry.encode(requestType, subscribe(TypeUrl.listener, [], false))));
+    }
+    const seen = streams.map(() => new Set<string>());
+    for (let round = 0; round < 20; round++) {
+      flush();
+      let quiet = true;
+      streams.forEach(({ call }, i) => {
+        for (const t of ack(call)) {
+          quiet = false;
+          if (seen[i].has(t)) continue;
+          seen[i].add(t);
+          // Envoy subscribes to EDS after CDS and to RDS after LDS.
+          if (t === TypeUrl.cluster) call.emit('data', Buffer.from(registry.encode(requestType, subscribe(TypeUrl.endpoint, gw.edsNames, false))));
+          if (t === TypeUrl.listener) call.emit('data', Buffer.from(registry.encode(requestType, subscribe(TypeUrl.route, gw.rdsNames, false))));
+        }
+      });
+      if (quiet && dirty.size === 0) break;
+    }
+    const incomplete = seen.filter((s) => s.size < 4).length;
+    if (incomplete > 0) throw new Error(`${incomplete} streams did not receive all four types`);
+  };
+
+  // The per-stream figure excludes the snapshot, the codec and the code: all are there before.
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  open();
+  sync();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  // Keep everything alive until measured.
+  if (streams.length !== STREAMS || cache.view(GATEWAY, 'envoy') === undefined) throw new Error('lost streams');
+  for (const { stream } of streams) stream.fail(1, 'bench over', true);
+  return (after - before) / STREAMS;
+}
+
+if (args.child) {
+  const [protocol, services] = args.child.split(':');
+  process.stdout.write(JSON.stringify(measure(protocol as XdsProtocol, Number(services))));
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const run = (protocol: XdsProtocol, services: number): number =>
+    Number(execFileSync(process.execPath, [...new Set([...process.execArgv, '--expose-gc'])].concat([self, '--child', `${protocol}:${services}`, '--streams', String(STREAMS)]), { encoding: 'utf8' }));
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const kib = (xs: number[]): string => `${(median(xs) / 1024).toFixed(1)} KiB [${(Math.min(...xs) / 1024).toFixed(1)}–${(Math.max(...xs) / 1024).toFixed(1)}]`;
+  console.log(`heap per stream, ${STREAMS} streams in process, median [min–max] of ${args.runs} runs, Node ${process.version}`);
+  for (const protocol of ['sotw', 'delta'] as const) {
+    const synced: number[] = [];
+    const idle: number[] = [];
+    for (let r = 0; r < Number(args.runs); r++) {
+      // Alternate which goes first.
+      if (r % 2 === 0) {
+        synced.push(run(protocol, SERVICES));
+        idle.push(run(protocol, IDLE_SERVICES));
+      } else {
+        idle.push(run(protocol, IDLE_SERVICES));
+        synced.push(run(protocol, SERVICES));
+      }
+    }
+    const ratio = median(synced) / median(idle);
+    console.log(`  ${protocol.padEnd(5)}: after a ${SERVICES}-service sync ${kib(synced)}, on a ${IDLE_SERVICES}-service Gateway ${kib(idle)}; ratio ${ratio.toFixed(2)} (target ≤ 1.2${ratio <= 1.2 ? ', met' : ', not met'})`);
+  }
+}
