@@ -85,9 +85,9 @@ describe('ResourceEncoder change detection', () => {
     encoder.begin();
     encoder.encode(MessageType.routeConfiguration, 's', 'rc', rc(hosts));
     encoder.begin();
-    const swapped = encoder.encode(MessageType.routeConfiguration, 's', 'rc', rc([hosts[1]!, hosts[0]!]));
+    const swapped = encoder.encode(MessageType.routeConfiguration, 's', 'rc', rc([hosts[1], hosts[0]]));
     expect(swapped.reused).toBe(false);
     expect(calls.slice(3)).toEqual([MessageType.routeConfiguration]);
-    expect(registry.decode(MessageType.routeConfiguration, swapped.bytes)).toEqual(registry.roundTrip(MessageType.routeConfiguration, rc([hosts[1]!, hosts[0]!])));
+    expect(registry.decode(MessageType.routeConfiguration, swapped.bytes)).toEqual(registry.roundTrip(MessageType.routeConfiguration, rc([hosts[1], hosts[0]])));
   });
 });

@@ -28,9 +28,18 @@ interface Entry {
 const VIRTUAL_HOST = 'envoy.config.route.v3.VirtualHost';
 const VIRTUAL_HOSTS_FIELD = 2;
 
+/** One scope's entries (a Gateway's form); `used`: the last rebuild that encoded or kept it. */
+interface Scope {
+  used: number;
+  /** The last rebuild that encoded in it (its unused entries are then dropped). */
+  encoded: number;
+  entries: Map<string, Entry>;
+}
+
 export class ResourceEncoder {
   private readonly encodeFn: EncodeFn;
-  private readonly entries = new Map<string, Entry>();
+  private readonly scopes = new Map<string, Scope>();
+  private entries = new Map<string, Entry>();
   private generation = 0;
 
   constructor(encode: EncodeFn) {
@@ -47,22 +56,39 @@ export class ResourceEncoder {
    * (the same cluster name in two Gateways, or in the Envoy and gRPC-client forms).
    */
   encode(typeName: string, scope: string, name: string, json: JsonObject): { bytes: Uint8Array; reused: boolean } {
+    this.enter(scope, true);
     const vhosts = typeName === MessageType.routeConfiguration ? json['virtual_hosts'] : undefined;
-    if (Array.isArray(vhosts) && vhosts.length > 1) return this.encodeRouteConfiguration(scope, name, json, vhosts as JsonObject[]);
-    return this.cached(`${typeName}\0${scope}\0${name}`, json, () => this.encodeFn(typeName, json));
+    if (Array.isArray(vhosts) && vhosts.length > 1) return this.encodeRouteConfiguration(name, json, vhosts as JsonObject[]);
+    return this.cached(`${typeName}\0${name}`, json, () => this.encodeFn(typeName, json));
   }
 
-  /** Drops entries the last rebuild did not use. */
+  /** Keeps a scope whose resources this rebuild serves as they were, without encoding them. */
+  keep(scope: string): void {
+    this.enter(scope, false);
+  }
+
+  /** Drops scopes the last rebuild did not use, and in the scopes it encoded in, entries it did not use. */
   sweep(): void {
-    for (const [id, e] of this.entries) if (e.used !== this.generation) this.entries.delete(id);
+    for (const [key, scope] of this.scopes) {
+      if (scope.used !== this.generation) this.scopes.delete(key);
+      else if (scope.encoded === this.generation) for (const [id, e] of scope.entries) if (e.used !== this.generation) scope.entries.delete(id);
+    }
   }
 
-  private encodeRouteConfiguration(scope: string, name: string, json: JsonObject, vhosts: JsonObject[]): { bytes: Uint8Array; reused: boolean } {
+  private enter(key: string, encoding: boolean): void {
+    let scope = this.scopes.get(key);
+    if (!scope) this.scopes.set(key, (scope = { used: 0, encoded: 0, entries: new Map() }));
+    scope.used = this.generation;
+    if (encoding) scope.encoded = this.generation;
+    this.entries = scope.entries;
+  }
+
+  private encodeRouteConfiguration(name: string, json: JsonObject, vhosts: JsonObject[]): { bytes: Uint8Array; reused: boolean } {
     const { virtual_hosts: _vh, ...rest } = json;
-    const id = `${MessageType.routeConfiguration}\0${scope}\0${name}`;
+    const id = `${MessageType.routeConfiguration}\0${name}`;
     const parts: Uint8Array[] = [];
     for (let i = 0; i < vhosts.length; i++) {
-      const vhost = vhosts[i]!;
+      const vhost = vhosts[i];
       const vhostName = typeof vhost['name'] === 'string' ? vhost['name'] : String(i);
       parts.push(this.cached(`${id}\0vhost\0${vhostName}`, vhost, () => this.encodeFn(VIRTUAL_HOST, vhost)).bytes);
     }

@@ -22,10 +22,10 @@ export function sameJson(a: unknown, b: unknown): boolean {
   let i = 0;
   let j = 0;
   for (;;) {
-    while (i < ka.length && oa[ka[i]!] === undefined) i++;
-    while (j < kb.length && ob[kb[j]!] === undefined) j++;
+    while (i < ka.length && oa[ka[i]] === undefined) i++;
+    while (j < kb.length && ob[kb[j]] === undefined) j++;
     if (i === ka.length || j === kb.length) return i === ka.length && j === kb.length;
-    const k = ka[i]!;
+    const k = ka[i];
     if (k !== kb[j] || !sameJson(oa[k], ob[k])) return false;
     i++;
     j++;

@@ -448,7 +448,7 @@ function replaceSorted(sorted: readonly ObjectStatus[], replaced: ReadonlyMap<st
     let hi = out.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const m = refKey(out[mid]!.ref);
+      const m = refKey(out[mid].ref);
       if (m < k || (!orEqual && m === k)) lo = mid + 1;
       else hi = mid;
     }
