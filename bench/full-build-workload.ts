@@ -37,7 +37,7 @@ function once(): number {
   const { ir } = translate(objects);
   for (const g of ir.gateways) {
     for (const built of [buildEnvoyResources(g), buildGrpcClientResources(g)]) {
-      for (const [key, type] of kinds) for (const json of built[key] ?? []) bytes += registry.encode(type!, json).length;
+      for (const [key, type] of kinds) for (const json of built[key] ?? []) bytes += registry.encode(type, json).length;
     }
   }
   return bytes;
