@@ -34,6 +34,7 @@ import { createStickyResolver } from './sticky/create-sticky-resolver.ts';
 import { gatewayStatus, isServed, selectGateways, type GatewayClassInputs, type GatewaySelection, type GatewayState } from './gateways.ts';
 import type { ListenerState } from './listeners.ts';
 import { indexEndpoints } from './endpoints.ts';
+import { parsedOnce } from './object-index.ts';
 import type { ReferenceGrantIndex } from './reference-grants.ts';
 import { ClusterCatalog } from './cluster-catalog.ts';
 import { GatewayIRBuilder, type RouteSink } from './gateway-ir-builder.ts';
@@ -208,7 +209,7 @@ export class RouteFastPath {
       const m = ROUTE_KEY.exec(c.key);
       if (!m) return undefined;
       const id = `${m[1]}/${m[2]}/${m[3]}`;
-      const next = c.next === undefined ? undefined : m[1] === 'HTTPRoute' ? parseHTTPRoute(c.next) : parseGRPCRoute(c.next);
+      const next = c.next === undefined ? undefined : m[1] === 'HTTPRoute' ? parsedOnce(c.next, parseHTTPRoute) : parsedOnce(c.next, parseGRPCRoute);
       if (next && routeId(next) !== id) return undefined;
       byId.delete(id);
       byId.set(id, { id, old: this.records.get(id), next });
@@ -429,10 +430,10 @@ function scopedEndpoints(routes: readonly Route[], objects: readonly KubeObject[
   if (wanted.size > 0) {
     for (const o of objects) {
       const ns = o.metadata.namespace ?? 'default';
-      if (o.kind === 'Service' && apiGroup(o.apiVersion) === '' && wanted.has(`${ns}/${o.metadata.name}`)) services.push(parseService(o));
+      if (o.kind === 'Service' && apiGroup(o.apiVersion) === '' && wanted.has(`${ns}/${o.metadata.name}`)) services.push(parsedOnce(o, parseService));
       else if (o.kind === 'EndpointSlice' && apiGroup(o.apiVersion) === 'discovery.k8s.io') {
         const svc = o.metadata.labels?.[SERVICE_NAME_LABEL];
-        if (svc !== undefined && wanted.has(`${ns}/${svc}`)) slices.push(parseEndpointSlice(o));
+        if (svc !== undefined && wanted.has(`${ns}/${svc}`)) slices.push(parsedOnce(o, parseEndpointSlice));
       }
     }
   }
