@@ -11,7 +11,7 @@
 // repeated fields in the order they come, so this is the same message; editing one route re-encodes
 // one virtual host instead of the whole configuration.
 import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
-import { bytesField } from '../xds/proto-wire.ts';
+import { fieldHead } from '../xds/proto-wire.ts';
 import { sameJson } from './same-json.ts';
 
 export type EncodeFn = (typeName: string, json: JsonObject) => Uint8Array;
@@ -99,7 +99,7 @@ export class ResourceEncoder {
       return { bytes: entry.bytes, reused: true };
     }
     const out: Uint8Array[] = [this.encodeFn(MessageType.routeConfiguration, rest)];
-    for (const part of parts) out.push(bytesField(VIRTUAL_HOSTS_FIELD, part));
+    for (const part of parts) out.push(fieldHead(VIRTUAL_HOSTS_FIELD, part.length), part);
     const bytes = concat(out);
     this.entries.set(id, { json: rest, bytes, used: this.generation, parts });
     return { bytes, reused: false };
