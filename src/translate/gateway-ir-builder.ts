@@ -37,6 +37,8 @@ export interface GatewayIRSeed {
   routes: (listenerIndex: number) => Map<string, Map<string, RankedRoute>>;
   clusters: Iterable<ClusterIR>;
   served: WeakMap<RouteIR, Map<string, RouteIR>>;
+  /** A hostname's routes in precedence order (the seed keeps the order of groups no edit touched). */
+  sorted: (listenerIndex: number, hostname: string, byName: ReadonlyMap<string, RankedRoute>) => RouteIR[];
 }
 
 export class GatewayIRBuilder implements RouteSink {
@@ -46,9 +48,11 @@ export class GatewayIRBuilder implements RouteSink {
   private readonly clusters = new Map<string, ClusterIR>();
   /** Routes as each kind of listener serves them (servedRoute), so equal copies are shared. */
   private readonly served: WeakMap<RouteIR, Map<string, RouteIR>>;
+  private readonly sorted: (listener: ListenerState, hostname: string, byName: ReadonlyMap<string, RankedRoute>) => RouteIR[];
 
   constructor(state: GatewayState, seed?: GatewayIRSeed) {
     this.state = state;
+    this.sorted = seed ? (l, h, byName) => seed.sorted(state.listeners.indexOf(l), h, byName) : (_l, _h, byName) => sortByPrecedence([...byName.values()]);
     state.listeners.forEach((l, i) => {
       if (l.usable) this.routes.set(l, seed ? seed.routes(i) : new Map());
     });
@@ -134,7 +138,7 @@ export class GatewayIRBuilder implements RouteSink {
       if (only !== undefined && s !== only) continue;
       const groups = new Map<string, RouteIR[]>();
       for (const [h, byName] of this.routes.get(s) ?? []) {
-        groups.set(h, sortByPrecedence([...byName.values()]));
+        groups.set(h, this.sorted(s, h, byName));
         names.add(h);
       }
       wildcards.set(s, [...groups.keys()].filter((k) => k.startsWith('*.')));

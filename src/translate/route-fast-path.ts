@@ -38,7 +38,7 @@ import { parsedOnce } from './object-index.ts';
 import type { ReferenceGrantIndex } from './reference-grants.ts';
 import { ClusterCatalog } from './cluster-catalog.ts';
 import { GatewayIRBuilder, type RouteSink } from './gateway-ir-builder.ts';
-import type { RankedRoute } from './route-matches.ts';
+import { sortByPrecedence, type RankedRoute } from './route-matches.ts';
 import type { RouteOutcome } from './routes.ts';
 import { routesInOrder, translateOneRoute } from './translate-route.ts';
 import { gatewayName } from './names.ts';
@@ -154,6 +154,8 @@ interface GatewayTable {
   hostCalls: Map<number, Map<string, number>>;
   /** Cluster name → how many times routes added it. */
   clusterUses: Map<string, number>;
+  /** Listener index → hostname → its routes in precedence order, while no edit touches it. */
+  sorted: Map<number, Map<string, RouteIR[]>>;
   served: WeakMap<RouteIR, Map<string, RouteIR>>;
 }
 
@@ -285,7 +287,7 @@ export class RouteFastPath {
         if (!c) throw new Error(`route fast path: no cluster ${name} for Gateway ${key}`);
         clusters.push(c);
       }
-      const builder = new GatewayIRBuilder(state, { routes: (i) => tableRoutes(table, i), clusters, served: table.served });
+      const builder = new GatewayIRBuilder(state, { routes: (i) => tableRoutes(table, i), clusters, served: table.served, sorted: (i, h, byName) => sortedGroup(table, i, h, byName) });
       rebuilt.set(key, builder.build());
     }
 
@@ -347,7 +349,7 @@ export class RouteFastPath {
   private ensureTables(current: IR): Map<string, GatewayTable> {
     if (this.tables) return this.tables;
     const tables = new Map<string, GatewayTable>();
-    for (const g of current.gateways) tables.set(g.name, { routes: new Map(), hostCalls: new Map(), clusterUses: new Map(), served: new WeakMap() });
+    for (const g of current.gateways) tables.set(g.name, { routes: new Map(), hostCalls: new Map(), clusterUses: new Map(), served: new WeakMap(), sorted: new Map() });
     this.tables = tables;
     for (const r of this.records.values()) this.place(tables, r);
     return tables;
@@ -362,6 +364,7 @@ export class RouteFastPath {
         let calls = t.hostCalls.get(add.listener);
         if (!calls) t.hostCalls.set(add.listener, (calls = new Map()));
         for (const h of add.hosts) {
+          t.sorted.get(add.listener)?.delete(h);
           calls.set(h, (calls.get(h) ?? 0) + 1);
           let byName = hosts.get(h);
           if (!byName) hosts.set(h, (byName = new Map()));
@@ -380,6 +383,7 @@ export class RouteFastPath {
         const hosts = tableRoutes(t, add.listener);
         const calls = t.hostCalls.get(add.listener);
         for (const h of add.hosts) {
+          t.sorted.get(add.listener)?.delete(h);
           const byName = hosts.get(h);
           for (const x of add.routes) if (byName?.get(x.route.name) === x) byName.delete(x.route.name);
           const n = (calls?.get(h) ?? 1) - 1;
@@ -403,6 +407,14 @@ function tableRoutes(t: GatewayTable, listener: number): Map<string, Map<string,
   let hosts = t.routes.get(listener);
   if (!hosts) t.routes.set(listener, (hosts = new Map()));
   return hosts;
+}
+
+function sortedGroup(t: GatewayTable, listener: number, host: string, byName: ReadonlyMap<string, RankedRoute>): RouteIR[] {
+  let byHost = t.sorted.get(listener);
+  if (!byHost) t.sorted.set(listener, (byHost = new Map()));
+  let routes = byHost.get(host);
+  if (!routes) byHost.set(host, (routes = sortByPrecedence([...byName.values()])));
+  return routes;
 }
 
 function hasSplit(r: RouteRecord): boolean {
