@@ -34,10 +34,14 @@ const dir = mkdtempSync(join(tmpdir(), 'tether-baseline-'));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 const line = (xs: number[]): string => `${median(xs).toFixed(1)} ms [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]`;
 
-function run(tree: string): number[] {
+type Stages = Record<'translate' | 'build' | 'encode', number[]>;
+const stages = { now: { translate: [], build: [], encode: [] } as Stages, baseline: { translate: [], build: [], encode: [] } as Stages };
+
+function run(tree: string, into: Stages): number[] {
   const r = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=8', workload, tree, '--runs', args.runs, '--services', args.services, '--routes', args.routes], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`workload on ${tree} failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { cpu: number[] };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { cpu: number[]; stages: Stages };
+  for (const k of ['translate', 'build', 'encode'] as const) into[k].push(...out.stages[k]);
   return out.cpu;
 }
 
@@ -47,11 +51,12 @@ try {
   const cpu = { now: [] as number[], baseline: [] as number[] };
   for (let round = 0; round < Number(args.rounds); round++) {
     const order = round % 2 === 0 ? (['now', 'baseline'] as const) : (['baseline', 'now'] as const);
-    for (const who of order) cpu[who].push(...run(who === 'now' ? repo : dir));
+    for (const who of order) cpu[who].push(...run(who === 'now' ? repo : dir, stages[who]));
   }
   console.log(`full translate + build (both forms) + encode of ${args.services} Services / ${Number(args.services) * 10} endpoints / ${args.routes} routes, CPU time, median [min–max] of ${cpu.now.length} runs in ${args.rounds} alternating processes each`);
   console.log(`  this checkout:        ${line(cpu.now)}`);
   console.log(`  baseline ${commit}:     ${line(cpu.baseline)}`);
+  for (const k of ['translate', 'build', 'encode'] as const) console.log(`  ${k}: ${median(stages.now[k]).toFixed(1)} ms against ${median(stages.baseline[k]).toFixed(1)} ms (${(median(stages.now[k]) / median(stages.baseline[k])).toFixed(2)})`);
   const ratio = median(cpu.now) / median(cpu.baseline);
   console.log(`  now / baseline: ${ratio.toFixed(2)} (target ≤ 0.7: ${ratio <= 0.7 ? 'met' : 'NOT met'})`);
 } finally {
