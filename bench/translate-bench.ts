@@ -1,7 +1,9 @@
 // Translation benchmark, measured against the targets it prints last: 1,000 Services, 10,000 endpoints and
 // 10,000 routes generated in memory, run through the real pipeline: translate → build (Envoy and
 // gRPC-client forms) → encode → snapshot. Prints the full rebuild time (cold and warm), the time
-// from one EndpointSlice change to the new ClusterLoadAssignment bytes, and memory.
+// from one EndpointSlice change to the new ClusterLoadAssignment bytes, memory, then two ratios
+// measured in the same run: a single route edit on the route fast path against a full rebuild of
+// the same edit (target ≤ 1/3), and from-scratch CPU at 3 × the routes against 1 × (target ≤ 3.3).
 //
 //   node --expose-gc bench/translate-bench.ts [--services 1000] [--endpoints-per-service 10] [--routes 10000]
 import { pino } from 'pino';
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     'endpoints-per-service': { type: 'string', default: '10' },
     routes: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '7' },
+    'scale-factor': { type: 'string', default: '3' },
   },
 });
 const SERVICES = Number(args.services);
@@ -148,11 +151,76 @@ console.log(`  CPU time of one EndpointSlice change, snapshots included (median)
 const fp = loop.latest()!;
 if (fp.fastPath && fp.phases) console.log(`  last change: ${Object.entries(fp.phases).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
 
+// ---- A single route edit: the route fast path against a full rebuild, the same edits, alternating.
+const routeLoop = (routes: boolean) => {
+  const st = new ObjectStore();
+  st.apply(objects);
+  const l = new RebuildLoop({
+    store: st,
+    translate: routes ? (o) => translate(o, { routeFastPath: { options: () => ({}) } }) : translate,
+    builders: { envoy: buildEnvoyResources, grpc: buildGrpcClientResources },
+    encode: (t, j) => registry.encode(t, j),
+    snapshots: new SnapshotCache({ versionPrefix: 'bench' }),
+    publishStatuses: () => undefined,
+    logger: pino({ level: 'silent' }),
+  });
+  l.start();
+  return { store: st, loop: l };
+};
+const viaFast = routeLoop(true);
+const viaFull = routeLoop(false);
+const editPhases: Record<string, number[]> = {};
+let fastTaken = 0;
+const EDITS = Math.max(RUNS, 9);
+for (let run = 0; run < EDITS; run++) {
+  for (const [label, l] of (run % 2 === 0 ? [['edit-fast', viaFast], ['edit-full', viaFull]] : [['edit-full', viaFull], ['edit-fast', viaFast]]) as [string, typeof viaFast][]) {
+    const route = l.store.get(`gateway.networking.k8s.io/HTTPRoute/bench/route-${1 + 4 * run}`)!;
+    const edited = structuredClone(route);
+    (edited['spec'] as { rules: { matches: { path: { value: string } }[] }[] }).rules[0].matches[0].path.value = `/edited-${run}`;
+    l.store.apply([edited]);
+    gc();
+    time(() => l.loop.flush(), label);
+    const latest = l.loop.latest()!;
+    if (label === 'edit-fast' && latest.routeFastPath) fastTaken++;
+    for (const [k, v] of Object.entries(latest.phases)) (editPhases[`${label} ${k}`] ??= []).push(v);
+  }
+}
+const editRatio = median(cpuTimes.get('edit-fast')!) / median(cpuTimes.get('edit-full')!);
+console.log(`one route edit (route-1+4k, rule 0 path), CPU of the whole rebuild (translate, build, encode, snapshots), median of ${EDITS}: route fast path ${cpu('edit-fast')} (${fastTaken}/${EDITS} on it), full rebuild ${cpu('edit-full')}; ratio ${editRatio.toFixed(2)} (target ≤ 0.33: ${editRatio <= 1 / 3 ? 'met' : 'NOT met'})`);
+console.log(`  phases (wall, median): ${Object.entries(editPhases).map(([k, v]) => `${k} ${ms(median(v))}`).join(', ')}`);
+viaFast.loop.stop();
+viaFull.loop.stop();
+
+// ---- Scaling: full translate + build + encode at N and 3N routes (same Services), alternating.
+const FACTOR = Number(args['scale-factor']);
+const big = generateInput({ services: SERVICES, endpointsPerService: EPS, routes: ROUTES * FACTOR });
+const fromScratch = (input: typeof objects): void => {
+  const result = translate(input);
+  for (const g of result.ir.gateways) {
+    for (const b of [buildEnvoyResources(g), buildGrpcClientResources(g)]) {
+      for (const [key, type] of [['listeners', MessageType.listener], ['routes', MessageType.routeConfiguration], ['clusters', MessageType.cluster], ['endpoints', MessageType.clusterLoadAssignment]] as const) {
+        for (const json of b[key]) registry.encode(type, json);
+      }
+    }
+  }
+};
+fromScratch(big);
+for (let run = 0; run < RUNS; run++) {
+  for (const [label, input] of (run % 2 === 0 ? [['scale-1', objects], ['scale-n', big]] : [['scale-n', big], ['scale-1', objects]]) as [string, typeof objects][]) {
+    gc();
+    time(() => fromScratch(input), label);
+  }
+}
+const scaleRatio = median(cpuTimes.get('scale-n')!) / median(cpuTimes.get('scale-1')!);
+console.log(`scaling, full translate + build + encode CPU (parsed objects kept between runs, as the rebuild loop keeps them; median of ${RUNS}): ${ROUTES} routes ${cpu('scale-1')}, ${ROUTES * FACTOR} routes ${cpu('scale-n')}; ratio ${scaleRatio.toFixed(2)} for ${FACTOR}× the routes (target ≤ ${(1.1 * FACTOR).toFixed(1)}: ${scaleRatio <= 1.1 * FACTOR ? 'met' : 'NOT met'})`);
+
 gc();
 const mem = process.memoryUsage();
 console.log(`memory: heap used ${mib(mem.heapUsed)} (${mib(mem.heapUsed - heapBefore)} for input, store, snapshot and caches), rss ${mib(mem.rss)}`);
 const scratchCpu = median(cpuTimes.get('translate')!) + median(cpuTimes.get('build')!) + median(cpuTimes.get('encode')!);
 const targets = [
+  `single route edit ≤ 1/3 of a full rebuild: ${editRatio <= 1 / 3 ? 'met' : 'NOT met'} (${editRatio.toFixed(2)})`,
+  `${FACTOR}× routes ≤ ${(1.1 * FACTOR).toFixed(1)}× time: ${scaleRatio <= 1.1 * FACTOR ? 'met' : 'NOT met'} (${scaleRatio.toFixed(2)})`,
   `full ≤ 400 ms: after a route edit ${median(fullRuns) <= 400 ? 'met' : 'NOT met'} (wall ${ms(median(fullRuns))}, CPU ${cpu('full')}); everything from scratch CPU ${ms(scratchCpu)} ${scratchCpu <= 400 ? 'met' : 'NOT met'}`,
   `EndpointSlice change to new CLA bytes ≤ 1 ms: ${median(toBytes) <= 1 ? 'met' : 'NOT met'} (${ms(median(toBytes))})`,
 ];

@@ -112,7 +112,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     store,
     translate: (objects) => {
       certificates = inspector.inspect(objects);
-      return translate(objects, { certificates, now: new Date().toISOString() });
+      // A route-only change later takes the route fast path, judging certificates at its own time.
+      const options = () => ({ certificates, now: new Date().toISOString() });
+      return translate(objects, { ...options(), routeFastPath: { options } });
     },
     builders: { envoy: (gateway) => buildEnvoyResources(gateway, { secretMaterial }), grpc: buildGrpcClientResources },
     encode: (typeName, json) => registry.encode(typeName, json),

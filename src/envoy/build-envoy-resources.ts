@@ -9,6 +9,21 @@ import { byName, type JsonObject } from './envoy-json.ts';
 import { buildListener } from './listener.ts';
 import { buildListenerRouteConfigurations } from './route.ts';
 import { buildSecret, type SecretMaterialLookup } from './secret.ts';
+import { memo } from './build-memo.ts';
+import type { ClusterIR } from '../ir/ir.ts';
+
+const clusterJson = new WeakMap<ClusterIR, JsonObject>();
+const endpointsJson = new WeakMap<ClusterIR, JsonObject>();
+
+/** A cluster's Cluster, built once per IR cluster (build-memo.ts). */
+export function clusterOf(c: ClusterIR): JsonObject {
+  return memo(clusterJson, c, (x) => buildCluster(x));
+}
+
+/** A cluster's ClusterLoadAssignment, built once per IR cluster (build-memo.ts). */
+export function endpointsOf(c: ClusterIR): JsonObject {
+  return memo(endpointsJson, c, buildClusterLoadAssignment);
+}
 
 export interface EnvoyResources {
   listeners: JsonObject[];
@@ -28,8 +43,8 @@ export function buildEnvoyResources(gw: GatewayIR, opts: BuildOptions = {}): Env
   const out: EnvoyResources = {
     listeners: gw.listeners.map((l) => buildListener(l, gw.edge)).sort(byName),
     routes: gw.listeners.flatMap((l) => buildListenerRouteConfigurations(l)).sort(byName),
-    clusters: gw.clusters.map((c) => buildCluster(c)).sort(byName),
-    endpoints: gw.clusters.map(buildClusterLoadAssignment).sort(byClusterName),
+    clusters: gw.clusters.map(clusterOf).sort(byName),
+    endpoints: gw.clusters.map(endpointsOf).sort(byClusterName),
   };
   if (gw.secrets && gw.secrets.length > 0) out.secrets = gw.secrets.map((s) => buildSecret(s, opts.secretMaterial?.(s.name))).sort(byName);
   return out;

@@ -12,9 +12,8 @@
 // gRPC does not implement the stateful_session filter, so its HCM entry is optional too and sticky
 // routes fall back to the consistent hash their clusters already use.
 import type { ClusterIR, GatewayIR, LoadBalancerIR } from '../ir/ir.ts';
-import { byClusterName, type EnvoyResources } from './build-envoy-resources.ts';
-import { buildCluster } from './cluster.ts';
-import { buildClusterLoadAssignment } from './endpoint.ts';
+import { byClusterName, clusterOf, endpointsOf, type EnvoyResources } from './build-envoy-resources.ts';
+import { memo } from './build-memo.ts';
 import { byName, type JsonObject } from './envoy-json.ts';
 import { buildApiListener } from './listener.ts';
 import { buildRouteConfiguration } from './route.ts';
@@ -32,14 +31,17 @@ export function buildGrpcClientResources(gw: GatewayIR): EnvoyResources {
       }
     }
   }
-  const clusters = gw.clusters.map(forGrpc);
+  const clusters = gw.clusters.map((c) => memo(grpcClusters, c, forGrpc));
   return {
     listeners: [...listeners.values()].sort(byName),
     routes: gw.listeners.map((l) => buildRouteConfiguration(l, { grpcClient: true })).sort(byName),
-    clusters: clusters.map((c) => buildCluster(c)).sort(byName),
-    endpoints: clusters.map(buildClusterLoadAssignment).sort(byClusterName),
+    clusters: clusters.map(clusterOf).sort(byName),
+    endpoints: clusters.map(endpointsOf).sort(byClusterName),
   };
 }
+
+/** gRPC's form of each IR cluster, made once per cluster so its JSON is built once too. */
+const grpcClusters = new WeakMap<ClusterIR, ClusterIR>();
 
 function forGrpc(cluster: ClusterIR): ClusterIR {
   return { ...cluster, loadBalancer: grpcLoadBalancer(cluster.loadBalancer) };

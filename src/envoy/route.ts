@@ -8,6 +8,11 @@ import { buildStatefulSessionPerRoute } from './filters/stateful-session.ts';
 import { buildHeaderMutation } from './header-mutation.ts';
 import { buildRouteAction } from './route-action.ts';
 import { buildRouteMatch } from './route-match.ts';
+import { memo } from './build-memo.ts';
+
+/** Each IR route's JSON, per form (build-memo.ts). */
+const envoyRoutes = new WeakMap<RouteIR, JsonObject>();
+const grpcRoutes = new WeakMap<RouteIR, JsonObject>();
 
 export interface RouteOptions {
   /**
@@ -37,7 +42,8 @@ function buildVirtualHost(vhost: VirtualHostIR, opts: RouteOptions): JsonObject 
     return { name: vhost.name, domains: [...vhost.domains], routes: [{ name: 'misdirected', match: { prefix: '/' }, direct_response: { status: 421 } }] };
   }
   const routes = opts.grpcClient ? vhost.routes.filter((r) => r.action.type === 'forward') : vhost.routes;
-  return { name: vhost.name, domains: [...vhost.domains], routes: routes.map((r) => buildRoute(r, opts)) };
+  const cache = opts.grpcClient ? grpcRoutes : envoyRoutes;
+  return { name: vhost.name, domains: [...vhost.domains], routes: routes.map((r) => memo(cache, r, (x) => buildRoute(x, opts))) };
 }
 
 export function buildRoute(route: RouteIR, opts: RouteOptions = {}): JsonObject {

@@ -186,7 +186,7 @@ describe('RebuildLoop endpoint fast path (real translation)', () => {
     return out;
   };
 
-  const realLoop = async (store: ObjectStore, fast: boolean) => {
+  const realLoop = async (store: ObjectStore, fast: boolean, routes = false) => {
     const { translate } = await import('../translate/translate.ts');
     const { buildEnvoyResources } = await import('../envoy/build-envoy-resources.ts');
     const { buildGrpcClientResources } = await import('../envoy/build-grpc-client-resources.ts');
@@ -195,7 +195,7 @@ describe('RebuildLoop endpoint fast path (real translation)', () => {
     const cache = new SnapshotCache({ versionPrefix: 'v' });
     const statuses: number[] = [];
     const loop = new RebuildLoop({
-      store, translate, builders: { envoy: buildEnvoyResources, grpc: buildGrpcClientResources },
+      store, translate: routes ? (o) => translate(o, { routeFastPath: { options: () => ({}) } }) : translate, builders: { envoy: buildEnvoyResources, grpc: buildGrpcClientResources },
       encode: (t, j) => protoRegistry().encode(t, j), snapshots: cache, publishStatuses: (s) => statuses.push(s.length),
       logger: pino({ level: 'silent' }),
       ...(fast ? { endpoints: { index: (o: readonly KubeObject[], ir: import('../ir/ir.ts').IR) => new EndpointFastPath(o, ir), build: { envoy: buildClusterLoadAssignment, grpc: buildClusterLoadAssignment } } } : {}),
@@ -242,6 +242,59 @@ describe('RebuildLoop endpoint fast path (real translation)', () => {
     fast.loop.flush();
     expect(fast.loop.latest()!.fastPath).toBe(false);
     expect(fast.statuses).toHaveLength(2);
+    fast.loop.stop();
+  });
+
+  it('serves exactly what a full rebuild would after route edits, interleaved with EndpointSlice changes', async () => {
+    const { readManifests } = await import('../cli/read-manifests.ts');
+    const { DEFAULT_SOURCE_DIR } = await import('../config.ts');
+    const store = new ObjectStore();
+    store.apply((await readManifests([DEFAULT_SOURCE_DIR])).objects);
+    const fast = await realLoop(store, true, true);
+    const routes = store.list().filter((o) => o.kind === 'HTTPRoute');
+    expect(routes.length).toBeGreaterThan(0);
+    const route = routes[0];
+    type Spec = { rules?: { matches?: { path?: { value?: string } }[]; backendRefs?: { name: string; port?: number; weight?: number }[] }[] };
+    const edited = (value: string, weight?: number): KubeObject => {
+      const o = structuredClone(route);
+      const spec = o['spec'] as Spec;
+      const rule = spec.rules?.[0];
+      if (rule) {
+        rule.matches = [{ path: { value } }];
+        if (weight !== undefined) for (const b of rule.backendRefs ?? []) b.weight = weight;
+      }
+      return o;
+    };
+    // A new route beside it, plain (a copy's session names and splits would be shared, which only a full rebuild settles).
+    const copy: KubeObject = { ...structuredClone(route), metadata: { ...route.metadata, name: 'added-by-test' } };
+    for (const rule of (copy['spec'] as { rules?: Record<string, unknown>[] }).rules ?? []) {
+      delete rule['sessionPersistence'];
+      rule['backendRefs'] = (rule['backendRefs'] as unknown[] | undefined)?.slice(0, 1) ?? [];
+    }
+    const steps: [string, boolean, () => void][] = [
+      ['a path edited', true, () => store.apply([edited('/edited')])],
+      ['an endpoint added', false, () => store.apply([slice('web', 'web-1', [{ ip: '127.0.0.11' }, { ip: '127.0.0.12' }])])],
+      ['a route added', true, () => store.apply([copy])],
+      ['weights edited', true, () => store.apply([edited('/edited-again', 3)])],
+      ['an endpoint removed', false, () => store.apply([slice('web', 'web-1', [{ ip: '127.0.0.12' }])])],
+      ['a route deleted', true, () => store.apply([], ['gateway.networking.k8s.io/HTTPRoute/default/added-by-test'])],
+      ['the route restored', true, () => store.apply([route])],
+    ];
+    let published = fast.statuses.length;
+    for (const [what, routeOnly, step] of steps) {
+      step();
+      fast.loop.flush();
+      const latest = fast.loop.latest()!;
+      expect(latest.routeFastPath ?? false, what).toBe(routeOnly);
+      expect(latest.fastPath, what).toBe(!routeOnly);
+      const full = await realLoop(store, false);
+      expect(servedVersions(fast.cache), what).toEqual(servedVersions(full.cache));
+      expect(latest.ir, what).toEqual(full.loop.latest()!.ir);
+      expect(latest.statuses, what).toEqual(full.loop.latest()!.statuses);
+      full.loop.stop();
+      // A route edit publishes statuses (they can change); an endpoint change does not.
+      if (routeOnly) expect(fast.statuses.length, what).toBe(++published);
+    }
     fast.loop.stop();
   });
 

@@ -12,7 +12,10 @@
 //      (snapshot-builder.ts does the building, encoding and serving); when only EndpointSlices
 //      changed, the fast path instead recomputes just the clusters of the Services they belong to
 //      (translate/endpoint-fast-path.ts) and swaps those ClusterLoadAssignments in
-//      (endpoint-splice.ts); statuses cannot change;
+//      (endpoint-splice.ts); statuses cannot change; when only HTTPRoutes and GRPCRoutes changed,
+//      the route fast path (translate/route-fast-path.ts, recorded by the last full translation)
+//      translates just those routes and rebuilds just the Gateways they name, and the other
+//      Gateways keep what they are served;
 //   4. stopped.
 // Translation is best-effort: a bad object becomes a status, never an exception. An exception is
 // therefore a bug; it is logged and counted, and the previous snapshots stay served.
@@ -26,7 +29,7 @@ import type { EnvoyResources } from '../envoy/build-envoy-resources.ts';
 import type { JsonObject } from '../codec/json.ts';
 import type { RefreshedCluster } from '../translate/endpoint-fast-path.ts';
 import type { ClientVariant } from '../xds/resource-types.ts';
-import type { RebuildResult, TranslationResult } from './rebuild-result.ts';
+import type { RebuildResult, RouteRefresher, TranslationResult } from './rebuild-result.ts';
 import { SnapshotBuilder, type SnapshotSink } from './snapshot-builder.ts';
 
 export interface RebuildLoopOptions {
@@ -76,6 +79,8 @@ export class RebuildLoop {
   private fastPath: EndpointRefresher | undefined;
   /** What the fast path is built from, lazily (on the first endpoint-only change after a full rebuild). */
   private fastPathInput: { objects: readonly KubeObject[]; ir: IR } | undefined;
+  /** The route fast path of the last full translation (it moves on with each route edit it answers). */
+  private routeFastPath: RouteRefresher | undefined;
   private readyMarked = false;
   private published: readonly ObjectStatus[] = [];
   private last: RebuildResult | undefined;
@@ -190,7 +195,8 @@ export class RebuildLoop {
     m?.rebuilds.inc();
     try {
       const fast = this.isEndpointOnly(change) && this.fastRebuild(change, started, revision);
-      if (!fast) yield* this.fullRebuild(change, started, revision);
+      const routesOnly = !fast && this.isRouteOnly(change) && (yield* this.routeRebuild(change, started, revision));
+      if (!fast && !routesOnly) yield* this.fullRebuild(change, started, revision);
       // Refuse until ready: streams get config only after this first success (SnapshotCache.markReady).
       if (!this.readyMarked) {
         this.readyMarked = true;
@@ -203,6 +209,7 @@ export class RebuildLoop {
       // Its state may be half-updated; the next full rebuild makes a new one.
       this.fastPath = undefined;
       this.fastPathInput = undefined;
+      this.routeFastPath = undefined;
       this.log.error({ err, revision }, 'rebuild failed; the previous config stays served');
     } finally {
       for (const w of this.waiters) w();
@@ -235,9 +242,43 @@ export class RebuildLoop {
       change.keys.length > 0 && change.kinds.size === 1 && change.kinds.has('EndpointSlice');
   }
 
+  private isRouteOnly(change: StoreChange): boolean {
+    if (this.routeFastPath === undefined || this.last === undefined || change.keys.length === 0) return false;
+    for (const k of change.kinds) if (k !== 'HTTPRoute' && k !== 'GRPCRoute') return false;
+    return true;
+  }
+
+  /**
+   * Only routes changed: translate just them (the route fast path) and serve the Gateways they
+   * name, the others as they are. Returns false when the fast path cannot answer (then a full
+   * rebuild runs).
+   */
+  private *routeRebuild(change: StoreChange, started: number, revision: number): Generator<void, boolean> {
+    const last = this.last!;
+    const objects = this.o.store.list();
+    const keys = [...new Set(change.keys)];
+    const refresher = this.routeFastPath;
+    this.routeFastPath = undefined; // until it has answered: an exception leaves no half-moved state behind
+    const translated = refresher?.apply(keys.map((key) => ({ key, next: this.o.store.get(key) })), objects, last.ir);
+    if (!refresher || !translated) return false;
+    const translatedAt = performance.now();
+    yield;
+    const served = yield* this.builder.serveAllSteps(translated.ir);
+    this.routeFastPath = refresher;
+    // The endpoint fast path is made again, lazily, from these objects and this IR.
+    this.fastPath = undefined;
+    this.fastPathInput = { objects, ir: translated.ir };
+    const durationMs = performance.now() - started;
+    const { resources, encoded, reused } = served;
+    this.last = { ...last, revision, ir: translated.ir, statuses: translated.statuses, resources, durationMs, encoded, reused, fastPath: false, routeFastPath: true, phases: { translate: translatedAt - started, ...served.phases } };
+    this.log.info({ revision, gateways: resources.size, changed: keys.length, encoded, reused, ms: round(durationMs) }, 'routes updated');
+    return true;
+  }
+
   private *fullRebuild(change: StoreChange, started: number, revision: number): Generator<void, void> {
     const objects = this.o.store.list();
     const translated = this.o.translate(objects);
+    this.routeFastPath = translated.routes;
     const translatedAt = performance.now();
     yield;
     const served = yield* this.builder.serveAllSteps(translated.ir);
@@ -267,7 +308,7 @@ export class RebuildLoop {
     const served = this.builder.serveEndpoints(last, refreshed, this.o.endpoints!.build);
     const durationMs = performance.now() - started;
     const { ir, resources, encoded, reused } = served;
-    this.last = { ...last, revision, ir, resources, durationMs, encoded, reused, fastPath: true, phases: { refresh: refreshedAt - started, ...served.phases } };
+    this.last = { ...last, revision, ir, resources, durationMs, encoded, reused, fastPath: true, routeFastPath: false, phases: { refresh: refreshedAt - started, ...served.phases } };
     this.log.debug({ revision, clusters: refreshed.length, changed: keys.length, encoded, reused, ms: round(durationMs) }, 'endpoints updated');
     return true;
   }

@@ -38,7 +38,7 @@ describe('ResourceEncoder', () => {
     encoder.begin();
     const edited = encoder.encode(MessageType.routeConfiguration, 's', 'rc', rc([hosts[0], vhost('b', '/bb'), hosts[2]]));
     expect(edited.reused).toBe(false);
-    expect(calls.slice(4)).toEqual([MessageType.routeConfiguration, 'envoy.config.route.v3.VirtualHost']);
+    expect(calls.slice(4).sort()).toEqual([MessageType.routeConfiguration, 'envoy.config.route.v3.VirtualHost'].sort());
     expect(registry.decode(MessageType.routeConfiguration, edited.bytes)).toEqual(registry.roundTrip(MessageType.routeConfiguration, rc([hosts[0], vhost('b', '/bb'), hosts[2]])));
   });
 
@@ -55,5 +55,39 @@ describe('ResourceEncoder', () => {
     encoder.begin();
     expect(encoder.encode(MessageType.cluster, 'gw2', 'c', cluster).reused).toBe(false);
     expect(calls).toHaveLength(3);
+  });
+});
+
+describe('ResourceEncoder change detection', () => {
+  const registry = protoRegistry();
+  it('re-encodes a resource whose fields come in another order (the bytes follow the JSON order) and reuses an equal one', () => {
+    const calls: string[] = [];
+    const encoder = new ResourceEncoder((t, j) => { calls.push(t); return registry.encode(t, j); });
+    const a = { name: 'c', type: 'EDS', eds_cluster_config: { eds_config: { ads: {} } } };
+    const b = { type: 'EDS', name: 'c', eds_cluster_config: { eds_config: { ads: {} } } };
+    encoder.begin();
+    const first = encoder.encode(MessageType.cluster, 's', 'c', a);
+    encoder.begin();
+    const reordered = encoder.encode(MessageType.cluster, 's', 'c', b);
+    expect(reordered.reused).toBe(false);
+    expect(Buffer.from(reordered.bytes).equals(Buffer.from(registry.encode(MessageType.cluster, b)))).toBe(true);
+    encoder.begin();
+    const same = encoder.encode(MessageType.cluster, 's', 'c', structuredClone(b));
+    expect(same).toEqual({ bytes: reordered.bytes, reused: true });
+    expect(calls).toHaveLength(2);
+    void first;
+  });
+
+  it('re-assembles a RouteConfiguration whose virtual hosts moved without re-encoding them', () => {
+    const calls: string[] = [];
+    const encoder = new ResourceEncoder((t, j) => { calls.push(t); return registry.encode(t, j); });
+    const hosts = [vhost('a', '/a'), vhost('b', '/b')];
+    encoder.begin();
+    encoder.encode(MessageType.routeConfiguration, 's', 'rc', rc(hosts));
+    encoder.begin();
+    const swapped = encoder.encode(MessageType.routeConfiguration, 's', 'rc', rc([hosts[1], hosts[0]]));
+    expect(swapped.reused).toBe(false);
+    expect(calls.slice(3)).toEqual([MessageType.routeConfiguration]);
+    expect(registry.decode(MessageType.routeConfiguration, swapped.bytes)).toEqual(registry.roundTrip(MessageType.routeConfiguration, rc([hosts[1], hosts[0]])));
   });
 });

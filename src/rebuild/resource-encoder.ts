@@ -1,6 +1,8 @@
 // Encode-once for a rebuild (snapshot-builder.ts): proto3 JSON → protobuf bytes, reusing the bytes (the same
 // Uint8Array) of a resource whose JSON did not change since the last rebuild, so unchanged resources
-// cost neither an encode nor, downstream, a rehash.
+// cost neither an encode nor, downstream, a rehash. Whether it changed is a structural comparison
+// with the JSON last encoded (same-json.ts), no string is made; builder output reused as is (the
+// same object) is recognised at once.
 //
 // RouteConfigurations are the one resource that grows with the number of routes (one per listener
 // port, every virtual host inside). They are encoded per virtual host: the RouteConfiguration's
@@ -9,22 +11,35 @@
 // repeated fields in the order they come, so this is the same message; editing one route re-encodes
 // one virtual host instead of the whole configuration.
 import { MessageType, type JsonObject } from '../codec/proto-registry.ts';
-import { bytesField } from '../xds/proto-wire.ts';
+import { fieldHead } from '../xds/proto-wire.ts';
+import { sameJson } from './same-json.ts';
 
 export type EncodeFn = (typeName: string, json: JsonObject) => Uint8Array;
 
 interface Entry {
-  key: string;
+  /** The JSON the bytes were encoded from (for a RouteConfiguration: its fields but the virtual hosts). */
+  json: unknown;
   bytes: Uint8Array;
   used: number;
+  /** RouteConfiguration only: the bytes of each virtual host, in order. */
+  parts?: readonly Uint8Array[];
 }
 
 const VIRTUAL_HOST = 'envoy.config.route.v3.VirtualHost';
 const VIRTUAL_HOSTS_FIELD = 2;
 
+/** One scope's entries (a Gateway's form); `used`: the last rebuild that encoded or kept it. */
+interface Scope {
+  used: number;
+  /** The last rebuild that encoded in it (its unused entries are then dropped). */
+  encoded: number;
+  entries: Map<string, Entry>;
+}
+
 export class ResourceEncoder {
   private readonly encodeFn: EncodeFn;
-  private readonly entries = new Map<string, Entry>();
+  private readonly scopes = new Map<string, Scope>();
+  private entries = new Map<string, Entry>();
   private generation = 0;
 
   constructor(encode: EncodeFn) {
@@ -41,42 +56,73 @@ export class ResourceEncoder {
    * (the same cluster name in two Gateways, or in the Envoy and gRPC-client forms).
    */
   encode(typeName: string, scope: string, name: string, json: JsonObject): { bytes: Uint8Array; reused: boolean } {
+    this.enter(scope, true);
     const vhosts = typeName === MessageType.routeConfiguration ? json['virtual_hosts'] : undefined;
-    if (Array.isArray(vhosts) && vhosts.length > 1) return this.encodeRouteConfiguration(scope, name, json, vhosts as JsonObject[]);
-    return this.cached(`${typeName}\0${scope}\0${name}`, JSON.stringify(json), () => this.encodeFn(typeName, json));
+    if (Array.isArray(vhosts) && vhosts.length > 1) return this.encodeRouteConfiguration(name, json, vhosts as JsonObject[]);
+    return this.cached(`${typeName}\0${name}`, json, () => this.encodeFn(typeName, json));
   }
 
-  /** Drops entries the last rebuild did not use. */
+  /** Keeps a scope whose resources this rebuild serves as they were, without encoding them. */
+  keep(scope: string): void {
+    this.enter(scope, false);
+  }
+
+  /** Drops scopes the last rebuild did not use, and in the scopes it encoded in, entries it did not use. */
   sweep(): void {
-    for (const [id, e] of this.entries) if (e.used !== this.generation) this.entries.delete(id);
+    for (const [key, scope] of this.scopes) {
+      if (scope.used !== this.generation) this.scopes.delete(key);
+      else if (scope.encoded === this.generation) for (const [id, e] of scope.entries) if (e.used !== this.generation) scope.entries.delete(id);
+    }
   }
 
-  private encodeRouteConfiguration(scope: string, name: string, json: JsonObject, vhosts: JsonObject[]): { bytes: Uint8Array; reused: boolean } {
+  private enter(key: string, encoding: boolean): void {
+    let scope = this.scopes.get(key);
+    if (!scope) this.scopes.set(key, (scope = { used: 0, encoded: 0, entries: new Map() }));
+    scope.used = this.generation;
+    if (encoding) scope.encoded = this.generation;
+    this.entries = scope.entries;
+  }
+
+  private encodeRouteConfiguration(name: string, json: JsonObject, vhosts: JsonObject[]): { bytes: Uint8Array; reused: boolean } {
     const { virtual_hosts: _vh, ...rest } = json;
-    const restText = JSON.stringify(rest);
-    const vhostTexts = vhosts.map((v) => JSON.stringify(v));
-    const id = `${MessageType.routeConfiguration}\0${scope}\0${name}`;
-    return this.cached(id, `${restText}\0${vhostTexts.join('\0')}`, () => {
-      const parts: Uint8Array[] = [this.encodeFn(MessageType.routeConfiguration, rest)];
-      vhosts.forEach((vhost, i) => {
-        const vhostName = typeof vhost['name'] === 'string' ? vhost['name'] : String(i);
-        const part = this.cached(`${id}\0vhost\0${vhostName}`, vhostTexts[i] ?? '', () => this.encodeFn(VIRTUAL_HOST, vhost));
-        parts.push(bytesField(VIRTUAL_HOSTS_FIELD, part.bytes));
-      });
-      return concat(parts);
-    });
+    const id = `${MessageType.routeConfiguration}\0${name}`;
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < vhosts.length; i++) {
+      const vhost = vhosts[i];
+      const vhostName = typeof vhost['name'] === 'string' ? vhost['name'] : String(i);
+      parts.push(this.cached(`${id}\0vhost\0${vhostName}`, vhost, () => this.encodeFn(VIRTUAL_HOST, vhost)).bytes);
+    }
+    const entry = this.entries.get(id);
+    if (entry?.parts && sameParts(entry.parts, parts) && sameJson(entry.json, rest)) {
+      entry.used = this.generation;
+      entry.json = rest;
+      return { bytes: entry.bytes, reused: true };
+    }
+    const out: Uint8Array[] = [this.encodeFn(MessageType.routeConfiguration, rest)];
+    for (const part of parts) out.push(fieldHead(VIRTUAL_HOSTS_FIELD, part.length), part);
+    const bytes = concat(out);
+    this.entries.set(id, { json: rest, bytes, used: this.generation, parts });
+    return { bytes, reused: false };
   }
 
-  private cached(id: string, key: string, encode: () => Uint8Array): { bytes: Uint8Array; reused: boolean } {
+  private cached(id: string, json: unknown, encode: () => Uint8Array): { bytes: Uint8Array; reused: boolean } {
     const entry = this.entries.get(id);
-    if (entry && entry.key === key) {
+    if (entry && !entry.parts && sameJson(entry.json, json)) {
       entry.used = this.generation;
+      // The newest equal object: builders that reuse their output hand the same one back next time.
+      entry.json = json;
       return { bytes: entry.bytes, reused: true };
     }
     const bytes = encode();
-    this.entries.set(id, { key, bytes, used: this.generation });
+    this.entries.set(id, { json, bytes, used: this.generation });
     return { bytes, reused: false };
   }
+}
+
+function sameParts(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -47,6 +47,9 @@ export class SnapshotBuilder {
   private readonly encoder: ResourceEncoder;
   /** Encoded resources currently served, by Gateway and client variant. */
   private sets = new Map<string, EncodedSets>();
+  /** The IR and JSON forms currently served, by Gateway: a Gateway whose IR is the same object is served as it is. */
+  private servedIr = new Map<string, GatewayIR>();
+  private forms = new Map<string, Record<ClientVariant, EnvoyResources>>();
   private counts = { encoded: 0, reused: 0 };
 
   constructor(options: SnapshotBuilderOptions) {
@@ -57,7 +60,9 @@ export class SnapshotBuilder {
   /**
    * Builds and encodes every Gateway of `ir`, then serves them; Gateways that disappeared lose
    * their snapshots (their Envoys get an empty config). Serving starts only once everything is
-   * built, so an exception leaves what is served as it was.
+   * built, so an exception leaves what is served as it was. A Gateway whose IR is the very object
+   * served now (the route fast path hands back the Gateways an edit did not touch) keeps what it
+   * is served, untouched.
    */
   serveAll(ir: IR): Served {
     const steps = this.serveAllSteps(ir);
@@ -78,7 +83,17 @@ export class SnapshotBuilder {
     this.encoder.begin();
     const resources = new Map<string, Record<ClientVariant, EnvoyResources>>();
     const encodedSets = new Map<string, EncodedSets>();
+    const unchanged = new Set<string>();
     for (const gw of ir.gateways) {
+      const servedForms = this.forms.get(gw.name);
+      const servedSets = this.sets.get(gw.name);
+      if (this.servedIr.get(gw.name) === gw && servedForms && servedSets) {
+        resources.set(gw.name, servedForms);
+        encodedSets.set(gw.name, servedSets);
+        unchanged.add(gw.name);
+        for (const variant of CLIENT_VARIANTS) this.encoder.keep(`${gw.name}\0${variant}`);
+        continue;
+      }
       const forms = {} as Record<ClientVariant, EnvoyResources>;
       const sets = {} as EncodedSets;
       for (const variant of CLIENT_VARIANTS) {
@@ -106,7 +121,7 @@ export class SnapshotBuilder {
     }
     const builtAt = performance.now();
 
-    for (const [gateway, sets] of encodedSets) this.setSnapshots(gateway, sets);
+    for (const [gateway, sets] of encodedSets) if (!unchanged.has(gateway)) this.setSnapshots(gateway, sets);
     for (const gateway of this.sets.keys()) {
       if (encodedSets.has(gateway)) continue;
       this.o.snapshots.deleteSnapshot(gateway);
@@ -114,6 +129,8 @@ export class SnapshotBuilder {
       this.o.logger.info({ gateway }, 'Gateway gone; its Envoys now get an empty config');
     }
     this.sets = encodedSets;
+    this.forms = new Map(resources);
+    this.servedIr = new Map(ir.gateways.map((g) => [g.name, g]));
     this.encoder.sweep();
     const snapshotAt = performance.now();
     return { ir, resources, ...this.counts, phases: { buildEncode: builtAt - started, snapshot: snapshotAt - builtAt } };
@@ -130,6 +147,8 @@ export class SnapshotBuilder {
       this.sets.set(gateway, sets);
       this.setSnapshots(gateway, sets);
     }
+    for (const g of spliced.ir.gateways) this.servedIr.set(g.name, g);
+    for (const [gateway, forms] of spliced.resources) this.forms.set(gateway, forms);
     const snapshotAt = performance.now();
     return { ir: spliced.ir, resources: spliced.resources, ...this.counts, phases: { encode: encodedAt - started, snapshot: snapshotAt - encodedAt } };
   }

@@ -46,14 +46,15 @@ export interface BackendContext {
 
 export function resolveBackends(refs: readonly BackendRef[], ctx: BackendContext): BackendResolution {
   const out: BackendResolution = { valid: [], problems: [], notes: [] };
+  let from: { group: string; kind: string; namespace: string } | undefined;
   for (const ref of refs) {
     const what = `${ref.namespace}/${ref.name}`;
     if (ref.group !== '' || ref.kind !== 'Service') {
       out.problems.push({ reason: Reason.InvalidKind, message: `${ref.field}: kind ${ref.group ? `${ref.group}/` : ''}${ref.kind} is not supported; backends must be core Services` });
       continue;
     }
-    const from = { group: GATEWAY_API_GROUP, kind: ctx.routeKind, namespace: ctx.routeNamespace };
-    if (!ctx.grants.permits(from, { group: '', kind: 'Service', namespace: ref.namespace, name: ref.name })) {
+    // Same namespace needs no grant (and no objects made to ask).
+    if (ref.namespace !== ctx.routeNamespace && !ctx.grants.permits((from ??= { group: GATEWAY_API_GROUP, kind: ctx.routeKind, namespace: ctx.routeNamespace }), { group: '', kind: 'Service', namespace: ref.namespace, name: ref.name })) {
       out.problems.push({ reason: Reason.RefNotPermitted, message: `${ref.field}: Service ${what} is in another namespace and no ReferenceGrant in ${ref.namespace} allows ${ctx.routeKind}s from ${ctx.routeNamespace}` });
       continue;
     }
@@ -80,10 +81,10 @@ export function resolveBackends(refs: readonly BackendRef[], ctx: BackendContext
       out.problems.push({ reason: Reason.UnsupportedProtocol, message: `${ref.field}.port: port ${ref.port} of Service ${what} is ${servicePort.protocol}; only TCP is supported` });
       continue;
     }
-    const slices = ctx.endpoints.slices.get(what) ?? [];
+    const slices = ctx.endpoints.slices.get(what);
     // FQDN slices are expected to be resolved to IP slices at the edge before translation; say so
     // only when nothing usable came of it.
-    if (slices.length > 0 && slices.every((s) => s.addressType === 'FQDN')) {
+    if (slices !== undefined && slices.length > 0 && slices.every((s) => s.addressType === 'FQDN')) {
       out.notes.push(`${ref.field}: Service ${what} has only FQDN EndpointSlices, which are not resolved here; it has no endpoints`);
     }
     const valid: ResolvedBackend = { namespace: ref.namespace, name: ref.name, port: ref.port, weight: ref.weight, service, servicePort, field: ref.field };

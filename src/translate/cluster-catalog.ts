@@ -10,9 +10,16 @@ export const CONNECT_TIMEOUT_SECONDS = 5;
 export class ClusterCatalog {
   private readonly built = new Map<string, ClusterIR>();
   private readonly endpoints: EndpointIndex;
+  private readonly known: ReadonlyMap<string, ClusterIR> | undefined;
 
-  constructor(endpoints: EndpointIndex) {
+  /**
+   * `known`: clusters served now, by name (the route fast path's): a one-backend cluster among them
+   * is taken as is, since its name says everything it is built from but its endpoints, which are
+   * current. A split's name leaves its weights out, so a split is always built.
+   */
+  constructor(endpoints: EndpointIndex, known?: ReadonlyMap<string, ClusterIR>) {
     this.endpoints = endpoints;
+    this.known = known;
   }
 
   /**
@@ -24,8 +31,9 @@ export class ClusterCatalog {
     let name = clusterName(key);
     const existing = this.built.get(name);
     if (existing && owner && key.backends.length > 1 && !sameWeights(existing, key)) name = clusterName({ ...key, owner });
-    let cluster = this.built.get(name);
-    if (!cluster) {
+    let cluster = this.built.get(name) ?? (key.backends.length === 1 ? this.known?.get(name) : undefined);
+    if (cluster) this.built.set(name, cluster);
+    else {
       cluster = {
         name,
         sticky: key.sticky,

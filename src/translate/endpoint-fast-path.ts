@@ -11,6 +11,7 @@ import type { ClusterIR, IR } from '../ir/ir.ts';
 import { objectKey, type KubeObject } from '../k8s/kube-object.ts';
 import { parseEndpointSlice, type EndpointSlice } from '../k8s/endpoint-slice.ts';
 import { parseService } from '../k8s/service.ts';
+import { parsedOnce } from './object-index.ts';
 import { indexEndpoints, refreshClusterEndpoints, updateEndpointIndex, type EndpointIndex } from './endpoints.ts';
 
 /** One cluster whose endpoints changed, with the Gateway it belongs to. */
@@ -36,9 +37,9 @@ export class EndpointFastPath {
     const slices: EndpointSlice[] = [];
     for (const o of objects) {
       const group = groupOf(o.apiVersion);
-      if (group === '' && o.kind === 'Service') services.push(parseService(o));
+      if (group === '' && o.kind === 'Service') services.push(parsedOnce(o, parseService));
       else if (group === SLICE_GROUP && o.kind === 'EndpointSlice') {
-        const s = parseEndpointSlice(o);
+        const s = parsedOnce(o, parseEndpointSlice);
         slices.push(s);
         this.slices.set(objectKey(o), s);
       }
@@ -69,7 +70,7 @@ export class EndpointFastPath {
     const parsed: { key: string; old: EndpointSlice | undefined; next: EndpointSlice | undefined }[] = [];
     for (const c of changes) {
       if (!c.key.startsWith(`${SLICE_GROUP}/EndpointSlice/`)) return undefined;
-      const next = c.next ? parseEndpointSlice(c.next) : undefined;
+      const next = c.next ? parsedOnce(c.next, parseEndpointSlice) : undefined;
       const old = this.slices.get(c.key);
       if ((next && next.problems.length > 0) || (old && old.problems.length > 0)) return undefined;
       parsed.push({ key: c.key, old, next });

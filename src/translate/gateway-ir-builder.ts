@@ -23,17 +23,41 @@ import { sortByPrecedence, type RankedRoute } from './route-matches.ts';
 import { containerPort } from '../k8s/container-port.ts';
 import { edgeIR } from './edge-settings.ts';
 
-export class GatewayIRBuilder {
+/** Where route translation (routes.ts) puts a Gateway's routes and clusters. */
+export interface RouteSink {
+  addRoutes(listener: ListenerState, hostnames: Iterable<string>, routes: readonly RankedRoute[]): void;
+  addCluster(cluster: ClusterIR): void;
+}
+
+/**
+ * A builder's contents given whole, by the route fast path (route-fast-path.ts), which keeps them
+ * between translations: per listener (by its index in the Gateway) hostname → route name → route.
+ */
+export interface GatewayIRSeed {
+  routes: (listenerIndex: number) => Map<string, Map<string, RankedRoute>>;
+  clusters: Iterable<ClusterIR>;
+  served: WeakMap<RouteIR, Map<string, RouteIR>>;
+  /** A hostname's routes in precedence order (the seed keeps the order of groups no edit touched). */
+  sorted: (listenerIndex: number, hostname: string, byName: ReadonlyMap<string, RankedRoute>) => RouteIR[];
+}
+
+export class GatewayIRBuilder implements RouteSink {
   private readonly state: GatewayState;
   /** listener → hostname → route name → route (a route reached twice through one listener counts once). */
   private readonly routes = new Map<ListenerState, Map<string, Map<string, RankedRoute>>>();
   private readonly clusters = new Map<string, ClusterIR>();
   /** Routes as each kind of listener serves them (servedRoute), so equal copies are shared. */
-  private readonly served = new Map<RouteIR, Map<string, RouteIR>>();
+  private readonly served: WeakMap<RouteIR, Map<string, RouteIR>>;
+  private readonly sorted: (listener: ListenerState, hostname: string, byName: ReadonlyMap<string, RankedRoute>) => RouteIR[];
 
-  constructor(state: GatewayState) {
+  constructor(state: GatewayState, seed?: GatewayIRSeed) {
     this.state = state;
-    for (const l of state.listeners) if (l.usable) this.routes.set(l, new Map());
+    this.sorted = seed ? (l, h, byName) => seed.sorted(state.listeners.indexOf(l), h, byName) : (_l, _h, byName) => sortByPrecedence([...byName.values()]);
+    state.listeners.forEach((l, i) => {
+      if (l.usable) this.routes.set(l, seed ? seed.routes(i) : new Map());
+    });
+    if (seed) for (const c of seed.clusters) this.clusters.set(c.name, c);
+    this.served = seed?.served ?? new WeakMap();
   }
 
   addRoutes(listener: ListenerState, hostnames: Iterable<string>, routes: readonly RankedRoute[]): void {
@@ -114,7 +138,7 @@ export class GatewayIRBuilder {
       if (only !== undefined && s !== only) continue;
       const groups = new Map<string, RouteIR[]>();
       for (const [h, byName] of this.routes.get(s) ?? []) {
-        groups.set(h, sortByPrecedence([...byName.values()]));
+        groups.set(h, this.sorted(s, h, byName));
         names.add(h);
       }
       wildcards.set(s, [...groups.keys()].filter((k) => k.startsWith('*.')));
@@ -181,7 +205,7 @@ interface Serving {
  *   Strict: a Strict cookie is not sent when a user arrives from another site, which would re-pin
  *   the session and lose state kept on the pod.
  */
-function servedRoute(route: RouteIR, serving: Serving, memo: Map<RouteIR, Map<string, RouteIR>>): RouteIR {
+function servedRoute(route: RouteIR, serving: Serving, memo: WeakMap<RouteIR, Map<string, RouteIR>>): RouteIR {
   let out = route;
   const s = route.session;
   if (serving.https && s?.type === 'cookie') {

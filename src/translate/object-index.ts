@@ -30,6 +30,22 @@ export interface ObjectIndex {
   other: KubeObject[];
 }
 
+// Parsed forms by object. The store hands every translation the same object until it changes, and
+// parsing is pure, so an unchanged object is parsed once, not again on every rebuild (parsing
+// 10,000 routes was about a third of a translation). The parsed forms are shared between
+// translations, which treat them as immutable.
+const parsedForms = new WeakMap<KubeObject, unknown>();
+
+/** `parse(o)`, once per object (the parser must be the one for the object's kind). */
+export function parsedOnce<T>(o: KubeObject, parse: (o: KubeObject) => T): T {
+  let p = parsedForms.get(o) as T | undefined;
+  if (p === undefined) {
+    p = parse(o);
+    parsedForms.set(o, p);
+  }
+  return p;
+}
+
 export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
   const index: ObjectIndex = { gatewayClasses: [], gateways: [], httpRoutes: [], grpcRoutes: [], referenceGrants: [], services: [], endpointSlices: [], namespaces: new Map(), secretTypes: new Map(), fleetParameters: new Map(), other: [] };
   for (const o of objects) {
@@ -37,33 +53,33 @@ export function indexObjects(objects: readonly KubeObject[]): ObjectIndex {
     if (group === GATEWAY_API_GROUP) {
       switch (o.kind) {
         case 'GatewayClass':
-          index.gatewayClasses.push(parseGatewayClass(o));
+          index.gatewayClasses.push(parsedOnce(o, parseGatewayClass));
           continue;
         case 'Gateway':
-          index.gateways.push(parseGateway(o));
+          index.gateways.push(parsedOnce(o, parseGateway));
           continue;
         case 'HTTPRoute':
-          index.httpRoutes.push(parseHTTPRoute(o));
+          index.httpRoutes.push(parsedOnce(o, parseHTTPRoute));
           continue;
         case 'GRPCRoute':
-          index.grpcRoutes.push(parseGRPCRoute(o));
+          index.grpcRoutes.push(parsedOnce(o, parseGRPCRoute));
           continue;
         case 'ReferenceGrant':
-          index.referenceGrants.push(parseReferenceGrant(o));
+          index.referenceGrants.push(parsedOnce(o, parseReferenceGrant));
           continue;
       }
     } else if (group === '' && o.kind === 'Service') {
-      index.services.push(parseService(o));
+      index.services.push(parsedOnce(o, parseService));
       continue;
     } else if (group === '' && o.kind === 'Namespace') {
-      const ns = parseNamespace(o);
+      const ns = parsedOnce(o, parseNamespace);
       index.namespaces.set(ns.name, ns);
       continue;
     } else if (group === '' && o.kind === 'Secret') {
       index.secretTypes.set(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, typeof o['type'] === 'string' ? o['type'] : 'Opaque');
       continue;
     } else if (group === 'discovery.k8s.io' && o.kind === 'EndpointSlice') {
-      index.endpointSlices.push(parseEndpointSlice(o));
+      index.endpointSlices.push(parsedOnce(o, parseEndpointSlice));
       continue;
     } else if (isFleetParameters(o)) {
       const p = parseFleetParameters(o);

@@ -87,7 +87,8 @@ export function emitRule(owner: RuleOwner, rule: PreparedRule, decision: StickyD
     // Backends naming the same Service port with the same filters are one cluster entry.
     const merged = new Map<string, MergedBackend>();
     for (const b of rule.backends.valid) {
-      const k = `${b.namespace}/${b.name}/${b.port}/${JSON.stringify([b.requestHeaders, b.responseHeaders])}`;
+      const base = `${b.namespace}/${b.name}/${b.port}`;
+      const k = b.requestHeaders || b.responseHeaders ? `${base}/${filtersKey(b)}` : base;
       const seen = merged.get(k);
       if (seen) seen.weight += b.weight;
       else {
@@ -97,7 +98,8 @@ export function emitRule(owner: RuleOwner, rule: PreparedRule, decision: StickyD
         merged.set(k, m);
       }
     }
-    const all = [...merged.values()].sort((a, b) => (a.namespace !== b.namespace ? cmp(a.namespace, b.namespace) : a.name !== b.name ? cmp(a.name, b.name) : a.port !== b.port ? a.port - b.port : cmp(JSON.stringify([a.requestHeaders, a.responseHeaders]), JSON.stringify([b.requestHeaders, b.responseHeaders]))));
+    const all = [...merged.values()];
+    if (all.length > 1) all.sort((a, b) => (a.namespace !== b.namespace ? cmp(a.namespace, b.namespace) : a.name !== b.name ? cmp(a.name, b.name) : a.port !== b.port ? a.port - b.port : cmp(filtersKey(a), filtersKey(b))));
     const backends = all.filter((b) => b.weight > 0);
     if (backends.length > 0) {
       const strip = (b: MergedBackend): ClusterBackend => ({ namespace: b.namespace, name: b.name, port: b.port, weight: b.weight });
@@ -175,6 +177,11 @@ export function emitRule(owner: RuleOwner, rule: PreparedRule, decision: StickyD
     return ranked;
   });
   return { routes, clusters };
+}
+
+/** A backend's own header changes as a key (what the merge and the order compare). */
+function filtersKey(b: { requestHeaders?: HeaderMutationIR; responseHeaders?: HeaderMutationIR }): string {
+  return JSON.stringify([b.requestHeaders, b.responseHeaders]);
 }
 
 function withHeaders(entry: WeightedClusterIR, b: MergedBackend): WeightedClusterIR {

@@ -10,7 +10,7 @@ import { CONTROLLER_NAME, type Condition, type ObjectStatus } from '../status/st
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import type { StickyResolver, StickyRuleInput } from './sticky/sticky-resolver.ts';
 import type { ClusterCatalog } from './cluster-catalog.ts';
-import type { GatewayIRBuilder } from './gateway-ir-builder.ts';
+import type { RouteSink } from './gateway-ir-builder.ts';
 import type { GatewaySelection } from './gateways.ts';
 import type { ListenerState, NamespaceLabels } from './listeners.ts';
 import { attachToParent, type AttachableRoute, type ParentAttachment } from './route-attachment.ts';
@@ -23,7 +23,7 @@ export interface RouteContext {
   resolver: StickyResolver;
   catalog: ClusterCatalog;
   /** Builders of the served Gateways, by `namespace/name`. */
-  builders: Map<string, GatewayIRBuilder>;
+  builders: Map<string, RouteSink>;
 }
 
 export interface TranslatableRoute extends AttachableRoute {

@@ -1,6 +1,6 @@
 // Names are stable across unrelated edits: adding or editing a route changes no existing cluster,
 // so Envoy never warms a cluster because of a route change.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -35,5 +35,18 @@ describe('stable names', () => {
   it('route names do not depend on other routes', () => {
     const after = translate(withRoute(base, 'aaa-first', { rules: [{ backendRefs: [{ name: 'app', port: 8080 }] }] })).ir.gateways[0];
     expect(after?.listeners[0]?.virtualHosts[0]?.routes.map((r) => r.name).sort()).toEqual(['HTTPRoute/default/aaa-first/rule/0/match/0', 'HTTPRoute/default/app/rule/0/match/0']);
+  });
+});
+
+describe('translations do not leave traces', () => {
+  // Parsed objects are kept between translations (object-index.ts): translating the same objects
+  // again, after other translations, must give the same result.
+  const dir = join(import.meta.dirname, 'testdata');
+  const inputs = readdirSync(dir).filter((f) => f.endsWith('.in.yaml'));
+  it.each(inputs)('%s translates the same the second time', (file) => {
+    const objects = parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as KubeObject);
+    const first = JSON.stringify(translate(objects, { now: '2026-06-01T00:00:00.000Z' }));
+    for (const other of inputs.slice(0, 5)) translate(parseAllDocuments(readFileSync(join(dir, other), 'utf8')).map((d) => d.toJS() as KubeObject));
+    expect(JSON.stringify(translate(objects, { now: '2026-06-01T00:00:00.000Z' }))).toBe(first);
   });
 });

@@ -7,7 +7,7 @@ import type { IR } from '../ir/ir.ts';
 import { refKey, type KubeObject, type ObjectRef } from '../k8s/kube-object.ts';
 import { refOf } from '../k8s/kube-object.ts';
 import { NAMESPACE_NAME_LABEL } from '../k8s/namespace.ts';
-import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
+import type { ObjectStatus } from '../status/status.ts';
 import type { CreateStickyResolver } from './sticky/sticky-resolver.ts';
 import { createStickyResolver } from './sticky/create-sticky-resolver.ts';
 import { indexObjects } from './object-index.ts';
@@ -17,12 +17,11 @@ import { indexEndpoints } from './endpoints.ts';
 import { indexReferenceGrants } from './reference-grants.ts';
 import { ClusterCatalog } from './cluster-catalog.ts';
 import { GatewayIRBuilder } from './gateway-ir-builder.ts';
-import { prepareHTTPRules } from './http-routes.ts';
-import { prepareGRPCRules } from './grpc-routes.ts';
-import { translateRoute, type RouteContext, type RouteOutcome, type TranslatableRoute } from './routes.ts';
-import { condition, ConditionType, Reason } from '../status/conditions.ts';
+import type { RouteContext, RouteOutcome } from './routes.ts';
 import { inputProblemStatuses } from './input-problems.ts';
 import type { CertificateBook } from '../k8s/certificate-facts.ts';
+import { RouteFastPath, RouteRecorder } from './route-fast-path.ts';
+import { routesInOrder, sortBy, translateOneRoute } from './translate-route.ts';
 
 export interface TranslateResult {
   /**
@@ -34,6 +33,8 @@ export interface TranslateResult {
   statuses: ObjectStatus[];
   /** Objects translation did not use, and why (a kind Tether does not read, another controller's Gateway...). */
   ignored: { ref: ObjectRef; reason: string }[];
+  /** With `routeFastPath`: what re-translates a route edit from here (route-fast-path.ts). */
+  routes?: RouteFastPath;
 }
 
 export interface TranslateOptions {
@@ -46,15 +47,23 @@ export interface TranslateOptions {
   certificates?: CertificateBook;
   /** ISO 8601 time (`Date.toISOString()` form) to judge certificate expiry against; absent: not judged. */
   now?: string;
+  /**
+   * Record what the route fast path needs and return it as `routes`; `options` gives the options
+   * of each later translation it makes (the certificate verdicts and time then).
+   */
+  routeFastPath?: { options: () => TranslateOptions };
 }
 
 export function translate(objects: readonly KubeObject[], options: TranslateOptions = {}): TranslateResult {
   const index = indexObjects(objects);
-  const resolver = (options.stickyResolver ?? createStickyResolver)(objects);
+  const created = (options.stickyResolver ?? createStickyResolver)(objects);
+  const recorder = options.routeFastPath && !options.stickyResolver ? new RouteRecorder() : undefined;
+  const resolver = recorder ? recorder.resolver(created) : created;
   const classes = translateGatewayClasses(index.gatewayClasses, index.fleetParameters);
   const grants = indexReferenceGrants(index.referenceGrants);
   const tlsInputs = { secretTypes: index.secretTypes, certificates: options.certificates ?? new Map(), grants, ...(options.now !== undefined ? { now: options.now } : {}) };
-  const gateways = selectGateways(index.gateways, { ours: classes.ours, parameters: classes.parameters, fleetParameters: index.fleetParameters }, tlsInputs);
+  const classInputs = { ours: classes.ours, parameters: classes.parameters, fleetParameters: index.fleetParameters };
+  const gateways = selectGateways(index.gateways, classInputs, tlsInputs);
   const endpoints = indexEndpoints(index.services, index.endpointSlices);
   const builders = new Map([...gateways.ours.values()].filter(isServed).map((g) => [g.key, new GatewayIRBuilder(g)]));
   const ctx: RouteContext = {
@@ -62,7 +71,7 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
     namespaceLabels: (ns) => index.namespaces.get(ns)?.labels ?? { [NAMESPACE_NAME_LABEL]: ns },
     resolver,
     catalog: new ClusterCatalog(endpoints),
-    builders,
+    builders: recorder ? recorder.sinks(gateways, builders) : builders,
   };
 
   const statuses: ObjectStatus[] = [...classes.statuses];
@@ -72,11 +81,12 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
     else ignored.push({ ref: outcome.ref, reason: outcome.reason });
   };
   const refs = { endpoints, grants };
-  // Oldest route first, whatever the input order: where two rules compete for a name (a session
-  // name, a sticky split's cluster name), the older one keeps it.
-  const age = (r: TranslatableRoute) => `${r.meta.creationTimestamp}|${r.meta.namespace}/${r.meta.name}`;
-  for (const route of sortBy(index.httpRoutes, age)) record(guarded(route, () => translateRoute(route, prepareHTTPRules(route, refs), ctx)));
-  for (const route of sortBy(index.grpcRoutes, age)) record(guarded(route, () => translateRoute(route, prepareGRPCRules(route, refs), ctx)));
+  for (const route of routesInOrder(index.httpRoutes, index.grpcRoutes)) {
+    recorder?.begin(route, gateways);
+    const outcome = translateOneRoute(route, refs, ctx);
+    recorder?.end(outcome);
+    record(outcome);
+  }
   for (const g of gateways.ours.values()) statuses.push(gatewayStatus(g));
   statuses.push(...inputProblemStatuses(index));
   const policyStatuses = resolver.statuses();
@@ -84,23 +94,11 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
   ignored.push(...unreadObjects(index.other, policyStatuses));
 
   const ir: IR = { gateways: sortBy([...builders.values()].map((b) => b.build()), (g) => g.name) };
-  return { ir, statuses: sortBy(statuses, (s) => refKey(s.ref)), ignored: sortBy(ignored, (i) => refKey(i.ref)) };
-}
-
-/**
- * A bug met while translating one route (here or in a resolver) must not take the other routes
- * down with it: the route says so in its status, and translation carries on.
- */
-function guarded(route: TranslatableRoute, run: () => RouteOutcome): RouteOutcome {
-  try {
-    return run();
-  } catch (error) {
-    const gen = route.meta.generation;
-    const message = `Internal error while translating this route; other routes are not affected: ${error instanceof Error ? error.message : String(error)}`;
-    const c = condition(ConditionType.Accepted, 'Unknown', Reason.Pending, message, gen);
-    const parents = route.parentRefs.map((p) => ({ parentRef: p.written, controllerName: CONTROLLER_NAME, conditions: [c] }));
-    return { type: 'status', status: { ref: route.meta.ref, ...(gen !== undefined ? { generation: gen } : {}), writable: true, status: { type: 'route', parents } } };
+  const result: TranslateResult = { ir, statuses: sortBy(statuses, (s) => refKey(s.ref)), ignored: sortBy(ignored, (i) => refKey(i.ref)) };
+  if (recorder && options.routeFastPath && index.other.length === 0 && policyStatuses.length === 0) {
+    result.routes = new RouteFastPath({ recorder, index, classes: classInputs, grants, gateways, statuses: result.statuses, options: options.routeFastPath.options });
   }
+  return result;
 }
 
 /** Objects no step read (the sticky resolver reports on the policy kinds it reads). */
@@ -110,12 +108,4 @@ function unreadObjects(other: readonly KubeObject[], policyStatuses: readonly Ob
     const ref = refOf(o);
     return reported.has(refKey(ref)) ? [] : [{ ref, reason: `kind ${o.kind} (${o.apiVersion}) is not read by Tether` }];
   });
-}
-
-/** Sorts by a string key computed once per element. */
-function sortBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  return items
-    .map((item) => ({ item, k: key(item) }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map((x) => x.item);
 }

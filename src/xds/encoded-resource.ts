@@ -1,7 +1,7 @@
 // One resource version, framed once for every stream that will ever carry it: the Any for SotW
 // responses and the Resource wrapper for delta responses are built here and shared by reference.
 import { createHash } from 'node:crypto';
-import { bytesField, encodeAny, stringField } from './proto-wire.ts';
+import { fieldHead, stringField } from './proto-wire.ts';
 
 export interface EncodedResource {
   readonly typeUrl: string;
@@ -23,16 +23,26 @@ export function contentHash(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('base64url').slice(0, 12);
 }
 
-/** Frames a resource; callers intern the result so this runs once per resource version. */
+/**
+ * Frames a resource; callers intern the result so this runs once per resource version. Each form
+ * is written in one allocation (the resource bytes are copied once per form, not once per layer):
+ * a large RouteConfiguration is framed again after every route edit.
+ */
 export function frameResource(typeUrl: string, name: string, bytes: Uint8Array, version: string): EncodedResource {
-  const any = encodeAny(typeUrl, bytes);
+  // Any: type_url = 1, value = 2.
+  const typeUrlField = stringField(1, typeUrl);
+  const valueHead = fieldHead(2, bytes.length);
+  const anyLength = typeUrlField.length + valueHead.length + bytes.length;
   // Resource: version = 1, resource = 2, name = 3.
-  const wrapper = Buffer.concat([stringField(1, version), bytesField(2, any), stringField(3, name)]);
+  const versionField = stringField(1, version);
+  const nameField = stringField(3, name);
+  const anyHead = fieldHead(2, anyLength);
+  const wrapperLength = versionField.length + anyHead.length + anyLength + nameField.length;
   return {
     typeUrl,
     name,
     version,
-    sotwField: bytesField(2, any),
-    deltaField: bytesField(2, wrapper),
+    sotwField: Buffer.concat([anyHead, typeUrlField, valueHead, bytes]),
+    deltaField: Buffer.concat([fieldHead(2, wrapperLength), versionField, anyHead, typeUrlField, valueHead, bytes, nameField]),
   };
 }

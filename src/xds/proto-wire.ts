@@ -17,7 +17,12 @@ export function varint(value: number): Buffer {
 
 /** A length-delimited field (wire type 2): tag, length, payload. */
 export function bytesField(fieldNumber: number, payload: Uint8Array): Buffer {
-  return Buffer.concat([varint((fieldNumber << 3) | 2), varint(payload.length), payload]);
+  return Buffer.concat([fieldHead(fieldNumber, payload.length), payload]);
+}
+
+/** The tag and length of a length-delimited field whose payload (`length` bytes) follows. */
+export function fieldHead(fieldNumber: number, length: number): Buffer {
+  return Buffer.concat([varint((fieldNumber << 3) | 2), varint(length)]);
 }
 
 /** A string field; empty strings are omitted, as proto3 does. */
