@@ -22,6 +22,7 @@ import { ANY_HOST, compareHostnames, wildcardCovers } from './hostnames.ts';
 import { sortByPrecedence, type RankedRoute } from './route-matches.ts';
 import { containerPort } from '../k8s/container-port.ts';
 import { edgeIR } from './edge-settings.ts';
+import { servedCookie } from './sticky/served-cookie.ts';
 
 /** Where route translation (routes.ts) puts a Gateway's routes and clusters. */
 export interface RouteSink {
@@ -201,18 +202,14 @@ interface Serving {
  * The route as one listener serves it, copied only when something differs (one copy per route and
  * listener kind, shared by every virtual host):
  * (redirect ports are placed per listener before this, redirect-port.ts):
- * - over HTTPS a session cookie is Secure and SameSite=Lax unless the policy chose. Lax, not
- *   Strict: a Strict cookie is not sent when a user arrives from another site, which would re-pin
- *   the session and lose state kept on the pod.
+ * - over HTTPS a session cookie is Secure and SameSite=Lax unless the policy chose (served-cookie.ts).
  */
 function servedRoute(route: RouteIR, serving: Serving, memo: WeakMap<RouteIR, Map<string, RouteIR>>): RouteIR {
   let out = route;
   const s = route.session;
-  if (serving.https && s?.type === 'cookie') {
-    const written = new Set(s.attributes.map((x) => x.name.toLowerCase()));
-    const secure = s.secure === undefined && !written.has('secure');
-    const sameSite = s.sameSite === undefined && !written.has('samesite');
-    if (secure || sameSite) out = { ...out, session: { ...s, ...(secure ? { secure: true } : {}), ...(sameSite ? { sameSite: 'Lax' as const } : {}) } };
+  if (s?.type === 'cookie') {
+    const cookie = servedCookie(s, serving.https);
+    if (cookie !== s) out = { ...out, session: cookie };
   }
   if (out === route) return route;
   const key = `${serving.https}/${serving.port}`;

@@ -16,6 +16,8 @@ import type { ListenerState, NamespaceLabels } from './listeners.ts';
 import { attachToParent, type AttachableRoute, type ParentAttachment } from './route-attachment.ts';
 import { emitRule, explainUnexpressible, type PreparedRule } from './route-rules.ts';
 import { placeRedirects } from './redirect-port.ts';
+import type { RankedRoute } from './route-matches.ts';
+import { describeSetCookie, servedCookie } from './sticky/served-cookie.ts';
 
 export interface RouteContext {
   gateways: GatewaySelection;
@@ -38,6 +40,8 @@ interface GatewayVerdict {
   served: number;
   dropped: { reason: string; message: string }[];
   notes: string[];
+  /** How each session cookie looks on each listener (served-cookie.ts): stated, not a reservation. */
+  cookies: Set<string>;
 }
 
 export function translateRoute(route: TranslatableRoute, rules: readonly PreparedRule[], ctx: RouteContext): RouteOutcome {
@@ -67,7 +71,7 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
 
   const verdicts = new Map<string, GatewayVerdict>();
   for (const [key, listeners] of perGateway) {
-    const verdict: GatewayVerdict = { served: 0, dropped: [], notes: [] };
+    const verdict: GatewayVerdict = { served: 0, dropped: [], notes: [], cookies: new Set() };
     verdicts.set(key, verdict);
     if (routeProblems.length > 0) continue;
     const gateway = ctx.gateways.ours.get(key);
@@ -104,6 +108,7 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
       const redirect = rule.redirect;
       for (const [state, hosts] of listeners) builder.addRoutes(state, hosts, redirect ? placeRedirects(emitted.routes, redirect, state.listener) : emitted.routes);
       for (const c of emitted.clusters) builder.addCluster(c);
+      for (const c of cookieNotes(emitted.routes, [...listeners.keys()])) verdict.cookies.add(c);
     }
     // Gateway API, ListenerStatus.attachedRoutes: attachment rests on the listener's allowedRoutes
     // and the route's parentRefs alone, "Listener or Route status does not impact successful
@@ -127,7 +132,8 @@ export function translateRoute(route: TranslatableRoute, rules: readonly Prepare
       if (v.served === 0) {
         conditions.push(condition(ConditionType.Accepted, false, v.dropped[0]?.reason ?? Reason.UnsupportedValue, `No rule can be served: ${v.dropped.map((d) => d.message).join('; ')}${notes}`, gen));
       } else {
-        conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, `Route is accepted${notes}`, gen));
+        const cookies = [...v.cookies].map((c) => `. ${c}`).join('');
+        conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, `Route is accepted${cookies}${notes}`, gen));
         if (v.dropped.length > 0) conditions.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, `Dropped Rule(s): ${v.dropped.map((d) => d.message).join('; ')}`, gen));
       }
     }
@@ -146,4 +152,18 @@ function resolvedRefsCondition(rules: readonly PreparedRule[], gen: number | und
   const noteText = notes.length > 0 ? `; ${notes.join('; ')}` : '';
   if (problems.length === 0) return condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, `All references resolved${noteText}`, gen);
   return condition(ConditionType.ResolvedRefs, false, problems[0]?.reason ?? Reason.BackendNotFound, `${problems.map((p) => p.message).join('; ')}${noteText}`, gen);
+}
+
+/**
+ * What each session cookie of a rule looks like on each listener that serves it (the summary table
+ * shows the same): a rule on an HTTP and an HTTPS listener gets Secure only on the HTTPS one.
+ */
+function cookieNotes(routes: readonly RankedRoute[], states: readonly ListenerState[]): string[] {
+  const out = new Set<string>();
+  for (const { route } of routes) {
+    const s = route.session;
+    if (s?.type !== 'cookie') continue;
+    for (const state of states) out.add(`Session cookie ${s.name} on listener ${state.listener.name}: ${describeSetCookie(servedCookie(s, state.tls !== undefined))}`);
+  }
+  return [...out];
 }
