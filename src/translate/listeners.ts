@@ -9,6 +9,7 @@ import type { Condition, ListenerStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import type { SecretIR, TlsParametersIR } from '../ir/ir.ts';
 import { NO_TLS_INPUTS, resolveListenerTls, type TlsInputs } from './listener-tls.ts';
+import { FRONTEND_FIELD, frontendValidationFor } from '../k8s/gateway-api/frontend-tls.ts';
 
 /** Route kinds an HTTP listener serves. */
 export const HTTP_ROUTE_KINDS: readonly RouteGroupKind[] = [
@@ -44,6 +45,8 @@ export function translateListeners(gateway: Gateway, tlsInputs: TlsInputs = NO_T
     const tls = isHTTPS ? resolveListenerTls(gateway.meta.namespace, l, tlsInputs) : undefined;
     if (tls) problems.push(...tls.invalid);
     const notes = tls ? tls.unsupported : [];
+    const unverifiable = isHTTPS ? unimplementedClientValidation(gateway, l) : undefined;
+    if (unverifiable) problems.push(unverifiable.problem);
 
     // supportedKinds: the allowed kinds this listener can serve; anything else is InvalidRouteKinds.
     let supportedKinds: RouteGroupKind[] = [];
@@ -87,12 +90,35 @@ export function translateListeners(gateway: Gateway, tlsInputs: TlsInputs = NO_T
     conditions.push(
       usable
         ? condition(ConditionType.Programmed, true, Reason.Programmed, 'Listener is programmed', gen)
-        : condition(ConditionType.Programmed, false, Reason.Invalid, refFailure ? `Listener is not served: its certificates do not resolve (${refFailure.reason})` : 'Listener is not served', gen),
+        : condition(ConditionType.Programmed, false, Reason.Invalid, notServedMessage(refFailure?.reason, unverifiable), gen),
     );
     const state: ListenerState = { listener: l, usable, supportedKinds, attachedRoutes: 0, conditions };
     if (tls && usable) state.tls = { secrets: tls.secrets, parameters: tls.parameters };
     return state;
   });
+}
+
+function notServedMessage(refFailureReason: string | undefined, unverifiable: { field: string } | undefined): string {
+  if (refFailureReason) return `Listener is not served: its certificates do not resolve (${refFailureReason})`;
+  if (unverifiable) return `Listener is not served rather than served without the client certificate checks ${unverifiable.field} asks for`;
+  return 'Listener is not served';
+}
+
+/**
+ * Client certificate validation (spec.tls.frontend) is not implemented: an HTTPS listener it applies
+ * to is not served at all, because serving it would accept clients the user asked to be refused
+ * (fail closed). A malformed spec.tls.frontend applies to every HTTPS listener, since its intended
+ * ports cannot be known. Returns the field and the problem naming it, or undefined when nothing applies.
+ */
+function unimplementedClientValidation(gateway: Gateway, l: Listener): { field: string; problem: string } | undefined {
+  const frontend = gateway.frontendTls;
+  if (!frontend) return undefined;
+  if (frontend.problems.length > 0) {
+    return { field: FRONTEND_FIELD, problem: `${FRONTEND_FIELD} is invalid (${frontend.problems.map(formatProblem).join('; ')}); its client certificate validation may apply to this listener` };
+  }
+  const validation = frontendValidationFor(frontend, l.port);
+  if (!validation) return undefined;
+  return { field: validation.field, problem: `${validation.field}: client certificate validation is not implemented` };
 }
 
 /**

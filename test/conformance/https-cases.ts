@@ -292,7 +292,7 @@ function attachedRoutes(): void {
   expect(s.backendOf(s.request({ path: '/', host: 'foo.example.com' }, 'gateway-with-two-attached-routes'))).toBe('infra-backend-v1');
 }
 
-const CLIENT_CERTIFICATES = 'client certificate validation (Gateway spec.tls.frontend) is not implemented; Tether reports spec.tls as not supported';
+const CLIENT_CERTIFICATES = 'client certificate validation (Gateway spec.tls.frontend) is not implemented; the HTTPS listeners it applies to are reported and not served (fail closed)';
 
 export const HTTPS_CASES: ConformanceCase[] = [
   { test: 'HTTPRouteHTTPSListener', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: httpsListenerRouting } },
