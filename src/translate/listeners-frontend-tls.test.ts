@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseGateway } from '../k8s/gateway-api/gateway.ts';
 import { translateListeners } from './listeners.ts';
+import { NO_TLS_INPUTS, type TlsInputs } from './listener-tls.ts';
+
+/** ConfigMap ns/client-ca holds a CA bundle; ns/empty has no ca.crt. */
+const INPUTS: TlsInputs = {
+  ...NO_TLS_INPUTS,
+  caBundles: new Map([
+    ['ns/client-ca', { ok: true, certificates: [], pem: '' }],
+    ['ns/empty', { ok: false, problem: 'has no key ca.crt' }],
+  ]),
+};
 
 const CA = { group: '', kind: 'ConfigMap', name: 'client-ca' };
 const LISTENERS = [
@@ -14,10 +24,14 @@ function frontendConditions(frontend: unknown) {
   return {
     gatewayProblems: g.problems.map((p) => p.field),
     listeners: Object.fromEntries(
-      translateListeners(g).map((s) => {
+      translateListeners(g, INPUTS).map((s) => {
         const accepted = s.conditions.find((c) => c.type === 'Accepted');
         const programmed = s.conditions.find((c) => c.type === 'Programmed');
-        return [s.listener.name, { usable: s.usable, accepted: `${accepted?.status}/${accepted?.reason}`, acceptedMessage: accepted?.message ?? '', programmedMessage: programmed?.message ?? '' }];
+        const resolved = s.conditions.find((c) => c.type === 'ResolvedRefs');
+        return [
+          s.listener.name,
+          { usable: s.usable, accepted: `${accepted?.status}/${accepted?.reason}`, resolvedRefs: `${resolved?.status}/${resolved?.reason}`, acceptedMessage: accepted?.message ?? '', resolvedMessage: resolved?.message ?? '', programmedMessage: programmed?.message ?? '' },
+        ];
       }),
     ),
   };
@@ -51,6 +65,24 @@ describe('spec.tls.frontend fails closed', () => {
       expect(listeners[name]?.acceptedMessage).toContain('spec.tls.frontend is invalid (spec.tls.frontend.default.validation.mode: unsupported value "Sometimes"');
     }
     expect(listeners.http).toMatchObject({ usable: true });
+  });
+
+  it('reports CA references that do not resolve with the reasons Gateway API names', () => {
+    const ref = (extra: object) => ({ tls: { validation: { caCertificateRefs: [{ ...CA, ...extra }] } } });
+    const { listeners } = frontendConditions({
+      default: { validation: { caCertificateRefs: [CA, { ...CA, name: 'missing' }] } },
+      perPort: [{ port: 8443, ...ref({ name: 'empty' }) }],
+    });
+    // One of two references resolves: ResolvedRefs=False, but Accepted fails only for the missing implementation.
+    expect(listeners.https).toMatchObject({ usable: false, accepted: 'False/UnsupportedValue', resolvedRefs: 'False/InvalidCACertificateRef', resolvedMessage: 'spec.tls.frontend.default.validation.caCertificateRefs[1]: ConfigMap ns/missing not found' });
+    expect(listeners['https-alt']).toMatchObject({ usable: false, accepted: 'False/NoValidCACertificate', resolvedRefs: 'False/InvalidCACertificateRef', resolvedMessage: 'spec.tls.frontend.perPort[0].tls.validation.caCertificateRefs[0]: ConfigMap ns/empty has no key ca.crt' });
+
+    const kinds = frontendConditions({ default: {}, perPort: [{ port: 443, ...ref({ group: 'example.com', kind: 'Bundle' }) }, { port: 8443, ...ref({ namespace: 'other' }) }] }).listeners;
+    expect(kinds.https).toMatchObject({ accepted: 'False/NoValidCACertificate', resolvedRefs: 'False/InvalidCACertificateKind' });
+    expect(kinds.https?.resolvedMessage).toContain('example.com/Bundle is not supported');
+    // Another namespace without a ReferenceGrant.
+    expect(kinds['https-alt']).toMatchObject({ accepted: 'False/NoValidCACertificate', resolvedRefs: 'False/RefNotPermitted' });
+    expect(kinds['https-alt']?.resolvedMessage).toContain('ConfigMap other/client-ca is in another namespace and no ReferenceGrant in other allows Gateways from ns');
   });
 
   it('requires at least one CA certificate reference', () => {
