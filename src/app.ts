@@ -31,6 +31,7 @@ import { protoRegistry } from './codec/proto-registry.ts';
 import { buildEnvoyResources } from './envoy/build-envoy-resources.ts';
 import { buildGrpcClientResources } from './envoy/build-grpc-client-resources.ts';
 import { CertificateInspector } from './sources/certificates/certificate-inspector.ts';
+import { CaBundleInspector } from './sources/certificates/ca-bundle-inspector.ts';
 import type { CertificateBook } from './k8s/certificate-facts.ts';
 import { translate } from './translate/translate.ts';
 import { configDump } from './rebuild/config-dump.ts';
@@ -103,6 +104,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   // Certificates are parsed here, at the edge, and handed to translation as data together with the
   // time to judge expiry against; their key material joins only the SDS Secrets Envoy is sent.
   const inspector = new CertificateInspector();
+  const caInspector = new CaBundleInspector();
   let certificates: CertificateBook = new Map();
   const secretMaterial = (name: string) => {
     const check = certificates.get(name);
@@ -112,8 +114,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     store,
     translate: (objects) => {
       certificates = inspector.inspect(objects);
+      const caBundles = caInspector.inspect(objects);
       // A route-only change later takes the route fast path, judging certificates at its own time.
-      const options = () => ({ certificates, now: new Date().toISOString() });
+      const options = () => ({ certificates, caBundles, now: new Date().toISOString() });
       return translate(objects, { ...options(), routeFastPath: { options } });
     },
     builders: { envoy: (gateway) => buildEnvoyResources(gateway, { secretMaterial }), grpc: buildGrpcClientResources },

@@ -15,6 +15,7 @@ import { describeRef, objectKey, refOf, type KubeObject } from '../k8s/kube-obje
 import { formatManifestProblem } from '../k8s/parse-manifests.ts';
 import { translate } from '../translate/translate.ts';
 import { inspectCertificates } from '../sources/certificates/certificate-inspector.ts';
+import { inspectCaBundles } from '../sources/certificates/ca-bundle-inspector.ts';
 import { EXIT_BAD_INPUT, processOutput, type CliOutput } from './decode.ts';
 import { OUTPUT_FORMATS, renderJson, renderSummary, renderYaml, type OutputFormat } from './output-format.ts';
 import { readManifests } from './read-manifests.ts';
@@ -64,7 +65,7 @@ export async function runTranslate(options: TranslateCommandOptions, io: CliOutp
   if (options.resolveFqdn) objects = await resolveFqdnSlices(objects, options.dnsServer ?? [], io);
   // Certificates are parsed here, at the edge; translation judges expiry against this moment.
   const now = new Date().toISOString();
-  const result = translate(objects, { certificates: inspectCertificates(objects), now });
+  const result = translate(objects, { certificates: inspectCertificates(objects), caBundles: inspectCaBundles(objects), now });
   for (const i of result.ignored) io.err(`ignored: ${describeRef(i.ref)}: ${i.reason}\n`);
 
   let gateways = result.ir.gateways;

@@ -36,6 +36,9 @@ export const Reason = {
   ProtocolConflict: 'ProtocolConflict',
   NoConflicts: 'NoConflicts',
   InvalidCertificateRef: 'InvalidCertificateRef',
+  InvalidCACertificateRef: 'InvalidCACertificateRef',
+  InvalidCACertificateKind: 'InvalidCACertificateKind',
+  NoValidCACertificate: 'NoValidCACertificate',
   // Route parents
   NotAllowedByListeners: 'NotAllowedByListeners',
   NoMatchingListenerHostname: 'NoMatchingListenerHostname',

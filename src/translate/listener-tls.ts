@@ -7,6 +7,7 @@
 import type { Listener } from '../k8s/gateway-api/gateway.ts';
 import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { secretKey, type CertificateBook, type CertificateSummary } from '../k8s/certificate-facts.ts';
+import type { CaBundleBook } from '../k8s/ca-bundle-facts.ts';
 import { TLS_SECRET_TYPE } from '../k8s/tls-secret.ts';
 import type { SecretIR, TlsParametersIR } from '../ir/ir.ts';
 import type { ReferenceGrantIndex } from './reference-grants.ts';
@@ -27,13 +28,15 @@ export interface TlsInputs {
   /** Secrets by `namespace/name` with their `type`, whatever the type (to tell "missing" from "wrong type"). */
   secretTypes: ReadonlyMap<string, string>;
   certificates: CertificateBook;
+  /** Verdicts on ConfigMaps' CA bundles (client certificate validation), parsed outside translation. */
+  caBundles: CaBundleBook;
   grants: ReferenceGrantIndex;
   /** ISO 8601 time to judge expiry against; absent: expiry is not judged. */
   now?: string;
 }
 
 /** No Secrets, certificates or grants: every certificateRef is unresolved. */
-export const NO_TLS_INPUTS: TlsInputs = { secretTypes: new Map(), certificates: new Map(), grants: { permits: (from, to) => from.namespace === to.namespace } };
+export const NO_TLS_INPUTS: TlsInputs = { secretTypes: new Map(), certificates: new Map(), caBundles: new Map(), grants: { permits: (from, to) => from.namespace === to.namespace } };
 
 export interface ListenerTlsResolution {
   /** Secrets the listener serves, in certificateRefs order (only when every ref resolved). */

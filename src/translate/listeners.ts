@@ -9,6 +9,7 @@ import type { Condition, ListenerStatus } from '../status/status.ts';
 import { condition, ConditionType, Reason } from '../status/conditions.ts';
 import type { SecretIR, TlsParametersIR } from '../ir/ir.ts';
 import { NO_TLS_INPUTS, resolveListenerTls, type TlsInputs } from './listener-tls.ts';
+import { resolveFrontendValidation } from './frontend-validation.ts';
 
 /** Route kinds an HTTP listener serves. */
 export const HTTP_ROUTE_KINDS: readonly RouteGroupKind[] = [
@@ -44,6 +45,9 @@ export function translateListeners(gateway: Gateway, tlsInputs: TlsInputs = NO_T
     const tls = isHTTPS ? resolveListenerTls(gateway.meta.namespace, l, tlsInputs) : undefined;
     if (tls) problems.push(...tls.invalid);
     const notes = tls ? tls.unsupported : [];
+    // Client certificate validation is judged after the listener's own fields: its reason
+    // (NoValidCACertificate) applies only to a listener that is otherwise valid.
+    const unverifiable = isHTTPS ? resolveFrontendValidation(gateway, l, tlsInputs) : undefined;
 
     // supportedKinds: the allowed kinds this listener can serve; anything else is InvalidRouteKinds.
     let supportedKinds: RouteGroupKind[] = [];
@@ -64,15 +68,18 @@ export function translateListeners(gateway: Gateway, tlsInputs: TlsInputs = NO_T
       accepted = false;
       const why = l.protocol === 'TLS' ? 'TLS passthrough and TLSRoute are not implemented; ' : '';
       conditions.push(condition(ConditionType.Accepted, false, Reason.UnsupportedProtocol, `spec.listeners[${l.index}].protocol: ${JSON.stringify(l.protocol)} is not supported; ${why}Tether serves HTTP and HTTPS listeners`, gen));
-    } else if (problems.length > 0) {
+    } else if (problems.length > 0 || unverifiable) {
       accepted = false;
-      conditions.push(condition(ConditionType.Accepted, false, Reason.UnsupportedValue, problems.join('; '), gen));
+      const reason = problems.length === 0 && unverifiable ? unverifiable.acceptedReason : Reason.UnsupportedValue;
+      conditions.push(condition(ConditionType.Accepted, false, reason, [...problems, ...(unverifiable ? [unverifiable.problem] : [])].join('; '), gen));
     } else {
       conditions.push(condition(ConditionType.Accepted, true, Reason.Accepted, notes.length > 0 ? `Listener is valid; ${notes.join('; ')}` : 'Listener is valid', gen));
     }
     if (conflict) conditions.push(condition(ConditionType.Conflicted, true, conflict.reason, conflict.message, gen));
     else conditions.push(condition(ConditionType.Conflicted, false, Reason.NoConflicts, 'No conflicts', gen));
-    const refFailure = accepted ? tls?.refFailure : undefined;
+    // CA references are reported even though the listener is not accepted (Gateway API asks for
+    // ResolvedRefs=False on every listener they apply to).
+    const refFailure = (accepted ? tls?.refFailure : undefined) ?? unverifiable?.refFailure;
     if (refFailure) {
       conditions.push(condition(ConditionType.ResolvedRefs, false, refFailure.reason, refFailure.message, gen));
     } else if (invalidKinds.length > 0) {
@@ -87,12 +94,18 @@ export function translateListeners(gateway: Gateway, tlsInputs: TlsInputs = NO_T
     conditions.push(
       usable
         ? condition(ConditionType.Programmed, true, Reason.Programmed, 'Listener is programmed', gen)
-        : condition(ConditionType.Programmed, false, Reason.Invalid, refFailure ? `Listener is not served: its certificates do not resolve (${refFailure.reason})` : 'Listener is not served', gen),
+        : condition(ConditionType.Programmed, false, Reason.Invalid, notServedMessage(accepted ? refFailure?.reason : undefined, problems.length === 0 ? unverifiable : undefined), gen),
     );
     const state: ListenerState = { listener: l, usable, supportedKinds, attachedRoutes: 0, conditions };
     if (tls && usable) state.tls = { secrets: tls.secrets, parameters: tls.parameters };
     return state;
   });
+}
+
+function notServedMessage(refFailureReason: string | undefined, unverifiable: { field: string } | undefined): string {
+  if (unverifiable) return `Listener is not served rather than served without the client certificate checks ${unverifiable.field} asks for`;
+  if (refFailureReason) return `Listener is not served: its certificates do not resolve (${refFailureReason})`;
+  return 'Listener is not served';
 }
 
 /**

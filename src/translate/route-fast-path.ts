@@ -220,7 +220,7 @@ export class RouteFastPath {
 
     // The Gateways as a full translation would select them now: they must be as before.
     const options = this.input.options();
-    const tlsInputs = { secretTypes: this.input.index.secretTypes, certificates: options.certificates ?? new Map(), grants: this.input.grants, ...(options.now !== undefined ? { now: options.now } : {}) };
+    const tlsInputs = { secretTypes: this.input.index.secretTypes, certificates: options.certificates ?? new Map(), caBundles: options.caBundles ?? new Map(), grants: this.input.grants, ...(options.now !== undefined ? { now: options.now } : {}) };
     const gateways = selectGateways(this.input.index.gateways, this.input.classes, tlsInputs);
     if (selectionSignature(gateways) !== this.signature) return undefined;
 

@@ -9,6 +9,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../k8s/kube-object.ts';
 import { translate, type TranslateOptions } from './translate.ts';
 import { inspectCertificates } from '../sources/certificates/certificate-inspector.ts';
+import { inspectCaBundles } from '../sources/certificates/ca-bundle-inspector.ts';
 
 const dir = join(import.meta.dirname, 'testdata');
 const files = readdirSync(dir);
@@ -18,7 +19,7 @@ const cases = files.filter((f) => f.endsWith('.in.yaml')).map((f) => f.slice(0, 
 const NOW = '2030-01-01T00:00:00.000Z';
 
 function options(objects: readonly KubeObject[]): TranslateOptions {
-  return { certificates: inspectCertificates(objects), now: NOW };
+  return { certificates: inspectCertificates(objects), caBundles: inspectCaBundles(objects), now: NOW };
 }
 
 function readObjects(path: string): KubeObject[] {

@@ -19,6 +19,7 @@ import { ClusterCatalog } from './cluster-catalog.ts';
 import { GatewayIRBuilder } from './gateway-ir-builder.ts';
 import type { RouteContext, RouteOutcome } from './routes.ts';
 import { inputProblemStatuses } from './input-problems.ts';
+import type { CaBundleBook } from '../k8s/ca-bundle-facts.ts';
 import type { CertificateBook } from '../k8s/certificate-facts.ts';
 import { RouteFastPath, RouteRecorder } from './route-fast-path.ts';
 import { routesInOrder, sortBy, translateOneRoute } from './translate-route.ts';
@@ -45,6 +46,11 @@ export interface TranslateOptions {
    * process (src/sources/certificates/). Without them every certificateRef is unresolved.
    */
   certificates?: CertificateBook;
+  /**
+   * Verdicts on ConfigMaps' CA bundles (client certificate validation), parsed where objects enter
+   * the process (src/sources/certificates/). Without them every caCertificateRef is unresolved.
+   */
+  caBundles?: CaBundleBook;
   /** ISO 8601 time (`Date.toISOString()` form) to judge certificate expiry against; absent: not judged. */
   now?: string;
   /**
@@ -61,7 +67,7 @@ export function translate(objects: readonly KubeObject[], options: TranslateOpti
   const resolver = recorder ? recorder.resolver(created) : created;
   const classes = translateGatewayClasses(index.gatewayClasses, index.fleetParameters);
   const grants = indexReferenceGrants(index.referenceGrants);
-  const tlsInputs = { secretTypes: index.secretTypes, certificates: options.certificates ?? new Map(), grants, ...(options.now !== undefined ? { now: options.now } : {}) };
+  const tlsInputs = { secretTypes: index.secretTypes, certificates: options.certificates ?? new Map(), caBundles: options.caBundles ?? new Map(), grants, ...(options.now !== undefined ? { now: options.now } : {}) };
   const classInputs = { ours: classes.ours, parameters: classes.parameters, fleetParameters: index.fleetParameters };
   const gateways = selectGateways(index.gateways, classInputs, tlsInputs);
   const endpoints = indexEndpoints(index.services, index.endpointSlices);

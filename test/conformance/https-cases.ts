@@ -292,7 +292,36 @@ function attachedRoutes(): void {
   expect(s.backendOf(s.request({ path: '/', host: 'foo.example.com' }, 'gateway-with-two-attached-routes'))).toBe('infra-backend-v1');
 }
 
-const CLIENT_CERTIFICATES = 'client certificate validation (Gateway spec.tls.frontend) is not implemented; Tether reports spec.tls as not supported';
+/** A ConfigMap holding `ca.crt`: the PEM certificate of a test-only file. */
+function caConfigMap(name: string, files = 'test-only-conformance'): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data: { 'ca.crt': readFileSync(join(import.meta.dirname, '..', 'support', 'tls', `${files}.crt`), 'utf8') } };
+}
+
+/**
+ * The default validation names a ConfigMap that does not exist: the HTTPS listener is unresolved,
+ * not accepted and not served (a client gets no TLS answer on 443); the HTTP listener on port 80,
+ * though a perPort entry for port 80 exists, is untouched, since frontend validation is for HTTPS.
+ */
+function invalidDefaultClientValidation(): void {
+  const name = 'invalid-default-client-validation-config';
+  const ca = (ref: string) => ({ validation: { caCertificateRefs: [{ kind: 'ConfigMap', group: '', name: ref }] } });
+  const s = new Scenario([
+    tlsSecret(CERT),
+    caConfigMap('tls-validity-checks-per-port-ca-certificate'),
+    gateway(name, [httpsListener('https', undefined), httpListener()], { tls: { frontend: { default: ca('does-not-exist'), perPort: [{ port: 80, tls: ca('tls-validity-checks-per-port-ca-certificate') }] } } }),
+    route('HTTPRoute', name, { parentRefs: [{ name }], hostnames: ['example.org'], rules: [to('infra-backend-v1')] }),
+  ]);
+  const body = gatewayBody(s, name);
+  const listener = (l: string) => body.listeners.find((x) => x.name === l)?.conditions ?? [];
+  for (const type of ['ResolvedRefs', 'Accepted', 'Programmed']) expect(condition(listener('http'), type)?.status, `http ${type}`).toBe('True');
+  expect(s.backendOf(s.request({ host: 'example.org', path: '/' }, name))).toBe('infra-backend-v1');
+  expect(condition(listener('https'), 'ResolvedRefs')).toEqual({ status: 'False', reason: 'InvalidCACertificateRef' });
+  expect(condition(listener('https'), 'Accepted')).toEqual({ status: 'False', reason: 'NoValidCACertificate' });
+  expect(condition(listener('https'), 'Programmed')?.status).toBe('False');
+  expect(s.request({ port: 443, host: 'example.org', sni: 'example.org', path: '/' }, name)).toEqual({ type: 'no-listener' });
+}
+
+const CLIENT_CERTIFICATES = 'client certificate validation (Gateway spec.tls.frontend) is not implemented: CA references are resolved and reported, but the HTTPS listeners validation applies to are not served (fail closed)';
 
 export const HTTPS_CASES: ConformanceCase[] = [
   { test: 'HTTPRouteHTTPSListener', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: httpsListenerRouting } },
@@ -308,11 +337,15 @@ export const HTTPS_CASES: ConformanceCase[] = [
   { test: 'GatewaySecretReferenceGrantAllInNamespace', features: ['Gateway', 'ReferenceGrant'], outcome: { type: 'checked', run: secretRefPermitted({ group: '', kind: 'Secret' }) } },
   { test: 'GatewaySecretReferenceGrantSpecific', features: ['Gateway', 'ReferenceGrant'], outcome: { type: 'checked', run: secretRefPermitted(TO_CERTIFICATE) } },
   { test: 'GatewayInvalidTLSConfiguration', features: ['Gateway'], outcome: { type: 'checked', run: invalidTlsConfiguration } },
+  {
+    test: 'GatewayFrontendInvalidDefaultClientCertificateValidation',
+    features: ['Gateway', 'HTTPRoute', 'GatewayFrontendClientCertificateValidation'],
+    outcome: { type: 'checked', run: invalidDefaultClientValidation },
+  },
   ...(
     [
       ['GatewayFrontendClientCertificateValidation', 'Gateway HTTPRoute GatewayFrontendClientCertificateValidation'],
       ['GatewayFrontendClientCertificateValidationInsecureFallback', 'Gateway HTTPRoute GatewayFrontendClientCertificateValidation GatewayFrontendClientCertificateValidationInsecureFallback'],
-      ['GatewayFrontendInvalidDefaultClientCertificateValidation', 'Gateway HTTPRoute GatewayFrontendClientCertificateValidation'],
       ['GatewayInvalidFrontendClientCertificateValidation', 'Gateway HTTPRoute ReferenceGrant GatewayFrontendClientCertificateValidation'],
     ] as const
   ).map(([test, features]): ConformanceCase => ({ test, features: features.split(' '), outcome: { type: 'out-of-scope', reason: CLIENT_CERTIFICATES } })),

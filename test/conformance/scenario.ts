@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import type { KubeObject } from '../../src/k8s/kube-object.ts';
 import { translate, type TranslateResult } from '../../src/translate/translate.ts';
 import { inspectCertificates } from '../../src/sources/certificates/certificate-inspector.ts';
+import { inspectCaBundles } from '../../src/sources/certificates/ca-bundle-inspector.ts';
 import { buildEnvoyResources } from '../../src/envoy/build-envoy-resources.ts';
 import type { Condition, ObjectStatus } from '../../src/status/status.ts';
 import { expectValidEnvoyResources } from '../support/envoy-assertions.ts';
@@ -84,7 +85,7 @@ export class Scenario {
   constructor(objects: KubeObject[], opts: { ownGateways?: boolean } = {}) {
     const all = [gatewayClass(), ...services(), ...(opts.ownGateways ? [] : [gateway(GW, [httpListener()])]), ...objects];
     const certificates = inspectCertificates(all);
-    this.result = translate(all, { certificates, now: NOW });
+    this.result = translate(all, { certificates, caBundles: inspectCaBundles(all), now: NOW });
     const secretMaterial = (name: string) => {
       const check = certificates.get(name);
       return check?.ok ? { certificateChain: check.certificateChain, privateKey: check.privateKey } : undefined;

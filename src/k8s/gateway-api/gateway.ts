@@ -5,6 +5,7 @@ import { FieldReader, type FieldProblem } from '../field-reader.ts';
 import { parseMeta, type ParsedMeta } from '../object-meta.ts';
 import { parseLabelSelector, type LabelSelector } from '../label-selector.ts';
 import { checkHostname } from './hostname.ts';
+import { parseFrontendTls, type FrontendTls } from './frontend-tls.ts';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
@@ -68,6 +69,8 @@ export interface Gateway {
    * Gateway (src/provision/). Empty when not written.
    */
   infrastructure: { labels: Record<string, string>; annotations: Record<string, string> };
+  /** spec.tls.frontend: client certificate validation for HTTPS listeners; absent when not written. */
+  frontendTls?: FrontendTls;
   /** Problems outside the listeners. */
   problems: FieldProblem[];
   /** Gateway-level fields Tether does not implement: reported in status. */
@@ -86,8 +89,14 @@ export function parseGateway(o: KubeObject): Gateway {
   const listeners = r.array(spec.listeners, 'spec.listeners').map((l, i) => parseListener(l, i));
   if (listeners.length === 0 && spec.listeners === undefined) r.problem('spec.listeners', 'is required');
   const ignored: FieldProblem[] = [];
-  for (const key of ['tls', 'allowedListeners', 'backendTLS']) {
+  for (const key of ['allowedListeners', 'backendTLS']) {
     if (spec[key] !== undefined && spec[key] !== null) ignored.push({ severity: 'unsupported', field: `spec.${key}`, message: 'is not supported and is not read' });
+  }
+  const tls = r.object(spec.tls, 'spec.tls');
+  const frontend = r.object(tls?.frontend, 'spec.tls.frontend');
+  const frontendTls = frontend ? parseFrontendTls(r, frontend) : undefined;
+  for (const k of Object.keys(tls ?? {})) {
+    if (k !== 'frontend' && tls?.[k] !== undefined && tls[k] !== null) ignored.push({ severity: 'unsupported', field: `spec.tls.${k}`, message: 'is not supported and is not read' });
   }
   const infrastructure = r.object(spec.infrastructure, 'spec.infrastructure');
   // Labels and annotations go on the objects of a provisioned fleet (src/provision/); anything else
@@ -103,6 +112,7 @@ export function parseGateway(o: KubeObject): Gateway {
     annotations: r.stringMap(infrastructure?.annotations, 'spec.infrastructure.annotations'),
   };
   const gateway: Gateway = { meta: parseMeta(o, true), gatewayClassName, listeners, addresses, infrastructure: infra, problems: r.problems, ignored };
+  if (frontendTls) gateway.frontendTls = frontendTls;
   const p = r.object(infrastructure?.parametersRef, 'spec.infrastructure.parametersRef');
   if (p) {
     const f = 'spec.infrastructure.parametersRef';

@@ -35,6 +35,10 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
   { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true },
   // Certificates of HTTPS listeners: only kubernetes.io/tls Secrets are listed and watched.
   { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, fieldSelector: 'type=kubernetes.io/tls' },
+  // CA bundles of client certificate validation (Gateway spec.tls.frontend caCertificateRefs): only
+  // `ca.crt` is read. Neither a field nor a label selector can tell these ConfigMaps apart, so all
+  // are watched (docs/kubernetes.md#configmaps).
+  { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', namespaced: true },
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true },
   // Tether's own policy
   { kind: 'SessionPolicy', group: 'tether.dev', version: 'v1alpha1', plural: 'sessionpolicies', namespaced: true, status: 'policy' },
