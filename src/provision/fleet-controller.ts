@@ -203,6 +203,7 @@ export class FleetController {
     const deployment = mine(this.owned.get(`apps/Deployment/${namespace}/${name}`));
     return {
       problems: [...f.rendered.problems, ...f.applyProblems],
+      requested: f.rendered.requestedAddresses,
       observation: {
         fleet: `${namespace}/${name}`,
         serviceType: (service?.spec as { type?: string } | undefined)?.type,
