@@ -10,6 +10,7 @@ import type { KubeObject } from '../k8s/kube-object.ts';
 import { ConditionType, Reason, condition } from '../status/conditions.ts';
 import type { Condition, GatewayStatusAddress, ObjectStatus } from '../status/status.ts';
 import type { FleetProblem } from './fleet-problem.ts';
+import type { RenderedFleet } from './render-fleet.ts';
 
 /** What the cluster says about a fleet right now. */
 export interface FleetObservation {
@@ -54,6 +55,23 @@ export function serviceAddresses(service: KubeObject | undefined): GatewayStatus
 export function readyReplicas(deployment: KubeObject | undefined): number {
   const n = (deployment?.status as { readyReplicas?: unknown } | undefined)?.readyReplicas;
   return typeof n === 'number' ? n : 0;
+}
+
+/**
+ * A fleet's state from its rendering and the Service and Deployment the cluster reports for it
+ * (undefined until they exist), plus problems found while applying it.
+ */
+export function fleetState(rendered: RenderedFleet, service: KubeObject | undefined, deployment: KubeObject | undefined, applyProblems: readonly FleetProblem[] = []): FleetState {
+  return {
+    problems: [...rendered.problems, ...applyProblems],
+    requested: rendered.requestedAddresses,
+    observation: {
+      fleet: `${rendered.namespace}/${rendered.name}`,
+      serviceType: (service?.spec as { type?: string } | undefined)?.type,
+      addresses: serviceAddresses(service),
+      readyReplicas: readyReplicas(deployment),
+    },
+  };
 }
 
 /** The note translation adds for spec.addresses, which a provisioned fleet does read. */
