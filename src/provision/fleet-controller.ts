@@ -25,7 +25,7 @@ import { ApplyClient } from './apply-client.ts';
 import { FLEET_KINDS } from './fleet-kinds.ts';
 import { FLEET_LABELS, MANAGED_BY } from './fleet-names.ts';
 import type { FleetProblem } from './fleet-problem.ts';
-import { decorateGatewayStatus, readyReplicas, serviceAddresses, type FleetState } from './fleet-status.ts';
+import { decorateGatewayStatus, fleetState, type FleetState } from './fleet-status.ts';
 import type { InstallFacts } from './install-facts.ts';
 import { renderFleet, type RenderedFleet } from './render-fleet.ts';
 
@@ -201,15 +201,7 @@ export class FleetController {
     const mine = (o: KubeObject | undefined): KubeObject | undefined => (o && ownerUid(o) === f.uid ? o : undefined);
     const service = mine(this.owned.get(`/Service/${namespace}/${name}`));
     const deployment = mine(this.owned.get(`apps/Deployment/${namespace}/${name}`));
-    return {
-      problems: [...f.rendered.problems, ...f.applyProblems],
-      observation: {
-        fleet: `${namespace}/${name}`,
-        serviceType: (service?.spec as { type?: string } | undefined)?.type,
-        addresses: serviceAddresses(service),
-        readyReplicas: readyReplicas(deployment),
-      },
-    };
+    return fleetState(f.rendered, service, deployment, f.applyProblems);
   }
 
   private schedule(force = false, ms = this.o.debounceMs ?? 50): void {

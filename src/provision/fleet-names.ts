@@ -10,6 +10,11 @@ export const FLEET_LABELS = {
   component: 'app.kubernetes.io/component',
   /** The Gateway's name (label-safe form: `labelValue`); with the namespace, which fleet this is. */
   gateway: 'tether.dev/gateway',
+  /**
+   * The Gateway API's well-known label for the objects an implementation generates for a Gateway
+   * (apis/v1 GatewayNameLabelKey): how users and conformance tooling find a Gateway's fleet.
+   */
+  gatewayName: 'gateway.networking.k8s.io/gateway-name',
 } as const;
 
 export const MANAGED_BY = 'tether';
@@ -42,11 +47,12 @@ export function gatewayLabelValue(gatewayName: string): string {
   return dnsLabel(gatewayName, gatewayName);
 }
 
-/** The labels every object of the fleet carries; the first three also select its pods. */
+/** The labels every object of the fleet carries; the first two also select its pods. */
 export function fleetLabels(gatewayName: string): Record<string, string> {
   return {
     [FLEET_LABELS.managedBy]: MANAGED_BY,
     [FLEET_LABELS.gateway]: gatewayLabelValue(gatewayName),
+    [FLEET_LABELS.gatewayName]: gatewayLabelValue(gatewayName),
     [FLEET_LABELS.name]: 'envoy',
     [FLEET_LABELS.component]: 'gateway-fleet',
   };

@@ -16,8 +16,9 @@ const translated = (programmed: 'True' | 'False' = 'True'): ObjectStatus => ({
   },
 });
 
-const state = (addresses: FleetState['observation']['addresses'], ready: number, problems: FleetState['problems'] = []): FleetState => ({
+const state = (addresses: FleetState['observation']['addresses'], ready: number, problems: FleetState['problems'] = [], requested: string[] = []): FleetState => ({
   problems,
+  requested,
   observation: { fleet: 'shop/tether-edge', serviceType: 'LoadBalancer', addresses, readyReplicas: ready },
 });
 
@@ -32,6 +33,17 @@ describe('decorateGatewayStatus', () => {
     const ok = decorateGatewayStatus(translated(), state(addr, 1));
     expect(cond(ok, 'Programmed')).toMatchObject({ status: 'True', reason: 'Programmed' });
     expect(ok.status.type === 'gateway' && ok.status.addresses).toEqual(addr);
+  });
+
+  it('is AddressNotUsable while a pinned address is not among the Service\'s, Programmed once it is', () => {
+    const usable = { type: 'IPAddress' as const, value: '198.51.100.1' };
+    // The load balancer gave nothing yet: not assigned (it may still come).
+    expect(cond(decorateGatewayStatus(translated(), state([], 1, [], ['203.0.113.9'])), 'Programmed')).toMatchObject({ status: 'False', reason: 'AddressNotAssigned' });
+    // It gave another address (or only the external IPs): the pinned one is named.
+    const s = decorateGatewayStatus(translated(), state([usable], 1, [], ['203.0.113.9', '198.51.100.1']));
+    expect(cond(s, 'Programmed')).toMatchObject({ status: 'False', reason: 'AddressNotUsable', message: expect.stringMatching(/^spec\.addresses 203\.0\.113\.9 not assigned to Service shop\/tether-edge \(it has 198\.51\.100\.1\)/) });
+    expect(s.status.type === 'gateway' && s.status.addresses).toEqual([usable]);
+    expect(cond(decorateGatewayStatus(translated(), state([usable], 1, [], ['198.51.100.1'])), 'Programmed')).toMatchObject({ status: 'True', reason: 'Programmed' });
   });
 
   it('keeps a Gateway translation did not program as it was, and drops the note that addresses are not read', () => {

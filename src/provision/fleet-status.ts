@@ -1,13 +1,16 @@
 // What a provisioned fleet adds to its Gateway's status, computed from what the cluster reports
 // about the fleet's Service and Deployment: status.addresses (the load balancer's IPs or hostnames;
 // the cluster IP for other Service types), Programmed=False AddressNotAssigned until an address
-// exists, Programmed=False Pending until a replica is ready, and the fleet's problems. Translation
+// exists, Programmed=False AddressNotUsable while an address spec.addresses pins is not among the
+// Service's (the load balancer gave others: it cannot or will not use that one), Programmed=False
+// Pending until a replica is ready, and the fleet's problems. Translation
 // computes the Gateway's status first; this only narrows it (a Gateway whose config is not
 // served stays as translation said), so the one status writer writes one merged status.
 import type { KubeObject } from '../k8s/kube-object.ts';
 import { ConditionType, Reason, condition } from '../status/conditions.ts';
 import type { Condition, GatewayStatusAddress, ObjectStatus } from '../status/status.ts';
 import type { FleetProblem } from './fleet-problem.ts';
+import type { RenderedFleet } from './render-fleet.ts';
 
 /** What the cluster says about a fleet right now. */
 export interface FleetObservation {
@@ -21,6 +24,8 @@ export interface FleetObservation {
 
 export interface FleetState {
   problems: readonly FleetProblem[];
+  /** The IP addresses the Gateway's spec.addresses pins on its Service (none: any will do). */
+  requested?: readonly string[];
   observation: FleetObservation;
 }
 
@@ -52,6 +57,23 @@ export function readyReplicas(deployment: KubeObject | undefined): number {
   return typeof n === 'number' ? n : 0;
 }
 
+/**
+ * A fleet's state from its rendering and the Service and Deployment the cluster reports for it
+ * (undefined until they exist), plus problems found while applying it.
+ */
+export function fleetState(rendered: RenderedFleet, service: KubeObject | undefined, deployment: KubeObject | undefined, applyProblems: readonly FleetProblem[] = []): FleetState {
+  return {
+    problems: [...rendered.problems, ...applyProblems],
+    requested: rendered.requestedAddresses,
+    observation: {
+      fleet: `${rendered.namespace}/${rendered.name}`,
+      serviceType: (service?.spec as { type?: string } | undefined)?.type,
+      addresses: serviceAddresses(service),
+      readyReplicas: readyReplicas(deployment),
+    },
+  };
+}
+
 /** The note translation adds for spec.addresses, which a provisioned fleet does read. */
 const ADDRESSES_NOTE = /; spec\.addresses is not supported: each Envoy fleet binds its own addresses/;
 
@@ -72,6 +94,18 @@ export function decorateGatewayStatus(status: ObjectStatus, state: FleetState): 
     if (obs.addresses === undefined || obs.addresses.length === 0) {
       const why = obs.addresses === undefined ? `its Service ${obs.fleet} does not exist yet` : obs.serviceType === 'LoadBalancer' ? `the load balancer of Service ${obs.fleet} has not assigned one yet` : `Service ${obs.fleet} has none`;
       return condition(ConditionType.Programmed, false, Reason.AddressNotAssigned, `No address: ${why}${suffix}`, gen);
+    }
+    const assigned = obs.addresses;
+    const missing = (state.requested ?? []).filter((ip) => !assigned.some((a) => a.value === ip));
+    if (missing.length > 0) {
+      const have = assigned.map((a) => a.value).join(', ');
+      return condition(
+        ConditionType.Programmed,
+        false,
+        Reason.AddressNotUsable,
+        `spec.addresses ${missing.join(', ')} not assigned to Service ${obs.fleet} (it has ${have}): the address must be one its load balancer can give (its address pool; a provider that honours spec.loadBalancerIP) and not in use, or be removed from spec.addresses${suffix}`,
+        gen,
+      );
     }
     if (obs.readyReplicas === 0) {
       return condition(ConditionType.Programmed, false, Reason.Pending, `Waiting for a ready Envoy in Deployment ${obs.fleet}${suffix}`, gen);

@@ -34,7 +34,7 @@ describe('renderFleet', () => {
     expect(f.absent.map((a) => a.kind)).toEqual(['HorizontalPodAutoscaler']);
     for (const o of f.objects as Obj[]) {
       expect(o.metadata).toMatchObject({ name: 'tether-edge', namespace: 'shop' });
-      expect(o.metadata.labels).toMatchObject({ team: 'edge', [FLEET_LABELS.gateway]: 'edge', [FLEET_LABELS.managedBy]: 'tether' });
+      expect(o.metadata.labels).toMatchObject({ team: 'edge', [FLEET_LABELS.gateway]: 'edge', 'gateway.networking.k8s.io/gateway-name': 'edge', [FLEET_LABELS.managedBy]: 'tether' });
       expect(o.metadata.annotations).toMatchObject({ 'example.com/cost': 'shop' });
       expect(o.metadata.ownerReferences).toEqual([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'edge', uid: 'uid-1', controller: true, blockOwnerDeletion: true }]);
     }
@@ -129,6 +129,13 @@ describe('renderFleet', () => {
     expect(svc.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerClass: 'example.com/lb', loadBalancerIP: '203.0.113.7', externalIPs: ['203.0.113.8'] });
     expect(svc.metadata.annotations).toEqual({ 'lb.example.com/internal': 'true' });
     expect(f.problems).toEqual([{ reason: 'UnsupportedAddress', message: expect.stringContaining('spec.addresses[2]') }]);
+    expect(f.requestedAddresses).toEqual(['203.0.113.7', '203.0.113.8']);
+    // An IPAddress without a value asks for any address: nothing pinned, nothing reported.
+    const any = renderFleet(gateway({ addresses: [{ type: 'IPAddress' }] }), 'uid-1', {}, facts);
+    const anySvc: Obj = byKind(any.objects, 'Service');
+    expect([anySvc.spec.loadBalancerIP, anySvc.spec.externalIPs, any.problems, any.requestedAddresses]).toEqual([undefined, undefined, [], []]);
+    // A Hostname needs a value all the same (Tether pins IP addresses only).
+    expect(renderFleet(gateway({ addresses: [{ type: 'Hostname' }] }), 'uid-1', {}, facts).problems.map((p) => p.reason)).toEqual(['UnsupportedAddress']);
     const cluster = renderFleet(gateway({ addresses: [{ type: 'IPAddress', value: '10.0.0.9' }] }), 'uid-1', { service: { type: 'ClusterIP', externalTrafficPolicy: 'Local' } }, facts);
     const csvc: Obj = byKind(cluster.objects, 'Service');
     expect(csvc.spec.externalIPs).toEqual(['10.0.0.9']);

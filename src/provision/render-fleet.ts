@@ -32,6 +32,8 @@ export interface RenderedFleet {
   absent: AbsentObject[];
   bootstrapHash: string;
   problems: FleetProblem[];
+  /** The IP addresses the Gateway's spec.addresses pins on the Service (render-service.ts). */
+  requestedAddresses: string[];
 }
 
 /** `uid`: the Gateway's metadata.uid, for the ownerReferences. */
@@ -58,5 +60,5 @@ export function renderFleet(gw: Gateway, uid: string, params: FleetParameters, f
   const absent: AbsentObject[] = [];
   if (params.autoscaling) objects.push(renderAutoscaler(gw, uid, params.autoscaling));
   else absent.push({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', namespace, name });
-  return { gateway: `${namespace}/${gw.meta.name}`, namespace, name, objects, absent, bootstrapHash: bootstrap.hash, problems };
+  return { gateway: `${namespace}/${gw.meta.name}`, namespace, name, objects, absent, bootstrapHash: bootstrap.hash, problems, requestedAddresses: service.requested };
 }

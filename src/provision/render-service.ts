@@ -2,7 +2,8 @@
 // type, annotations, externalTrafficPolicy and load balancer class from the parameters; the
 // Gateway's spec.addresses where the Service type can carry them: IP addresses as the load
 // balancer's IP (type LoadBalancer, the first one) and as externalIPs (the rest, and for the other
-// types). Any other address type is reported as UnsupportedAddress.
+// types). An IPAddress without a value asks for any address: nothing is pinned, and the load
+// balancer (or the cluster IP) provides one. Any other address type is reported as UnsupportedAddress.
 import type { FleetParameters } from '../k8s/fleet-parameters.ts';
 import type { Gateway } from '../k8s/gateway-api/gateway.ts';
 import type { KubeObject } from '../k8s/kube-object.ts';
@@ -15,6 +16,8 @@ import type { FleetProblem } from './fleet-problem.ts';
 export interface RenderedService {
   service: KubeObject;
   problems: FleetProblem[];
+  /** The IP addresses spec.addresses pins, which the Gateway's status must show once assigned. */
+  requested: string[];
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -30,6 +33,8 @@ export function renderService(gw: Gateway, uid: string, params: FleetParameters,
     const field = `spec.addresses[${i}]`;
     if (a.type !== 'IPAddress') {
       problems.push({ reason: 'UnsupportedAddress', message: `${field}: address type ${JSON.stringify(a.type)} is not supported (only IPAddress, on the fleet's Service)` });
+    } else if (a.value === '') {
+      // Any address will do: the Service gets one as it would without spec.addresses.
     } else if (!IPV4.test(a.value) && !(a.value.includes(':') && IPV6.test(a.value))) {
       problems.push({ reason: 'UnsupportedAddress', message: `${field}: ${JSON.stringify(a.value)} is not an IP address` });
     } else if (!ips.includes(a.value)) ips.push(a.value);
@@ -54,5 +59,6 @@ export function renderService(gw: Gateway, uid: string, params: FleetParameters,
   return {
     service: { apiVersion: 'v1', kind: 'Service', metadata: fleetMeta(gw, uid, { annotations: s.annotations }), spec },
     problems,
+    requested: ips,
   };
 }

@@ -29,6 +29,7 @@ export const Reason = {
   ListenersNotValid: 'ListenersNotValid',
   UnsupportedAddress: 'UnsupportedAddress',
   AddressNotAssigned: 'AddressNotAssigned',
+  AddressNotUsable: 'AddressNotUsable',
   // Listener
   UnsupportedProtocol: 'UnsupportedProtocol',
   InvalidRouteKinds: 'InvalidRouteKinds',

@@ -1,6 +1,6 @@
 // Conformance cases on how routes attach to their parents: from another namespace where the
 // listener allows it (and not where it does not), to a listener named by sectionName (and not to one
-// that does not exist), and to several Gateways at once, each serving it on its own.
+// that does not exist, nor by a port no listener has), and to several Gateways at once, each serving it on its own.
 import { expect } from 'vitest';
 import type { ConformanceCase } from './cases.ts';
 import { baseSetting, reached, WEB_NS } from './base-setting.ts';
@@ -51,6 +51,17 @@ function sectionNameNotMatching(): void {
   expect(reached(s.request({ path: '/' }))).toBe(404);
 }
 
+function portNotMatching(): void {
+  // The Gateway's one listener is on port 80; the parentRef names port 82.
+  const name = 'parent-port-not-matching';
+  const s = new Scenario([route('HTTPRoute', name, { parentRefs: [{ name: GW, namespace: NS, port: 82 }], rules: [toService('infra-backend-v2')] })]);
+  expect(routeCondition(s, 'HTTPRoute', name, { gateway: GW }, 'ResolvedRefs')).toEqual({ status: 'True', reason: 'ResolvedRefs' });
+  expect(routeCondition(s, 'HTTPRoute', name, { gateway: GW }, 'Accepted')).toEqual({ status: 'False', reason: 'NoMatchingParent' });
+  expectNoAcceptedParent(s, name, NS);
+  expectNoRoutes(s, GW);
+  expect(reached(s.request({ path: '/' }))).toBe(404);
+}
+
 function multipleGateways(): void {
   const s = new Scenario([
     ...baseSetting(),
@@ -74,5 +85,6 @@ export const ATTACHMENT_CASES: ConformanceCase[] = [
   { test: 'HTTPRouteCrossNamespace', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: crossNamespace } },
   { test: 'HTTPRouteInvalidCrossNamespaceParentRef', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: crossNamespaceNotAllowed } },
   { test: 'HTTPRouteInvalidParentRefNotMatchingSectionName', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: sectionNameNotMatching } },
+  { test: 'HTTPRouteInvalidParentRefNotMatchingListenerPort', features: ['Gateway', 'HTTPRoute', 'HTTPRouteDestinationPortMatching'], outcome: { type: 'checked', run: portNotMatching } },
   { test: 'HTTPRouteMultipleGateways', features: ['Gateway', 'HTTPRoute'], outcome: { type: 'checked', run: multipleGateways } },
 ];

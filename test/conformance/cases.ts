@@ -11,6 +11,7 @@ import { GENERATION_CASES } from './generation-cases.ts';
 import { GRPC_CASES } from './grpc-cases.ts';
 import { HOSTNAME_CASES } from './hostname-cases.ts';
 import { HTTPS_CASES } from './https-cases.ts';
+import { INFRASTRUCTURE_CASES } from './infrastructure-cases.ts';
 import { REFERENCE_GRANT_CASES } from './reference-grant-cases.ts';
 import { ROUTE_CASES } from './route-cases.ts';
 
@@ -519,11 +520,8 @@ export const CASES: ConformanceCase[] = [
   { test: 'HTTPRouteListenerPortMatching', features: ['Gateway', 'HTTPRoute', 'HTTPRouteParentRefPort'], outcome: { type: 'checked', run: listenerPortMatching } },
   { test: 'HTTPRouteInvalidParentRefSectionNameNotMatchingPort', features: ['Gateway', 'HTTPRoute', 'HTTPRouteParentRefPort'], outcome: { type: 'checked', run: listenerPortMatching } },
   ...HTTPS_CASES,
-  { test: 'GatewayStaticAddresses', features: ['Gateway', 'GatewayStaticAddresses'], outcome: { type: 'out-of-scope', reason: 'Tether assigns no addresses: each Envoy fleet binds its own' } },
-  { test: 'GatewayOptionalAddressValue', features: ['Gateway', 'GatewayAddressEmpty'], outcome: { type: 'out-of-scope', reason: 'a Gateway address is only known in a live cluster' } },
-  { test: 'GatewayInfrastructure', features: ['Gateway', 'GatewayInfrastructurePropagation'], outcome: { type: 'out-of-scope', reason: 'Tether creates no resources to carry infrastructure labels and annotations' } },
-  { test: 'HTTPRouteDisallowedKind', features: ['Gateway', 'HTTPRoute', 'TLSRoute'], outcome: { type: 'out-of-scope', reason: 'needs TLSRoute' } },
-  { test: 'HTTPRouteInvalidParentRefNotMatchingListenerPort', features: ['Gateway', 'HTTPRoute', 'HTTPRouteDestinationPortMatching'], outcome: { type: 'out-of-scope', reason: 'HTTPRouteDestinationPortMatching is not claimed' } },
+  ...INFRASTRUCTURE_CASES,
+  { test: 'HTTPRouteDisallowedKind', features: ['Gateway', 'HTTPRoute', 'TLSRoute'], outcome: { type: 'out-of-scope', reason: 'needs TLSRoute, which Tether does not serve' } },
   ...HOSTNAME_CASES,
   ...GRPC_CASES,
   ...ATTACHMENT_CASES,
