@@ -12,7 +12,8 @@
 //          until every stream holds all four types), memory per stream after that initial sync,
 //          then one CLA change at a time to all N streams (push latency written by the server and
 //          received by the client, p50 and p99; bytes per stream), and the server's peak RSS.
-// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor]
+// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--cpu-prof DIR]
+// --cpu-prof DIR writes a CPU profile of every server process into DIR (where a figure's time goes).
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,7 @@ const CHANGES = Number(arg('changes', '20'));
 const RUNS = Number(arg('runs', '3'));
 const SCENARIOS = arg('only', 'idle,sotw,delta').split(',') as Scenario[];
 const ROLES: Role[] = arg('role', 'tether,floor').split(',') as Role[];
+const CPU_PROF = arg('cpu-prof', '');
 const here = dirname(fileURLToPath(import.meta.url));
 
 type Scenario = 'idle' | 'sotw' | 'delta';
@@ -45,9 +47,17 @@ class Child<Req extends object, Res> {
   private readonly waiting: ((m: Res) => void)[] = [];
   private nextId = 1;
 
-  constructor(file: string, args: string[]) {
-    this.child = fork(join(here, file), args, { execArgv: ['--expose-gc', '--max-semi-space-size=8', '--no-flush-bytecode'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  private readonly exit: Promise<void>;
+
+  constructor(file: string, args: string[], execArgv: string[] = []) {
+    this.child = fork(join(here, file), args, { execArgv: ['--expose-gc', '--max-semi-space-size=8', '--no-flush-bytecode', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: Res) => this.waiting.shift()?.(m));
+    this.exit = new Promise((resolve) => this.child.once('exit', () => resolve()));
+  }
+
+  /** Waits for the process to end by itself (a profiled process writes its profile as it exits). */
+  exited(timeoutMs: number): Promise<void> {
+    return Promise.race([this.exit, sleep(timeoutMs)]);
   }
 
   request(m: Req, timeoutMs = 180_000): Promise<Res> {
@@ -92,7 +102,7 @@ async function runScenario(role: Role, scenario: Scenario): Promise<Figures> {
   const services = scenario === 'idle' ? 10 : SERVICES;
   const protocol = scenario === 'delta' ? 'delta' : 'sotw';
   const gw = gatewayResources(services);
-  const server = new Child<ToServer, FromServer>('xds-bench-server.ts', [role]);
+  const server = new Child<ToServer, FromServer>('xds-bench-server.ts', [role], CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${role}-${scenario}-${Date.now()}.cpuprofile`] : []);
   const load = new Child<ToLoad, FromLoad>('xds-bench-load.ts', []);
   try {
     const started = await server.request({ cmd: 'start', services, protocol, streams: STREAMS } as ToServer);
@@ -131,6 +141,7 @@ async function runScenario(role: Role, scenario: Scenario): Promise<Figures> {
     f['peak RSS above start (MiB)'] = (end.maxRss - base.rss) / 1024 / 1024;
     await load.request({ cmd: 'close' });
     await server.request({ cmd: 'stop' } as ToServer).catch(() => undefined);
+    await server.exited(10_000);
     return f;
   } finally {
     load.kill();
