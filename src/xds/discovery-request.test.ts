@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
-import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest } from './discovery-request.ts';
+import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest, namesOf } from './discovery-request.ts';
 import { bytesField, encodeAny, stringField } from './proto-wire.ts';
 import { StreamError } from './stream-error.ts';
 import { DEFAULT_XDS_LIMITS as L } from './xds-limits.ts';
@@ -14,15 +14,43 @@ describe('decodeDiscoveryRequest', () => {
   it('reads every field Tether uses, and leaves a restated names list undecoded', () => {
     const bytes = r.encode(MessageType.discoveryRequest, { version_info: 'v1', node, resource_names: ['a', 'b'], type_url: CDS, response_nonce: '3' });
     const first = decodeDiscoveryRequest(bytes, L);
-    expect(first).toEqual({ version_info: 'v1', node, resource_names: ['a', 'b'], names_digest: first.names_digest, type_url: CDS, response_nonce: '3' });
-    expect(first.names_digest).toMatch(/^2:/);
-    // The same list again: the digest matches the one the stream remembers, so no strings are made.
-    const again = decodeDiscoveryRequest(bytes, L, (typeUrl) => (typeUrl === CDS ? first.names_digest : undefined));
-    expect(again.resource_names).toBeUndefined();
-    expect(again.names_digest).toBe(first.names_digest);
-    // A different list is decoded.
-    const other = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: ['a'], type_url: CDS }), L, () => first.names_digest);
+    expect(first).toEqual({ version_info: 'v1', node, resource_names: ['a', 'b'], names_span: first.names_span, type_url: CDS, response_nonce: '3' });
+    expect(first.names_span!.count).toBe(2);
+    expect(namesOf(first.names_span!)).toEqual(['a', 'b']);
+    // The same list again: its bytes are the span the stream holds, so no strings are made.
+    const again = decodeDiscoveryRequest(bytes, L, [first.names_span!]);
+    expect(again).toEqual({ version_info: 'v1', node, names_span: first.names_span, type_url: CDS, response_nonce: '3' });
+    // A different list is decoded, and so is a list that starts with the known one.
+    const other = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: ['a'], type_url: CDS }), L, [first.names_span!]);
     expect(other.resource_names).toEqual(['a']);
+    const longer = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: ['a', 'b', 'c'], type_url: CDS }), L, [first.names_span!]);
+    expect(longer.resource_names).toEqual(['a', 'b', 'c']);
+    expect(longer.names_span).not.toBe(first.names_span);
+    // No names: an empty list, and no span.
+    expect(decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { type_url: CDS }), L, [first.names_span!])).toEqual({ type_url: CDS, resource_names: [] });
+  });
+
+  it('reads names with other fields between them (any field order is valid protobuf) without skipping those fields', () => {
+    const known = decodeDiscoveryRequest(Buffer.concat([stringField(3, 'a'), stringField(3, 'b')]), L).names_span!;
+    // The known list, then the type URL, then one more name: all three names, and the type URL.
+    const req = decodeDiscoveryRequest(Buffer.concat([stringField(3, 'a'), stringField(3, 'b'), stringField(4, CDS), stringField(3, 'c')]), L, [known]);
+    expect(req).toEqual({ resource_names: ['a', 'b', 'c'], type_url: CDS });
+    // Not written together: no span to recognise it by next time.
+    expect(req.names_span).toBeUndefined();
+  });
+
+  it('shares the bytes of a large list between requests that carry it', () => {
+    const names = Array.from({ length: 100 }, (_, i) => `ns/service-${i}/8080`);
+    const request = r.encode(MessageType.discoveryRequest, { resource_names: names, type_url: CDS });
+    const a = decodeDiscoveryRequest(request, L);
+    const b = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { version_info: 'v2', resource_names: names, type_url: CDS, response_nonce: '9' }), L);
+    expect(b.names_span).toBe(a.names_span);
+    expect(a.names_span!.count).toBe(100);
+    // A copy in storage of its own: the span keeps neither the request nor a pooled block alive.
+    expect(a.names_span!.bytes.buffer).not.toBe(request.buffer);
+    expect(a.names_span!.bytes.buffer.byteLength).toBe(a.names_span!.bytes.length);
+    const c = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: names.slice(1), type_url: CDS }), L);
+    expect(c.names_span).not.toBe(a.names_span);
   });
 
   it('reads a NACK, dropping status details it cannot read', () => {

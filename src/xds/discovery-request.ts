@@ -3,8 +3,8 @@
 // and every count and length a client controls is checked against XdsLimits before anything is
 // built: a request of millions of tiny unknown fields, names or initial versions ends its stream
 // (RESOURCE_EXHAUSTED) after a bounded amount of work and allocates nothing per field.
-import { hash } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
+import { internNamesSpan, spanAt, type NamesSpan } from './names-span.ts';
 import { forEachField } from './proto-wire.ts';
 import { StreamError } from './stream-error.ts';
 import type { XdsLimits } from './xds-limits.ts';
@@ -25,9 +25,13 @@ export interface ErrorDetail {
 export interface DiscoveryRequestJson {
   version_info?: string;
   node?: NodeJson;
+  /** The names, unless the request restated a list the caller already holds (see names_span). */
   resource_names?: string[];
-  /** A digest of the resource_names bytes, so a restated subscription is recognised without decoding it. */
-  names_digest?: string;
+  /**
+   * The names as bytes: the caller's own span when the request restated it (resource_names is then
+   * left undecoded), else the interned bytes of a list of names written together.
+   */
+  names_span?: NamesSpan;
   type_url?: string;
   response_nonce?: string;
   error_detail?: ErrorDetail;
@@ -38,24 +42,42 @@ export type RequestLimits = Pick<XdsLimits, 'maxRequestFields' | 'maxNameBytes' 
 
 /**
  * Decodes a DiscoveryRequest. Envoy restates every subscribed name on each ACK (thousands of EDS
- * names), so the names are only turned into strings when their digest differs from
- * `knownDigest(type_url)`. Throws StreamError when the request is malformed or over a limit.
+ * names): when the names are, byte for byte, one of the `known` spans (the lists the stream applied
+ * last), they are skipped unread and the span is returned instead of strings. Throws StreamError
+ * when the request is malformed or over a limit.
  */
-export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, knownDigest?: (typeUrl: string) => string | undefined): DiscoveryRequestJson {
+export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, known: Iterable<NamesSpan> = []): DiscoveryRequestJson {
   const req: DiscoveryRequestJson = {};
   const buf = asBuffer(data);
   const text = boundedText(buf, limits);
   let nameCount = 0;
   let namesStart = -1;
   let namesEnd = -1;
+  let matched: NamesSpan | undefined;
+  /** The names are written together, nothing between them (field order, as Envoy writes). */
+  let together = true;
   walk(buf, limits, (field, start, payloadStart, end) => {
     switch (field) {
       case 1: req.version_info = text('version_info', payloadStart, end); break;
       case 2: req.node = decodeNode(buf.subarray(payloadStart, end), limits); break;
       case 3:
+        if (namesStart < 0) {
+          namesStart = start;
+          for (const span of known) {
+            if (!spanAt(buf, start, span)) continue;
+            // A list the stream holds: its names passed these checks when it was first applied.
+            matched = span;
+            nameCount = span.count;
+            namesEnd = start + span.bytes.length;
+            return namesEnd;
+          }
+        } else {
+          // More names after a known list, or names with other fields between: read them all.
+          matched = undefined;
+          if (start !== namesEnd) together = false;
+        }
         if (end - payloadStart > limits.maxNameBytes) throw tooLong('a resource name', limits.maxNameBytes);
         if (++nameCount > limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} resource names`);
-        if (namesStart < 0) namesStart = start;
         namesEnd = end;
         break;
       case 4: req.type_url = text('type_url', payloadStart, end); break;
@@ -64,16 +86,28 @@ export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, 
       default: break; // resource_locators and other fields Tether does not use
     }
   });
-  // Names are written together (field order), so one digest over their span identifies the list.
-  if (nameCount > 0) req.names_digest = `${nameCount}:${hash('sha1', buf.subarray(namesStart, namesEnd), 'base64')}`;
-  if (req.names_digest === undefined || req.names_digest !== knownDigest?.(req.type_url ?? '')) {
-    const names: string[] = [];
+  if (matched) {
+    req.names_span = matched;
+    return req;
+  }
+  const names: string[] = [];
+  if (nameCount > 0) {
     forEachField(buf, (field, _start, payloadStart, end) => {
       if (field === 3) names.push(buf.toString('utf8', payloadStart, end));
     });
-    req.resource_names = names;
+    if (together) req.names_span = internNamesSpan(buf.subarray(namesStart, namesEnd), nameCount);
   }
+  req.resource_names = names;
   return req;
+}
+
+/** The names a span holds (for a span recognised under another type than the request's). */
+export function namesOf(span: NamesSpan): string[] {
+  const names: string[] = [];
+  forEachField(span.bytes, (field, _start, payloadStart, end) => {
+    if (field === 3) names.push(span.bytes.toString('utf8', payloadStart, end));
+  });
+  return names;
 }
 
 export interface DeltaDiscoveryRequestJson {
@@ -154,12 +188,12 @@ function decodeStatus(buf: Buffer, limits: RequestLimits): ErrorDetail {
 }
 
 /** forEachField with the field-count limit, and wire errors as INVALID_ARGUMENT. */
-function walk(buf: Buffer, limits: RequestLimits, visit: (field: number, start: number, payloadStart: number, end: number) => void): void {
+function walk(buf: Buffer, limits: RequestLimits, visit: (field: number, start: number, payloadStart: number, end: number) => number | void): void {
   let fields = 0;
   try {
     forEachField(buf, (field, start, payloadStart, end) => {
       if (++fields > limits.maxRequestFields) throw tooMany(`more than ${limits.maxRequestFields} fields in one message`);
-      visit(field, start, payloadStart, end);
+      return visit(field, start, payloadStart, end);
     });
   } catch (err) {
     if (err instanceof StreamError) throw err;

@@ -56,8 +56,12 @@ interface WireField {
   readonly payloadStart: number;
 }
 
-/** Visits the top-level fields of a message in order, allocating nothing per field. Throws on malformed input. */
-export function forEachField(buf: Uint8Array, visit: (fieldNumber: number, start: number, payloadStart: number, end: number) => void): void {
+/**
+ * Visits the top-level fields of a message in order, allocating nothing per field. A visitor may
+ * return where to go on (past `end`) to skip fields it recognised without reading them. Throws on
+ * malformed input.
+ */
+export function forEachField(buf: Uint8Array, visit: (fieldNumber: number, start: number, payloadStart: number, end: number) => number | void): void {
   const n = buf.length;
   let pos = 0;
   while (pos < n) {
@@ -95,8 +99,8 @@ export function forEachField(buf: Uint8Array, visit: (fieldNumber: number, start
       end = pos + len;
     } else throw new Error(`unsupported wire type ${wireType}`);
     if (end > n) throw new Error('truncated field');
-    visit(Math.floor(tag / 8), start, payloadStart, end);
-    pos = end;
+    const next = visit(Math.floor(tag / 8), start, payloadStart, end);
+    pos = typeof next === 'number' && next > end ? next : end;
   }
 }
 

@@ -4,18 +4,19 @@
 // responses carry the full set; EDS and RDS carry only what changed or was newly asked for
 // (docs/xds-protocol.md#sotw-stale-nonce, #ack-nack, #sotw-full-state).
 import { AdsStream } from './ads-stream.ts';
-import { decodeDiscoveryRequest } from './discovery-request.ts';
+import { decodeDiscoveryRequest, namesOf } from './discovery-request.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';
+import type { NamesSpan } from './names-span.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
-import { TypeUrl, isFullStateType, type ResourceTypeUrl } from './resource-types.ts';
+import { TypeUrl, isFullStateType } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
 
 export class SotwStream extends AdsStream {
   protected handleRequest(data: Buffer): void {
-    const req = decodeDiscoveryRequest(data, this.ctx.limits, (typeUrl) => this.types.get((typeUrl || this.fixedTypeUrl) as ResourceTypeUrl)?.namesDigest);
+    const req = decodeDiscoveryRequest(data, this.ctx.limits, this.heldSpans());
     this.bindNode(req.node);
     const typeUrl = this.resolveTypeUrl(req.type_url);
     if (!typeUrl) return;
@@ -31,10 +32,19 @@ export class SotwStream extends AdsStream {
       if (req.error_detail) this.recordNack(st, req.error_detail);
       else this.recordAck(st);
     }
-    // Envoy restates every name on each ACK; an unchanged list (names left undecoded) needs no work.
-    if (req.resource_names !== undefined || req.names_digest === undefined) st.applySotwNames(this.canonicalNames(typeUrl, req.resource_names ?? []));
-    st.noteNamesDigest(req.names_digest);
+    // Envoy restates every name on each ACK; the list this type holds, restated, needs no work.
+    let names = req.resource_names;
+    if (names === undefined && req.names_span !== st.namesSpan) names = namesOf(req.names_span!);
+    if (names !== undefined) st.applySotwNames(this.canonicalNames(typeUrl, names));
+    st.noteNamesSpan(req.names_span);
     this.schedule();
+  }
+
+  /** The names lists this stream's types hold, as bytes: a request restating one is not decoded. */
+  private heldSpans(): NamesSpan[] {
+    const spans: NamesSpan[] = [];
+    for (const st of this.types.values()) if (st.namesSpan) spans.push(st.namesSpan);
+    return spans;
   }
 
   protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {

@@ -21,6 +21,26 @@ describe('TypeState subscriptions', () => {
     expect(names(st)).toEqual([false, []]);
   });
 
+  it('SotW: a restated empty list (every wildcard ACK) keeps the type in sync', () => {
+    const view = {};
+    for (const [legacy, everNamed] of [[true, false], [false, false], [true, true]] as const) {
+      const st = state(legacy);
+      if (everNamed) st.applySotwNames(['A']);
+      st.applySotwNames([]);
+      const before = names(st);
+      st.markSynced(view);
+      expect(st.applySotwNames([])).toEqual([]);
+      expect(names(st)).toEqual(before);
+      expect(st.syncedWith).toBe(view);
+    }
+    // A change of subscription is not a restatement: {A} then {} drops A and plans again.
+    const st = state();
+    st.applySotwNames(['A']);
+    st.markSynced(view);
+    st.applySotwNames([]);
+    expect(st.syncedWith).toBeUndefined();
+  });
+
   it('SotW without the legacy rule (gRPC clients): an empty first request is not wildcard', () => {
     const st = state(false);
     st.applySotwNames([]);

@@ -4,6 +4,7 @@
 // protocol event (a request, its names, a response sent, an ACK, a NACK), so each rule has one home.
 import type { EncodedResource } from './encoded-resource.ts';
 import { LazySet, type ReadonlyNames } from './lazy-set.ts';
+import type { NamesSpan } from './names-span.ts';
 import type { Plan } from './response-plan.ts';
 import { SentBook, type ReadonlySent } from './sent-book.ts';
 import { SHARE_NAMES_FROM, internNames } from './shared-names.ts';
@@ -78,8 +79,8 @@ export class TypeState {
   /** The last response was rejected and nothing has been accepted since. */
   private rejectedFlag = false;
   private requestAt = 0;
-  /** SotW: digest of the last resource_names list applied. */
-  private digest: string | undefined;
+  /** SotW: the bytes of the last resource_names list applied (shared between streams). */
+  private span: NamesSpan | undefined;
   /** The type view this state was last found fully in sync with; cleared by any change here. */
   private synced: object | undefined;
 
@@ -165,9 +166,9 @@ export class TypeState {
     return this.requestAt;
   }
 
-  /** SotW: digest of the last resource_names list applied. */
-  get namesDigest(): string | undefined {
-    return this.digest;
+  /** SotW: the bytes of the last resource_names list applied. */
+  get namesSpan(): NamesSpan | undefined {
+    return this.span;
   }
 
   /** The type view this state was last found fully in sync with. */
@@ -181,9 +182,9 @@ export class TypeState {
     this.requestAt = at;
   }
 
-  /** SotW: remembers the digest of the names list a request carried (applied or restated). */
-  noteNamesDigest(digest: string | undefined): void {
-    this.digest = digest;
+  /** SotW: remembers the bytes of the names list a request carried (applied or restated). */
+  noteNamesSpan(span: NamesSpan | undefined): void {
+    this.span = span;
   }
 
   /** SotW: a request that does not echo the latest nonce sent for this type is stale. */
@@ -353,8 +354,10 @@ export class TypeState {
    * `{A}` → A only; `{}` after names → nothing. Returns the names newly subscribed.
    */
   applySotwNames(requested: readonly string[]): string[] {
-    // Envoy restates the same names on every ACK: recognise that cheaply and change nothing.
+    // Envoy restates the same names on every ACK: recognise that cheaply and change nothing (a
+    // wildcard CDS or LDS ACK then costs no new plan of the whole set).
     if (this.everNamed && requested.length > 0 && this.sameNames(requested)) return [];
+    if (requested.length === 0 && this.explicit.size === 0 && this.wildcardFlag === (!this.everNamed && this.legacyWildcard)) return [];
     const added: string[] = [];
     const explicit = requested.filter((n) => n !== '*');
     if (requested.length === 0 && !this.everNamed) {

@@ -1,0 +1,52 @@
+// The exact bytes of a SotW request's resource_names list. Envoy restates its whole subscription on
+// every ACK (thousands of EDS names in each); a stream keeps the bytes of the list it applied last
+// and recognises a restated list by comparing bytes, with no decoding and no hashing per ACK. A
+// fleet of one Gateway subscribes with the same list, so large lists are interned by content: every
+// stream with the same subscription holds the same copy, and a stream's memory does not grow with
+// its list. An entry goes away with the last stream holding it.
+import { hash } from 'node:crypto';
+
+export interface NamesSpan {
+  /** The resource_names fields exactly as on the wire (tag, length, name, repeated), nothing between. */
+  readonly bytes: Buffer;
+  /** How many names the bytes hold. */
+  readonly count: number;
+}
+
+/** Below this size a copy of its own costs less than the key that would find a shared one. */
+const SHARE_FROM_BYTES = 512;
+
+const shared = new Map<string, WeakRef<NamesSpan>>();
+const cleanup = new FinalizationRegistry<string>((key) => {
+  if (shared.get(key)?.deref() === undefined) shared.delete(key);
+});
+
+/**
+ * The span for these bytes: a shared one with the same content, or a copy of them from now on (a
+ * copy, so the request the bytes came from is not kept alive). Costs one digest, paid only when a
+ * stream's list differs from the one it had.
+ */
+export function internNamesSpan(bytes: Uint8Array, count: number): NamesSpan {
+  if (bytes.length < SHARE_FROM_BYTES) return { bytes: Buffer.from(bytes), count };
+  const key = `${count}:${bytes.length}:${hash('sha1', bytes, 'base64')}`;
+  const existing = shared.get(key)?.deref();
+  if (existing && existing.bytes.equals(bytes)) return existing;
+  // Storage of its own (not a slice of a pooled block another buffer keeps alive).
+  const own = Buffer.allocUnsafeSlow(bytes.length);
+  own.set(bytes);
+  const span: NamesSpan = { bytes: own, count };
+  shared.set(key, new WeakRef(span));
+  cleanup.register(span, key);
+  return span;
+}
+
+/** Does `buf` hold exactly this span's bytes at `at`? (A memory comparison, no decoding.) */
+export function spanAt(buf: Buffer, at: number, span: NamesSpan): boolean {
+  const end = at + span.bytes.length;
+  return end <= buf.length && buf.compare(span.bytes, 0, span.bytes.length, at, end) === 0;
+}
+
+/** Distinct shared spans alive (for tests). */
+export function sharedNamesSpans(): number {
+  return shared.size;
+}
