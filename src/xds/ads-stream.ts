@@ -8,7 +8,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { NodeJson } from './discovery-request.ts';
-import type { ResponseFrame } from './response-frame.ts';
+import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
@@ -132,7 +132,8 @@ export abstract class AdsStream {
    * limits the work to names that changed since a view the type was fully in sync with.
    */
   protected abstract plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined;
-  protected abstract frame(st: TypeState, plan: Plan, nonce: string): ResponseFrame;
+  /** The response's bytes; `nonceField` is the framed nonce (field 5 in both protocols). */
+  protected abstract frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame;
 
   private onData(data: Buffer): void {
     if (this.closed) return;
@@ -305,8 +306,9 @@ export abstract class AdsStream {
   }
 
   private write(st: TypeState, view: SnapshotView, plan: Plan): void {
-    const nonce = (++this.nonceCounter).toString(36);
-    const bytes = this.frame(st, plan, nonce);
+    const n = ++this.nonceCounter;
+    const nonce = nonceText(n);
+    const bytes = this.frame(st, plan, nonceField(n));
     if (st.typeUrl === TypeUrl.cluster) this.noteClustersSent(plan, view);
     const now = performance.now();
     // Once this response is out the client holds the whole view, unless removals were held back.

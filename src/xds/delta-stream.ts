@@ -9,11 +9,15 @@ import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
-import type { Plan } from './response-plan.ts';
+import { sameResources, type Plan } from './response-plan.ts';
 import { TypeUrl, typeShortName } from './resource-types.ts';
 import { StreamError } from './stream-error.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
 
 export class DeltaStream extends AdsStream {
   protected handleRequest(data: Buffer): void {
@@ -68,16 +72,20 @@ export class DeltaStream extends AdsStream {
     if (send.length === 0 && removed.size === 0 && !firstWildcard) return undefined;
     // Every resource and nothing removed (a first sync): the framed body is shared by all streams.
     const whole = send.length > 0 && send.length === tv.resources.size && removed.size === 0;
-    return { resources: send, removed: [...removed], fullState: false, version: tv.version, complete: deferred === 0, ...(whole ? { sharedBody: tv.fullDeltaBody(), whole: tv.resources } : {}) };
+    if (whole) return { resources: send, removed: [], fullState: false, version: tv.version, complete: deferred === 0, sharedBody: tv.fullDeltaBody(), whole: tv.resources };
+    const removedNames = [...removed];
+    // Exactly what changed since the view this type was in sync with: framed once for the fleet.
+    const shared = only !== undefined && sameResources(send, tv.changes().resources) && sameNames(removedNames, tv.changes().removed);
+    return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0, ...(shared ? { sharedBody: tv.changes().deltaBody() } : {}) };
   }
 
-  protected frame(st: TypeState, plan: Plan, nonce: string): ResponseFrame {
-    if (plan.sharedBody) return new ResponseFrame([plan.sharedBody, stringField(5, nonce)]);
+  protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {
+    if (plan.sharedBody) return new ResponseFrame([plan.sharedBody, nonceField]);
     const parts: Uint8Array[] = [stringField(1, plan.version)];
     for (const r of plan.resources) parts.push(r.deltaField);
     parts.push(typeUrlField(st.typeUrl));
     for (const name of plan.removed) parts.push(stringField(6, name));
-    parts.push(stringField(5, nonce));
+    parts.push(nonceField);
     return new ResponseFrame(parts);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
-import { bytesField, dropField, encodeAny, readFields, stringField, varint } from './proto-wire.ts';
+import { bytesField, dropField, encodeAny, forEachField, readFields, stringField, varint } from './proto-wire.ts';
 
 describe('proto-wire', () => {
   it('writes varints and length-delimited fields protobuf reads back', () => {
@@ -10,6 +10,30 @@ describe('proto-wire', () => {
     const long = 'n'.repeat(200);
     const msg = Buffer.concat([stringField(1, 'v1'), stringField(3, long), stringField(4, 't'), stringField(5, '')]);
     expect(protoRegistry().decode(MessageType.discoveryRequest, msg)).toEqual({ version_info: 'v1', resource_names: [long], type_url: 't' });
+  });
+
+  it('writes each field as protobufjs does: multi-byte UTF-8, and lengths of one, two and three varint bytes', () => {
+    const r = protoRegistry();
+    for (const name of ['a', 'ns/café-€/😀', 'x'.repeat(127), 'x'.repeat(128), 'é'.repeat(9000)]) {
+      expect(stringField(3, name)).toEqual(Buffer.from(r.encode(MessageType.discoveryRequest, { resource_names: [name] })));
+    }
+    const payload = Buffer.alloc(20_000, 7);
+    const field = bytesField(2, payload);
+    expect(field.subarray(0, 4)).toEqual(Buffer.from([0x12, 0xa0, 0x9c, 0x01]));
+    expect(field.subarray(4)).toEqual(payload);
+  });
+
+  it('lets a visitor skip ahead over fields it recognised', () => {
+    const msg = Buffer.concat([stringField(1, 'v'), stringField(3, 'a'), stringField(3, 'b'), stringField(4, 't')]);
+    const seen: number[] = [];
+    forEachField(msg, (n, start, _payloadStart, end) => {
+      seen.push(n);
+      // At the first name, skip both names (their bytes are known to the visitor).
+      if (n === 3) return end + stringField(3, 'b').length;
+      // A position not past the field is ignored: the walk goes on after it.
+      return start;
+    });
+    expect(seen).toEqual([1, 3, 4]);
   });
 
   it('frames an Any around encoded bytes', () => {

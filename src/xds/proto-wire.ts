@@ -1,34 +1,59 @@
 // Protobuf wire-format framing for responses: tags, varints and length-delimited fields. Messages
 // are built by concatenating pre-encoded fields; protobuf parsers accept fields in any order.
 
-const textEncoder = new TextEncoder();
+/** Bytes an unsigned varint takes. */
+function varintLength(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) n++;
+  return n;
+}
+
+/** Writes an unsigned varint at `at`; returns the position after it. */
+function writeVarint(out: Uint8Array, at: number, value: number): number {
+  let v = value;
+  let i = at;
+  while (v >= 0x80) {
+    out[i++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[i++] = v;
+  return i;
+}
 
 /** Bytes of an unsigned varint (values up to 2^53). */
 export function varint(value: number): Buffer {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return Buffer.from(out);
+  const out = Buffer.allocUnsafe(varintLength(value));
+  writeVarint(out, 0, value);
+  return out;
 }
 
 /** A length-delimited field (wire type 2): tag, length, payload. */
 export function bytesField(fieldNumber: number, payload: Uint8Array): Buffer {
-  return Buffer.concat([fieldHead(fieldNumber, payload.length), payload]);
+  const tag = (fieldNumber << 3) | 2;
+  const out = Buffer.allocUnsafe(varintLength(tag) + varintLength(payload.length) + payload.length);
+  out.set(payload, writeVarint(out, writeVarint(out, 0, tag), payload.length));
+  return out;
 }
 
 /** The tag and length of a length-delimited field whose payload (`length` bytes) follows. */
 export function fieldHead(fieldNumber: number, length: number): Buffer {
-  return Buffer.concat([varint((fieldNumber << 3) | 2), varint(length)]);
+  const tag = (fieldNumber << 3) | 2;
+  const out = Buffer.allocUnsafe(varintLength(tag) + varintLength(length));
+  writeVarint(out, writeVarint(out, 0, tag), length);
+  return out;
 }
 
-/** A string field; empty strings are omitted, as proto3 does. */
+/**
+ * A string field; empty strings are omitted, as proto3 does. One allocation: a response's version
+ * and nonce fields are framed per stream.
+ */
 export function stringField(fieldNumber: number, value: string): Buffer {
   if (value === '') return Buffer.alloc(0);
-  return bytesField(fieldNumber, textEncoder.encode(value));
+  const length = Buffer.byteLength(value, 'utf8');
+  const tag = (fieldNumber << 3) | 2;
+  const out = Buffer.allocUnsafe(varintLength(tag) + varintLength(length) + length);
+  out.write(value, writeVarint(out, writeVarint(out, 0, tag), length), 'utf8');
+  return out;
 }
 
 const typeUrlFields = new Map<string, Buffer>();

@@ -5,6 +5,23 @@
 // frame, instead of once into a per-stream Buffer and again into the frame. The frame is all grpc-js
 // needs from a serialised message (checked over real gRPC by the loopback suites under test/xds/).
 
+import { stringField } from './proto-wire.ts';
+
+/** Nonce fields kept framed: every stream counts its responses from 1, so the first few thousand repeat across streams. */
+const SHARED_NONCES = 4096;
+const nonceFields: Buffer[] = [];
+
+/** A stream's n-th nonce: the count in base 36. */
+export function nonceText(n: number): string {
+  return n.toString(36);
+}
+
+/** The nonce field (number 5 in DiscoveryResponse and DeltaDiscoveryResponse) of a stream's n-th response. */
+export function nonceField(n: number): Buffer {
+  if (n >= SHARED_NONCES) return stringField(5, nonceText(n));
+  return (nonceFields[n] ??= stringField(5, nonceText(n)));
+}
+
 export class ResponseFrame {
   readonly parts: readonly Uint8Array[];
   readonly byteLength: number;

@@ -7,10 +7,20 @@ export interface Plan {
   /** SotW LDS/CDS: the response is the whole set the client should hold. */
   readonly fullState: boolean;
   readonly version: string;
-  /** A shared pre-framed body (everything but the nonce), when the response carries a snapshot's whole set. */
+  /**
+   * A shared pre-framed body (everything but the nonce), when the response carries a snapshot's
+   * whole set or exactly what changed since the previous snapshot.
+   */
   readonly sharedBody?: Buffer;
   /** The view's resources, when the response carries every one of them (and only them). */
   readonly whole?: ReadonlyMap<string, EncodedResource>;
   /** After this response the client holds exactly what the view has for its subscription. */
   readonly complete: boolean;
+}
+
+/** The same resources in the same order? (A plan that equals a shared change set uses its body.) */
+export function sameResources(a: readonly EncodedResource[], b: readonly EncodedResource[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -97,6 +97,33 @@ describe('SnapshotCache', () => {
     expect(delta).toEqual({ resources: [{ name: 'a', version: tv.resources.get('a')!.version, resource: { '@type': TypeUrl.cluster, name: 'a', connect_timeout: '1s' } }], type_url: TypeUrl.cluster, nonce: 'n2' });
   });
 
+  it('frames what changed since the previous view once, as both response bodies', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'p' });
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a'), cluster('b'), cluster('c')] });
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a'), cluster('c', '5s'), cluster('d')] });
+    const tv = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    const changes = tv.changes();
+    expect(changes).toBe(tv.changes());
+    expect(changes.resources.map((x) => x.name)).toEqual(['c', 'd']);
+    expect(changes.removed).toEqual(['b']);
+    expect(changes.sotwBody()).toBe(changes.sotwBody());
+    const sotw = r.decode(MessageType.discoveryResponse, Buffer.concat([changes.sotwBody(), stringField(5, 'n')]));
+    expect(sotw).toEqual({
+      version_info: tv.version,
+      resources: [
+        { '@type': TypeUrl.cluster, name: 'c', connect_timeout: '5s' },
+        { '@type': TypeUrl.cluster, name: 'd', connect_timeout: '1s' },
+      ],
+      type_url: TypeUrl.cluster,
+      nonce: 'n',
+    });
+    const delta = r.decode(MessageType.deltaDiscoveryResponse, Buffer.concat([changes.deltaBody(), stringField(5, 'm')]));
+    expect(delta['system_version_info']).toBe(tv.version);
+    expect((delta['resources'] as { name: string; version: string }[]).map((x) => [x.name, x.version])).toEqual([['c', tv.resources.get('c')!.version], ['d', tv.resources.get('d')!.version]]);
+    expect(delta['removed_resources']).toEqual(['b']);
+    expect(delta['nonce']).toBe('m');
+  });
+
   it('notifies listeners', () => {
     const cache = new SnapshotCache();
     const seen: string[] = [];

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { contentHash, frameResource, type EncodedResource } from './encoded-resource.ts';
-import { stringField } from './proto-wire.ts';
+import { stringField, typeUrlField } from './proto-wire.ts';
 import { PUSH_ORDER, type ClientVariant, type EncodedInput, type ResourceTypeUrl, type ResourcesByType } from './resource-types.ts';
-import type { SnapshotListener, SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
+import type { ChangeSet, SnapshotListener, SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 
 export interface EncodingStats {
   /** Resource framings (Any + delta Resource wrapper) performed since start; streams never frame. */
@@ -46,6 +46,7 @@ class TypeSet implements TypeView {
   changed: ReadonlySet<string> = new Set();
   private body: Buffer | undefined;
   private deltaBody: Buffer | undefined;
+  private changeSet: Changes | undefined;
 
   constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, version: string) {
     this.typeUrl = typeUrl;
@@ -63,6 +64,11 @@ class TypeSet implements TypeView {
     this.changed = changed;
   }
 
+  changes(): ChangeSet {
+    this.changeSet ??= new Changes(this);
+    return this.changeSet;
+  }
+
   fullDeltaBody(): Buffer {
     this.deltaBody ??= Buffer.concat([stringField(1, this.version), ...[...this.resources.values()].map((r) => r.deltaField), stringField(4, this.typeUrl)]);
     return this.deltaBody;
@@ -71,6 +77,38 @@ class TypeSet implements TypeView {
   fullStateBody(): Buffer {
     this.body ??= Buffer.concat([stringField(1, this.version), ...[...this.resources.values()].map((r) => r.sotwField), stringField(4, this.typeUrl)]);
     return this.body;
+  }
+}
+
+/** What a type set changed from the one it followed, framed on first use. */
+class Changes implements ChangeSet {
+  readonly resources: readonly EncodedResource[];
+  readonly removed: readonly string[];
+  private readonly set: TypeSet;
+  private sotw: Buffer | undefined;
+  private delta: Buffer | undefined;
+
+  constructor(set: TypeSet) {
+    this.set = set;
+    const resources: EncodedResource[] = [];
+    const removed: string[] = [];
+    for (const name of set.changed) {
+      const r = set.resources.get(name);
+      if (r) resources.push(r);
+      else removed.push(name);
+    }
+    this.resources = resources;
+    this.removed = removed;
+  }
+
+  sotwBody(): Buffer {
+    this.sotw ??= Buffer.concat([stringField(1, this.set.version), ...this.resources.map((r) => r.sotwField), typeUrlField(this.set.typeUrl)]);
+    return this.sotw;
+  }
+
+  deltaBody(): Buffer {
+    this.delta ??= Buffer.concat([stringField(1, this.set.version), ...this.resources.map((r) => r.deltaField), typeUrlField(this.set.typeUrl), ...this.removed.map((name) => stringField(6, name))]);
+    return this.delta;
   }
 }
 

@@ -17,6 +17,24 @@ export interface TypeView {
   /** The view this one replaced (one step back only), and the names added, changed or removed since. */
   readonly previous: TypeView | undefined;
   readonly changed: ReadonlySet<string>;
+  /** What changed since `previous`, framed once for every stream that was in sync with it. */
+  changes(): ChangeSet;
+}
+
+/**
+ * The difference between a type view and the one it replaced, as a response carries it. A stream
+ * that held all of the previous view and is subscribed to every changed name sends exactly this,
+ * and every such stream shares the framed body (a CLA change to a whole fleet is framed once).
+ */
+export interface ChangeSet {
+  /** The changed names this view has, in `changed` order. */
+  readonly resources: readonly EncodedResource[];
+  /** The changed names this view no longer has, in `changed` order. */
+  readonly removed: readonly string[];
+  /** DiscoveryResponse version_info + the resources + type_url; a stream appends its nonce. */
+  sotwBody(): Buffer;
+  /** DeltaDiscoveryResponse system_version_info + the resources + type_url + removed_resources. */
+  deltaBody(): Buffer;
 }
 
 /** What a stream reads: one Gateway's resources for one client variant. */

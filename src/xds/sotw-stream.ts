@@ -9,7 +9,7 @@ import { contentHash, type EncodedResource } from './encoded-resource.ts';
 import type { NamesSpan } from './names-span.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
-import type { Plan } from './response-plan.ts';
+import { sameResources, type Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType } from './resource-types.ts';
 import type { SnapshotView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
@@ -79,11 +79,12 @@ export class SotwStream extends AdsStream {
     if (send.length === 0) return undefined;
     // Every resource, in the view's order (a first sync): the framed body is shared by all streams.
     if (inViewOrder(send, tv.resources)) return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.fullStateBody(), whole: tv.resources, complete: true };
+    // Exactly what changed since the view this type was in sync with: framed once for the fleet.
+    if (only && sameResources(send, tv.changes().resources)) return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.changes().sotwBody(), complete: true };
     return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
   }
 
-  protected frame(st: TypeState, plan: Plan, nonce: string): ResponseFrame {
-    const nonceField = stringField(5, nonce);
+  protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {
     if (plan.sharedBody) return new ResponseFrame([plan.sharedBody, nonceField]);
     const parts: Uint8Array[] = [stringField(1, plan.version)];
     for (const r of plan.resources) parts.push(r.sotwField);

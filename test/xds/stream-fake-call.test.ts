@@ -24,6 +24,8 @@ const NODE = { id: 'envoy-1', cluster: GW };
 /** A server duplex call with no connection behind it: it records what the stream writes. */
 class FakeCall extends EventEmitter implements StreamCall {
   readonly written: Buffer[] = [];
+  /** What the stream handed over, as handed (to see which parts streams share). */
+  readonly frames: (Buffer | ResponseFrame)[] = [];
   /** The status the stream ended the call with, if any. */
   endedWith: { code: status; details: string } | undefined;
   ended = false;
@@ -37,6 +39,7 @@ class FakeCall extends EventEmitter implements StreamCall {
   }
 
   write(chunk: Buffer | ResponseFrame, written?: () => void): boolean {
+    this.frames.push(chunk);
     this.written.push(chunk instanceof ResponseFrame ? chunk.toBuffer() : chunk);
     written?.();
     return this.accepting;
@@ -67,8 +70,8 @@ interface Driver {
 
 const open: AdsStream[] = [];
 
-function driver(protocol: XdsProtocol): Driver {
-  const cache = new SnapshotCache({ versionPrefix: 'p' });
+function driver(protocol: XdsProtocol, shared?: SnapshotCache): Driver {
+  const cache = shared ?? new SnapshotCache({ versionPrefix: 'p' });
   cache.markReady();
   const dirty = new Set<AdsStream>();
   const nacks: NackRecord[] = [];
@@ -104,7 +107,10 @@ function driver(protocol: XdsProtocol): Driver {
       dirty.clear();
       for (const s of batch) s.reconcile();
     },
-    take: () => call.written.splice(0).map((b) => decodeResponse(protocol, b)),
+    take: () => {
+      call.frames.length = 0;
+      return call.written.splice(0).map((b) => decodeResponse(protocol, b));
+    },
   };
 }
 
@@ -228,4 +234,63 @@ describe('a delta stream driven through a fake call', () => {
     const [r] = d.take();
     expect(r.resources.map((x) => [x.name, x.version])).toEqual([['web', cla.version]]);
   });
+});
+
+describe('a change pushed to a fleet', () => {
+  /** What a stream wrote since the last look: the first part of each response (the body, when shared) and the responses decoded. */
+  const pushed = (d: Driver): { bodies: unknown[]; responses: ReceivedResponse[] } => {
+    const bodies = d.call.frames.map((f) => (f instanceof ResponseFrame ? f.parts[0] : f));
+    return { bodies, responses: d.take() };
+  };
+
+  for (const protocol of ['sotw', 'delta'] as const) {
+    it(`${protocol}: streams in sync get one shared body for what changed; a stream subscribed to part of it gets its own`, () => {
+      const cache = new SnapshotCache({ versionPrefix: 'p' });
+      const routes = [{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }, { prefix: '/c', cluster: 'c' }];
+      const set = (a: string, b: string, c: string): void => void cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(routes, { a: [a], b: [b], c: [c] })));
+      const subscriptions = [['a', 'b', 'c'], ['c', 'b', 'a'], ['a', 'b'], ['c']];
+      const ack = (d: Driver, subscribed: string[], response: ReceivedResponse): void => {
+        d.send(protocol === 'sotw' ? { type_url: TYPE.endpoint, resource_names: subscribed, version_info: response.version, response_nonce: response.nonce } : { type_url: TYPE.endpoint, response_nonce: response.nonce });
+        d.flush();
+      };
+      set('10.0.0.1:80', '10.0.0.2:80', '10.0.0.3:80');
+      const fleet = subscriptions.map((subscribed) => {
+        const d = driver(protocol, cache);
+        d.send(protocol === 'sotw' ? { node: NODE, type_url: TYPE.endpoint, resource_names: subscribed } : { node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: subscribed });
+        d.flush();
+        ack(d, subscribed, d.take()[0]);
+        expect(d.take()).toEqual([]);
+        return d;
+      });
+
+      // a and b change; c does not.
+      set('10.0.0.9:80', '10.0.0.8:80', '10.0.0.3:80');
+      for (const d of fleet) d.flush();
+      const first = fleet.map(pushed);
+      const shared = first[0].bodies[0];
+      expect(shared).toBeInstanceOf(Buffer);
+      expect(first[1].bodies[0]).toBe(shared);
+      expect(first[2].bodies[0]).toBe(shared);
+      expect(first.map((p) => p.responses.map((r) => [names(r).sort(), [...r.removed]]))).toEqual([[[['a', 'b'], []]], [[['a', 'b'], []]], [[['a', 'b'], []]], []]);
+
+      // Next change, a and c. Streams 1 and 2 ACKed first; stream 0 has not yet.
+      ack(fleet[1], subscriptions[1], first[1].responses[0]);
+      ack(fleet[2], subscriptions[2], first[2].responses[0]);
+      set('10.0.0.7:80', '10.0.0.8:80', '10.0.0.6:80');
+      for (const d of fleet) d.flush();
+      const second = fleet.map(pushed);
+      const next = second[1].bodies[0];
+      expect(next).toBeInstanceOf(Buffer);
+      expect(next).not.toBe(shared);
+      // Subscribed to part of the change: framed for itself.
+      expect(second[2].bodies[0]).not.toBe(next);
+      expect(second[3].bodies[0]).not.toBe(next);
+      expect(second.map((p) => p.responses.map((r) => names(r).sort()))).toEqual([[], [['a', 'c']], [['a']], [['c']]]);
+      // Stream 0 held the previous view in full once its ACK came: it shares the body too.
+      ack(fleet[0], subscriptions[0], first[0].responses[0]);
+      const late = pushed(fleet[0]);
+      expect(late.bodies[0]).toBe(next);
+      expect(late.responses.map((r) => names(r).sort())).toEqual([['a', 'c']]);
+    });
+  }
 });
