@@ -108,6 +108,7 @@ export class AdsServer {
   private readonly boundUnknown = new Set<AdsStream>();
   private readonly dirty = new Set<AdsStream>();
   private flushScheduled = false;
+  private tickScheduled = false;
   private nextId = 1;
   private readonly context: StreamContext;
   private readonly unsubscribeCache: () => void;
@@ -148,7 +149,10 @@ export class AdsServer {
     this.grpcServer = new grpc.Server({ ...XDS_GRPC_OPTIONS, 'grpc.max_receive_message_length': this.limits.maxRequestBytes, ...options.grpcOptions });
     this.addServices();
     this.unsubscribeCache = this.cache.onChange((gateway) => {
-      for (const s of this.byGateway.get(gateway) ?? []) this.schedule(s);
+      const streams = this.byGateway.get(gateway);
+      if (!streams) return;
+      for (const s of streams) this.dirty.add(s);
+      this.flushSoon();
     });
   }
 
@@ -379,11 +383,28 @@ export class AdsServer {
     this.dirty.add(stream);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * A snapshot changed: push as soon as the code that set it yields (snapshots set together in one
+   * synchronous run still go out together), not after the next round of socket reads, which under
+   * load is a round of ACKs from other streams.
+   */
+  private flushSoon(): void {
+    if (this.tickScheduled) return;
+    this.tickScheduled = true;
+    process.nextTick(() => {
+      this.tickScheduled = false;
+      this.flush();
+    });
   }
 
   private flush(): void {
-    this.flushScheduled = false;
+    if (this.dirty.size === 0) return;
     const batch = [...this.dirty];
     this.dirty.clear();
     for (const s of batch) {

@@ -48,7 +48,8 @@ export class DeltaStream extends AdsStream {
   protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {
     const tv = view.type(st.typeUrl);
     const send: EncodedResource[] = [];
-    for (const name of only ? [...only].filter((n) => st.subscribed(n)) : st.candidates(tv.resources)) {
+    for (const name of only ?? st.candidates(tv.resources)) {
+      if (only && !st.subscribed(name)) continue;
       const r = tv.resources.get(name);
       if (r && (st.sent.get(name) !== r.version || st.force.has(name))) send.push(r);
     }
@@ -76,7 +77,11 @@ export class DeltaStream extends AdsStream {
     const removedNames = [...removed];
     // Exactly what changed since the view this type was in sync with: framed once for the fleet.
     const shared = only !== undefined && sameResources(send, tv.changes().resources) && sameNames(removedNames, tv.changes().removed);
-    return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0, ...(shared ? { sharedBody: tv.changes().deltaBody() } : {}) };
+    if (shared) {
+      const change = deferred === 0 && tv.previous ? { change: { from: tv.previous.resources, to: tv.resources } } : {};
+      return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0, sharedBody: tv.changes().deltaBody(), ...change };
+    }
+    return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0 };
   }
 
   protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {

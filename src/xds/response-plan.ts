@@ -16,6 +16,11 @@ export interface Plan {
   readonly whole?: ReadonlyMap<string, EncodedResource>;
   /** After this response the client holds exactly what the view has for its subscription. */
   readonly complete: boolean;
+  /**
+   * The response carries exactly what changed between two views (every change, removals
+   * included): a client that held all of `from` holds all of `to` after it.
+   */
+  readonly change?: { readonly from: ReadonlyMap<string, EncodedResource>; readonly to: ReadonlyMap<string, EncodedResource> };
 }
 
 /** The same resources in the same order? (A plan that equals a shared change set uses its body.) */

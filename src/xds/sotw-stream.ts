@@ -71,16 +71,24 @@ export class SotwStream extends AdsStream {
       return { resources: [...set.values()], removed: [], fullState: true, version, complete };
     }
     const send: EncodedResource[] = [];
-    const names = only ? [...only].filter((name) => st.subscribed(name)) : st.candidates(tv.resources);
-    for (const name of names) {
+    for (const name of only ?? st.candidates(tv.resources)) {
+      if (only && !st.subscribed(name)) continue;
       const r = tv.resources.get(name);
       if (r && (st.sent.get(name) !== r.version || st.force.has(name))) send.push(r);
     }
     if (send.length === 0) return undefined;
-    // Every resource, in the view's order (a first sync): the framed body is shared by all streams.
-    if (inViewOrder(send, tv.resources)) return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.fullStateBody(), whole: tv.resources, complete: true };
+    // Every resource (a first sync): the client then holds the view's own map. In the view's order,
+    // the framed body is shared by all streams too. (Names are distinct, so as many as the view has is all of them.)
+    if (send.length === tv.resources.size) {
+      const shared = inViewOrder(send, tv.resources) ? { sharedBody: tv.fullStateBody() } : {};
+      return { resources: send, removed: [], fullState: false, version: tv.version, whole: tv.resources, complete: true, ...shared };
+    }
     // Exactly what changed since the view this type was in sync with: framed once for the fleet.
-    if (only && sameResources(send, tv.changes().resources)) return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.changes().sotwBody(), complete: true };
+    if (only && sameResources(send, tv.changes().resources)) {
+      // SotW EDS and RDS never remove: with a name gone, the client holds more than the new view.
+      const change = tv.previous && tv.changes().removed.length === 0 ? { from: tv.previous.resources, to: tv.resources } : undefined;
+      return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.changes().sotwBody(), complete: true, ...(change ? { change } : {}) };
+    }
     return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
   }
 
@@ -93,9 +101,8 @@ export class SotwStream extends AdsStream {
   }
 }
 
-/** Are these exactly the view's resources, in its order? */
+/** Are these the view's resources in its order? (Called with as many as the view has.) */
 function inViewOrder(send: readonly EncodedResource[], resources: ReadonlyMap<string, EncodedResource>): boolean {
-  if (send.length !== resources.size) return false;
   let i = 0;
   for (const r of resources.values()) if (send[i++] !== r) return false;
   return true;

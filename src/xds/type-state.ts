@@ -114,6 +114,11 @@ export class TypeState {
     return this.held;
   }
 
+  /** A view's resources when the client is believed to hold exactly them (then nothing is kept per name). */
+  get heldView(): ReadonlyMap<string, EncodedResource> | undefined {
+    return this.held.whole;
+  }
+
   /** SotW full-state types: the resources of the last response. */
   get sentResources(): ReadonlyMap<string, EncodedResource> {
     return this.lastFullState;
@@ -247,6 +252,19 @@ export class TypeState {
       return;
     }
     const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
+    // Exactly the change from a view the client held in full, everything acknowledged: the book
+    // becomes the new view's map (no entry per changed name, however many changes go by).
+    if (plan.change && !plan.fullState && this.held.whole === plan.change.from && this.unacked === undefined && this.ackedBook === undefined) {
+      this.awaiting = { nonce, version: plan.version, resources: carried, whole: true, removed: plan.removed, fullState: false, sentAt };
+      this.ackedBook = this.held;
+      this.held = new SentBook(plan.change.to);
+      for (const r of plan.resources) {
+        this.forced.delete(r.name);
+        this.pendingRemoval.delete(r.name);
+      }
+      for (const name of plan.removed) this.forgetRemoved(name);
+      return;
+    }
     this.awaiting = { nonce, version: plan.version, resources: carried, whole: false, removed: plan.removed, fullState: plan.fullState, sentAt };
     if (plan.fullState) {
       this.replaceSent(carried);
@@ -261,10 +279,15 @@ export class TypeState {
     }
     for (const name of plan.removed) {
       this.setSent(name, undefined);
-      this.forced.delete(name);
-      this.pendingRemoval.delete(name);
-      if (this.explicit.has(name)) this.reportedMissing.add(name);
+      this.forgetRemoved(name);
     }
+  }
+
+  /** A name a response removes: nothing left to force or report, and an explicit one is now reported missing. */
+  private forgetRemoved(name: string): void {
+    this.forced.delete(name);
+    this.pendingRemoval.delete(name);
+    if (this.explicit.has(name)) this.reportedMissing.add(name);
   }
 
   /** The client accepted the response awaiting its ACK; returns it. */

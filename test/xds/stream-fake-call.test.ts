@@ -55,6 +55,7 @@ class FakeCall extends EventEmitter implements StreamCall {
 }
 
 interface Driver {
+  readonly stream: AdsStream;
   readonly cache: SnapshotCache;
   readonly call: FakeCall;
   readonly ctx: StreamContext;
@@ -95,6 +96,7 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache): Driver {
   cache.onChange(() => dirty.add(stream));
   const requestType = protocol === 'sotw' ? MessageType.discoveryRequest : MessageType.deltaDiscoveryRequest;
   return {
+    stream,
     cache,
     call,
     ctx,
@@ -291,6 +293,16 @@ describe('a change pushed to a fleet', () => {
       const late = pushed(fleet[0]);
       expect(late.bodies[0]).toBe(next);
       expect(late.responses.map((r) => names(r).sort())).toEqual([['a', 'c']]);
+      // What a stream holding the whole set keeps stays the view's own map through every change:
+      // nothing per changed name.
+      const view = cache.view(GW, 'envoy')!.type(TYPE.endpoint).resources;
+      for (const i of [0, 1]) {
+        const eds = fleet[i].stream.types.get(TYPE.endpoint)!;
+        expect(eds.heldView).toBe(view);
+        ack(fleet[i], subscriptions[i], i === 0 ? late.responses[0] : second[1].responses[0]);
+        expect(eds.ackedVersionOf('a')).toBe(view.get('a')!.version);
+      }
+      expect(fleet[2].stream.types.get(TYPE.endpoint)!.heldView).toBeUndefined();
     });
   }
 });
