@@ -47,20 +47,29 @@ describe('TypeState subscriptions', () => {
     expect(names(st)).toEqual([false, []]);
   });
 
-  it('SotW: newly named resources are forced; a restated list changes nothing', () => {
+  it('SotW: a newly named resource is answered (forced where the client holds it); a restated list changes nothing', () => {
     const st = state();
     st.applySotwNames(['A', 'B']);
-    expect([...st.force].sort()).toEqual(['A', 'B']);
-    sendNames(st, ['A', 'B']);
+    // Not held: they go out anyway, so nothing is recorded per name.
     expect([...st.force]).toEqual([]);
+    sendNames(st, ['A', 'B']);
     st.markSynced({});
     expect(st.applySotwNames(['B', 'A'])).toEqual([]);
     expect(st.syncedWith).toEqual({});
     expect(st.sent.get('A')).toBe('v1');
     st.applySotwNames(['B']);
     expect(st.sent.has('A')).toBe(false);
-    st.applySotwNames(['A', 'B']);
-    expect([...st.force]).toEqual(['A']);
+    expect(st.applySotwNames(['A', 'B'])).toEqual(['A']);
+    expect([...st.force]).toEqual([]);
+    // LDS and CDS restate the whole set: every newly named resource is forced, held or not.
+    const full = state(true, true);
+    full.applySotwNames(['A', 'B']);
+    expect([...full.force].sort()).toEqual(['A', 'B']);
+    // A name the client holds is forced when named again (here a full-state type keeps A held after it was dropped).
+    full.setSent('A', 'v1');
+    full.applySotwNames(['B']);
+    full.applySotwNames(['A', 'B']);
+    expect([...full.force].sort()).toEqual(['A', 'B']);
   });
 
   it('SotW full-state types keep a dropped name in `sent` so the next response removes it', () => {
@@ -115,13 +124,16 @@ describe('TypeState subscriptions', () => {
 
   it('a response awaits its ACK; a NACK keeps what it carried recorded as sent, an ACK makes it acknowledged', () => {
     const st = state();
+    // A reconnecting client holds A: named in the subscription, it is sent even at that version.
+    st.restoreHeld([['A', 'v0']]);
     st.applyDeltaNames(['A', 'B'], [], true);
-    expect([...st.force].sort()).toEqual(['A', 'B']);
+    expect([...st.force].sort()).toEqual(['A']);
     sendNames(st, ['A', 'B']);
     expect([st.inFlight?.nonce, st.answers('n'), st.answers('m'), st.sentVersion, [...st.force]]).toEqual(['n', true, false, 'v', []]);
     st.recordNack({ at: '', nodeId: 'e', gateway: 'g', typeUrl: st.typeUrl, version: 'v', nonce: 'n', code: 3, message: 'no', resourceNames: ['A', 'B'] });
-    // Not resent: still believed held at the rejected version, though never acknowledged.
-    expect([st.inFlight, st.rejected, st.lastNack?.message, st.sent.get('A'), st.ackedVersionOf('A')]).toEqual([undefined, true, 'no', 'v1', undefined]);
+    // Not resent: still believed held at the rejected version, though never acknowledged (A's
+    // acknowledged version stays the one the client said it held).
+    expect([st.inFlight, st.rejected, st.lastNack?.message, st.sent.get('B'), st.ackedVersionOf('B'), st.ackedVersionOf('A')]).toEqual([undefined, true, 'no', 'v1', undefined, 'v0']);
     sendNames(st, ['A']);
     expect(st.recordAck().nonce).toBe('n');
     expect([st.inFlight, st.rejected, st.ackedVersion, st.ackedVersionOf('A'), st.ackedVersionOf('B')]).toEqual([undefined, false, 'v', 'v1', undefined]);

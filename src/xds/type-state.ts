@@ -218,16 +218,21 @@ export class TypeState {
     this.synced = undefined;
   }
 
-  /** Sends this name in the next response even if the client is believed to hold it. */
+  /**
+   * Sends this name in the next response even if the client is believed to hold it. A name it does
+   * not hold goes out anyway once subscribed, so only held names are recorded (a first sync of
+   * thousands of names records none). SotW LDS/CDS answer a forced name even when it does not
+   * exist (the response restates the set), so there every name is recorded.
+   */
   forceSend(name: string): void {
-    this.forced.add(name);
+    if (this.sotwFullState || this.held.has(name)) this.forced.add(name);
   }
 
   /** Delta: pushes an EDS name the client did not ask for (after a reconnect), unless already covered. */
   addImplicit(name: string): void {
     if (this.subscribed(name)) return;
     this.implicitNames.add(name);
-    this.forced.add(name);
+    this.forceSend(name);
   }
 
   /**
@@ -402,7 +407,7 @@ export class TypeState {
         this.explicit.add(n);
         added.push(n);
         // A newly requested name is answered even if the client had it before (docs/xds-protocol.md#answer-new-subscription).
-        this.forced.add(n);
+        this.forceSend(n);
       }
     }
     this.shareNames();
@@ -430,7 +435,7 @@ export class TypeState {
       this.implicitNames.delete(n);
       this.reportedMissing.delete(n);
       // Always send names in resource_names_subscribe, even at the same version (docs/xds-protocol.md#delta-subscribe-always-sent).
-      this.forced.add(n);
+      this.forceSend(n);
     }
     for (const n of unsubscribe) {
       if (n === '*') {
