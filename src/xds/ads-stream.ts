@@ -188,7 +188,8 @@ export abstract class AdsStream {
   }
 
   /** The same names, as the snapshot's own strings where it has them (a stream then holds no copies). */
-  protected canonicalNames(typeUrl: ResourceTypeUrl, names: readonly string[]): string[] {
+  protected canonicalNames(typeUrl: ResourceTypeUrl, names: readonly string[]): readonly string[] {
+    if (names.length === 0) return names;
     const resources = this.currentView().type(typeUrl).resources;
     return names.map((n) => resources.get(n)?.name ?? n);
   }

@@ -135,7 +135,8 @@ class Snapshot implements SnapshotView {
 export class SnapshotCache implements SnapshotReader {
   readonly versionPrefix: string;
   private readonly logger: Logger | undefined;
-  private readonly snapshots = new Map<string, Snapshot>(); // `${gateway}\0${variant}`
+  /** Per Gateway, per client variant: looked up on every push, so no key is built per lookup. */
+  private readonly snapshots = new Map<string, Partial<Record<ClientVariant, Snapshot>>>();
   private readonly interned = new Map<string, Interned>();
   /** Content hash by bytes identity (input bytes are never mutated once handed over). */
   private readonly hashes = new WeakMap<Uint8Array, string>();
@@ -159,7 +160,7 @@ export class SnapshotCache implements SnapshotReader {
    */
   setSnapshot(gatewayKey: string, variant: ClientVariant, resourcesByType: ResourcesByType): string[] {
     const problems: string[] = [];
-    const previous = this.snapshots.get(snapshotKey(gatewayKey, variant));
+    const previous = this.snapshots.get(gatewayKey)?.[variant];
     const types = new Map<ResourceTypeUrl, TypeSet>();
     const replaced: TypeSet[] = [];
     for (const typeUrl of PUSH_ORDER) {
@@ -190,7 +191,9 @@ export class SnapshotCache implements SnapshotReader {
       }
       types.set(typeUrl, set);
     }
-    this.snapshots.set(snapshotKey(gatewayKey, variant), new Snapshot(gatewayKey, variant, types));
+    const forGateway = this.snapshots.get(gatewayKey) ?? {};
+    forGateway[variant] = new Snapshot(gatewayKey, variant, types);
+    this.snapshots.set(gatewayKey, forGateway);
     for (const set of replaced) this.release(set);
     for (const p of problems) this.logger?.warn({ gateway: gatewayKey, variant }, p);
     this.notify(gatewayKey);
@@ -199,14 +202,17 @@ export class SnapshotCache implements SnapshotReader {
 
   /** Forgets a Gateway (all variants, or one). Its clients then get an empty config. */
   deleteSnapshot(gatewayKey: string, variant?: ClientVariant): void {
+    const forGateway = this.snapshots.get(gatewayKey);
+    if (!forGateway) return;
     let changed = false;
     for (const v of variant ? [variant] : (['envoy', 'grpc'] as const)) {
-      const snap = this.snapshots.get(snapshotKey(gatewayKey, v));
+      const snap = forGateway[v];
       if (!snap) continue;
-      this.snapshots.delete(snapshotKey(gatewayKey, v));
+      delete forGateway[v];
       for (const set of snap.types.values()) this.release(set);
       changed = true;
     }
+    if (!forGateway.envoy && !forGateway.grpc) this.snapshots.delete(gatewayKey);
     if (changed) this.notify(gatewayKey);
   }
 
@@ -220,16 +226,17 @@ export class SnapshotCache implements SnapshotReader {
   }
 
   hasGateway(gatewayKey: string): boolean {
-    return this.snapshots.has(snapshotKey(gatewayKey, 'envoy')) || this.snapshots.has(snapshotKey(gatewayKey, 'grpc'));
+    return this.snapshots.has(gatewayKey);
   }
 
   gateways(): string[] {
-    return [...new Set([...this.snapshots.values()].map((s) => s.gatewayKey))].sort();
+    return [...this.snapshots.keys()].sort();
   }
 
   /** The snapshot a client of this variant reads, falling back to the 'envoy' form. */
   view(gatewayKey: string, variant: ClientVariant): SnapshotView | undefined {
-    return this.snapshots.get(snapshotKey(gatewayKey, variant)) ?? this.snapshots.get(snapshotKey(gatewayKey, 'envoy'));
+    const forGateway = this.snapshots.get(gatewayKey);
+    return forGateway?.[variant] ?? forGateway?.envoy;
   }
 
   /** An empty view, served to clients that name an unknown Gateway. */
@@ -293,6 +300,3 @@ export class SnapshotCache implements SnapshotReader {
   }
 }
 
-function snapshotKey(gatewayKey: string, variant: ClientVariant): string {
-  return `${gatewayKey}\0${variant}`;
-}
