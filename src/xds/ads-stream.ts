@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { NodeJson } from './discovery-request.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
-import { TypeUrl, isFullStateType, isResourceTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
+import { PUSH_ORDER, TypeUrl, isFullStateType, servedTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
 import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
@@ -65,10 +65,21 @@ export function variantOf(node: NodeJson): ClientVariant {
 
 export { StreamError };
 
+/** Each type's position in PUSH_ORDER. */
+const AT = {
+  cluster: PUSH_ORDER.indexOf(TypeUrl.cluster),
+  endpoint: PUSH_ORDER.indexOf(TypeUrl.endpoint),
+  secret: PUSH_ORDER.indexOf(TypeUrl.secret),
+  listener: PUSH_ORDER.indexOf(TypeUrl.listener),
+  route: PUSH_ORDER.indexOf(TypeUrl.route),
+} as const;
+
 export abstract class AdsStream {
   readonly id: number;
   readonly protocol: XdsProtocol;
   readonly types = new Map<ResourceTypeUrl, TypeState>();
+  /** The same states by PUSH_ORDER position, read on every push without a lookup. */
+  private readonly byOrder: (TypeState | undefined)[] = PUSH_ORDER.map(() => undefined);
   protected readonly ctx: StreamContext;
   protected readonly call: StreamCall;
   /** Set for the per-type services, whose requests may omit type_url. */
@@ -83,6 +94,11 @@ export abstract class AdsStream {
   private warmTimer: NodeJS.Timeout | undefined;
   /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (docs/xds-protocol.md#delta-eds-after-cds). */
   private firstCdsDone = false;
+  /**
+   * The snapshot this stream was last found idle and fully in sync with (see isIdle); cleared by
+   * every request and every reconcile, so it only stands while nothing happened on the stream.
+   */
+  private idleWith: SnapshotView | undefined;
 
   constructor(ctx: StreamContext, call: StreamCall, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
     this.ctx = ctx;
@@ -137,6 +153,8 @@ export abstract class AdsStream {
 
   private onData(data: Buffer): void {
     if (this.closed) return;
+    // A request may change anything: the next reconcile is a full pass.
+    this.idleWith = undefined;
     try {
       this.handleRequest(data);
     } catch (err) {
@@ -171,11 +189,9 @@ export abstract class AdsStream {
   protected resolveTypeUrl(typeUrl: string | undefined): ResourceTypeUrl | undefined {
     const url = typeUrl || this.fixedTypeUrl;
     if (!url) throw new StreamError(status.INVALID_ARGUMENT, 'request without type_url');
-    if (!isResourceTypeUrl(url)) {
-      this.ctx.logger.debug({ stream: this.id, typeUrl: url }, 'xDS request for a type Tether does not serve; ignored');
-      return undefined;
-    }
-    return url;
+    const served = servedTypeUrl(url);
+    if (!served) this.ctx.logger.debug({ stream: this.id, typeUrl: url }, 'xDS request for a type Tether does not serve; ignored');
+    return served;
   }
 
   protected typeState(typeUrl: ResourceTypeUrl): TypeState {
@@ -183,6 +199,7 @@ export abstract class AdsStream {
     if (!st) {
       st = new TypeState(typeUrl, this.streamInfo?.variant !== 'grpc', this.protocol === 'sotw' && isFullStateType(typeUrl));
       this.types.set(typeUrl, st);
+      this.byOrder[PUSH_ORDER.indexOf(typeUrl)] = st;
     }
     return st;
   }
@@ -251,11 +268,47 @@ export abstract class AdsStream {
   reconcile(): void {
     if (this.closed || this.blocked || !this.streamInfo) return;
     const view = this.currentView();
-    const cds = this.types.get(TypeUrl.cluster);
-    const eds = this.types.get(TypeUrl.endpoint);
-    const lds = this.types.get(TypeUrl.listener);
-    const rds = this.types.get(TypeUrl.route);
-    const sds = this.types.get(TypeUrl.secret);
+    const idle = this.idleWith;
+    this.idleWith = undefined;
+    if (idle && this.pushEndpointsOnly(idle, view)) return;
+    this.reconcileAll(view);
+    if (this.isIdle(view)) this.idleWith = view;
+  }
+
+  /**
+   * The common push to a fleet: since a snapshot this stream was idle and in sync with, only
+   * endpoints changed, and no endpoints went away. Then nothing else can be due (every other type
+   * is in sync with an unchanged view, nothing awaits an ACK, nothing warms), so only the EDS
+   * state is visited: the same response the full pass would send, decided with less work.
+   * Returns false to leave anything else to the full pass.
+   */
+  private pushEndpointsOnly(idle: SnapshotView, view: SnapshotView): boolean {
+    for (const t of PUSH_ORDER) if (t !== TypeUrl.endpoint && idle.type(t) !== view.type(t)) return false;
+    const tv = view.type(TypeUrl.endpoint);
+    if (tv !== idle.type(TypeUrl.endpoint) && (tv.previous !== idle.type(TypeUrl.endpoint) || tv.changes().removed.length > 0)) return false;
+    const eds = this.byOrder[AT.endpoint];
+    // No endpoint went away: removals have nothing to wait for (make-before-break concerns them only).
+    const plan = eds && this.canSend(eds) ? this.planIfChanged(eds, view, true) : undefined;
+    if (plan) this.write(eds!, view, plan);
+    else this.idleWith = view;
+    return true;
+  }
+
+  /** Nothing awaits an ACK, nothing warms, nothing waits for drain, and every type is in sync with this view. */
+  private isIdle(view: SnapshotView): boolean {
+    if (this.blocked || this.warming.size > 0) return false;
+    for (const st of this.byOrder) if (st && (st.inFlight !== undefined || (this.canSend(st) && st.syncedWith !== view.type(st.typeUrl)))) return false;
+    return true;
+  }
+
+  /** Sends whatever the client lacks, in make-before-break order. */
+  private reconcileAll(view: SnapshotView): void {
+    const order = this.byOrder;
+    const cds = order[AT.cluster];
+    const eds = order[AT.endpoint];
+    const sds = order[AT.secret];
+    const lds = order[AT.listener];
+    const rds = order[AT.route];
     if (cds) this.trySend(cds, view, false);
     if (eds) this.trySend(eds, view, false);
     // Certificates go before the listeners that name them, and never wait for clusters: a rotation

@@ -24,8 +24,11 @@ export const PUSH_ORDER: readonly ResourceTypeUrl[] = [TypeUrl.cluster, TypeUrl.
 /** LDS and CDS responses carry the full state in SotW; EDS, RDS and SDS carry only what changed. */
 export const isFullStateType = (typeUrl: string): boolean => typeUrl === TypeUrl.listener || typeUrl === TypeUrl.cluster;
 
-export const isResourceTypeUrl = (typeUrl: string): typeUrl is ResourceTypeUrl =>
-  (PUSH_ORDER as readonly string[]).includes(typeUrl);
+/**
+ * The served type URL constant equal to this one, if any. A type URL decoded from a request is a
+ * new string each time; streams keep the constant, so every later lookup by it compares pointers.
+ */
+export const servedTypeUrl = (typeUrl: string): ResourceTypeUrl | undefined => PUSH_ORDER.find((t) => t === typeUrl);
 
 /** Short name used in logs, metrics and the admin API. */
 export function typeShortName(typeUrl: string): string {
