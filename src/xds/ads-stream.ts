@@ -215,6 +215,22 @@ export abstract class AdsStream {
     this.ctx.schedule(this);
   }
 
+  /**
+   * After a request: when it left the stream idle and in sync (a plain ACK of the latest response,
+   * the usual case), there is nothing to send and no pass is scheduled; the stream just notes the
+   * snapshot it is idle with. Anything else is reconciled on the next turn.
+   */
+  protected requestHandled(): void {
+    if (this.streamInfo && !this.closed) {
+      const view = this.currentView();
+      if (this.isIdle(view)) {
+        this.idleWith = view;
+        return;
+      }
+    }
+    this.schedule();
+  }
+
   protected recordAck(st: TypeState): void {
     const inFlight = st.recordAck();
     bump(this.ctx.counters.acks, st.typeUrl);

@@ -42,7 +42,7 @@ export class DeltaStream extends AdsStream {
     // Subscriptions add up over requests: the sum is bounded like a SotW request's list.
     const limit = this.ctx.limits.maxSubscribedNames;
     if (st.names.size > limit) throw new StreamError(status.RESOURCE_EXHAUSTED, `request refused: more than ${limit} names subscribed for ${typeShortName(typeUrl)} on one stream (limit of this server)`);
-    this.schedule();
+    this.requestHandled();
   }
 
   protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {

@@ -37,7 +37,7 @@ export class SotwStream extends AdsStream {
     if (names === undefined && req.names_span !== st.namesSpan) names = namesOf(req.names_span!);
     if (names !== undefined) st.applySotwNames(this.canonicalNames(typeUrl, names));
     st.noteNamesSpan(req.names_span);
-    this.schedule();
+    this.requestHandled();
   }
 
   /** The names lists this stream's types hold, as bytes: a request restating one is not decoded. */
