@@ -299,16 +299,37 @@ export abstract class AdsStream {
    * Returns false to leave anything else to the full pass.
    */
   private pushEndpointsOnly(idle: SnapshotView, view: SnapshotView): boolean {
-    for (const t of PUSH_ORDER) if (t !== TypeUrl.endpoint && idle.type(t) !== view.type(t)) return false;
+    if (!view.differsOnlyIn(idle, TypeUrl.endpoint)) return false;
     const tv = view.type(TypeUrl.endpoint);
-    if (tv !== idle.type(TypeUrl.endpoint) && (tv.previous !== idle.type(TypeUrl.endpoint) || tv.changes().removed.length > 0)) return false;
+    const before = idle.type(TypeUrl.endpoint);
+    if (tv !== before && (tv.previous !== before || tv.changes().removed.length > 0)) return false;
     const eds = this.byOrder[AT.endpoint];
+    if (!eds || !this.canSend(eds) || tv === before) {
+      this.idleWith = view;
+      return true;
+    }
     // No endpoint went away: removals have nothing to wait for (make-before-break concerns them only).
-    const plan = eds && this.canSend(eds) ? this.planIfChanged(eds, view, true) : undefined;
-    if (plan) this.write(eds!, view, plan);
+    const plan = this.holdsAndWantsAll(eds, before, tv) ? this.changePlan(tv) : this.planIfChanged(eds, view, true);
+    if (plan) this.write(eds, view, plan);
     else this.idleWith = view;
     return true;
   }
+
+  /**
+   * Does this idle type hold exactly the view `before` and want every resource that changed since
+   * (and nothing else pending)? Then its plan is the change itself, the same for every such stream.
+   */
+  private holdsAndWantsAll(st: TypeState, before: TypeView, tv: TypeView): boolean {
+    const changes = tv.changes().resources;
+    if (st.heldView !== before.resources || !st.responded || st.force.size > 0 || st.removePending.size > 0) return false;
+    // A change of every resource is a whole set (planned and recorded as such by the full plan).
+    if (changes.length === 0 || changes.length >= tv.resources.size) return false;
+    if (!st.wildcard) for (const r of changes) if (!st.subscribed(r.name)) return false;
+    return true;
+  }
+
+  /** The response carrying exactly what changed in this view: one Plan object for every stream that sends it. */
+  protected abstract changePlan(tv: TypeView): Plan;
 
   /** Nothing awaits an ACK, nothing warms, nothing waits for drain, and every type is in sync with this view. */
   private isIdle(view: SnapshotView): boolean {

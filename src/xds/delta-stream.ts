@@ -9,15 +9,17 @@ import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
-import { sameResources, type Plan } from './response-plan.ts';
+import { sameResources, sharedChangePlan, type Plan } from './response-plan.ts';
 import { TypeUrl, typeShortName } from './resource-types.ts';
 import { StreamError } from './stream-error.ts';
-import type { SnapshotView } from './snapshot-reader.ts';
+import type { SnapshotView, TypeView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
 }
+
+const DELTA_CHANGE_PLANS = new WeakMap<TypeView, Plan>();
 
 export class DeltaStream extends AdsStream {
   protected handleRequest(data: Buffer): void {
@@ -82,6 +84,13 @@ export class DeltaStream extends AdsStream {
       return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0, sharedBody: tv.changes().deltaBody(), ...change };
     }
     return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0 };
+  }
+
+  protected changePlan(tv: TypeView): Plan {
+    return sharedChangePlan(DELTA_CHANGE_PLANS, tv, () => {
+      const changes = tv.changes();
+      return { resources: changes.resources, removed: changes.removed, fullState: false, version: tv.version, sharedBody: changes.deltaBody(), complete: true, change: { from: tv.previous!.resources, to: tv.resources }, carried: changes.carried };
+    });
   }
 
   protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {

@@ -7,13 +7,15 @@
 
 import { stringField } from './proto-wire.ts';
 
-/** Nonce fields kept framed: every stream counts its responses from 1, so the first few thousand repeat across streams. */
+/** Nonces kept made and framed: every stream counts its responses from 1, so the first few thousand repeat across streams. */
 const SHARED_NONCES = 4096;
 const nonceFields: Buffer[] = [];
+const nonceTexts: string[] = [];
 
 /** A stream's n-th nonce: the count in base 36. */
 export function nonceText(n: number): string {
-  return n.toString(36);
+  if (n >= SHARED_NONCES) return n.toString(36);
+  return (nonceTexts[n] ??= n.toString(36));
 }
 
 /** The nonce field (number 5 in DiscoveryResponse and DeltaDiscoveryResponse) of a stream's n-th response. */

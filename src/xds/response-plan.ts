@@ -1,5 +1,6 @@
 // What one response on one type will carry, as planned by a stream before it frames the bytes.
 import type { EncodedResource } from './encoded-resource.ts';
+import type { TypeView } from './snapshot-reader.ts';
 
 export interface Plan {
   readonly resources: readonly EncodedResource[];
@@ -21,6 +22,8 @@ export interface Plan {
    * included): a client that held all of `from` holds all of `to` after it.
    */
   readonly change?: { readonly from: ReadonlyMap<string, EncodedResource>; readonly to: ReadonlyMap<string, EncodedResource> };
+  /** The resources as name → version, when shared by every stream sending this plan. */
+  readonly carried?: ReadonlyMap<string, string>;
 }
 
 /** The same resources in the same order? (A plan that equals a shared change set uses its body.) */
@@ -28,4 +31,14 @@ export function sameResources(a: readonly EncodedResource[], b: readonly Encoded
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The plan carrying exactly a view's change, made once per view and protocol and shared by every stream. */
+export function sharedChangePlan(plans: WeakMap<TypeView, Plan>, tv: TypeView, make: () => Plan): Plan {
+  let plan = plans.get(tv);
+  if (!plan) {
+    plan = make();
+    plans.set(tv, plan);
+  }
+  return plan;
 }

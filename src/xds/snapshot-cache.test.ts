@@ -124,6 +124,22 @@ describe('SnapshotCache', () => {
     expect(delta['nonce']).toBe('m');
   });
 
+  it('tells which types a snapshot shares with another', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'p' });
+    const listener = { name: 'l', bytes: r.encode(MessageType.listener, { name: 'l' }) };
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a')], [TypeUrl.listener]: [listener] });
+    const first = cache.view('ns/gw', 'envoy')!;
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a', '2s')], [TypeUrl.listener]: [listener] });
+    const second = cache.view('ns/gw', 'envoy')!;
+    expect(second.differsOnlyIn(first, TypeUrl.cluster)).toBe(true);
+    expect(second.differsOnlyIn(first, TypeUrl.cluster)).toBe(true);
+    expect(second.differsOnlyIn(first, TypeUrl.listener)).toBe(false);
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [cluster('a', '3s')], [TypeUrl.listener]: [] });
+    const third = cache.view('ns/gw', 'envoy')!;
+    expect(third.differsOnlyIn(second, TypeUrl.cluster)).toBe(false);
+    expect(third.differsOnlyIn(third, TypeUrl.route)).toBe(true);
+  });
+
   it('notifies listeners', () => {
     const cache = new SnapshotCache();
     const seen: string[] = [];

@@ -84,6 +84,7 @@ class TypeSet implements TypeView {
 class Changes implements ChangeSet {
   readonly resources: readonly EncodedResource[];
   readonly removed: readonly string[];
+  readonly carried: ReadonlyMap<string, string>;
   private readonly set: TypeSet;
   private sotw: Buffer | undefined;
   private delta: Buffer | undefined;
@@ -99,6 +100,7 @@ class Changes implements ChangeSet {
     }
     this.resources = resources;
     this.removed = removed;
+    this.carried = new Map(resources.map((r) => [r.name, r.version]));
   }
 
   sotwBody(): Buffer {
@@ -119,6 +121,7 @@ class Snapshot implements SnapshotView {
   readonly variant: ClientVariant;
   readonly setAt: number;
   readonly types: ReadonlyMap<ResourceTypeUrl, TypeSet>;
+  private lastAsked: { readonly other: WeakRef<SnapshotView>; readonly typeUrl: ResourceTypeUrl; readonly answer: boolean } | undefined;
 
   constructor(gatewayKey: string, variant: ClientVariant, types: Map<ResourceTypeUrl, TypeSet>) {
     this.gatewayKey = gatewayKey;
@@ -129,6 +132,17 @@ class Snapshot implements SnapshotView {
 
   type(typeUrl: ResourceTypeUrl): TypeView {
     return this.types.get(typeUrl)!;
+  }
+
+  differsOnlyIn(other: SnapshotView, typeUrl: ResourceTypeUrl): boolean {
+    const asked = this.lastAsked;
+    if (asked && asked.typeUrl === typeUrl && asked.other.deref() === other) return asked.answer;
+    let answer = true;
+    for (const [t, set] of this.types) if (t !== typeUrl && other.type(t) !== set) answer = false;
+    // Held weakly: remembering the answer must not keep the older snapshot (and, through its own
+    // answer, every one before it) alive.
+    this.lastAsked = { other: new WeakRef(other), typeUrl, answer };
+    return answer;
   }
 }
 

@@ -31,6 +31,8 @@ export interface ChangeSet {
   readonly resources: readonly EncodedResource[];
   /** The changed names this view no longer has, in `changed` order. */
   readonly removed: readonly string[];
+  /** The resources as name → version (what a response carrying them leaves awaiting its ACK). */
+  readonly carried: ReadonlyMap<string, string>;
   /** DiscoveryResponse version_info + the resources + type_url; a stream appends its nonce. */
   sotwBody(): Buffer;
   /** DeltaDiscoveryResponse system_version_info + the resources + type_url + removed_resources. */
@@ -44,6 +46,8 @@ export interface SnapshotView {
   /** performance.now() when this snapshot was set; push latency is measured from here. */
   readonly setAt: number;
   type(typeUrl: ResourceTypeUrl): TypeView;
+  /** Does this snapshot hold the same type views as `other` for every type but `typeUrl`? (Remembered for the last `other` asked about: a fleet asks about the same one.) */
+  differsOnlyIn(other: SnapshotView, typeUrl: ResourceTypeUrl): boolean;
 }
 
 export type SnapshotListener = (gatewayKey: string) => void;

@@ -9,10 +9,12 @@ import { contentHash, type EncodedResource } from './encoded-resource.ts';
 import type { NamesSpan } from './names-span.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
-import { sameResources, type Plan } from './response-plan.ts';
+import { sameResources, sharedChangePlan, type Plan } from './response-plan.ts';
 import { TypeUrl, isFullStateType } from './resource-types.ts';
-import type { SnapshotView } from './snapshot-reader.ts';
+import type { SnapshotView, TypeView } from './snapshot-reader.ts';
 import type { TypeState } from './type-state.ts';
+
+const SOTW_CHANGE_PLANS = new WeakMap<TypeView, Plan>();
 
 export class SotwStream extends AdsStream {
   protected handleRequest(data: Buffer): void {
@@ -90,6 +92,13 @@ export class SotwStream extends AdsStream {
       return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.changes().sotwBody(), complete: true, ...(change ? { change } : {}) };
     }
     return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
+  }
+
+  protected changePlan(tv: TypeView): Plan {
+    return sharedChangePlan(SOTW_CHANGE_PLANS, tv, () => {
+      const changes = tv.changes();
+      return { resources: changes.resources, removed: [], fullState: false, version: tv.version, sharedBody: changes.sotwBody(), complete: true, change: { from: tv.previous!.resources, to: tv.resources }, carried: changes.carried };
+    });
   }
 
   protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {

@@ -256,7 +256,7 @@ export class TypeState {
       if (plan.fullState) this.forced.clear();
       return;
     }
-    const carried = new Map(plan.resources.map((r) => [r.name, r.version] as const));
+    const carried = plan.carried ?? new Map(plan.resources.map((r) => [r.name, r.version] as const));
     // Exactly the change from a view the client held in full, everything acknowledged: the book
     // becomes the new view's map (no entry per changed name, however many changes go by).
     if (plan.change && !plan.fullState && this.held.whole === plan.change.from && this.unacked === undefined && this.ackedBook === undefined) {

@@ -307,6 +307,33 @@ describe('a change pushed to a fleet', () => {
   }
 });
 
+describe('a stream subscribed by name, holding every resource of the view', () => {
+  for (const protocol of ['sotw', 'delta'] as const) {
+    it(`${protocol}: is not sent endpoints it did not name when only those changed`, () => {
+      const cache = new SnapshotCache({ versionPrefix: 'p' });
+      const routes = [{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }];
+      const base = gatewaySnapshot(routes, { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] });
+      cache.setSnapshot(GW, 'envoy', encodeSnapshot(base));
+      const d = driver(protocol, cache);
+      d.send(protocol === 'sotw' ? { node: NODE, type_url: TYPE.endpoint, resource_names: ['a', 'b'] } : { node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: ['a', 'b'] });
+      d.flush();
+      const [first] = d.take();
+      d.send(protocol === 'sotw' ? { type_url: TYPE.endpoint, resource_names: ['a', 'b'], version_info: first.version, response_nonce: first.nonce } : { type_url: TYPE.endpoint, response_nonce: first.nonce });
+      d.flush();
+      // It holds the whole view; now endpoints of another name appear (endpoints only, no cluster).
+      expect(d.stream.types.get(TYPE.endpoint)!.heldView).toBe(cache.view(GW, 'envoy')!.type(TYPE.endpoint).resources);
+      const extra = gatewaySnapshot([...routes, { prefix: '/c', cluster: 'c' }], { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'], c: ['10.0.0.3:80'] });
+      cache.setSnapshot(GW, 'envoy', encodeSnapshot({ ...base, endpoints: extra.endpoints }));
+      d.flush();
+      expect(d.take()).toEqual([]);
+      // And a change to a named one still goes out.
+      cache.setSnapshot(GW, 'envoy', encodeSnapshot({ ...base, endpoints: gatewaySnapshot(routes, { a: ['10.0.0.9:80'], b: ['10.0.0.2:80'], c: ['10.0.0.3:80'] }).endpoints }));
+      d.flush();
+      expect(d.take().map((r) => names(r))).toEqual([['a']]);
+    });
+  }
+});
+
 describe('the endpoints-only push path', () => {
   // A stream idle and in sync with the last snapshot handles an endpoints-only change without
   // visiting its other types. Stream B here is sent a request that changes nothing after every new
