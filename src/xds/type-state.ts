@@ -144,6 +144,11 @@ export class TypeState {
     return this.awaiting;
   }
 
+  /** Everything the client is believed to hold is acknowledged: nothing awaits an ACK or was rejected since. */
+  get settled(): boolean {
+    return this.awaiting === undefined && this.unacked === undefined && this.ackedBook === undefined;
+  }
+
   /** Has any response of this type gone out on this stream? */
   get responded(): boolean {
     return this.respondedFlag;

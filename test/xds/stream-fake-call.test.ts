@@ -71,7 +71,7 @@ interface Driver {
 
 const open: AdsStream[] = [];
 
-function driver(protocol: XdsProtocol, shared?: SnapshotCache): Driver {
+function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 60_000): Driver {
   const cache = shared ?? new SnapshotCache({ versionPrefix: 'p' });
   cache.markReady();
   const dirty = new Set<AdsStream>();
@@ -82,7 +82,7 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache): Driver {
     logger: pino({ level: 'silent' }),
     events: { nacked: (e) => nacks.push(e.nack), expiredNonce: (e) => expired.push(e.typeUrl) },
     counters: emptyCounters(),
-    warmTimeoutMs: 60_000,
+    warmTimeoutMs,
     limits: DEFAULT_XDS_LIMITS,
     warnRepeated: () => undefined,
     schedule: (s) => dirty.add(s),
@@ -235,6 +235,67 @@ describe('a delta stream driven through a fake call', () => {
     d.flush();
     const [r] = d.take();
     expect(r.resources.map((x) => [x.name, x.version])).toEqual([['web', cla.version]]);
+  });
+});
+
+describe('clusters warming on a first sync', () => {
+  const routes = [{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }];
+
+  it('holds listeners back at most the wait limit when endpoints never come', async () => {
+    const d = driver('sotw', undefined, 40);
+    d.set(gatewaySnapshot(routes, { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] }));
+    d.send({ node: NODE, type_url: TYPE.cluster });
+    d.send({ type_url: TYPE.listener });
+    d.flush();
+    const [cds] = d.take();
+    expect(names(cds)).toEqual(['a', 'b']);
+    // The clusters are ACKed but their endpoints are never asked for.
+    d.send({ type_url: TYPE.cluster, version_info: cds.version, response_nonce: cds.nonce });
+    d.flush();
+    expect(d.take()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    d.flush();
+    expect(summary(d.take())).toEqual([[TYPE.listener, ['http-8080'], []]]);
+  });
+
+  it('does not hold listeners back for clusters the client rejected', () => {
+    const d = driver('delta');
+    d.set(gatewaySnapshot(routes, { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] }));
+    d.send({ node: NODE, type_url: TYPE.cluster });
+    d.send({ type_url: TYPE.listener });
+    d.flush();
+    const [cds] = d.take();
+    d.send({ type_url: TYPE.cluster, response_nonce: cds.nonce, error_detail: { code: 3, message: 'no' } });
+    d.flush();
+    // Endpoints go unasked after a delta stream's first CDS response; listeners no longer wait.
+    expect(summary(d.take())).toEqual([
+      [TYPE.endpoint, ['a', 'b'], []],
+      [TYPE.listener, ['http-8080'], []],
+    ]);
+  });
+
+  it('releases listeners once clusters and every endpoint are ACKed, and not before', () => {
+    const d = driver('sotw');
+    d.set(gatewaySnapshot(routes, { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] }));
+    d.send({ node: NODE, type_url: TYPE.cluster });
+    d.send({ type_url: TYPE.listener });
+    d.flush();
+    const [cds] = d.take();
+    d.send({ type_url: TYPE.cluster, version_info: cds.version, response_nonce: cds.nonce });
+    // Endpoints of one cluster only: the other still warms.
+    d.send({ type_url: TYPE.endpoint, resource_names: ['a'] });
+    d.flush();
+    const [eds] = d.take();
+    d.send({ type_url: TYPE.endpoint, resource_names: ['a'], version_info: eds.version, response_nonce: eds.nonce });
+    d.flush();
+    expect(d.take()).toEqual([]);
+    d.send({ type_url: TYPE.endpoint, resource_names: ['a', 'b'], version_info: eds.version, response_nonce: eds.nonce });
+    d.flush();
+    const [eds2] = d.take();
+    expect(names(eds2)).toEqual(['b']);
+    d.send({ type_url: TYPE.endpoint, resource_names: ['a', 'b'], version_info: eds2.version, response_nonce: eds2.nonce });
+    d.flush();
+    expect(summary(d.take())).toEqual([[TYPE.listener, ['http-8080'], []]]);
   });
 });
 
