@@ -11,12 +11,21 @@ export interface NamesSpan {
   readonly bytes: Buffer;
   /** How many names the bytes hold. */
   readonly count: number;
+  /**
+   * The subscription these names make, once a stream applied them and shares the result: the
+   * explicit names (a shared, never changed Set) and whether '*' was among them. A later stream
+   * sending the same bytes takes it as it is, without decoding a name.
+   */
+  applied?: { readonly explicit: ReadonlySet<string>; readonly wildcard: boolean };
 }
 
 /** Below this size a copy of its own costs less than the key that would find a shared one. */
 const SHARE_FROM_BYTES = 512;
 
 const shared = new Map<string, WeakRef<NamesSpan>>();
+/** The shared spans seen last, newest first: a stream's first request is compared with these (a fleet sends the same list). */
+const recent: WeakRef<NamesSpan>[] = [];
+const RECENT_SPANS = 4;
 const cleanup = new FinalizationRegistry<string>((key) => {
   if (shared.get(key)?.deref() === undefined) shared.delete(key);
 });
@@ -30,14 +39,36 @@ export function internNamesSpan(bytes: Uint8Array, count: number): NamesSpan {
   if (bytes.length < SHARE_FROM_BYTES) return { bytes: Buffer.from(bytes), count };
   const key = `${count}:${bytes.length}:${hash('sha1', bytes, 'base64')}`;
   const existing = shared.get(key)?.deref();
-  if (existing && existing.bytes.equals(bytes)) return existing;
+  if (existing && existing.bytes.equals(bytes)) {
+    noteRecent(existing);
+    return existing;
+  }
   // Storage of its own (not a slice of a pooled block another buffer keeps alive).
   const own = Buffer.allocUnsafeSlow(bytes.length);
   own.set(bytes);
   const span: NamesSpan = { bytes: own, count };
   shared.set(key, new WeakRef(span));
   cleanup.register(span, key);
+  noteRecent(span);
   return span;
+}
+
+function noteRecent(span: NamesSpan): void {
+  if (recent[0]?.deref() === span) return;
+  const at = recent.findIndex((r) => r.deref() === span);
+  if (at >= 0) recent.splice(at, 1);
+  recent.unshift(new WeakRef(span));
+  recent.length = Math.min(recent.length, RECENT_SPANS);
+}
+
+/** The shared spans seen last that are still alive (held weakly: remembering them keeps nothing). */
+export function recentSpans(): NamesSpan[] {
+  const out: NamesSpan[] = [];
+  for (const r of recent) {
+    const span = r.deref();
+    if (span) out.push(span);
+  }
+  return out;
 }
 
 /** Does `buf` hold exactly this span's bytes at `at`? (A memory comparison, no decoding.) */

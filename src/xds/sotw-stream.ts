@@ -6,7 +6,7 @@
 import { AdsStream } from './ads-stream.ts';
 import { decodeDiscoveryRequest, namesOf } from './discovery-request.ts';
 import { contentHash, type EncodedResource } from './encoded-resource.ts';
-import type { NamesSpan } from './names-span.ts';
+import { recentSpans, type NamesSpan } from './names-span.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
 import { sameResources, sharedChangePlan, type Plan } from './response-plan.ts';
@@ -35,17 +35,26 @@ export class SotwStream extends AdsStream {
       else this.recordAck(st);
     }
     // Envoy restates every name on each ACK; the list this type holds, restated, needs no work.
+    // A list another stream of the fleet applied first is taken as that stream's subscription.
     let names = req.resource_names;
-    if (names === undefined && req.names_span !== st.namesSpan) names = namesOf(req.names_span!);
-    if (names !== undefined) st.applySotwNames(this.canonicalNames(typeUrl, names));
-    st.noteNamesSpan(req.names_span);
+    const span = req.names_span;
+    if (names === undefined && span !== st.namesSpan && !(span!.applied && st.adoptSotwNames(span!.applied))) names = namesOf(span!);
+    if (names !== undefined) {
+      st.applySotwNames(this.canonicalNames(typeUrl, names));
+      const explicit = st.sharedNames;
+      if (span && explicit) span.applied ??= { explicit, wildcard: st.wildcard };
+    }
+    st.noteNamesSpan(span);
     this.requestHandled();
   }
 
-  /** The names lists this stream's types hold, as bytes: a request restating one is not decoded. */
+  /**
+   * The names lists a request is compared with as bytes (a match is not decoded): those this
+   * stream's types hold, and the lists the fleet sent last.
+   */
   private heldSpans(): NamesSpan[] {
-    const spans: NamesSpan[] = [];
-    for (const st of this.types.values()) if (st.namesSpan) spans.push(st.namesSpan);
+    const spans = recentSpans();
+    for (const st of this.types.values()) if (st.namesSpan && !spans.includes(st.namesSpan)) spans.unshift(st.namesSpan);
     return spans;
   }
 

@@ -421,6 +421,27 @@ export class TypeState {
   }
 
   /**
+   * SotW: the first names list of a type that holds and names nothing yet, as another stream
+   * already applied the same list: the same subscription, sharing its Set. Every name is new and
+   * none is held, so none is forced (applySotwNames would do the same, name by name). Returns false
+   * when this type is not in that state; the list is then applied name by name.
+   */
+  adoptSotwNames(applied: { readonly explicit: ReadonlySet<string>; readonly wildcard: boolean }): boolean {
+    if (this.everNamed || this.explicit.size > 0 || this.held.size > 0 || this.sotwFullState) return false;
+    this.everNamed = true;
+    this.wildcardFlag = applied.wildcard;
+    this.explicit = applied.explicit as Set<string>;
+    this.explicitShared = true;
+    this.synced = undefined;
+    return true;
+  }
+
+  /** The explicit names as a shared Set (never changed in place), if they are one. */
+  get sharedNames(): ReadonlySet<string> | undefined {
+    return this.explicitShared ? this.explicit : undefined;
+  }
+
+  /**
    * Delta: requests add and remove names. The first request with nothing to subscribe means
    * wildcard (legacy rule); `*` subscribes or unsubscribes the wildcard explicitly.
    */

@@ -395,6 +395,28 @@ describe('a stream subscribed by name, holding every resource of the view', () =
   }
 });
 
+describe('a fleet subscribing with the same names list', () => {
+  it('SotW: a later stream takes the subscription the first one made from the same bytes, and can change its own', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'p' });
+    const services = Array.from({ length: 80 }, (_, i) => `svc-${i}`);
+    cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(services.map((c) => ({ prefix: `/${c}`, cluster: c })))));
+    const [a, b] = [driver('sotw', cache), driver('sotw', cache)];
+    for (const d of [a, b]) {
+      d.send({ node: NODE, type_url: TYPE.endpoint, resource_names: services });
+      d.flush();
+      expect(d.take().map((r) => names(r).length)).toEqual([80]);
+    }
+    const eds = (d: Driver) => d.stream.types.get(TYPE.endpoint)!;
+    expect(eds(b).names).toBe(eds(a).names);
+    expect(eds(b).namesSpan).toBe(eds(a).namesSpan);
+    // B narrows its list: A's subscription is untouched.
+    b.send({ type_url: TYPE.endpoint, resource_names: services.slice(0, 2), version_info: 'x', response_nonce: '1' });
+    b.flush();
+    expect([...eds(b).names]).toEqual(services.slice(0, 2));
+    expect(eds(a).names.size).toBe(80);
+  });
+});
+
 describe('the endpoints-only push path', () => {
   // A stream idle and in sync with the last snapshot handles an endpoints-only change without
   // visiting its other types. Stream B here is sent a request that changes nothing after every new
