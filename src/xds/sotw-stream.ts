@@ -61,6 +61,12 @@ export class SotwStream extends AdsStream {
   protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {
     const tv = view.type(st.typeUrl);
     if (isFullStateType(st.typeUrl)) {
+      // A first answer to a wildcard that names nothing and holds nothing: the view's whole set
+      // (what the general plan below finds, without building a set per stream).
+      if (!only && st.wildcard && st.names.size === 0 && st.sent.size === 0 && st.sentResources.size === 0) {
+        if (tv.resources.size === 0 && st.responded && st.force.size === 0) return undefined;
+        return { resources: fleetList(tv.resources, tv), removed: [], fullState: true, version: tv.version, sharedBody: tv.fullStateBody(), whole: tv.resources, complete: true };
+      }
       if (only && ![...only].some((name) => st.subscribed(name))) return undefined;
       const set = new Map<string, EncodedResource>();
       if (st.wildcard) for (const [name, r] of tv.resources) set.set(name, r);
@@ -81,18 +87,16 @@ export class SotwStream extends AdsStream {
       const version = `${this.ctx.cache.versionPrefix}-${contentHash([...set.keys()].sort().map((n) => `${n}\0${set.get(n)!.version}`).join('\n'))}`;
       return { resources: [...set.values()], removed: [], fullState: true, version, complete };
     }
-    const send: EncodedResource[] = [];
-    for (const name of only ?? st.candidates(tv.resources)) {
-      if (only && !st.subscribed(name)) continue;
-      const r = tv.resources.get(name);
-      if (r && (st.sent.get(name) !== r.version || st.force.has(name))) send.push(r);
-    }
+    // A first sync (nothing held, nothing forced) of a subscription shared by the fleet (wildcard,
+    // or one shared Set of names): every subscribed resource the view has, listed once per view.
+    const shared = !only && st.sent.size === 0 && st.force.size === 0 && st.implicit.size === 0 ? (st.wildcard ? tv.resources : st.sharedNames) : undefined;
+    const send: readonly EncodedResource[] = shared ? fleetList(shared, tv) : this.toSend(st, tv, only);
     if (send.length === 0) return undefined;
     // Every resource (a first sync): the client then holds the view's own map. In the view's order,
     // the framed body is shared by all streams too. (Names are distinct, so as many as the view has is all of them.)
     if (send.length === tv.resources.size) {
-      const shared = inViewOrder(send, tv.resources) ? { sharedBody: tv.fullStateBody() } : {};
-      return { resources: send, removed: [], fullState: false, version: tv.version, whole: tv.resources, complete: true, ...shared };
+      const body = inViewOrder(send, tv.resources) ? { sharedBody: tv.fullStateBody() } : {};
+      return { resources: send, removed: [], fullState: false, version: tv.version, whole: tv.resources, complete: true, ...body };
     }
     // Exactly what changed since the view this type was in sync with: framed once for the fleet.
     if (only && sameResources(send, tv.changes().resources)) {
@@ -110,6 +114,17 @@ export class SotwStream extends AdsStream {
     });
   }
 
+  /** The resources this type lacks or must be sent again: of `only` when given, else of its whole subscription. */
+  private toSend(st: TypeState, tv: TypeView, only: ReadonlySet<string> | undefined): EncodedResource[] {
+    const send: EncodedResource[] = [];
+    for (const name of only ?? st.candidates(tv.resources)) {
+      if (only && !st.subscribed(name)) continue;
+      const r = tv.resources.get(name);
+      if (r && (st.sent.get(name) !== r.version || st.force.has(name))) send.push(r);
+    }
+    return send;
+  }
+
   protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {
     if (plan.sharedBody) return new ResponseFrame([plan.sharedBody, nonceField]);
     const parts: Uint8Array[] = [stringField(1, plan.version)];
@@ -117,6 +132,24 @@ export class SotwStream extends AdsStream {
     parts.push(typeUrlField(st.typeUrl), nonceField);
     return new ResponseFrame(parts);
   }
+}
+
+const fleetLists = new WeakMap<object, { readonly tv: TypeView; readonly list: readonly EncodedResource[] }>();
+
+/**
+ * The view's resources for these names (a view's own map: all of them), in the names' order:
+ * made once per names and view and shared by every stream of a fleet, read-only.
+ */
+function fleetList(names: ReadonlySet<string> | ReadonlyMap<string, unknown>, tv: TypeView): readonly EncodedResource[] {
+  const known = fleetLists.get(names);
+  if (known?.tv === tv) return known.list;
+  const list: EncodedResource[] = [];
+  for (const name of names.keys()) {
+    const r = tv.resources.get(name);
+    if (r) list.push(r);
+  }
+  fleetLists.set(names, { tv, list });
+  return list;
 }
 
 /** Are these the view's resources in its order? (Called with as many as the view has.) */
