@@ -140,6 +140,24 @@ describe('SnapshotCache', () => {
     expect(third.differsOnlyIn(third, TypeUrl.route)).toBe(true);
   });
 
+  it('keeps a type whose inputs are the same names, order and bytes; duplicates are still reported every time', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'p' });
+    const inputs = [cluster('a'), cluster('b')];
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: inputs });
+    const first = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [...inputs] });
+    expect(cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster)).toBe(first);
+    // Another order: the same set (versions do not depend on order).
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [inputs[1], inputs[0]] });
+    expect(cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster)).toBe(first);
+    // One changed: a new set.
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [inputs[0], cluster('b', '9s')] });
+    expect(cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster)).not.toBe(first);
+    const dup = [inputs[0], inputs[0]];
+    expect(cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: dup })).toHaveLength(1);
+    expect(cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: dup })).toHaveLength(1);
+  });
+
   it('notifies listeners', () => {
     const cache = new SnapshotCache();
     const seen: string[] = [];

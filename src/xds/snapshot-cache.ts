@@ -179,6 +179,13 @@ export class SnapshotCache implements SnapshotReader {
     const replaced: TypeSet[] = [];
     for (const typeUrl of PUSH_ORDER) {
       const inputs: readonly EncodedInput[] = resourcesByType[typeUrl] ?? [];
+      const old = previous?.types.get(typeUrl);
+      // The same names in the same order with the same bytes as the set in place: keep it, without
+      // hashing the set again (callers hand over the same bytes for unchanged resources).
+      if (old && this.sameInputs(old, inputs)) {
+        types.set(typeUrl, old);
+        continue;
+      }
       const unique = new Map<string, EncodedInput>();
       const versions = new Map<string, string>();
       for (const input of inputs) {
@@ -190,14 +197,18 @@ export class SnapshotCache implements SnapshotReader {
         versions.set(input.name, this.versionOf(input.bytes));
       }
       const version = setVersion(this.versionPrefix, versions);
-      const old = previous?.types.get(typeUrl);
       // An unchanged type keeps its set (and its framed body) and touches no reference counts.
       if (old && old.version === version) {
         types.set(typeUrl, old);
         continue;
       }
       const resources = new Map<string, EncodedResource>();
-      for (const [name, input] of unique) resources.set(name, this.intern(typeUrl, input, versions.get(name)!));
+      for (const [name, input] of unique) {
+        const resourceVersion = versions.get(name)!;
+        // Unchanged since the set in place: the same framing, found without building its key.
+        const before = old?.resources.get(name);
+        resources.set(name, before?.version === resourceVersion ? this.retain(before) : this.intern(typeUrl, input, resourceVersion));
+      }
       const set = new TypeSet(typeUrl, resources, version);
       if (old) {
         set.follow(old);
@@ -279,6 +290,17 @@ export class SnapshotCache implements SnapshotReader {
     return { framings: this.framed, liveResourceVersions: this.interned.size, maxEncodingsPerVersion: max };
   }
 
+  /** Are these inputs exactly the set's resources, in its order, each with bytes already hashed to its version? */
+  private sameInputs(set: TypeSet, inputs: readonly EncodedInput[]): boolean {
+    if (inputs.length !== set.resources.size) return false;
+    let i = 0;
+    for (const [name, r] of set.resources) {
+      const input = inputs[i++];
+      if (input.name !== name || this.hashes.get(input.bytes) !== r.version) return false;
+    }
+    return true;
+  }
+
   /** Content hash of resource bytes, remembered by identity: callers reuse the bytes of unchanged resources. */
   private versionOf(bytes: Uint8Array): string {
     let version = this.hashes.get(bytes);
@@ -300,6 +322,13 @@ export class SnapshotCache implements SnapshotReader {
     }
     entry.refs++;
     return entry.resource;
+  }
+
+  /** One more set holds this framed resource. */
+  private retain(r: EncodedResource): EncodedResource {
+    const entry = this.entries.get(r);
+    if (entry) entry.refs++;
+    return r;
   }
 
   private release(set: TypeSet): void {
