@@ -25,10 +25,19 @@ export interface SnapshotCacheOptions {
   logger?: Logger;
 }
 
-/** SotW version of a set: prefix + hash of its names and resource versions. */
-function setVersion(prefix: string, versions: ReadonlyMap<string, string>): string {
-  const names = [...versions.keys()].sort();
-  return `${prefix}-${contentHash(names.map((n) => `${n}\0${versions.get(n)!}`).join('\n'))}`;
+/**
+ * SotW version of a set: prefix + hash of its names (sorted) and resource versions. `sorted` is the
+ * names already in order when the caller knows them (the same names as the set before).
+ */
+function setVersion(prefix: string, versions: ReadonlyMap<string, string>, sorted: readonly string[] = [...versions.keys()].sort()): string {
+  return `${prefix}-${contentHash(sorted.map((n) => `${n}\0${versions.get(n)!}`).join('\n'))}`;
+}
+
+/** The old set's sorted names when `versions` has exactly its names (an endpoint change keeps them): no sort needed. */
+function sameNamesSorted(old: TypeSet | undefined, versions: ReadonlyMap<string, string>): readonly string[] | undefined {
+  if (!old || old.resources.size !== versions.size) return undefined;
+  for (const name of versions.keys()) if (!old.resources.has(name)) return undefined;
+  return old.sortedNames();
 }
 
 interface Interned {
@@ -47,11 +56,13 @@ class TypeSet implements TypeView {
   private body: Buffer | undefined;
   private deltaBody: Buffer | undefined;
   private changeSet: Changes | undefined;
+  private sorted: readonly string[] | undefined;
 
-  constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, version: string) {
+  constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, version: string, sorted?: readonly string[]) {
     this.typeUrl = typeUrl;
     this.resources = resources;
     this.version = version;
+    this.sorted = sorted;
   }
 
   /** Links this set to the one it replaces, keeping a single step so old sets can be collected. */
@@ -62,6 +73,12 @@ class TypeSet implements TypeView {
     old.previous = undefined;
     this.previous = old;
     this.changed = changed;
+  }
+
+  /** The names in sorted order, made on first use (a later set with the same names reuses them). */
+  sortedNames(): readonly string[] {
+    this.sorted ??= [...this.resources.keys()].sort();
+    return this.sorted;
   }
 
   changes(): ChangeSet {
@@ -196,7 +213,8 @@ export class SnapshotCache implements SnapshotReader {
         unique.set(input.name, input);
         versions.set(input.name, this.versionOf(input.bytes));
       }
-      const version = setVersion(this.versionPrefix, versions);
+      const sorted = sameNamesSorted(old, versions);
+      const version = sorted ? setVersion(this.versionPrefix, versions, sorted) : setVersion(this.versionPrefix, versions);
       // An unchanged type keeps its set (and its framed body) and touches no reference counts.
       if (old && old.version === version) {
         types.set(typeUrl, old);
@@ -209,7 +227,7 @@ export class SnapshotCache implements SnapshotReader {
         const before = old?.resources.get(name);
         resources.set(name, before?.version === resourceVersion ? this.retain(before) : this.intern(typeUrl, input, resourceVersion));
       }
-      const set = new TypeSet(typeUrl, resources, version);
+      const set = new TypeSet(typeUrl, resources, version, sorted);
       if (old) {
         set.follow(old);
         replaced.push(old);
