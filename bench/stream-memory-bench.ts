@@ -7,7 +7,10 @@
 // Every run builds its snapshot and syncs a few streams first and measures from after that, in a
 // fresh process per figure that keeps its bytecode (a flush would make the heap shrink meanwhile).
 //
-//   node --expose-gc bench/stream-memory-bench.ts [--streams 300] [--services 1000] [--runs 3]
+// Then every stream takes --changes endpoint changes (one CLA each, ACKed), and heap per stream is
+// measured again: what a stream keeps must not grow with the changes it went through.
+//
+//   node --expose-gc bench/stream-memory-bench.ts [--streams 300] [--services 1000] [--runs 3] [--changes 200]
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -23,13 +26,14 @@ import { SnapshotCache } from '../src/xds/snapshot-cache.ts';
 import { SotwStream } from '../src/xds/sotw-stream.ts';
 import { emptyCounters } from '../src/xds/xds-events.ts';
 import { DEFAULT_XDS_LIMITS } from '../src/xds/xds-limits.ts';
-import { gatewayResources } from './xds-bench-gateway.ts';
+import { changedService, encodeCla, gatewayResources } from './xds-bench-gateway.ts';
 
 const { values: args } = parseArgs({
   options: {
     streams: { type: 'string', default: '300' },
     services: { type: 'string', default: '1000' },
     runs: { type: 'string', default: '3' },
+    changes: { type: 'string', default: '200' },
     // Internal: one measurement in this process.
     child: { type: 'string' },
   },
@@ -37,6 +41,7 @@ const { values: args } = parseArgs({
 const STREAMS = Number(args.streams);
 const SERVICES = Number(args.services);
 const IDLE_SERVICES = 10;
+const CHANGES = Number(args.changes);
 const GATEWAY = 'bench/gw';
 
 /** A server call with nothing behind it: keeps only the last response's nonce per type. */
@@ -63,8 +68,8 @@ const gc = (): void => {
   for (let i = 0; i < 4; i++) g();
 };
 
-/** Heap per stream (bytes) of STREAMS streams of one protocol synced with a Gateway of `services`. */
-function measure(protocol: XdsProtocol, services: number): number {
+/** Heap per stream (bytes) of STREAMS streams of one protocol synced with a Gateway of `services`, and again after CHANGES endpoint changes. */
+async function measure(protocol: XdsProtocol, services: number): Promise<{ synced: number; churned: number }> {
   const registry = protoRegistry();
   const gw = gatewayResources(services);
   const cache = new SnapshotCache({ versionPrefix: 'b', logger: pino({ level: 'silent' }) });
@@ -162,36 +167,59 @@ function measure(protocol: XdsProtocol, services: number): number {
   sync();
   gc();
   const after = process.memoryUsage().heapUsed;
+  // Endpoint churn: one CLA at a time, every response ACKed before the next change, each change in
+  // a turn of its own as a server sees them (weak references read in a turn are kept to its end).
+  for (let c = 0; c < CHANGES; c++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const service = changedService(c, services);
+    const endpoints = [...gw.resources[TypeUrl.endpoint]!];
+    endpoints[service] = encodeCla(endpoints[service].name, service, c + 1);
+    gw.resources[TypeUrl.endpoint] = endpoints;
+    cache.setSnapshot(GATEWAY, 'envoy', gw.resources);
+    flush();
+    for (const { call } of [...warm, ...streams]) ack(call);
+    flush();
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  const churned = process.memoryUsage().heapUsed;
   // Keep everything alive until measured.
   if (streams.length !== STREAMS || cache.view(GATEWAY, 'envoy') === undefined) throw new Error('lost streams');
   for (const { stream } of [...warm, ...streams]) stream.fail(1, 'bench over', true);
-  return (after - before) / STREAMS;
+  return { synced: (after - before) / STREAMS, churned: (churned - before) / STREAMS };
 }
 
 if (args.child) {
   const [protocol, services] = args.child.split(':');
-  process.stdout.write(JSON.stringify(measure(protocol as XdsProtocol, Number(services))));
+  process.stdout.write(JSON.stringify(await measure(protocol as XdsProtocol, Number(services))));
 } else {
   const self = fileURLToPath(import.meta.url);
-  const run = (protocol: XdsProtocol, services: number): number =>
-    Number(execFileSync(process.execPath, [...new Set([...process.execArgv, '--expose-gc', '--no-flush-bytecode'])].concat([self, '--child', `${protocol}:${services}`, '--streams', String(STREAMS)]), { encoding: 'utf8' }));
+  const run = (protocol: XdsProtocol, services: number): { synced: number; churned: number } =>
+    JSON.parse(execFileSync(process.execPath, [...new Set([...process.execArgv, '--expose-gc', '--no-flush-bytecode'])].concat([self, '--child', `${protocol}:${services}`, '--streams', String(STREAMS), '--changes', String(CHANGES)]), { encoding: 'utf8' })) as { synced: number; churned: number };
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const kib = (xs: number[]): string => `${(median(xs) / 1024).toFixed(1)} KiB [${(Math.min(...xs) / 1024).toFixed(1)}–${(Math.max(...xs) / 1024).toFixed(1)}]`;
   console.log(`heap per stream, ${STREAMS} streams in process, median [min–max] of ${args.runs} runs, Node ${process.version}`);
   for (const protocol of ['sotw', 'delta'] as const) {
     const synced: number[] = [];
+    const churned: number[] = [];
     const idle: number[] = [];
+    const large = (): void => {
+      const m = run(protocol, SERVICES);
+      synced.push(m.synced);
+      churned.push(m.churned);
+    };
     for (let r = 0; r < Number(args.runs); r++) {
       // Alternate which goes first.
       if (r % 2 === 0) {
-        synced.push(run(protocol, SERVICES));
-        idle.push(run(protocol, IDLE_SERVICES));
+        large();
+        idle.push(run(protocol, IDLE_SERVICES).synced);
       } else {
-        idle.push(run(protocol, IDLE_SERVICES));
-        synced.push(run(protocol, SERVICES));
+        idle.push(run(protocol, IDLE_SERVICES).synced);
+        large();
       }
     }
     const ratio = median(synced) / median(idle);
     console.log(`  ${protocol.padEnd(5)}: after a ${SERVICES}-service sync ${kib(synced)}, on a ${IDLE_SERVICES}-service Gateway ${kib(idle)}; ratio ${ratio.toFixed(2)} (target ≤ 1.2${ratio <= 1.2 ? ', met' : ', not met'})`);
+    console.log(`  ${protocol.padEnd(5)}: after the sync and ${CHANGES} endpoint changes ${kib(churned)}; ratio to after the sync ${(median(churned) / median(synced)).toFixed(2)}`);
   }
 }
