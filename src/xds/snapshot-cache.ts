@@ -133,12 +133,15 @@ class Changes implements ChangeSet {
 
 const EMPTY_PREFIX_SETS = new Map<string, TypeSet>();
 
+let snapshotSeq = 0;
+
 class Snapshot implements SnapshotView {
   readonly gatewayKey: string;
   readonly variant: ClientVariant;
   readonly setAt: number;
   readonly types: ReadonlyMap<ResourceTypeUrl, TypeSet>;
-  private lastAsked: { readonly other: WeakRef<SnapshotView>; readonly typeUrl: ResourceTypeUrl; readonly answer: boolean } | undefined;
+  readonly seq = ++snapshotSeq;
+  private lastAsked: { readonly other: number; readonly typeUrl: ResourceTypeUrl; readonly answer: boolean } | undefined;
 
   constructor(gatewayKey: string, variant: ClientVariant, types: Map<ResourceTypeUrl, TypeSet>) {
     this.gatewayKey = gatewayKey;
@@ -153,12 +156,12 @@ class Snapshot implements SnapshotView {
 
   differsOnlyIn(other: SnapshotView, typeUrl: ResourceTypeUrl): boolean {
     const asked = this.lastAsked;
-    if (asked && asked.typeUrl === typeUrl && asked.other.deref() === other) return asked.answer;
+    if (asked && asked.typeUrl === typeUrl && asked.other === other.seq) return asked.answer;
     let answer = true;
     for (const [t, set] of this.types) if (t !== typeUrl && other.type(t) !== set) answer = false;
-    // Held weakly: remembering the answer must not keep the older snapshot (and, through its own
+    // By number: remembering the answer must not keep the older snapshot (and, through its own
     // answer, every one before it) alive.
-    this.lastAsked = { other: new WeakRef(other), typeUrl, answer };
+    this.lastAsked = { other: other.seq, typeUrl, answer };
     return answer;
   }
 }

@@ -45,6 +45,8 @@ export interface SnapshotView {
   readonly variant: ClientVariant;
   /** performance.now() when this snapshot was set; push latency is measured from here. */
   readonly setAt: number;
+  /** A number no other snapshot of this process has (cheaper to remember than the snapshot). */
+  readonly seq: number;
   type(typeUrl: ResourceTypeUrl): TypeView;
   /** Does this snapshot hold the same type views as `other` for every type but `typeUrl`? (Remembered for the last `other` asked about: a fleet asks about the same one.) */
   differsOnlyIn(other: SnapshotView, typeUrl: ResourceTypeUrl): boolean;
