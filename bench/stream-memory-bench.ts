@@ -8,7 +8,8 @@
 // fresh process per figure that keeps its bytecode (a flush would make the heap shrink meanwhile).
 //
 // Then every stream takes --changes endpoint changes (one CLA each, ACKed), and heap per stream is
-// measured again: what a stream keeps must not grow with the changes it went through.
+// measured again: what a stream keeps must not grow with the changes it went through. Delta also
+// measures streams that reconnect saying (initial_resource_versions) they hold every resource.
 //
 //   node --expose-gc bench/stream-memory-bench.ts [--streams 300] [--services 1000] [--runs 3] [--changes 200]
 import { execFileSync } from 'node:child_process';
@@ -21,7 +22,7 @@ import type { AdsStream, StreamCall } from '../src/xds/ads-stream.ts';
 import { DeltaStream } from '../src/xds/delta-stream.ts';
 import { forEachField } from '../src/xds/proto-wire.ts';
 import { ResponseFrame } from '../src/xds/response-frame.ts';
-import { TypeUrl, type XdsProtocol } from '../src/xds/resource-types.ts';
+import { TypeUrl, type ResourceTypeUrl, type XdsProtocol } from '../src/xds/resource-types.ts';
 import { SnapshotCache } from '../src/xds/snapshot-cache.ts';
 import { SotwStream } from '../src/xds/sotw-stream.ts';
 import { emptyCounters } from '../src/xds/xds-events.ts';
@@ -68,8 +69,15 @@ const gc = (): void => {
   for (let i = 0; i < 4; i++) g();
 };
 
-/** Heap per stream (bytes) of STREAMS streams of one protocol synced with a Gateway of `services`, and again after CHANGES endpoint changes. */
-async function measure(protocol: XdsProtocol, services: number): Promise<{ synced: number; churned: number }> {
+interface Measured {
+  synced: number;
+  churned: number;
+  /** Delta: heap per stream of streams that reconnected holding everything. */
+  reconnected?: number;
+}
+
+/** Heap per stream (bytes) of STREAMS streams of one protocol synced with a Gateway of `services`, again after CHANGES endpoint changes, and (delta) of streams reconnecting. */
+async function measure(protocol: XdsProtocol, services: number): Promise<Measured> {
   const registry = protoRegistry();
   const gw = gatewayResources(services);
   const cache = new SnapshotCache({ versionPrefix: 'b', logger: pino({ level: 'silent' }) });
@@ -97,8 +105,13 @@ async function measure(protocol: XdsProtocol, services: number): Promise<{ synce
       for (const s of batch) s.reconcile();
     }
   };
+  /** Delta streams that reconnect say what they hold: every resource of the view, at its version. */
+  let reconnecting = false;
+  const held = (typeUrl: string): Record<string, string> => Object.fromEntries([...cache.view(GATEWAY, 'envoy')!.type(typeUrl as ResourceTypeUrl).resources].map(([name, r]) => [name, r.version]));
   const subscribe = (typeUrl: string, names: string[], first: boolean): JsonObject =>
-    protocol === 'sotw' ? { ...(first ? { node } : {}), type_url: typeUrl, resource_names: names } : { ...(first ? { node } : {}), type_url: typeUrl, resource_names_subscribe: names };
+    protocol === 'sotw'
+      ? { ...(first ? { node } : {}), type_url: typeUrl, resource_names: names }
+      : { ...(first ? { node } : {}), type_url: typeUrl, resource_names_subscribe: names, ...(reconnecting ? { initial_resource_versions: held(typeUrl) } : {}) };
   /** ACKs every response written so far; returns the types answered. */
   const ack = (call: FakeCall): string[] => {
     const types: string[] = [];
@@ -183,10 +196,25 @@ async function measure(protocol: XdsProtocol, services: number): Promise<{ synce
   await new Promise((resolve) => setImmediate(resolve));
   gc();
   const churned = process.memoryUsage().heapUsed;
+  // Delta: as many streams again, reconnecting: each says it holds every cluster and CLA already.
+  let reconnected: number | undefined;
+  if (protocol === 'delta') {
+    const kept = streams;
+    streams = [];
+    reconnecting = true;
+    gc();
+    const start = process.memoryUsage().heapUsed;
+    open(STREAMS);
+    sync();
+    gc();
+    reconnected = (process.memoryUsage().heapUsed - start) / STREAMS;
+    for (const { stream } of streams) stream.fail(1, 'bench over', true);
+    streams = kept;
+  }
   // Keep everything alive until measured.
   if (streams.length !== STREAMS || cache.view(GATEWAY, 'envoy') === undefined) throw new Error('lost streams');
   for (const { stream } of [...warm, ...streams]) stream.fail(1, 'bench over', true);
-  return { synced: (after - before) / STREAMS, churned: (churned - before) / STREAMS };
+  return { synced: (after - before) / STREAMS, churned: (churned - before) / STREAMS, ...(reconnected !== undefined ? { reconnected } : {}) };
 }
 
 if (args.child) {
@@ -194,19 +222,21 @@ if (args.child) {
   process.stdout.write(JSON.stringify(await measure(protocol as XdsProtocol, Number(services))));
 } else {
   const self = fileURLToPath(import.meta.url);
-  const run = (protocol: XdsProtocol, services: number): { synced: number; churned: number } =>
-    JSON.parse(execFileSync(process.execPath, [...new Set([...process.execArgv, '--expose-gc', '--no-flush-bytecode'])].concat([self, '--child', `${protocol}:${services}`, '--streams', String(STREAMS), '--changes', String(CHANGES)]), { encoding: 'utf8' })) as { synced: number; churned: number };
+  const run = (protocol: XdsProtocol, services: number): Measured =>
+    JSON.parse(execFileSync(process.execPath, [...new Set([...process.execArgv, '--expose-gc', '--no-flush-bytecode'])].concat([self, '--child', `${protocol}:${services}`, '--streams', String(STREAMS), '--changes', String(CHANGES)]), { encoding: 'utf8' })) as Measured;
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const kib = (xs: number[]): string => `${(median(xs) / 1024).toFixed(1)} KiB [${(Math.min(...xs) / 1024).toFixed(1)}–${(Math.max(...xs) / 1024).toFixed(1)}]`;
   console.log(`heap per stream, ${STREAMS} streams in process, median [min–max] of ${args.runs} runs, Node ${process.version}`);
   for (const protocol of ['sotw', 'delta'] as const) {
     const synced: number[] = [];
     const churned: number[] = [];
+    const reconnected: number[] = [];
     const idle: number[] = [];
     const large = (): void => {
       const m = run(protocol, SERVICES);
       synced.push(m.synced);
       churned.push(m.churned);
+      if (m.reconnected !== undefined) reconnected.push(m.reconnected);
     };
     for (let r = 0; r < Number(args.runs); r++) {
       // Alternate which goes first.
@@ -221,5 +251,6 @@ if (args.child) {
     const ratio = median(synced) / median(idle);
     console.log(`  ${protocol.padEnd(5)}: after a ${SERVICES}-service sync ${kib(synced)}, on a ${IDLE_SERVICES}-service Gateway ${kib(idle)}; ratio ${ratio.toFixed(2)} (target ≤ 1.2${ratio <= 1.2 ? ', met' : ', not met'})`);
     console.log(`  ${protocol.padEnd(5)}: after the sync and ${CHANGES} endpoint changes ${kib(churned)}; ratio to after the sync ${(median(churned) / median(synced)).toFixed(2)}`);
+    if (reconnected.length > 0) console.log(`  ${protocol.padEnd(5)}: reconnected holding every resource ${kib(reconnected)}; ratio to an idle stream ${(median(reconnected) / median(idle)).toFixed(2)} (target ≤ 1.2${median(reconnected) / median(idle) <= 1.2 ? ', met' : ', not met'})`);
   }
 }

@@ -30,7 +30,7 @@ export class DeltaStream extends AdsStream {
     const st = this.typeState(typeUrl);
     const first = !st.requested;
     st.noteRequest(performance.now());
-    if (first && req.initial_resource_versions) st.restoreHeld(req.initial_resource_versions);
+    if (first && req.initial_resource_versions) st.restoreHeld(req.initial_resource_versions, this.currentView().type(typeUrl).resources);
     const nonce = req.response_nonce ?? '';
     if (nonce !== '') {
       if (st.answers(nonce)) {

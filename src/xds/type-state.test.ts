@@ -122,10 +122,30 @@ describe('TypeState subscriptions', () => {
     expect(st.syncedWith).toEqual({});
   });
 
+  it('delta reconnect: what the client holds is recorded against the view, per name only where it differs', () => {
+    const r = (name: string, version: string) => ({ typeUrl: TypeUrl.cluster, name, version, sotwField: Buffer.alloc(0), deltaField: Buffer.alloc(0) });
+    const view = new Map([['A', r('A', 'a1')], ['B', r('B', 'b1')], ['C', r('C', 'c1')]]);
+    // Holds the view as it is: the book is the view's map.
+    const all = state();
+    all.restoreHeld(new Map([['A', 'a1'], ['B', 'b1'], ['C', 'c1']]), view);
+    expect(all.heldView).toBe(view);
+    expect([...all.ackedEntries()]).toEqual([['A', 'a1'], ['B', 'b1'], ['C', 'c1']]);
+    // Holds most of it, one at an older version, one not at all, and a name the view lacks.
+    const most = state();
+    most.restoreHeld(new Map([['A', 'a1'], ['B', 'b0'], ['X', 'x0']]), view);
+    expect(most.heldView).toBeUndefined();
+    expect([...most.ackedEntries()].sort()).toEqual([['A', 'a1'], ['B', 'b0'], ['X', 'x0']]);
+    expect([most.sent.size, most.sent.has('C')]).toEqual([3, false]);
+    // Holds little of it: recorded name by name, the same reading.
+    const little = state();
+    little.restoreHeld(new Map([['X', 'x0']]), view);
+    expect([...little.ackedEntries()]).toEqual([['X', 'x0']]);
+  });
+
   it('a response awaits its ACK; a NACK keeps what it carried recorded as sent, an ACK makes it acknowledged', () => {
     const st = state();
     // A reconnecting client holds A: named in the subscription, it is sent even at that version.
-    st.restoreHeld([['A', 'v0']]);
+    st.restoreHeld(new Map([['A', 'v0']]), new Map());
     st.applyDeltaNames(['A', 'B'], [], true);
     expect([...st.force].sort()).toEqual(['A']);
     sendNames(st, ['A', 'B']);

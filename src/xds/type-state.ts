@@ -207,9 +207,22 @@ export class TypeState {
     return this.awaiting !== undefined && nonce === this.awaiting.nonce;
   }
 
-  /** Delta reconnect: what the client says it already holds (initial_resource_versions). */
-  restoreHeld(versions: Iterable<readonly [string, string]>): void {
+  /**
+   * Delta reconnect: what the client says it already holds (initial_resource_versions). Recorded
+   * as the view's own map plus the differences from it, so a fleet reconnecting while it holds the
+   * current config keeps nothing per resource (the book reads the same either way).
+   */
+  restoreHeld(versions: ReadonlyMap<string, string>, view: ReadonlyMap<string, EncodedResource>): void {
     this.settleAckedBook();
+    if (this.held.size === 0) {
+      let matching = 0;
+      for (const [name, version] of versions) if (view.get(name)?.version === version) matching++;
+      // Worth it when most of the view is held as it is.
+      if (matching * 2 > view.size) {
+        this.held = new SentBook(view);
+        for (const name of view.keys()) if (!versions.has(name)) this.held.delete(name);
+      }
+    }
     for (const [name, version] of versions) this.held.set(name, version);
   }
 
