@@ -19,6 +19,7 @@ import { objectKey, type KubeObject } from '../k8s/kube-object.ts';
 import { ConditionType, Reason, condition } from '../status/conditions.ts';
 import { CONTROLLER_NAME, type ObjectStatus } from '../status/status.ts';
 import { Backoff } from '../sources/cluster/backoff.ts';
+import { DebouncedWorker } from '../sources/cluster/debounced-worker.ts';
 import { KindInformer, type InformerTiming } from '../sources/cluster/kind-informer.ts';
 import { ObjectStore } from '../sources/object-store.ts';
 import { ApplyClient } from './apply-client.ts';
@@ -95,11 +96,13 @@ export class FleetController {
   private started = false;
   private dirty = false;
   private force = false;
-  private timer: NodeJS.Timeout | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly worker = new DebouncedWorker({
+    run: () => this.pass(),
+    more: () => this.dirty,
+    nextDelay: () => this.retryDelay ?? 0,
+  });
   private retryDelay: number | undefined;
-  private idleWaiters: (() => void)[] = [];
   private signature = '';
   private unsubscribe: (() => void)[] = [];
   private failing = false;
@@ -151,10 +154,8 @@ export class FleetController {
     this.leader = false;
     for (const u of this.unsubscribe) u();
     for (const i of this.informers) i.stop();
-    clearTimeout(this.timer);
     clearInterval(this.resyncTimer);
-    this.timer = undefined;
-    this.wakeIdle();
+    this.worker.stop();
   }
 
   /** Leading: apply everything once (adopting what exists); not leading: stop writing at once. */
@@ -190,8 +191,7 @@ export class FleetController {
 
   /** Resolves when no pass is queued or running (tests; shutdown). */
   async idle(): Promise<void> {
-    if (!this.running && !this.timer && !this.dirty) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.worker.idle(!this.dirty);
   }
 
   private stateOf(gateway: string): FleetState | undefined {
@@ -208,22 +208,7 @@ export class FleetController {
     if (this.stopped) return;
     this.dirty = true;
     if (force) this.force = true;
-    if (this.running || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
-        if (this.dirty && !this.stopped) this.schedule(false, this.retryDelay ?? 0);
-        else this.wakeIdle();
-      });
-    }, ms);
-  }
-
-  private wakeIdle(): void {
-    if (this.running || this.timer) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+    this.worker.schedule(ms);
   }
 
   /** One reconcile pass over every fleet. */

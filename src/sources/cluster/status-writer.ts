@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { describeRef, refKey, type ObjectRef } from '../../k8s/kube-object.ts';
 import type { ObjectStatus } from '../../status/status.ts';
 import { Backoff } from './backoff.ts';
+import { DebouncedWorker } from './debounced-worker.ts';
 import { mergeStatus } from './merge-status.ts';
 import { WATCHED_KINDS, findWatchedKind, type WatchedKind } from './watched-kinds.ts';
 
@@ -64,9 +65,11 @@ export class StatusWriter {
   private unchecked = false;
   private leader = false;
   private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private idleWaiters: (() => void)[] = [];
+  private readonly worker = new DebouncedWorker({
+    run: () => this.drain(),
+    more: () => (this.dirty.size > 0 || this.unchecked) && this.leader,
+    nextDelay: () => this.retryDelay ?? 0,
+  });
   private retryDelay: number | undefined;
   private lastError: string | undefined;
   /** Kinds already warned about (statuses arrive on every rebuild; warn once). */
@@ -128,35 +131,18 @@ export class StatusWriter {
 
   /** Resolves when nothing is queued or being written (tests; shutdown). */
   async idle(): Promise<void> {
-    if (!this.running && !this.timer && ((this.dirty.size === 0 && !this.unchecked) || !this.leader)) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.worker.idle((this.dirty.size === 0 && !this.unchecked) || !this.leader);
   }
 
   stop(): void {
     this.stopped = true;
     this.leader = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.wakeIdle();
+    this.worker.stop();
   }
 
   private schedule(ms: number): void {
-    if (this.stopped || !this.leader || this.running || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.drain().finally(() => {
-        this.running = undefined;
-        if ((this.dirty.size > 0 || this.unchecked) && this.leader && !this.stopped) this.schedule(this.retryDelay ?? 0);
-        else this.wakeIdle();
-      });
-    }, ms);
-  }
-
-  private wakeIdle(): void {
-    if (this.running || this.timer) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+    if (this.stopped || !this.leader) return;
+    this.worker.schedule(ms);
   }
 
   private async drain(): Promise<void> {
