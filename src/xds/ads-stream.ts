@@ -7,8 +7,8 @@
 // (docs/xds-protocol.md#make-before-break, #one-in-flight).
 import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { ClusterWarming } from './cluster-warming.ts';
 import type { NodeJson } from './discovery-request.ts';
-import type { EncodedResource } from './encoded-resource.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
 import { PUSH_ORDER, TypeUrl, isFullStateType, servedTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
@@ -91,14 +91,7 @@ export abstract class AdsStream {
   private blocked = false;
   private closed = false;
   /** New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed). */
-  private readonly warming = new Map<string, number>();
-  /**
-   * A first CDS response's whole set of clusters, warming together: one entry, not one per cluster
-   * (a fleet's initial sync would otherwise fill and scan thousands per stream). Turned into
-   * per-cluster entries whenever the quick check in releaseWarmClusters cannot decide.
-   */
-  private warmingWhole: { readonly clusters: ReadonlyMap<string, EncodedResource>; readonly since: number } | undefined;
-  private warmTimer: NodeJS.Timeout | undefined;
+  private readonly warming: ClusterWarming;
   /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (docs/xds-protocol.md#delta-eds-after-cds). */
   private firstCdsDone = false;
   /**
@@ -113,6 +106,11 @@ export abstract class AdsStream {
     this.protocol = protocol;
     this.id = id;
     this.fixedTypeUrl = fixedTypeUrl;
+    this.warming = new ClusterWarming({
+      waitMs: ctx.warmTimeoutMs,
+      onWaitLimit: () => this.schedule(),
+      onGaveUp: (cluster) => this.ctx.logger.info({ node: this.streamInfo?.nodeId, cluster }, 'cluster still warming after the wait limit; sending listeners and routes anyway'),
+    });
   }
 
   get info(): StreamInfo | undefined {
@@ -261,8 +259,7 @@ export abstract class AdsStream {
     st.recordNack(nack);
     // A rejected cluster or CLA will not warm; waiting would only hold back listeners and routes.
     if (st.typeUrl === TypeUrl.cluster || st.typeUrl === TypeUrl.endpoint) {
-      this.expandWarming();
-      for (const name of inFlight.resources.keys()) this.warming.delete(name);
+      this.warming.forget(inFlight.resources.keys());
     }
     bump(this.ctx.counters.nacks, st.typeUrl);
     // A client can NACK every response it gets: one line per Gateway and type per interval, with a count.
@@ -343,7 +340,7 @@ export abstract class AdsStream {
 
   /** Nothing awaits an ACK, nothing warms, nothing waits for drain, and every type is in sync with this view. */
   private isIdle(view: SnapshotView): boolean {
-    if (this.blocked || this.isWarming()) return false;
+    if (this.blocked || this.warming.active) return false;
     for (const st of this.byOrder) if (st && (st.inFlight !== undefined || (this.canSend(st) && st.syncedWith !== view.type(st.typeUrl)))) return false;
     return true;
   }
@@ -361,9 +358,9 @@ export abstract class AdsStream {
     // Certificates go before the listeners that name them, and never wait for clusters: a rotation
     // is an SDS push alone.
     if (sds) this.trySend(sds, view, false);
-    this.releaseWarmClusters(view);
+    this.warming.release(view, cds, eds);
     // Listeners and routes may name new clusters: they wait until those are warm (docs/xds-protocol.md#make-before-break).
-    const gateOpen = !this.isWarming() && !this.pending(cds, view, false);
+    const gateOpen = !this.warming.active && !this.pending(cds, view, false);
     if (!gateOpen) return;
     if (lds) this.trySend(lds, view, false);
     if (rds) this.trySend(rds, view, false);
@@ -439,16 +436,16 @@ export abstract class AdsStream {
     const endpoints = view.type(TypeUrl.endpoint).resources;
     const eds = this.typeState(TypeUrl.endpoint);
     const now = performance.now();
-    if (plan.whole && cds.sent.size === 0 && cds.settled && !this.isWarming()) {
+    if (plan.whole && cds.sent.size === 0 && cds.settled && !this.warming.active) {
       // A first sync: every cluster is new (none held or acknowledged) and warms; the client holds
       // endpoints of none of them unless EDS came first.
-      this.warmingWhole = { clusters: plan.whole, since: now };
+      this.warming.addWhole(plan.whole, now);
       if (eds.sent.size > 0) for (const r of plan.resources) if (endpoints.has(r.name)) eds.forceSend(r.name);
     } else {
       for (const r of plan.resources) {
         const before = cds.sent.get(r.name);
         if (before === r.version) continue;
-        if (before === undefined && cds.ackedVersionOf(r.name) === undefined) this.warming.set(r.name, now);
+        if (before === undefined && cds.ackedVersionOf(r.name) === undefined) this.warming.add(r.name, now);
         if (endpoints.has(r.name)) eds.forceSend(r.name);
       }
     }
@@ -461,87 +458,10 @@ export abstract class AdsStream {
     eds.markOutOfSync();
   }
 
-  private isWarming(): boolean {
-    return this.warming.size > 0 || this.warmingWhole !== undefined;
-  }
-
-  /** Turns the whole-set entry into one entry per cluster, each warming since the set was sent. */
-  private expandWarming(): void {
-    const whole = this.warmingWhole;
-    if (!whole) return;
-    this.warmingWhole = undefined;
-    for (const name of whole.clusters.keys()) if (!this.warming.has(name)) this.warming.set(name, whole.since);
-  }
-
-  /**
-   * The whole-set entry, decided without visiting its clusters where the answer is the same for all
-   * of them (what the per-cluster loop below would find): still warming while the CDS response or
-   * an EDS response carrying every CLA awaits its ACK; warm once both sets are held and
-   * acknowledged. Anything else (a NACK, a newer view, the wait limit, another mix) goes per cluster.
-   */
-  private releaseWholeSet(view: SnapshotView, now: number): void {
-    const whole = this.warmingWhole!;
-    const cds = this.byOrder[AT.cluster];
-    const eds = this.byOrder[AT.endpoint];
-    const endpoints = view.type(TypeUrl.endpoint).resources;
-    if (now - whole.since < this.ctx.warmTimeoutMs && view.type(TypeUrl.cluster).resources === whole.clusters && cds) {
-      // The CDS response itself awaits its ACK: no cluster is acknowledged yet.
-      if (cds.inFlight?.resources === whole.clusters) return;
-      if (cds.settled && cds.heldView === whole.clusters) {
-        if (eds && eds.settled && eds.force.size === 0 && eds.heldView === endpoints) {
-          this.warmingWhole = undefined;
-          return;
-        }
-        // Every CLA is in flight: none of those clusters is warm yet.
-        if (eds?.inFlight?.resources === endpoints && everyClusterHasEndpoints(whole.clusters, endpoints)) return;
-      }
-    }
-    this.expandWarming();
-  }
-
-  /** Drops clusters from the warming set once the client has them and their endpoints. */
-  private releaseWarmClusters(view: SnapshotView): void {
-    if (this.warmingWhole) this.releaseWholeSet(view, performance.now());
-    if (this.warmingWhole) {
-      this.armWarmTimer(this.warmingWhole.since, performance.now());
-      return;
-    }
-    if (this.warming.size === 0) return;
-    const cds = this.types.get(TypeUrl.cluster);
-    const eds = this.types.get(TypeUrl.endpoint);
-    const clusters = view.type(TypeUrl.cluster).resources;
-    const endpoints: TypeView = view.type(TypeUrl.endpoint);
-    const now = performance.now();
-    let oldest = Infinity;
-    for (const [name, since] of this.warming) {
-      const cla = endpoints.resources.get(name);
-      const clusterAcked = cds?.ackedVersionOf(name) !== undefined;
-      const endpointsAcked = !cla || (eds !== undefined && eds.ackedVersionOf(name) === cla.version && !eds.force.has(name) && !eds.inFlight?.resources.has(name));
-      if (!clusters.has(name) || (clusterAcked && endpointsAcked)) {
-        this.warming.delete(name);
-      } else if (now - since >= this.ctx.warmTimeoutMs) {
-        this.warming.delete(name);
-        this.ctx.logger.info({ node: this.streamInfo?.nodeId, cluster: name }, 'cluster still warming after the wait limit; sending listeners and routes anyway');
-      } else oldest = Math.min(oldest, since);
-    }
-    if (this.warming.size > 0) this.armWarmTimer(oldest, now);
-  }
-
-  /** Reconciles again when the oldest warming cluster reaches the wait limit. */
-  private armWarmTimer(oldest: number, now: number): void {
-    if (this.warmTimer) return;
-    const wait = Math.max(1, oldest + this.ctx.warmTimeoutMs - now);
-    this.warmTimer = setTimeout(() => {
-      this.warmTimer = undefined;
-      this.schedule();
-    }, wait);
-    this.warmTimer.unref();
-  }
-
   private close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.warming.stop();
     this.ctx.unbind(this);
     try {
       this.call.end();
@@ -549,18 +469,6 @@ export abstract class AdsStream {
       // already ended
     }
   }
-}
-
-const clustersWithEndpoints = new WeakMap<ReadonlyMap<string, EncodedResource>, { endpoints: ReadonlyMap<string, EncodedResource>; all: boolean }>();
-
-/** Does every cluster of this set have a CLA in `endpoints`? Remembered per pair of views: a fleet asks about the same ones. */
-function everyClusterHasEndpoints(clusters: ReadonlyMap<string, EncodedResource>, endpoints: ReadonlyMap<string, EncodedResource>): boolean {
-  const known = clustersWithEndpoints.get(clusters);
-  if (known?.endpoints === endpoints) return known.all;
-  let all = true;
-  for (const name of clusters.keys()) if (!endpoints.has(name)) all = false;
-  clustersWithEndpoints.set(clusters, { endpoints, all });
-  return all;
 }
 
 function safePeer(call: StreamCall): string {
