@@ -80,8 +80,8 @@ export class DeltaStream extends AdsStream {
     // Exactly what changed since the view this type was in sync with: framed once for the fleet.
     const shared = only !== undefined && sameResources(send, tv.changes().resources) && sameNames(removedNames, tv.changes().removed);
     if (shared) {
-      const change = deferred === 0 && tv.previous ? { change: { from: tv.previous.resources, to: tv.resources } } : {};
-      return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0, sharedBody: tv.changes().deltaBody(), ...change };
+      if (deferred === 0) return this.changePlan(tv);
+      return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: false, sharedBody: tv.changes().deltaBody() };
     }
     return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0 };
   }

@@ -100,13 +100,15 @@ export class SotwStream extends AdsStream {
     }
     // Exactly what changed since the view this type was in sync with: framed once for the fleet.
     if (only && sameResources(send, tv.changes().resources)) {
-      // SotW EDS and RDS never remove: with a name gone, the client holds more than the new view.
-      const change = tv.previous && tv.changes().removed.length === 0 ? { from: tv.previous.resources, to: tv.resources } : undefined;
-      return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.changes().sotwBody(), complete: true, ...(change ? { change } : {}) };
+      // SotW EDS and RDS never remove: with a name gone, the client holds more than the new view,
+      // so the response is the change's body but not the change itself.
+      if (tv.changes().removed.length === 0) return this.changePlan(tv);
+      return { resources: send, removed: [], fullState: false, version: tv.version, sharedBody: tv.changes().sotwBody(), complete: true };
     }
     return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
   }
 
+  /** What changed since the previous view, as one plan shared by every stream (`only` implies a previous view). */
   protected changePlan(tv: TypeView): Plan {
     return sharedChangePlan(SOTW_CHANGE_PLANS, tv, () => {
       const changes = tv.changes();
