@@ -8,11 +8,11 @@
 // Validation itself is not implemented yet, so a listener it applies to is never served, even when
 // every reference resolves (fail closed): serving it would admit clients the Gateway asks to refuse.
 import type { Gateway, Listener } from '../k8s/gateway-api/gateway.ts';
-import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { FRONTEND_FIELD, frontendValidationFor } from '../k8s/gateway-api/frontend-tls.ts';
 import { formatProblem } from '../k8s/field-reader.ts';
 import { secretKey } from '../k8s/certificate-facts.ts';
 import { Reason } from '../status/conditions.ts';
+import { checkGatewayCoreRef } from './gateway-core-ref.ts';
 import type { TlsInputs } from './listener-tls.ts';
 
 export interface FrontendValidationOutcome {
@@ -46,16 +46,12 @@ export function resolveFrontendValidation(gateway: Gateway, l: Listener, inputs:
   const invalid: string[] = [];
   for (const ref of validation.caCertificateRefs) {
     const rf = `${validation.field}.caCertificateRefs[${ref.index}]`;
-    const namespace = ref.namespace ?? ns;
-    const label = `ConfigMap ${namespace}/${ref.name}`;
-    if (ref.group !== '' || ref.kind !== 'ConfigMap') {
-      badKind.push(`${rf}: ${ref.group === '' ? '' : `${ref.group}/`}${ref.kind} is not supported; caCertificateRefs must name core ConfigMaps`);
+    const resolved = checkGatewayCoreRef(inputs.grants, ns, ref, 'ConfigMap', rf, 'caCertificateRefs');
+    if (!resolved.ok) {
+      (resolved.cause === 'kind' ? badKind : notPermitted).push(resolved.message);
       continue;
     }
-    if (!inputs.grants.permits({ group: GATEWAY_API_GROUP, kind: 'Gateway', namespace: ns }, { group: '', kind: 'ConfigMap', namespace, name: ref.name })) {
-      notPermitted.push(`${rf}: ${label} is in another namespace and no ReferenceGrant in ${namespace} allows Gateways from ${ns} to refer to it`);
-      continue;
-    }
+    const { namespace, label } = resolved;
     const check = inputs.caBundles.get(secretKey(namespace, ref.name));
     if (!check) invalid.push(`${rf}: ${label} not found`);
     else if (!check.ok) invalid.push(`${rf}: ${label} ${check.problem}`);

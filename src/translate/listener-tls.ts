@@ -5,11 +5,11 @@
 // outage); an expired certificate, or one whose names do not cover the listener's hostname, is
 // served and reported.
 import type { Listener } from '../k8s/gateway-api/gateway.ts';
-import { GATEWAY_API_GROUP } from '../k8s/gateway-api/gateway.ts';
 import { secretKey, type CertificateBook, type CertificateSummary } from '../k8s/certificate-facts.ts';
 import type { CaBundleBook } from '../k8s/ca-bundle-facts.ts';
 import { TLS_SECRET_TYPE } from '../k8s/tls-secret.ts';
 import type { SecretIR, TlsParametersIR } from '../ir/ir.ts';
+import { checkGatewayCoreRef } from './gateway-core-ref.ts';
 import type { ReferenceGrantIndex } from './reference-grants.ts';
 import { wildcardCovers } from './hostnames.ts';
 import { secretName } from './names.ts';
@@ -71,16 +71,12 @@ export function resolveListenerTls(gatewayNamespace: string, l: Listener, inputs
   if (tls.certificateRefs.length === 0) invalidRefs.push(`${f}.certificateRefs: at least one Secret is required for mode Terminate`);
   for (const ref of tls.certificateRefs) {
     const rf = `${f}.certificateRefs[${ref.index}]`;
-    const namespace = ref.namespace ?? gatewayNamespace;
-    const label = `Secret ${namespace}/${ref.name}`;
-    if (ref.group !== '' || ref.kind !== 'Secret') {
-      invalidRefs.push(`${rf}: ${ref.group === '' ? '' : `${ref.group}/`}${ref.kind} is not supported; certificateRefs must name core Secrets`);
+    const resolved = checkGatewayCoreRef(inputs.grants, gatewayNamespace, ref, 'Secret', rf, 'certificateRefs');
+    if (!resolved.ok) {
+      (resolved.cause === 'kind' ? invalidRefs : notPermitted).push(resolved.message);
       continue;
     }
-    if (!inputs.grants.permits({ group: GATEWAY_API_GROUP, kind: 'Gateway', namespace: gatewayNamespace }, { group: '', kind: 'Secret', namespace, name: ref.name })) {
-      notPermitted.push(`${rf}: ${label} is in another namespace and no ReferenceGrant in ${namespace} allows Gateways from ${gatewayNamespace} to refer to it`);
-      continue;
-    }
+    const { namespace, label } = resolved;
     const key = secretKey(namespace, ref.name);
     const type = inputs.secretTypes.get(key);
     if (type === undefined) {
