@@ -33,13 +33,6 @@ function setVersion(prefix: string, versions: ReadonlyMap<string, string>, sorte
   return `${prefix}-${contentHash(sorted.map((n) => `${n}\0${versions.get(n)!}`).join('\n'))}`;
 }
 
-/** The old set's sorted names when `versions` has exactly its names (an endpoint change keeps them): no sort needed. */
-function sameNamesSorted(old: TypeSet | undefined, versions: ReadonlyMap<string, string>): readonly string[] | undefined {
-  if (!old || old.resources.size !== versions.size) return undefined;
-  for (const name of versions.keys()) if (!old.resources.has(name)) return undefined;
-  return old.sortedNames();
-}
-
 interface Interned {
   readonly key: string;
   readonly resource: EncodedResource;
@@ -65,11 +58,8 @@ class TypeSet implements TypeView {
     this.sorted = sorted;
   }
 
-  /** Links this set to the one it replaces, keeping a single step so old sets can be collected. */
-  follow(old: TypeSet): void {
-    const changed = new Set<string>();
-    for (const [name, r] of this.resources) if (old.resources.get(name) !== r) changed.add(name);
-    for (const name of old.resources.keys()) if (!this.resources.has(name)) changed.add(name);
+  /** Links this set to the one it replaces (`changed`: the names added, changed or removed since), keeping a single step so old sets can be collected. */
+  follow(old: TypeSet, changed: ReadonlySet<string>): void {
     old.previous = undefined;
     this.previous = old;
     this.changed = changed;
@@ -131,6 +121,13 @@ class Changes implements ChangeSet {
   }
 }
 
+/** A Gateway's snapshots by client variant, under the key string they were first stored with. */
+interface GatewaySnapshots {
+  readonly key: string;
+  envoy?: Snapshot;
+  grpc?: Snapshot;
+}
+
 const EMPTY_PREFIX_SETS = new Map<string, TypeSet>();
 
 let snapshotSeq = 0;
@@ -170,7 +167,7 @@ export class SnapshotCache implements SnapshotReader {
   readonly versionPrefix: string;
   private readonly logger: Logger | undefined;
   /** Per Gateway, per client variant: looked up on every push, so no key is built per lookup. */
-  private readonly snapshots = new Map<string, Partial<Record<ClientVariant, Snapshot>>>();
+  private readonly snapshots = new Map<string, GatewaySnapshots>();
   private readonly interned = new Map<string, Interned>();
   /** Content hash by bytes identity (input bytes are never mutated once handed over). */
   private readonly hashes = new WeakMap<Uint8Array, string>();
@@ -196,7 +193,8 @@ export class SnapshotCache implements SnapshotReader {
     const problems: string[] = [];
     const previous = this.snapshots.get(gatewayKey)?.[variant];
     const types = new Map<ResourceTypeUrl, TypeSet>();
-    const replaced: TypeSet[] = [];
+    /** Sets replaced, with the names their successors changed or removed. */
+    const replaced: [TypeSet, ReadonlySet<string>][] = [];
     for (const typeUrl of PUSH_ORDER) {
       const inputs: readonly EncodedInput[] = resourcesByType[typeUrl] ?? [];
       const old = previous?.types.get(typeUrl);
@@ -208,6 +206,9 @@ export class SnapshotCache implements SnapshotReader {
       }
       const unique = new Map<string, EncodedInput>();
       const versions = new Map<string, string>();
+      /** Each unique input's resource in the set in place, if it has the name. */
+      const befores: (EncodedResource | undefined)[] = [];
+      let kept = 0;
       for (const input of inputs) {
         if (unique.has(input.name)) {
           problems.push(`Gateway ${gatewayKey} (${variant}): duplicate ${typeUrl} resource "${input.name}" dropped`);
@@ -215,8 +216,13 @@ export class SnapshotCache implements SnapshotReader {
         }
         unique.set(input.name, input);
         versions.set(input.name, this.versionOf(input.bytes));
+        const before = old?.resources.get(input.name);
+        befores.push(before);
+        if (before) kept++;
       }
-      const sorted = sameNamesSorted(old, versions);
+      // The same names as the set in place (an endpoint change keeps them): its sorted names serve.
+      const sameNames = old !== undefined && kept === old.resources.size && kept === unique.size;
+      const sorted = sameNames ? old.sortedNames() : undefined;
       const version = sorted ? setVersion(this.versionPrefix, versions, sorted) : setVersion(this.versionPrefix, versions);
       // An unchanged type keeps its set (and its framed body) and touches no reference counts.
       if (old && old.version === version) {
@@ -224,23 +230,32 @@ export class SnapshotCache implements SnapshotReader {
         continue;
       }
       const resources = new Map<string, EncodedResource>();
+      const changed = new Set<string>();
+      let i = 0;
       for (const [name, input] of unique) {
         const resourceVersion = versions.get(name)!;
-        // Unchanged since the set in place: the same framing, found without building its key.
-        const before = old?.resources.get(name);
-        resources.set(name, before?.version === resourceVersion ? this.retain(before) : this.intern(typeUrl, input, resourceVersion));
+        const before = befores[i++];
+        // Unchanged since the set in place: the same framing, found without building its key; the
+        // old set's reference to it passes to the new set (see release).
+        if (before?.version === resourceVersion) resources.set(name, before);
+        else {
+          resources.set(name, this.intern(typeUrl, input, resourceVersion));
+          changed.add(name);
+        }
       }
       const set = new TypeSet(typeUrl, resources, version, sorted);
       if (old) {
-        set.follow(old);
-        replaced.push(old);
+        if (!sameNames) for (const name of old.resources.keys()) if (!resources.has(name)) changed.add(name);
+        set.follow(old, changed);
+        replaced.push([old, changed]);
       }
       types.set(typeUrl, set);
     }
-    const forGateway = this.snapshots.get(gatewayKey) ?? {};
+    const forGateway = this.snapshots.get(gatewayKey) ?? { key: gatewayKey };
     forGateway[variant] = new Snapshot(gatewayKey, variant, types);
     this.snapshots.set(gatewayKey, forGateway);
-    for (const set of replaced) this.release(set);
+    // A replaced set gives up only what its successor did not take over: the changed and removed names.
+    for (const [set, changed] of replaced) for (const name of changed) this.releaseOne(set.resources.get(name));
     for (const p of problems) this.logger?.warn({ gateway: gatewayKey, variant }, p);
     this.notify(gatewayKey);
     return problems;
@@ -277,6 +292,11 @@ export class SnapshotCache implements SnapshotReader {
 
   gateways(): string[] {
     return [...this.snapshots.keys()].sort();
+  }
+
+  /** This store's own string for a Gateway key it holds (a lookup with it compares no characters), else the key given. */
+  gatewayKey(gatewayKey: string): string {
+    return this.snapshots.get(gatewayKey)?.key ?? gatewayKey;
   }
 
   /** The snapshot a client of this variant reads, falling back to the 'envoy' form. */
@@ -345,18 +365,14 @@ export class SnapshotCache implements SnapshotReader {
     return entry.resource;
   }
 
-  /** One more set holds this framed resource. */
-  private retain(r: EncodedResource): EncodedResource {
-    const entry = this.entries.get(r);
-    if (entry) entry.refs++;
-    return r;
+  /** Every set holds one reference to each of its framed resources; a set leaving drops them. */
+  private release(set: TypeSet): void {
+    for (const r of set.resources.values()) this.releaseOne(r);
   }
 
-  private release(set: TypeSet): void {
-    for (const r of set.resources.values()) {
-      const entry = this.entries.get(r);
-      if (entry && --entry.refs <= 0) this.interned.delete(entry.key);
-    }
+  private releaseOne(r: EncodedResource | undefined): void {
+    const entry = r && this.entries.get(r);
+    if (entry && --entry.refs <= 0) this.interned.delete(entry.key);
   }
 
   private notify(gatewayKey: string): void {

@@ -60,6 +60,11 @@ export interface SnapshotReader {
   /** Has the first full translation been stored? Until then the server refuses streams. */
   isReady(): boolean;
   hasGateway(gatewayKey: string): boolean;
+  /**
+   * The store's own string for this Gateway key when it holds the Gateway, else the key given: a
+   * stream that reads with it is looked up without comparing the characters of its own copy.
+   */
+  gatewayKey(gatewayKey: string): string;
   /** The snapshot a client of this variant reads (falling back to the 'envoy' form), if any. */
   view(gatewayKey: string, variant: ClientVariant): SnapshotView | undefined;
   /** An empty view, served to clients that name an unknown Gateway. */
