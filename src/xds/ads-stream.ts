@@ -8,6 +8,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ClusterWarming } from './cluster-warming.ts';
+import { fleetPushOf, type FleetPush } from './fleet-push.ts';
 import type { NodeJson } from './discovery-request.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
@@ -76,29 +77,48 @@ const AT = {
 } as const;
 
 export abstract class AdsStream {
-  readonly id: number;
-  readonly protocol: XdsProtocol;
-  readonly types = new Map<ResourceTypeUrl, TypeState>();
-  /** The same states by PUSH_ORDER position, read on every push without a lookup. */
-  private readonly byOrder: (TypeState | undefined)[] = PUSH_ORDER.map(() => undefined);
-  protected readonly ctx: StreamContext;
-  protected readonly call: StreamCall;
-  /** Set for the per-type services, whose requests may omit type_url. */
-  protected readonly fixedTypeUrl: ResourceTypeUrl | undefined;
-  private streamInfo: StreamInfo | undefined;
-  private emptyView: SnapshotView | undefined;
-  private nonceCounter = 0;
-  private blocked = false;
+  // The fields a push to a fleet reads come first, so they share the object's first cache lines:
+  // a push visits every stream of a Gateway and little else (see pushFleetChange).
   private closed = false;
-  /** New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed). */
-  private readonly warming: ClusterWarming;
-  /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (docs/xds-protocol.md#delta-eds-after-cds). */
-  private firstCdsDone = false;
+  private blocked = false;
   /**
    * The snapshot this stream was last found idle and fully in sync with (see isIdle); cleared by
    * every request and every reconcile, so it only stands while nothing happened on the stream.
    */
   private idleWith: SnapshotView | undefined;
+  /**
+   * While idle: the endpoints view this stream holds in full with nothing pending for it, so an
+   * endpoint change to it can be sent as the fleet's push (see pushFleetChange). `parkedNames` is
+   * the explicit subscription then (undefined: wildcard); both go with `idleWith`.
+   */
+  private parkedOn: TypeView | undefined;
+  private parkedNames: ReadonlySet<string> | undefined;
+  /** A fleet push written and not yet recorded in the endpoint state. */
+  private fleetPush: FleetPush | undefined;
+  /** When it was written, in microseconds after the push began (a small integer: no number box per stream). */
+  private fleetPushDelay = 0;
+  /** The Gateway and variant this stream reads, and whether the Gateway was known at the last look (copied from streamInfo once bound). */
+  private gateway = '';
+  private variant: ClientVariant = 'envoy';
+  private knownGateway = false;
+  protected readonly call: StreamCall;
+  protected readonly ctx: StreamContext;
+  readonly id: number;
+  readonly protocol: XdsProtocol;
+  private readonly typeMap = new Map<ResourceTypeUrl, TypeState>();
+  /** The same states by PUSH_ORDER position, read on every push without a lookup. */
+  private readonly byOrder: (TypeState | undefined)[] = PUSH_ORDER.map(() => undefined);
+  /** Set for the per-type services, whose requests may omit type_url. */
+  protected readonly fixedTypeUrl: ResourceTypeUrl | undefined;
+  private streamInfo: StreamInfo | undefined;
+  private emptyView: SnapshotView | undefined;
+  private nonceCounter = 0;
+  /** New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed). */
+  private readonly warming: ClusterWarming;
+  /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (docs/xds-protocol.md#delta-eds-after-cds). */
+  private firstCdsDone = false;
+  /** The endpoints view this stream last tried to rebase its endpoint book onto (see becomeIdle). */
+  private rebasedOn: TypeView | undefined;
 
   constructor(ctx: StreamContext, call: StreamCall, protocol: XdsProtocol, id: number, fixedTypeUrl?: ResourceTypeUrl) {
     this.ctx = ctx;
@@ -111,6 +131,12 @@ export abstract class AdsStream {
       onWaitLimit: () => this.schedule(),
       onGaveUp: (cluster) => this.ctx.logger.info({ node: this.streamInfo?.nodeId, cluster }, 'cluster still warming after the wait limit; sending listeners and routes anyway'),
     });
+  }
+
+  /** Per-type state, with any fleet push written since recorded first. */
+  get types(): ReadonlyMap<ResourceTypeUrl, TypeState> {
+    this.settleFleetPush();
+    return this.typeMap;
   }
 
   get info(): StreamInfo | undefined {
@@ -158,8 +184,10 @@ export abstract class AdsStream {
 
   private onData(data: Buffer): void {
     if (this.closed) return;
+    this.settleFleetPush();
     // A request may change anything: the next reconcile is a full pass.
     this.idleWith = undefined;
+    this.parkedOn = undefined;
     try {
       this.handleRequest(data);
     } catch (err) {
@@ -187,6 +215,9 @@ export abstract class AdsStream {
       connectedAt: new Date().toISOString(),
       knownGateway: this.ctx.cache.hasGateway(gateway),
     };
+    this.gateway = this.ctx.cache.gatewayKey(gateway);
+    this.variant = this.streamInfo.variant;
+    this.knownGateway = this.streamInfo.knownGateway;
     this.ctx.bind(this);
     return this.streamInfo;
   }
@@ -200,10 +231,10 @@ export abstract class AdsStream {
   }
 
   protected typeState(typeUrl: ResourceTypeUrl): TypeState {
-    let st = this.types.get(typeUrl);
+    let st = this.typeMap.get(typeUrl);
     if (!st) {
       st = new TypeState(typeUrl, this.streamInfo?.variant !== 'grpc', this.protocol === 'sotw' && isFullStateType(typeUrl));
-      this.types.set(typeUrl, st);
+      this.typeMap.set(typeUrl, st);
       this.byOrder[PUSH_ORDER.indexOf(typeUrl)] = st;
     }
     return st;
@@ -229,7 +260,7 @@ export abstract class AdsStream {
     if (this.streamInfo && !this.closed) {
       const view = this.currentView();
       if (this.isIdle(view)) {
-        this.idleWith = view;
+        this.becomeIdle(view);
         return;
       }
     }
@@ -278,13 +309,19 @@ export abstract class AdsStream {
 
   /** The snapshot this client reads; an empty one while its Gateway is unknown. */
   currentView(): SnapshotView {
-    const info = this.streamInfo!;
-    const view = this.ctx.cache.view(info.gateway, info.variant);
+    const view = this.ctx.cache.view(this.gateway, this.variant);
     const known = view !== undefined;
-    if (known !== info.knownGateway) this.streamInfo = { ...info, knownGateway: known };
+    if (known !== this.knownGateway) this.gatewayKnown(known);
     if (view) return view;
-    this.emptyView ??= this.ctx.cache.emptyView(info.gateway, info.variant);
+    this.emptyView ??= this.ctx.cache.emptyView(this.gateway, this.variant);
     return this.emptyView;
+  }
+
+  /** The Gateway appeared or went away: the stream's info says so, and it reads the store's own key. */
+  private gatewayKnown(known: boolean): void {
+    this.knownGateway = known;
+    this.streamInfo = { ...this.streamInfo!, knownGateway: known };
+    this.gateway = this.ctx.cache.gatewayKey(this.gateway);
   }
 
   /** Sends whatever the client lacks, in make-before-break order. Called by the scheduler. */
@@ -292,10 +329,74 @@ export abstract class AdsStream {
     if (this.closed || this.blocked || !this.streamInfo) return;
     const view = this.currentView();
     const idle = this.idleWith;
+    const parkedOn = this.parkedOn;
     this.idleWith = undefined;
+    this.parkedOn = undefined;
+    if (idle && parkedOn && this.pushFleetChange(idle, view, parkedOn)) return;
+    this.settleFleetPush();
     if (idle && this.pushEndpointsOnly(idle, view)) return;
     this.reconcileAll(view);
-    if (this.isIdle(view)) this.idleWith = view;
+    if (this.isIdle(view)) this.becomeIdle(view);
+  }
+
+  /**
+   * Notes the snapshot this stream is idle and in sync with, and whether its endpoint state could
+   * take the fleet's push of the next endpoint change: it holds exactly this view's endpoints,
+   * nothing is forced or waiting to be removed, and its subscription is the wildcard or explicit
+   * names only (no names pushed unasked). Worked out here, once per ACK, so a push to a fleet
+   * reads almost nothing per stream.
+   */
+  private becomeIdle(view: SnapshotView): void {
+    this.idleWith = view;
+    const eds = this.byOrder[AT.endpoint];
+    const tv = view.type(TypeUrl.endpoint);
+    // In sync, yet recorded name by name: the book may hold exactly this view again (once per view).
+    if (eds && eds.heldView !== tv.resources && eds.syncedWith === tv && this.rebasedOn !== tv) {
+      this.rebasedOn = tv;
+      eds.rebaseHeld(tv.resources);
+    }
+    const parked = eds !== undefined && eds.requested && eds.responded && eds.heldView === tv.resources && eds.force.size === 0 && eds.removePending.size === 0 && (eds.wildcard || eds.implicit.size === 0);
+    this.parkedOn = parked ? tv : undefined;
+    this.parkedNames = parked && !eds.wildcard ? eds.names : undefined;
+  }
+
+  /**
+   * The push of an endpoint change to a parked stream (see becomeIdle): when nothing but endpoints
+   * changed since the snapshot it is idle with, and the change removes nothing, it is the fleet's
+   * response for that change, the same bytes for every such stream. The stream writes them and
+   * records the response later (settleFleetPush): exactly what write() records now, at the next
+   * visit. Returns false to leave the change to the other paths.
+   */
+  private pushFleetChange(idle: SnapshotView, view: SnapshotView, parkedOn: TypeView): boolean {
+    if (!view.differsOnlyIn(idle, TypeUrl.endpoint)) return false;
+    const tv = view.type(TypeUrl.endpoint);
+    if (tv === parkedOn) {
+      this.idleWith = view;
+      this.parkedOn = parkedOn;
+      return true;
+    }
+    if (tv.previous !== parkedOn) return false;
+    const push = fleetPushOf(this.changePlan(tv), tv);
+    if (!push || !push.covers(this.parkedNames)) return false;
+    const at = performance.now();
+    this.fleetPush = push;
+    this.fleetPushDelay = push.delayMicros(at);
+    const counters = this.ctx.counters;
+    bump(counters.pushes, TypeUrl.endpoint);
+    bump(counters.pushBytes, TypeUrl.endpoint, push.bytes.length);
+    const events = this.ctx.events;
+    // The view was set after this stream parked, so after its last request too: latency counts from the view.
+    const written = events.pushed ? () => this.pushedEvent(TypeUrl.endpoint, push.plan, push.bytes.length, at - view.setAt, view.setAt) : undefined;
+    this.send(push.bytes, written);
+    return true;
+  }
+
+  /** Records the fleet push written last, if any, in the endpoint state: before anything reads or changes that state. */
+  private settleFleetPush(): void {
+    const push = this.fleetPush;
+    if (!push) return;
+    this.fleetPush = undefined;
+    this.byOrder[AT.endpoint]!.recordSent(push.nonce, push.plan, push.to, push.began + this.fleetPushDelay / 1000);
   }
 
   /**
@@ -312,13 +413,13 @@ export abstract class AdsStream {
     if (tv !== before && (tv.previous !== before || tv.changes().removed.length > 0)) return false;
     const eds = this.byOrder[AT.endpoint];
     if (!eds || !this.canSend(eds) || tv === before) {
-      this.idleWith = view;
+      this.becomeIdle(view);
       return true;
     }
     // No endpoint went away: removals have nothing to wait for (make-before-break concerns them only).
     const plan = this.holdsAndWantsAll(eds, before, tv) ? this.changePlan(tv) : this.planIfChanged(eds, view, true);
     if (plan) this.write(eds, view, plan);
-    else this.idleWith = view;
+    else this.becomeIdle(view);
     return true;
   }
 
@@ -415,11 +516,17 @@ export abstract class AdsStream {
     const queuedMs = now - since;
     bump(this.ctx.counters.pushes, st.typeUrl);
     bump(this.ctx.counters.pushBytes, st.typeUrl, bytes.length);
-    const info = this.streamInfo!;
-    const events = this.ctx.events;
-    const written = events.pushed
-      ? () => events.pushed?.({ stream: info, typeUrl: st.typeUrl, resources: plan.resources.length, removed: plan.removed.length, bytes: bytes.length, queuedMs, latencyMs: performance.now() - since })
-      : undefined;
+    const written = this.ctx.events.pushed ? () => this.pushedEvent(st.typeUrl, plan, bytes.length, queuedMs, since) : undefined;
+    this.send(bytes, written);
+  }
+
+  /** Tells the events a response was written, with its latency since `since`. */
+  private pushedEvent(typeUrl: ResourceTypeUrl, plan: Plan, bytes: number, queuedMs: number, since: number): void {
+    this.ctx.events.pushed?.({ stream: this.streamInfo!, typeUrl, resources: plan.resources.length, removed: plan.removed.length, bytes, queuedMs, latencyMs: performance.now() - since });
+  }
+
+  /** Hands a response to gRPC; on back-pressure the stream waits for 'drain'. */
+  private send(bytes: Buffer | ResponseFrame, written: (() => void) | undefined): void {
     if (!this.call.write(bytes, written)) {
       this.blocked = true;
       this.ctx.counters.backPressured++;
@@ -432,7 +539,7 @@ export abstract class AdsStream {
 
   /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (docs/xds-protocol.md#cla-after-cluster-change). */
   private noteClustersSent(plan: Plan, view: SnapshotView): void {
-    const cds = this.types.get(TypeUrl.cluster)!;
+    const cds = this.typeMap.get(TypeUrl.cluster)!;
     const endpoints = view.type(TypeUrl.endpoint).resources;
     const eds = this.typeState(TypeUrl.endpoint);
     const now = performance.now();

@@ -59,6 +59,14 @@ export class SentBook implements ReadonlySent {
     this.set(name, undefined);
   }
 
+  /** Does the client hold exactly these resources, at their versions (whatever this book's form)? */
+  holdsExactly(view: ReadonlyMap<string, EncodedResource>): boolean {
+    if (this.count !== view.size) return false;
+    if (this.diff === undefined && this.base === view) return true;
+    for (const [name, r] of view) if (this.get(name) !== r.version) return false;
+    return true;
+  }
+
   *keys(): IterableIterator<string> {
     const diff = this.diff;
     if (this.base) for (const name of this.base.keys()) if (!diff?.has(name) || diff.get(name) !== undefined) yield name;

@@ -226,6 +226,17 @@ export class TypeState {
     for (const [name, version] of versions) this.held.set(name, version);
   }
 
+  /**
+   * When the client holds exactly the view's resources but the book records them name by name (after
+   * a forced resend, a NACK, a removal), the book becomes the view's map again: what it reads is the
+   * same, it keeps nothing per name, and the changes that follow are recorded as whole views again.
+   * Costs a walk of the view; callers try once per view.
+   */
+  rebaseHeld(view: ReadonlyMap<string, EncodedResource>): void {
+    if (this.held.whole === view || !this.held.holdsExactly(view)) return;
+    this.held = new SentBook(view);
+  }
+
   /** The type is fully in sync with this view: nothing to send until it or the view changes. */
   markSynced(view: object): void {
     this.synced = view;

@@ -300,7 +300,11 @@ describe('clusters warming on a first sync', () => {
 });
 
 describe('a change pushed to a fleet', () => {
-  /** What a stream wrote since the last look: the first part of each response (the body, when shared) and the responses decoded. */
+  /**
+   * What a stream wrote since the last look: per response the bytes it was made from (the first part
+   * of a frame, which is the change's body when shared; or the whole response, when it is the
+   * fleet's push, one Buffer for every stream) and the responses decoded.
+   */
   const pushed = (d: Driver): { bodies: unknown[]; responses: ReceivedResponse[] } => {
     const bodies = d.call.frames.map((f) => (f instanceof ResponseFrame ? f.parts[0] : f));
     return { bodies, responses: d.take() };
@@ -326,14 +330,25 @@ describe('a change pushed to a fleet', () => {
         return d;
       });
 
+      /** The current view's change, framed once (everything but the nonce). */
+      const changeBody = (): Buffer => {
+        const changes = cache.view(GW, 'envoy')!.type(TYPE.endpoint).changes();
+        return protocol === 'sotw' ? changes.sotwBody() : changes.deltaBody();
+      };
+      const startsWith = (whole: unknown, body: Buffer): boolean => whole instanceof Buffer && whole.length > body.length && whole.subarray(0, body.length).equals(body);
+
       // a and b change; c does not.
       set('10.0.0.9:80', '10.0.0.8:80', '10.0.0.3:80');
       for (const d of fleet) d.flush();
       const first = fleet.map(pushed);
+      const body = changeBody();
+      // Streams 0 and 1 hold the whole view and want every change: one response for both, nonce included.
       const shared = first[0].bodies[0];
-      expect(shared).toBeInstanceOf(Buffer);
       expect(first[1].bodies[0]).toBe(shared);
-      expect(first[2].bodies[0]).toBe(shared);
+      expect(startsWith(shared, body)).toBe(true);
+      expect(first[0].responses[0].nonce).toBe(first[1].responses[0].nonce);
+      // Stream 2 holds part of the view and wants all of this change: the same body, its own nonce.
+      expect(first[2].bodies[0]).toBe(body);
       expect(first.map((p) => p.responses.map((r) => [names(r).sort(), [...r.removed]]))).toEqual([[[['a', 'b'], []]], [[['a', 'b'], []]], [[['a', 'b'], []]], []]);
 
       // Next change, a and c. Streams 1 and 2 ACKed first; stream 0 has not yet.
@@ -342,12 +357,14 @@ describe('a change pushed to a fleet', () => {
       set('10.0.0.7:80', '10.0.0.8:80', '10.0.0.6:80');
       for (const d of fleet) d.flush();
       const second = fleet.map(pushed);
-      const next = second[1].bodies[0];
-      expect(next).toBeInstanceOf(Buffer);
-      expect(next).not.toBe(shared);
+      const next = changeBody();
+      expect(second[1].bodies[0]).not.toBe(shared);
+      expect(startsWith(second[1].bodies[0], next)).toBe(true);
       // Subscribed to part of the change: framed for itself.
-      expect(second[2].bodies[0]).not.toBe(next);
-      expect(second[3].bodies[0]).not.toBe(next);
+      for (const i of [2, 3]) {
+        expect(second[i].bodies[0]).not.toBe(next);
+        expect(startsWith(second[i].bodies[0], next)).toBe(false);
+      }
       expect(second.map((p) => p.responses.map((r) => names(r).sort()))).toEqual([[], [['a', 'c']], [['a']], [['c']]]);
       // Stream 0 held the previous view in full once its ACK came: it shares the body too.
       ack(fleet[0], subscriptions[0], first[0].responses[0]);
@@ -419,14 +436,16 @@ describe('a fleet subscribing with the same names list', () => {
 
 describe('the endpoints-only push path', () => {
   // A stream idle and in sync with the last snapshot handles an endpoints-only change without
-  // visiting its other types. Stream B here is sent a request that changes nothing after every new
-  // snapshot and before the flush: it is then not idle with the new snapshot, so its next reconcile
-  // is a full pass; A's is not. Both must write the same responses through a random run of
-  // endpoint edits, cluster additions and removals, NACKs and late ACKs.
-  for (const protocol of ['sotw', 'delta'] as const) {
-    it(`${protocol}: writes what the full pass writes`, () => {
+  // visiting its other types (often by writing the fleet's shared push). Stream B here is sent a
+  // request that changes nothing after every new snapshot and before the flush: it is then not idle
+  // with the new snapshot, so its next reconcile is a full pass; A's is not. Both must write the
+  // same responses through a random run of endpoint edits, cluster additions and removals, NACKs and
+  // late ACKs. EDS is subscribed by wildcard, or by name as Envoy does (following the clusters).
+  for (const [protocol, eds] of [['sotw', 'wildcard'], ['delta', 'wildcard'], ['sotw', 'by name'], ['delta', 'by name']] as const) {
+    it(`${protocol}, EDS ${eds}: writes what the full pass writes`, () => {
+      const byName = eds === 'by name';
       // xorshift32, seeded: the same run every time.
-      let seed = protocol === 'sotw' ? 7 : 11;
+      let seed = (protocol === 'sotw' ? 7 : 11) + (byName ? 100 : 0);
       const random = (n: number): number => {
         seed ^= seed << 13;
         seed ^= seed >>> 17;
@@ -444,22 +463,47 @@ describe('the endpoints-only push path', () => {
       const a = driver(protocol, cache);
       const b = driver(protocol, cache);
       const lastNonce = new Map<Driver, Map<string, ReceivedResponse>>([[a, new Map()], [b, new Map()]]);
-      // Every type by wildcard (an empty first request), so the subscriptions follow the Gateway.
+      /** By name: the EDS names each stream asked for last, and the last EDS response it saw. */
+      const asked = new Map<Driver, string[]>();
+      const lastEds = new Map<Driver, ReceivedResponse>();
+      /** The EDS names fields of a request moving the subscription to the current clusters. */
+      const edsNames = (d: Driver): JsonObject => {
+        const before = asked.get(d) ?? [];
+        asked.set(d, services);
+        if (protocol === 'sotw') return { resource_names: services };
+        return { resource_names_subscribe: services.filter((s) => !before.includes(s)), resource_names_unsubscribe: before.filter((s) => !services.includes(s)) };
+      };
+      // CDS, LDS and RDS by wildcard (an empty first request), so the subscriptions follow the Gateway.
       const subscribe = (d: Driver): void => {
-        for (const [i, typeUrl] of [TYPE.cluster, TYPE.endpoint, TYPE.listener, TYPE.route].entries()) d.send({ ...(i === 0 ? { node: NODE } : {}), type_url: typeUrl });
+        for (const [i, typeUrl] of [TYPE.cluster, TYPE.endpoint, TYPE.listener, TYPE.route].entries()) {
+          d.send({ ...(i === 0 ? { node: NODE } : {}), type_url: typeUrl, ...(byName && typeUrl === TYPE.endpoint ? edsNames(d) : {}) });
+        }
       };
       subscribe(a);
       subscribe(b);
       const seen: string[][] = [[], []];
       const view = (r: ReceivedResponse): string => JSON.stringify([r.typeUrl, r.version, r.resources.map((x) => [x.name, x.version ?? '', x.json]), [...r.removed].sort()]);
+      /** Responses each stream wrote as one Buffer: the fleet's shared push (frames are cleared by take). */
+      const fleetPushes = [0, 0];
+      const record = (d: Driver): void => {
+        fleetPushes[d === a ? 0 : 1] += d.call.frames.filter((f) => f instanceof Buffer).length;
+        for (const r of d.take()) {
+          seen[d === a ? 0 : 1].push(view(r));
+          lastNonce.get(d)!.set(r.typeUrl, r);
+          if (r.typeUrl === TYPE.endpoint) lastEds.set(d, r);
+        }
+      };
       let fastSeen = 0;
       for (let step = 0; step < 120; step++) {
         const roll = random(10);
         const changed = roll < 7 || (roll === 7 && services.length > 2);
         if (roll < 6) {
-          const s = services[random(services.length)];
-          addresses.set(s, `10.1.${step}.${random(200)}:80`);
-          set();
+          // Now and then two edits before the streams run: they see only the second snapshot.
+          for (let edits = random(4) === 0 ? 2 : 1; edits > 0; edits--) {
+            const s = services[random(services.length)];
+            addresses.set(s, `10.1.${step}.${edits}.${random(200)}:80`);
+            set();
+          }
         } else if (roll === 6) {
           const s = `s${services.length + step}`;
           services = [...services, s];
@@ -478,36 +522,39 @@ describe('the endpoints-only push path', () => {
         if (changed) expect(idleWith(b)).toBeUndefined();
         a.flush();
         b.flush();
-        for (const [i, d] of [a, b].entries()) {
-          for (const r of d.take()) {
-            seen[i].push(view(r));
-            lastNonce.get(d)!.set(r.typeUrl, r);
-          }
-        }
+        record(a);
+        record(b);
         if (before) fastSeen++;
         // ACK (or now and then NACK, or leave unanswered for a step) what each stream was sent,
-        // the same way for both; subscribe to EDS and RDS as Envoy does.
+        // the same way for both; by name, the EDS request names the current clusters, as Envoy's
+        // does once it holds them.
         const answer = random(8);
         for (const d of [a, b]) {
           for (const [typeUrl, r] of lastNonce.get(d)!) {
             if (answer === 0) continue;
             const request: JsonObject = { type_url: typeUrl, response_nonce: r.nonce };
             if (protocol === 'sotw') request['version_info'] = r.version;
+            if (byName && typeUrl === TYPE.endpoint) Object.assign(request, edsNames(d));
             if (answer === 1 && typeUrl === TYPE.endpoint) request['error_detail'] = { code: 3, message: 'rejected' };
             d.send(request);
             lastNonce.get(d)!.delete(typeUrl);
           }
-          d.flush();
-          for (const r of d.take()) {
-            seen[d === a ? 0 : 1].push(view(r));
-            lastNonce.get(d)!.set(r.typeUrl, r);
+          // Clusters changed while no EDS response awaited an answer: Envoy asks for the new names anyway.
+          const last = lastEds.get(d);
+          if (byName && answer !== 0 && last && asked.get(d) !== services) {
+            d.send({ type_url: TYPE.endpoint, response_nonce: last.nonce, ...(protocol === 'sotw' ? { version_info: last.version } : {}), ...edsNames(d) });
           }
+          d.flush();
+          record(d);
         }
         expect(seen[0]).toEqual(seen[1]);
       }
-      // The run went through the endpoints-only path, and sent something.
+      // The run went through the endpoints-only path and sent something; by name, pushes shared by
+      // a fleet are among them (written as one Buffer). The full-pass stream never writes one.
       expect(fastSeen).toBeGreaterThan(10);
       expect(seen[0].length).toBeGreaterThan(40);
+      if (byName) expect(fleetPushes[0]).toBeGreaterThan(5);
+      expect(fleetPushes[1]).toBe(0);
     });
   }
 });

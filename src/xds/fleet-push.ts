@@ -1,0 +1,71 @@
+// One endpoint change pushed to a whole fleet as one response: the change's shared plan, framed
+// once with a nonce every stream sends as it is. A stream idle and holding the previous view's
+// endpoints writes these bytes and nothing else; what it records about the response is written
+// later, the next time the stream itself is visited (AdsStream.settleFleetPush), so a push to N
+// streams costs N writes and little else.
+//
+// A nonce only has to be unique within its stream (docs/xds-protocol.md#nonces). A stream's own
+// nonces are base-36 counts (response-frame.ts); fleet nonces start with '~', which no count has,
+// and each fleet push takes a new one, so no stream ever sees the same nonce twice.
+import { stringField } from './proto-wire.ts';
+import type { Plan } from './response-plan.ts';
+import type { TypeView } from './snapshot-reader.ts';
+
+let fleetNonces = 0;
+
+export class FleetPush {
+  readonly plan: Plan;
+  /** The view a stream holds in full once it sent this. */
+  readonly to: TypeView;
+  readonly nonce: string;
+  /** The whole response: the plan's shared body and the nonce field. */
+  readonly bytes: Buffer;
+  /** performance.now() when the first stream wrote it. */
+  readonly began = performance.now();
+  private askedNames: ReadonlySet<string> | undefined;
+  private answer = false;
+
+  constructor(plan: Plan, to: TypeView) {
+    this.plan = plan;
+    this.to = to;
+    this.nonce = `~${(++fleetNonces).toString(36)}`;
+    this.bytes = Buffer.concat([plan.sharedBody!, stringField(5, this.nonce)]);
+  }
+
+  /** How long after `began` a stream writes it, in whole microseconds (at most about 18 minutes: a later one reads as that). */
+  delayMicros(at: number): number {
+    const micros = (at - this.began) * 1000;
+    return micros < 0x3fffffff ? micros | 0 : 0x3fffffff;
+  }
+
+  /**
+   * Does a subscription to `names` (undefined: wildcard) cover every resource this push carries?
+   * Remembered for the last set asked about: a fleet subscribed with the same list shares one set.
+   */
+  covers(names: ReadonlySet<string> | undefined): boolean {
+    if (names === undefined) return true;
+    if (names !== this.askedNames) {
+      this.askedNames = names;
+      this.answer = this.plan.resources.every((r) => names.has(r.name));
+    }
+    return this.answer;
+  }
+}
+
+const pushes = new WeakMap<Plan, FleetPush>();
+
+/**
+ * The fleet push of a change plan (one made per view and protocol, see sharedChangePlan), or
+ * undefined when the change is not one a fleet can share: it removes names (those wait for
+ * make-before-break, stream by stream), or it changes every resource (a whole set, planned and
+ * recorded as such by the full pass).
+ */
+export function fleetPushOf(plan: Plan, to: TypeView): FleetPush | undefined {
+  if (plan.removed.length > 0 || plan.resources.length === 0 || plan.resources.length >= to.resources.size || !plan.sharedBody) return undefined;
+  let push = pushes.get(plan);
+  if (!push) {
+    push = new FleetPush(plan, to);
+    pushes.set(plan, push);
+  }
+  return push;
+}
