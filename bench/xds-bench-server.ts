@@ -241,9 +241,13 @@ function runServer(role: Role): void {
         case 'memory':
           reply({ id: m.id, memory: memory() });
           break;
-        case 'change':
-          reply({ id: m.id, t0: impl!.change(m.index) });
+        case 'change': {
+          // Answered once the change is pushed: the floor writes inside change(), Tether on the next
+          // tick, so neither role has the reply's IPC write inside its timed window.
+          const t0 = impl!.change(m.index);
+          setImmediate(() => reply({ id: m.id, t0 }));
           break;
+        }
         case 'written':
           reply({ id: m.id, written: impl!.takeWritten() });
           break;

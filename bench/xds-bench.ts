@@ -12,7 +12,7 @@
 //          until every stream holds all four types), memory per stream after that initial sync,
 //          then one CLA change at a time to all N streams (push latency written by the server and
 //          received by the client, p50 and p99; bytes per stream), and the server's peak RSS.
-// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--cpu-prof DIR]
+// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--cpu-prof DIR [--cpu-prof-interval MICROS]]
 // --cpu-prof DIR writes a CPU profile of every server process into DIR (where a figure's time goes).
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -102,7 +102,7 @@ async function runScenario(role: Role, scenario: Scenario): Promise<Figures> {
   const services = scenario === 'idle' ? 10 : SERVICES;
   const protocol = scenario === 'delta' ? 'delta' : 'sotw';
   const gw = gatewayResources(services);
-  const server = new Child<ToServer, FromServer>('xds-bench-server.ts', [role], CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${role}-${scenario}-${Date.now()}.cpuprofile`] : []);
+  const server = new Child<ToServer, FromServer>('xds-bench-server.ts', [role], CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${role}-${scenario}-${Date.now()}.cpuprofile`, `--cpu-prof-interval=${arg('cpu-prof-interval', '1000')}`] : []);
   const load = new Child<ToLoad, FromLoad>('xds-bench-load.ts', []);
   try {
     const started = await server.request({ cmd: 'start', services, protocol, streams: STREAMS } as ToServer);
