@@ -106,7 +106,9 @@ export class AdsServer {
   private readonly repeatLog: RepeatLog;
   /** Bound streams whose Gateway was unknown when they bound (counted against maxUnknownGatewayStreams). */
   private readonly boundUnknown = new Set<AdsStream>();
-  private readonly dirty = new Set<AdsStream>();
+  private dirty = new Set<AdsStream>();
+  /** Gateways whose snapshots changed since the last flush: every stream of theirs reconciles. */
+  private readonly changedGateways = new Set<string>();
   private flushScheduled = false;
   private tickScheduled = false;
   private nextId = 1;
@@ -149,9 +151,8 @@ export class AdsServer {
     this.grpcServer = new grpc.Server({ ...XDS_GRPC_OPTIONS, 'grpc.max_receive_message_length': this.limits.maxRequestBytes, ...options.grpcOptions });
     this.addServices();
     this.unsubscribeCache = this.cache.onChange((gateway) => {
-      const streams = this.byGateway.get(gateway);
-      if (!streams) return;
-      for (const s of streams) this.dirty.add(s);
+      if (!this.byGateway.has(gateway)) return;
+      this.changedGateways.add(gateway);
       this.flushSoon();
     });
   }
@@ -404,16 +405,24 @@ export class AdsServer {
   }
 
   private flush(): void {
-    if (this.dirty.size === 0) return;
-    const batch = [...this.dirty];
-    this.dirty.clear();
-    for (const s of batch) {
-      try {
-        s.reconcile();
-      } catch (err) {
-        this.logger.error({ err, stream: s.id }, 'xDS push failed');
-        s.fail(grpc.status.INTERNAL, `push failed: ${(err as Error).message}`);
-      }
+    const batch = this.dirty;
+    if (batch.size > 0) this.dirty = new Set();
+    // A changed Gateway's streams straight from its set (a fleet is not copied into `dirty` first);
+    // one also dirty on its own reconciles once, below.
+    for (const gateway of this.changedGateways) {
+      this.changedGateways.delete(gateway);
+      const streams = this.byGateway.get(gateway);
+      if (streams) for (const s of streams) if (batch.size === 0 || !batch.has(s)) this.reconcile(s);
+    }
+    for (const s of batch) this.reconcile(s);
+  }
+
+  private reconcile(s: AdsStream): void {
+    try {
+      s.reconcile();
+    } catch (err) {
+      this.logger.error({ err, stream: s.id }, 'xDS push failed');
+      s.fail(grpc.status.INTERNAL, `push failed: ${(err as Error).message}`);
     }
   }
 }

@@ -15,7 +15,7 @@ export interface EncodedResource {
 }
 
 /**
- * Content hash used for resource and set versions: 72 bits of SHA-256 as 12 base64url characters
+ * Content hash used for resource versions: 72 bits of SHA-256 as 12 base64url characters
  * (shorter on the wire than 16 hex characters, and more bits). Versions decide what is resent, so
  * they must not collide; 72 bits keeps that negligible for every version a name will ever have.
  */

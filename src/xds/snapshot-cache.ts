@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { contentHash, frameResource, type EncodedResource } from './encoded-resource.ts';
+import { setVersion, sumAfter, sumOf, type SetSum } from './set-version.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { PUSH_ORDER, type ClientVariant, type EncodedInput, type ResourceTypeUrl, type ResourcesByType } from './resource-types.ts';
 import type { ChangeSet, SnapshotListener, SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
@@ -25,14 +26,6 @@ export interface SnapshotCacheOptions {
   logger?: Logger;
 }
 
-/**
- * SotW version of a set: prefix + hash of its names (sorted) and resource versions. `sorted` is the
- * names already in order when the caller knows them (the same names as the set before).
- */
-function setVersion(prefix: string, versions: ReadonlyMap<string, string>, sorted: readonly string[] = [...versions.keys()].sort()): string {
-  return `${prefix}-${contentHash(sorted.map((n) => `${n}\0${versions.get(n)!}`).join('\n'))}`;
-}
-
 interface Interned {
   readonly key: string;
   readonly resource: EncodedResource;
@@ -44,18 +37,19 @@ class TypeSet implements TypeView {
   readonly typeUrl: ResourceTypeUrl;
   readonly resources: ReadonlyMap<string, EncodedResource>;
   readonly version: string;
+  /** The hash behind `version` (set-version.ts), from which a following set's is worked out. */
+  readonly sum: SetSum;
   previous: TypeSet | undefined;
   changed: ReadonlySet<string> = new Set();
   private body: Buffer | undefined;
   private deltaBody: Buffer | undefined;
   private changeSet: Changes | undefined;
-  private sorted: readonly string[] | undefined;
 
-  constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, version: string, sorted?: readonly string[]) {
+  constructor(typeUrl: ResourceTypeUrl, resources: Map<string, EncodedResource>, prefix: string, sum: SetSum) {
     this.typeUrl = typeUrl;
     this.resources = resources;
-    this.version = version;
-    this.sorted = sorted;
+    this.sum = sum;
+    this.version = setVersion(prefix, sum);
   }
 
   /** Links this set to the one it replaces (`changed`: the names added, changed or removed since), keeping a single step so old sets can be collected. */
@@ -63,12 +57,6 @@ class TypeSet implements TypeView {
     old.previous = undefined;
     this.previous = old;
     this.changed = changed;
-  }
-
-  /** The names in sorted order, made on first use (a later set with the same names reuses them). */
-  sortedNames(): readonly string[] {
-    this.sorted ??= [...this.resources.keys()].sort();
-    return this.sorted;
   }
 
   changes(): ChangeSet {
@@ -198,58 +186,10 @@ export class SnapshotCache implements SnapshotReader {
     for (const typeUrl of PUSH_ORDER) {
       const inputs: readonly EncodedInput[] = resourcesByType[typeUrl] ?? [];
       const old = previous?.types.get(typeUrl);
-      // The same names in the same order with the same bytes as the set in place: keep it, without
-      // hashing the set again (callers hand over the same bytes for unchanged resources).
-      if (old && this.sameInputs(old, inputs)) {
-        types.set(typeUrl, old);
-        continue;
-      }
-      const unique = new Map<string, EncodedInput>();
-      const versions = new Map<string, string>();
-      /** Each unique input's resource in the set in place, if it has the name. */
-      const befores: (EncodedResource | undefined)[] = [];
-      let kept = 0;
-      for (const input of inputs) {
-        if (unique.has(input.name)) {
-          problems.push(`Gateway ${gatewayKey} (${variant}): duplicate ${typeUrl} resource "${input.name}" dropped`);
-          continue;
-        }
-        unique.set(input.name, input);
-        versions.set(input.name, this.versionOf(input.bytes));
-        const before = old?.resources.get(input.name);
-        befores.push(before);
-        if (before) kept++;
-      }
-      // The same names as the set in place (an endpoint change keeps them): its sorted names serve.
-      const sameNames = old !== undefined && kept === old.resources.size && kept === unique.size;
-      const sorted = sameNames ? old.sortedNames() : undefined;
-      const version = sorted ? setVersion(this.versionPrefix, versions, sorted) : setVersion(this.versionPrefix, versions);
       // An unchanged type keeps its set (and its framed body) and touches no reference counts.
-      if (old && old.version === version) {
-        types.set(typeUrl, old);
-        continue;
-      }
-      const resources = new Map<string, EncodedResource>();
-      const changed = new Set<string>();
-      let i = 0;
-      for (const [name, input] of unique) {
-        const resourceVersion = versions.get(name)!;
-        const before = befores[i++];
-        // Unchanged since the set in place: the same framing, found without building its key; the
-        // old set's reference to it passes to the new set (see release).
-        if (before?.version === resourceVersion) resources.set(name, before);
-        else {
-          resources.set(name, this.intern(typeUrl, input, resourceVersion));
-          changed.add(name);
-        }
-      }
-      const set = new TypeSet(typeUrl, resources, version, sorted);
-      if (old) {
-        if (!sameNames) for (const name of old.resources.keys()) if (!resources.has(name)) changed.add(name);
-        set.follow(old, changed);
-        replaced.push([old, changed]);
-      }
-      types.set(typeUrl, set);
+      const next = (old && this.followInPlace(old, inputs)) ?? this.buildSet(typeUrl, inputs, old, (name) => problems.push(`Gateway ${gatewayKey} (${variant}): duplicate ${typeUrl} resource "${name}" dropped`));
+      if (old && next !== old) replaced.push([old, next.changed]);
+      types.set(typeUrl, next);
     }
     const forGateway = this.snapshots.get(gatewayKey) ?? { key: gatewayKey };
     forGateway[variant] = new Snapshot(gatewayKey, variant, types);
@@ -311,7 +251,7 @@ export class SnapshotCache implements SnapshotReader {
     for (const t of PUSH_ORDER) {
       let set = EMPTY_PREFIX_SETS.get(`${this.versionPrefix}\0${t}`);
       if (!set) {
-        set = new TypeSet(t, new Map(), setVersion(this.versionPrefix, new Map()));
+        set = new TypeSet(t, new Map(), this.versionPrefix, sumOf([]));
         EMPTY_PREFIX_SETS.set(`${this.versionPrefix}\0${t}`, set);
       }
       types.set(t, set);
@@ -331,15 +271,75 @@ export class SnapshotCache implements SnapshotReader {
     return { framings: this.framed, liveResourceVersions: this.interned.size, maxEncodingsPerVersion: max };
   }
 
-  /** Are these inputs exactly the set's resources, in its order, each with bytes already hashed to its version? */
-  private sameInputs(set: TypeSet, inputs: readonly EncodedInput[]): boolean {
-    if (inputs.length !== set.resources.size) return false;
+  /**
+   * The common case: the inputs name the set's resources in its order (an endpoint change keeps
+   * every name). Then only the resources whose bytes changed are looked at: returns `old` itself
+   * when none did, the following set when some did, and undefined when the names differ (then
+   * buildSet does the general work). Callers hand over the same bytes for unchanged resources, so
+   * most are recognised by identity without hashing.
+   */
+  private followInPlace(old: TypeSet, inputs: readonly EncodedInput[]): TypeSet | undefined {
+    if (inputs.length !== old.resources.size) return undefined;
+    const differing: number[] = [];
     let i = 0;
-    for (const [name, r] of set.resources) {
-      const input = inputs[i++];
-      if (input.name !== name || this.hashes.get(input.bytes) !== r.version) return false;
+    for (const [name, r] of old.resources) {
+      const input = inputs[i];
+      if (input.name !== name) return undefined;
+      if (this.hashes.get(input.bytes) !== r.version && this.versionOf(input.bytes) !== r.version) differing.push(i);
+      i++;
     }
-    return true;
+    if (differing.length === 0) return old;
+    // The set in place passes its reference on each unchanged resource to this one (see release).
+    const resources = new Map(old.resources);
+    const changed = new Set<string>();
+    const out: EncodedResource[] = [];
+    const into: EncodedResource[] = [];
+    for (const at of differing) {
+      const input = inputs[at];
+      const r = this.intern(old.typeUrl, input, this.versionOf(input.bytes));
+      out.push(old.resources.get(input.name)!);
+      into.push(r);
+      resources.set(input.name, r);
+      changed.add(input.name);
+    }
+    const set = new TypeSet(old.typeUrl, resources, this.versionPrefix, sumAfter(old.sum, out, into));
+    set.follow(old, changed);
+    return set;
+  }
+
+  /** A set from any inputs (the first of duplicate names wins; `duplicate` hears of the rest), following `old` if given; `old` itself when nothing differs. */
+  private buildSet(typeUrl: ResourceTypeUrl, inputs: readonly EncodedInput[], old: TypeSet | undefined, duplicate: (name: string) => void): TypeSet {
+    const resources = new Map<string, EncodedResource>();
+    const changed = new Set<string>();
+    for (const input of inputs) {
+      if (resources.has(input.name)) {
+        duplicate(input.name);
+        continue;
+      }
+      const version = this.versionOf(input.bytes);
+      const before = old?.resources.get(input.name);
+      // Unchanged since the set in place: the same framing, found without building its key; the
+      // old set's reference to it passes to the new set (see release).
+      if (before?.version === version) resources.set(input.name, before);
+      else {
+        resources.set(input.name, this.intern(typeUrl, input, version));
+        changed.add(input.name);
+      }
+    }
+    if (!old) return new TypeSet(typeUrl, resources, this.versionPrefix, sumOf(resources.values()));
+    for (const name of old.resources.keys()) if (!resources.has(name)) changed.add(name);
+    if (changed.size === 0) return old;
+    const out: EncodedResource[] = [];
+    const into: EncodedResource[] = [];
+    for (const name of changed) {
+      const before = old.resources.get(name);
+      const after = resources.get(name);
+      if (before) out.push(before);
+      if (after) into.push(after);
+    }
+    const set = new TypeSet(typeUrl, resources, this.versionPrefix, sumAfter(old.sum, out, into));
+    set.follow(old, changed);
+    return set;
   }
 
   /** Content hash of resource bytes, remembered by identity: callers reuse the bytes of unchanged resources. */

@@ -5,7 +5,8 @@
 // (docs/xds-protocol.md#sotw-stale-nonce, #ack-nack, #sotw-full-state).
 import { AdsStream } from './ads-stream.ts';
 import { decodeDiscoveryRequest, namesOf } from './discovery-request.ts';
-import { contentHash, type EncodedResource } from './encoded-resource.ts';
+import type { EncodedResource } from './encoded-resource.ts';
+import { setVersion, sumOf } from './set-version.ts';
 import { recentSpans, type NamesSpan } from './names-span.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
@@ -84,7 +85,7 @@ export class SotwStream extends AdsStream {
       if (!changed) return undefined;
       const whole = set.size === tv.resources.size && [...set.values()].every((r) => tv.resources.get(r.name) === r);
       if (whole) return { resources: [...set.values()], removed: [], fullState: true, version: tv.version, sharedBody: tv.fullStateBody(), whole: tv.resources, complete };
-      const version = `${this.ctx.cache.versionPrefix}-${contentHash([...set.keys()].sort().map((n) => `${n}\0${set.get(n)!.version}`).join('\n'))}`;
+      const version = setVersion(this.ctx.cache.versionPrefix, sumOf(set.values()));
       return { resources: [...set.values()], removed: [], fullState: true, version, complete };
     }
     // A first sync (nothing held, nothing forced) of a subscription shared by the fleet (wildcard,
