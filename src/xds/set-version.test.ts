@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setVersion, sumAfter, sumOf } from './set-version.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 const entries = (n: number, tag = 'v'): { name: string; version: string }[] => Array.from({ length: n }, (_, i) => ({ name: `ns/svc-${i}`, version: `${tag}${i}` }));
 
@@ -21,13 +22,7 @@ describe('set versions', () => {
   });
 
   it('follow a change from the previous sum as if the set were hashed whole', () => {
-    let seed = 5;
-    const random = (n: number): number => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const random = seededRandom(5);
     let set = new Map(entries(40).map((e) => [e.name, e]));
     let sum = sumOf(set.values());
     for (let step = 0; step < 200; step++) {

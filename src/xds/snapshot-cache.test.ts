@@ -4,6 +4,7 @@ import { contentHash } from './encoded-resource.ts';
 import { TypeUrl } from './resource-types.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 import { stringField } from './proto-wire.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 const r = protoRegistry();
 const cluster = (name: string, timeout = '1s') => ({ name, bytes: r.encode(MessageType.cluster, { name, connect_timeout: timeout }) });
@@ -125,14 +126,7 @@ describe('SnapshotCache', () => {
   });
 
   it('reaches the same set whichever way it is built: a change in place, a reordered or renamed input, or from nothing', () => {
-    // xorshift32, seeded: the same run every time.
-    let seed = 3;
-    const random = (n: number): number => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const random = seededRandom(3);
     const following = new SnapshotCache({ versionPrefix: 'p' });
     let inputs = Array.from({ length: 12 }, (_, i) => cluster(`c${i}`));
     following.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: inputs });

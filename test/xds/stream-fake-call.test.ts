@@ -17,6 +17,7 @@ import { SotwStream } from '../../src/xds/sotw-stream.ts';
 import { emptyCounters, type NackRecord } from '../../src/xds/xds-events.ts';
 import { decodeResponse, TYPE, type ReceivedResponse } from '../support/fake-envoy.ts';
 import { encodeSnapshot, gatewaySnapshot, type JsonSnapshot } from './xds-fixtures.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const GW = 'default/gw';
 const NODE = { id: 'envoy-1', cluster: GW };
@@ -444,14 +445,7 @@ describe('the endpoints-only push path', () => {
   for (const [protocol, eds] of [['sotw', 'wildcard'], ['delta', 'wildcard'], ['sotw', 'by name'], ['delta', 'by name']] as const) {
     it(`${protocol}, EDS ${eds}: writes what the full pass writes`, () => {
       const byName = eds === 'by name';
-      // xorshift32, seeded: the same run every time.
-      let seed = (protocol === 'sotw' ? 7 : 11) + (byName ? 100 : 0);
-      const random = (n: number): number => {
-        seed ^= seed << 13;
-        seed ^= seed >>> 17;
-        seed ^= seed << 5;
-        return (seed >>> 0) % n;
-      };
+      const random = seededRandom((protocol === 'sotw' ? 7 : 11) + (byName ? 100 : 0));
       const cache = new SnapshotCache({ versionPrefix: 'p' });
       let services = ['s0', 's1', 's2', 's3'];
       const addresses = new Map(services.map((s, i) => [s, `10.0.0.${i}:80`]));
