@@ -6,6 +6,7 @@
 import { status } from '@grpc/grpc-js';
 import { internNamesSpan, spanAt, type NamesSpan } from './names-span.ts';
 import { forEachField } from './proto-wire.ts';
+import { TypeUrl } from './resource-types.ts';
 import { StreamError } from './stream-error.ts';
 import type { XdsLimits } from './xds-limits.ts';
 
@@ -46,7 +47,7 @@ export type RequestLimits = Pick<XdsLimits, 'maxRequestFields' | 'maxNameBytes' 
  * last), they are skipped unread and the span is returned instead of strings. Throws StreamError
  * when the request is malformed or over a limit.
  */
-export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, known: Iterable<NamesSpan> = []): DiscoveryRequestJson {
+export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, known: readonly NamesSpan[] = [], more?: () => readonly NamesSpan[]): DiscoveryRequestJson {
   const req: DiscoveryRequestJson = {};
   const buf = asBuffer(data);
   const text = boundedText(buf, limits);
@@ -63,12 +64,11 @@ export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, 
       case 3:
         if (namesStart < 0) {
           namesStart = start;
-          for (const span of known) {
-            if (!spanAt(buf, start, span)) continue;
-            // A list the stream holds: its names passed these checks when it was first applied.
-            matched = span;
-            nameCount = span.count;
-            namesEnd = start + span.bytes.length;
+          // A list the stream holds (or, failing that, one of `more`): its names passed these checks when it was first applied.
+          matched = spanAmong(buf, start, known) ?? (more && spanAmong(buf, start, more()));
+          if (matched) {
+            nameCount = matched.count;
+            namesEnd = start + matched.bytes.length;
             return namesEnd;
           }
         } else {
@@ -80,7 +80,7 @@ export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, 
         if (++nameCount > limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} resource names`);
         namesEnd = end;
         break;
-      case 4: req.type_url = text('type_url', payloadStart, end); break;
+      case 4: req.type_url = servedTypeUrlAt(buf, payloadStart, end) ?? text('type_url', payloadStart, end); break;
       case 5: req.response_nonce = text('response_nonce', payloadStart, end); break;
       case 6: req.error_detail = decodeStatus(buf.subarray(payloadStart, end), limits); break;
       default: break; // resource_locators and other fields Tether does not use
@@ -132,7 +132,7 @@ export function decodeDeltaDiscoveryRequest(data: Uint8Array, limits: RequestLim
   walk(buf, limits, (field, _start, payloadStart, end) => {
     switch (field) {
       case 1: req.node = decodeNode(buf.subarray(payloadStart, end), limits); break;
-      case 2: req.type_url = text('type_url', payloadStart, end); break;
+      case 2: req.type_url = servedTypeUrlAt(buf, payloadStart, end) ?? text('type_url', payloadStart, end); break;
       case 3:
         if (subscribe.length >= limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_subscribe`);
         subscribe.push(text('a resource name', payloadStart, end));
@@ -199,6 +199,21 @@ function walk(buf: Buffer, limits: RequestLimits, visit: (field: number, start: 
     if (err instanceof StreamError) throw err;
     throw new StreamError(status.INVALID_ARGUMENT, `malformed request: ${(err as Error).message}`);
   }
+}
+
+/** The first of these spans whose bytes `buf` holds at `at`. */
+function spanAmong(buf: Buffer, at: number, spans: readonly NamesSpan[]): NamesSpan | undefined {
+  for (const span of spans) if (spanAt(buf, at, span)) return span;
+  return undefined;
+}
+
+/** The type URLs Tether serves, as bytes: every request names one, and a match needs no new string. */
+const SERVED_TYPE_URLS: readonly (readonly [Buffer, string])[] = Object.values(TypeUrl).map((url) => [Buffer.from(url), url] as const);
+
+/** The served type URL `buf` holds in [start, end), as the shared constant string, if it is one. */
+function servedTypeUrlAt(buf: Buffer, start: number, end: number): string | undefined {
+  for (const [bytes, url] of SERVED_TYPE_URLS) if (bytes.length === end - start && buf.compare(bytes, 0, bytes.length, start, end) === 0) return url;
+  return undefined;
 }
 
 function boundedText(buf: Buffer, limits: RequestLimits): (what: string, start: number, end: number) => string {

@@ -18,8 +18,14 @@ import type { TypeState } from './type-state.ts';
 const SOTW_CHANGE_PLANS = new WeakMap<TypeView, Plan>();
 
 export class SotwStream extends AdsStream {
+  /**
+   * The names lists this stream's types hold: a request is compared with these as bytes first (a
+   * match is not decoded), then with the lists the fleet sent last (recentSpans).
+   */
+  private heldSpans: readonly NamesSpan[] = [];
+
   protected handleRequest(data: Buffer): void {
-    const req = decodeDiscoveryRequest(data, this.ctx.limits, this.heldSpans());
+    const req = decodeDiscoveryRequest(data, this.ctx.limits, this.heldSpans, recentSpans);
     this.bindNode(req.node);
     const typeUrl = this.resolveTypeUrl(req.type_url);
     if (!typeUrl) return;
@@ -45,19 +51,13 @@ export class SotwStream extends AdsStream {
       const explicit = st.sharedNames;
       if (span && explicit) span.applied ??= { explicit, wildcard: st.wildcard };
     }
-    st.noteNamesSpan(span);
+    if (span !== st.namesSpan) {
+      st.noteNamesSpan(span);
+      this.heldSpans = [...new Set([...this.types.values()].map((t) => t.namesSpan).filter((x) => x !== undefined))];
+    }
     this.requestHandled();
   }
 
-  /**
-   * The names lists a request is compared with as bytes (a match is not decoded): those this
-   * stream's types hold, and the lists the fleet sent last.
-   */
-  private heldSpans(): NamesSpan[] {
-    const spans = recentSpans();
-    for (const st of this.types.values()) if (st.namesSpan && !spans.includes(st.namesSpan)) spans.unshift(st.namesSpan);
-    return spans;
-  }
 
   protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {
     const tv = view.type(st.typeUrl);
