@@ -1,42 +1,28 @@
-// A set of names that allocates its storage on first add and drops it when emptied. A stream keeps
-// several such sets per type (forced, implicit, pending removal, reported missing) that are empty
-// nearly all the time; an empty Set costs about 160 bytes of heap, this object about 40.
+// Sets of names that are empty nearly all the time (a type's forced names, names pushed unasked,
+// removals to report, names reported missing), kept as a field holding a Set or nothing: no Set,
+// and no object standing for one, until a name is added, and none again once the last is removed.
+// A stream keeps four such fields per type; an empty Set costs about 160 bytes of heap, an empty
+// field nothing, and a push that asks whether one is empty reads no other object.
 
-const NONE: ReadonlySet<string> = new Set();
-
-/** What readers of a LazySet (or a Set) may do with it. */
+/** What readers of these names may do with them (a Set is one). */
 export interface ReadonlyNames extends Iterable<string> {
   readonly size: number;
   has(name: string): boolean;
 }
 
-export class LazySet implements ReadonlyNames {
-  private items: Set<string> | undefined;
+/** Some names, or none (undefined, never an empty Set). */
+export type LazyNames = Set<string> | undefined;
 
-  get size(): number {
-    return this.items?.size ?? 0;
-  }
+/** What a field holding no names reads as. */
+export const NO_NAMES: ReadonlySet<string> = new Set();
 
-  has(name: string): boolean {
-    return this.items !== undefined && this.items.has(name);
-  }
+/** The names with `name` added (the same Set when there was one). */
+export function withName(names: LazyNames, name: string): Set<string> {
+  return (names ?? new Set<string>()).add(name);
+}
 
-  add(name: string): this {
-    (this.items ??= new Set()).add(name);
-    return this;
-  }
-
-  delete(name: string): boolean {
-    if (this.items === undefined || !this.items.delete(name)) return false;
-    if (this.items.size === 0) this.items = undefined;
-    return true;
-  }
-
-  clear(): void {
-    this.items = undefined;
-  }
-
-  [Symbol.iterator](): Iterator<string> {
-    return (this.items ?? NONE)[Symbol.iterator]();
-  }
+/** The names without `name`: undefined once none is left. */
+export function withoutName(names: LazyNames, name: string): LazyNames {
+  if (names === undefined || !names.delete(name)) return names;
+  return names.size === 0 ? undefined : names;
 }

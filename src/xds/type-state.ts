@@ -3,7 +3,7 @@
 // private: streams read them through getters and change them only through methods named after the
 // protocol event (a request, its names, a response sent, an ACK, a NACK), so each rule has one home.
 import type { EncodedResource } from './encoded-resource.ts';
-import { LazySet, type ReadonlyNames } from './lazy-set.ts';
+import { NO_NAMES, withName, withoutName, type LazyNames, type ReadonlyNames } from './lazy-set.ts';
 import type { NamesSpan } from './names-span.ts';
 import type { Plan } from './response-plan.ts';
 import { SentBook, type ReadonlySent } from './sent-book.ts';
@@ -41,7 +41,7 @@ export class TypeState {
   private explicit: Set<string> = new Set();
   private explicitShared = false;
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
-  private readonly implicitNames = new LazySet();
+  private implicitNames: LazyNames;
   /**
    * What the client is believed to hold, name → version. Updated on send, so a NACKed version is not
    * resent. After a response that carried a view's whole set it is that view's map and nothing more.
@@ -65,11 +65,11 @@ export class TypeState {
    * Names to send even if the client is believed to hold them: new subscriptions and CLAs of changed
    * clusters (docs/xds-protocol.md#answer-new-subscription, #cla-after-cluster-change, #delta-subscribe-always-sent).
    */
-  private readonly forced = new LazySet();
+  private forced: LazyNames;
   /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
-  private readonly pendingRemoval = new LazySet();
+  private pendingRemoval: LazyNames;
   /** Delta: explicit names already reported as missing. */
-  private readonly reportedMissing = new LazySet();
+  private reportedMissing: LazyNames;
   private latestNonce: string | undefined;
   private awaiting: InFlight | undefined;
   private respondedFlag = false;
@@ -106,7 +106,7 @@ export class TypeState {
 
   /** Delta only: EDS names pushed without being asked after a (re)connect. */
   get implicit(): ReadonlyNames {
-    return this.implicitNames;
+    return this.implicitNames ?? NO_NAMES;
   }
 
   /** What the client is believed to hold, name → version (sent, whether or not ACKed yet). */
@@ -126,17 +126,17 @@ export class TypeState {
 
   /** Names to send even if the client is believed to hold them. */
   get force(): ReadonlyNames {
-    return this.forced;
+    return this.forced ?? NO_NAMES;
   }
 
   /** Delta: names to report in removed_resources. */
   get removePending(): ReadonlyNames {
-    return this.pendingRemoval;
+    return this.pendingRemoval ?? NO_NAMES;
   }
 
   /** Delta: explicit names already reported as missing. */
   get toldMissing(): ReadonlyNames {
-    return this.reportedMissing;
+    return this.reportedMissing ?? NO_NAMES;
   }
 
   /** The response awaiting its ACK, if any. */
@@ -254,13 +254,13 @@ export class TypeState {
    * exist (the response restates the set), so there every name is recorded.
    */
   forceSend(name: string): void {
-    if (this.sotwFullState || this.held.has(name)) this.forced.add(name);
+    if (this.sotwFullState || this.held.has(name)) this.forced = withName(this.forced, name);
   }
 
   /** Delta: pushes an EDS name the client did not ask for (after a reconnect), unless already covered. */
   addImplicit(name: string): void {
     if (this.subscribed(name)) return;
-    this.implicitNames.add(name);
+    this.implicitNames = withName(this.implicitNames, name);
     this.forceSend(name);
   }
 
@@ -280,9 +280,9 @@ export class TypeState {
       this.awaiting = { nonce, version: plan.version, resources: whole, whole: true, removed: plan.removed, fullState: plan.fullState, sentAt };
       this.replaceWithWhole(whole);
       if (plan.fullState) this.lastFullState = whole;
-      for (const name of [...this.forced]) if (whole.has(name)) this.forced.delete(name);
-      for (const name of [...this.pendingRemoval]) if (whole.has(name)) this.pendingRemoval.delete(name);
-      if (plan.fullState) this.forced.clear();
+      for (const name of [...(this.forced ?? NO_NAMES)]) if (whole.has(name)) this.forced = withoutName(this.forced, name);
+      for (const name of [...(this.pendingRemoval ?? NO_NAMES)]) if (whole.has(name)) this.pendingRemoval = withoutName(this.pendingRemoval, name);
+      if (plan.fullState) this.forced = undefined;
       return;
     }
     const carried = plan.carried ?? new Map(plan.resources.map((r) => [r.name, r.version] as const));
@@ -293,8 +293,8 @@ export class TypeState {
       this.ackedBook = this.held;
       this.held = new SentBook(plan.change.to);
       for (const r of plan.resources) {
-        this.forced.delete(r.name);
-        this.pendingRemoval.delete(r.name);
+        this.forced = withoutName(this.forced, r.name);
+        this.pendingRemoval = withoutName(this.pendingRemoval, r.name);
       }
       for (const name of plan.removed) this.forgetRemoved(name);
       return;
@@ -303,12 +303,12 @@ export class TypeState {
     if (plan.fullState) {
       this.replaceSent(carried);
       this.lastFullState = new Map(plan.resources.map((r) => [r.name, r] as const));
-      this.forced.clear();
+      this.forced = undefined;
     } else {
       for (const r of plan.resources) {
         this.setSent(r.name, r.version);
-        this.forced.delete(r.name);
-        this.pendingRemoval.delete(r.name);
+        this.forced = withoutName(this.forced, r.name);
+        this.pendingRemoval = withoutName(this.pendingRemoval, r.name);
       }
     }
     for (const name of plan.removed) {
@@ -319,9 +319,9 @@ export class TypeState {
 
   /** A name a response removes: nothing left to force or report, and an explicit one is now reported missing. */
   private forgetRemoved(name: string): void {
-    this.forced.delete(name);
-    this.pendingRemoval.delete(name);
-    if (this.explicit.has(name)) this.reportedMissing.add(name);
+    this.forced = withoutName(this.forced, name);
+    this.pendingRemoval = withoutName(this.pendingRemoval, name);
+    if (this.explicit.has(name)) this.reportedMissing = withName(this.reportedMissing, name);
   }
 
   /** The client accepted the response awaiting its ACK; returns it. */
@@ -391,19 +391,19 @@ export class TypeState {
 
   /** Is this name covered by the subscription? */
   subscribed(name: string): boolean {
-    return this.wildcardFlag || this.explicit.has(name) || this.implicitNames.has(name);
+    return this.wildcardFlag || this.explicit.has(name) || this.implicitNames?.has(name) === true;
   }
 
   /** Names the subscription covers: every resource for wildcard, else the named (and implicit) ones. */
   candidates(resources: ReadonlyMap<string, EncodedResource>): Iterable<string> {
     if (this.wildcardFlag) return resources.keys();
-    if (this.implicitNames.size === 0) return this.explicit;
+    if (this.implicitNames === undefined) return this.explicit;
     return this.namesAndImplicit();
   }
 
   private *namesAndImplicit(): Iterable<string> {
     yield* this.explicit;
-    for (const name of this.implicitNames) if (!this.explicit.has(name)) yield name;
+    for (const name of this.implicitNames ?? NO_NAMES) if (!this.explicit.has(name)) yield name;
   }
 
   /**
@@ -482,26 +482,26 @@ export class TypeState {
       this.explicit.add(n);
       // Covered explicitly from now on (an unsubscribe drops both): the stream does not keep a
       // second entry per EDS name pushed unasked after its first CDS response.
-      this.implicitNames.delete(n);
-      this.reportedMissing.delete(n);
+      this.implicitNames = withoutName(this.implicitNames, n);
+      this.reportedMissing = withoutName(this.reportedMissing, n);
       // Always send names in resource_names_subscribe, even at the same version (docs/xds-protocol.md#delta-subscribe-always-sent).
       this.forceSend(n);
     }
     for (const n of unsubscribe) {
       if (n === '*') {
         this.wildcardFlag = false;
-        for (const held of [...this.held.keys()]) if (!this.explicit.has(held) && !this.implicitNames.has(held)) this.forget(held);
+        for (const held of [...this.held.keys()]) if (!this.explicit.has(held) && this.implicitNames?.has(held) !== true) this.forget(held);
         continue;
       }
       const held = this.explicit.delete(n);
-      this.implicitNames.delete(n);
-      this.reportedMissing.delete(n);
+      this.implicitNames = withoutName(this.implicitNames, n);
+      this.reportedMissing = withoutName(this.reportedMissing, n);
       if (this.wildcardFlag) {
         // The client dropped its copy; wildcard still covers the name, so it must get an answer
         // (docs/xds-protocol.md#wildcard-unsubscribe).
         if (held) {
           this.forgetHeld(n);
-          this.pendingRemoval.add(n);
+          this.pendingRemoval = withName(this.pendingRemoval, n);
         }
       } else {
         this.forget(n);
@@ -539,8 +539,8 @@ export class TypeState {
 
   /** The client no longer holds or wants this name; a later subscription resends it. */
   private forget(name: string): void {
-    this.forced.delete(name);
-    this.pendingRemoval.delete(name);
+    this.forced = withoutName(this.forced, name);
+    this.pendingRemoval = withoutName(this.pendingRemoval, name);
     // SotW LDS/CDS: the next full-state response drops it, so keep it in `sent` until then.
     if (this.sotwFullState) return;
     this.forgetHeld(name);
