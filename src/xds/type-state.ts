@@ -27,19 +27,13 @@ export interface InFlight {
 }
 
 export class TypeState {
-  readonly typeUrl: ResourceTypeUrl;
-  /** Whether the legacy rule (an empty first request means wildcard) applies to this client. */
-  private readonly legacyWildcard: boolean;
-  /** SotW LDS and CDS, whose responses carry the full set. */
-  private readonly sotwFullState: boolean;
+  // The fields every ACK and every push read come first, so they share the object's first cache
+  // lines (a fleet's streams are visited one after another, each state cold).
+  private awaiting: InFlight | undefined;
+  /** The type view this state was last found fully in sync with; cleared by any change here. */
+  private synced: object | undefined;
   /** The client has sent a request for this type on this stream. */
   private requestedFlag = false;
-  private wildcardFlag = false;
-  /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
-  private everNamed = false;
-  /** Names subscribed explicitly; interned and shared between streams when large (never changed in place then). */
-  private explicit: Set<string> = new Set();
-  private explicitShared = false;
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
   private implicitNames: LazyNames;
   /**
@@ -47,6 +41,17 @@ export class TypeState {
    * resent. After a response that carried a view's whole set it is that view's map and nothing more.
    */
   private held = new SentBook();
+  /**
+   * Names to send even if the client is believed to hold them: new subscriptions and CLAs of changed
+   * clusters (docs/xds-protocol.md#answer-new-subscription, #cla-after-cluster-change, #delta-subscribe-always-sent).
+   */
+  private forced: LazyNames;
+  /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
+  private pendingRemoval: LazyNames;
+  private respondedFlag = false;
+  private wildcardFlag = false;
+  /** Names subscribed explicitly; interned and shared between streams when large (never changed in place then). */
+  private explicit: Set<string> = new Set();
   /**
    * Where the acknowledged version differs from `held` (sent and not yet ACKed, or NACKed): name →
    * the version last ACKed (undefined: none). Kept as a difference so a stream holding thousands of
@@ -59,30 +64,27 @@ export class TypeState {
    * one `unacked` entry per resource on an initial sync.
    */
   private ackedBook: SentBook | undefined;
-  /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
-  private lastFullState: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
-  /**
-   * Names to send even if the client is believed to hold them: new subscriptions and CLAs of changed
-   * clusters (docs/xds-protocol.md#answer-new-subscription, #cla-after-cluster-change, #delta-subscribe-always-sent).
-   */
-  private forced: LazyNames;
-  /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
-  private pendingRemoval: LazyNames;
-  /** Delta: explicit names already reported as missing. */
-  private reportedMissing: LazyNames;
   private latestNonce: string | undefined;
-  private awaiting: InFlight | undefined;
-  private respondedFlag = false;
-  private sentVersionInfo = '';
-  private ackedVersionInfo = '';
-  private nack: NackRecord | undefined;
-  /** The last response was rejected and nothing has been accepted since. */
-  private rejectedFlag = false;
-  private requestAt = 0;
   /** SotW: the bytes of the last resource_names list applied (shared between streams). */
   private span: NamesSpan | undefined;
-  /** The type view this state was last found fully in sync with; cleared by any change here. */
-  private synced: object | undefined;
+  /** The last response was rejected and nothing has been accepted since. */
+  private rejectedFlag = false;
+  private sentVersionInfo = '';
+  private ackedVersionInfo = '';
+  private requestAt = 0;
+  readonly typeUrl: ResourceTypeUrl;
+  /** Whether the legacy rule (an empty first request means wildcard) applies to this client. */
+  private readonly legacyWildcard: boolean;
+  /** SotW LDS and CDS, whose responses carry the full set. */
+  private readonly sotwFullState: boolean;
+  /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
+  private everNamed = false;
+  private explicitShared = false;
+  /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
+  private lastFullState: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
+  /** Delta: explicit names already reported as missing. */
+  private reportedMissing: LazyNames;
+  private nack: NackRecord | undefined;
 
   constructor(typeUrl: ResourceTypeUrl, legacyWildcard: boolean, sotwFullState: boolean) {
     this.typeUrl = typeUrl;
