@@ -9,7 +9,7 @@ import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ClusterWarming } from './cluster-warming.ts';
 import { fleetPushOf, type FleetPush } from './fleet-push.ts';
-import type { NodeJson } from './discovery-request.ts';
+import { isPlainAck, type NodeJson } from './discovery-request.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
 import { PUSH_ORDER, TypeUrl, isFullStateType, servedTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
@@ -67,6 +67,9 @@ export function variantOf(node: NodeJson): ClientVariant {
 
 export { StreamError };
 
+/** The endpoint type URL as a plain ACK carries it. */
+const EDS_TYPE_URL = Buffer.from(TypeUrl.endpoint);
+
 /** Each type's position in PUSH_ORDER. */
 const AT = {
   cluster: PUSH_ORDER.indexOf(TypeUrl.cluster),
@@ -93,8 +96,9 @@ export abstract class AdsStream {
    */
   private parkedOn: TypeView | undefined;
   private parkedNames: ReadonlySet<string> | undefined;
-  /** A fleet push written and not yet recorded in the endpoint state. */
+  /** A fleet push written and not yet recorded in the endpoint state, and the snapshot it was written for. */
   private fleetPush: FleetPush | undefined;
+  private fleetPushView: SnapshotView | undefined;
   /** When it was written, in microseconds after the push began (a small integer: no number box per stream). */
   private fleetPushDelay = 0;
   /** The Gateway and variant this stream reads, and whether the Gateway was known at the last look (copied from streamInfo once bound). */
@@ -184,6 +188,7 @@ export abstract class AdsStream {
 
   private onData(data: Buffer): void {
     if (this.closed) return;
+    if (this.fleetPush && this.ackedFleetPush(data)) return;
     this.settleFleetPush();
     // A request may change anything: the next reconcile is a full pass.
     this.idleWith = undefined;
@@ -380,6 +385,7 @@ export abstract class AdsStream {
     if (!push || !push.covers(this.parkedNames)) return false;
     const at = performance.now();
     this.fleetPush = push;
+    this.fleetPushView = view;
     this.fleetPushDelay = push.delayMicros(at);
     const counters = this.ctx.counters;
     bump(counters.pushes, TypeUrl.endpoint);
@@ -391,11 +397,37 @@ export abstract class AdsStream {
     return true;
   }
 
+  /**
+   * The request is the plain ACK of the fleet push written last (recognised from its bytes), and
+   * nothing happened on the stream since: no request (it would have recorded the push), no pass
+   * (likewise), the same snapshot. The stream was parked then, so every other type is still in sync
+   * and nothing warms or waits: the push and its ACK are recorded at once and the stream parks
+   * again, without decoding the request or visiting its other types. False leaves the request to
+   * the usual path.
+   */
+  private ackedFleetPush(data: Buffer): boolean {
+    const push = this.fleetPush!;
+    const eds = this.byOrder[AT.endpoint]!;
+    const view = this.fleetPushView!;
+    if (this.blocked || this.currentView() !== view) return false;
+    if (!isPlainAck(data, this.protocol, { typeUrl: EDS_TYPE_URL, nonce: push.nonceBytes, ...(this.protocol === 'sotw' && eds.namesSpan ? { names: eds.namesSpan } : {}) })) return false;
+    if (!eds.recordAckedChange(push.nonce, push.plan, push.to)) return false;
+    this.fleetPush = undefined;
+    this.fleetPushView = undefined;
+    const now = performance.now();
+    eds.noteRequest(now);
+    bump(this.ctx.counters.acks, TypeUrl.endpoint);
+    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: TypeUrl.endpoint, version: push.plan.version, latencyMs: now - (push.began + this.fleetPushDelay / 1000) });
+    this.becomeIdle(view);
+    return true;
+  }
+
   /** Records the fleet push written last, if any, in the endpoint state: before anything reads or changes that state. */
   private settleFleetPush(): void {
     const push = this.fleetPush;
     if (!push) return;
     this.fleetPush = undefined;
+    this.fleetPushView = undefined;
     this.byOrder[AT.endpoint]!.recordSent(push.nonce, push.plan, push.to, push.began + this.fleetPushDelay / 1000);
   }
 

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
-import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest, namesOf } from './discovery-request.ts';
+import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest, isPlainAck, namesOf } from './discovery-request.ts';
 import { bytesField, encodeAny, stringField } from './proto-wire.ts';
 import { StreamError } from './stream-error.ts';
 import { DEFAULT_XDS_LIMITS as L } from './xds-limits.ts';
@@ -136,5 +136,46 @@ describe('request limits', () => {
   it('malformed bytes are INVALID_ARGUMENT', () => {
     expect(refusal(() => decodeDiscoveryRequest(Buffer.from([0x0a, 0x05, 0x01]), L))).toEqual({ code: status.INVALID_ARGUMENT, message: 'malformed request: truncated field' });
     expect(refusal(() => decodeDeltaDiscoveryRequest(Buffer.from([0x0b]), L))?.code).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe('isPlainAck', () => {
+  const EDS = 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment';
+  const want = (names?: string[]) => ({ typeUrl: Buffer.from(EDS), nonce: Buffer.from('~7'), ...(names ? { names: decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: names }), L).names_span! } : {}) });
+  const sotw = (req: Record<string, unknown>) => r.encode(MessageType.discoveryRequest, req);
+  const delta = (req: Record<string, unknown>) => r.encode(MessageType.deltaDiscoveryRequest, req);
+
+  it('SotW: the type URL, the nonce and the names list held, with version_info and node or without', () => {
+    const ack = { version_info: 'p-x', resource_names: ['a', 'b'], type_url: EDS, response_nonce: '~7' };
+    expect(isPlainAck(sotw(ack), 'sotw', want(['a', 'b']))).toBe(true);
+    expect(isPlainAck(sotw({ ...ack, node }), 'sotw', want(['a', 'b']))).toBe(true);
+    expect(isPlainAck(sotw({ type_url: EDS, response_nonce: '~7' }), 'sotw', want())).toBe(true);
+  });
+
+  it('SotW: anything more or else is not one', () => {
+    const ack = { version_info: 'p-x', resource_names: ['a', 'b'], type_url: EDS, response_nonce: '~7' };
+    const cases: [string, Uint8Array, ReturnType<typeof want>][] = [
+      ['a NACK', sotw({ ...ack, error_detail: { code: 3, message: 'no' } }), want(['a', 'b'])],
+      ['another nonce', sotw({ ...ack, response_nonce: '~8' }), want(['a', 'b'])],
+      ['another type', sotw({ ...ack, type_url: CDS }), want(['a', 'b'])],
+      ['fewer names', sotw({ ...ack, resource_names: ['a'] }), want(['a', 'b'])],
+      ['more names', sotw({ ...ack, resource_names: ['a', 'b', 'c'] }), want(['a', 'b'])],
+      ['names where none are held', sotw(ack), want()],
+      ['no names where some are held', sotw({ type_url: EDS, response_nonce: '~7' }), want(['a', 'b'])],
+      ['no nonce', sotw({ resource_names: ['a', 'b'], type_url: EDS }), want(['a', 'b'])],
+      ['a field twice', Buffer.concat([sotw(ack), stringField(5, '~7')]), want(['a', 'b'])],
+      ['a field Tether does not read', Buffer.concat([sotw(ack), bytesField(7, Buffer.alloc(0))]), want(['a', 'b'])],
+      ['truncated', sotw(ack).subarray(0, 20), want(['a', 'b'])],
+    ];
+    for (const [what, bytes, w] of cases) expect([what, isPlainAck(bytes, 'sotw', w)]).toEqual([what, false]);
+  });
+
+  it('delta: the type URL and the nonce, node allowed; names, versions or an error are not one', () => {
+    const ack = { type_url: EDS, response_nonce: '~7' };
+    expect(isPlainAck(delta(ack), 'delta', want())).toBe(true);
+    expect(isPlainAck(delta({ ...ack, node }), 'delta', want())).toBe(true);
+    for (const extra of [{ resource_names_subscribe: ['a'] }, { resource_names_unsubscribe: ['a'] }, { initial_resource_versions: { a: 'v' } }, { error_detail: { code: 3, message: 'no' } }, { response_nonce: '~8' }]) {
+      expect([extra, isPlainAck(delta({ ...ack, ...extra }), 'delta', want())]).toEqual([extra, false]);
+    }
   });
 });

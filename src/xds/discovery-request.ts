@@ -6,7 +6,7 @@
 import { status } from '@grpc/grpc-js';
 import { internNamesSpan, spanAt, type NamesSpan } from './names-span.ts';
 import { forEachField } from './proto-wire.ts';
-import { TypeUrl } from './resource-types.ts';
+import { TypeUrl, type XdsProtocol } from './resource-types.ts';
 import { StreamError } from './stream-error.ts';
 import type { XdsLimits } from './xds-limits.ts';
 
@@ -199,6 +199,54 @@ function walk(buf: Buffer, limits: RequestLimits, visit: (field: number, start: 
     if (err instanceof StreamError) throw err;
     throw new StreamError(status.INVALID_ARGUMENT, `malformed request: ${(err as Error).message}`);
   }
+}
+
+/** What a plain ACK of one response carries, as bytes: the type URL and nonce, and (SotW) the names list the stream holds, if any. */
+export interface PlainAck {
+  readonly typeUrl: Buffer;
+  readonly nonce: Buffer;
+  readonly names?: NamesSpan;
+}
+
+/** Field numbers a plain ACK may carry (-1: the protocol has no such field). */
+const ACK_FIELDS = {
+  sotw: { version: 1, node: 2, names: 3, typeUrl: 4, nonce: 5 },
+  delta: { version: -1, node: 1, names: -1, typeUrl: 2, nonce: 6 },
+} as const;
+
+/**
+ * Is this request nothing but a plain ACK: the type URL and nonce given, SotW's names exactly the
+ * list given (or none when none is given), and besides those only node (a bound stream does not
+ * read it again) and SotW's version_info (which never decides an ACK: docs/xds-protocol.md#ack-nack)?
+ * Read without decoding a string or allocating; any other field, a field twice, or anything
+ * malformed is a no, and the full decoder reads the request as usual.
+ */
+export function isPlainAck(data: Uint8Array, protocol: XdsProtocol, ack: PlainAck): boolean {
+  const buf = asBuffer(data);
+  const f = ACK_FIELDS[protocol];
+  let typeSeen = false;
+  let nonceSeen = false;
+  let namesSeen = false;
+  let ok = true;
+  const same = (start: number, end: number, want: Buffer): boolean => end - start === want.length && buf.compare(want, 0, want.length, start, end) === 0;
+  try {
+    forEachField(buf, (field, start, payloadStart, end) => {
+      if (field === f.typeUrl && !typeSeen) {
+        typeSeen = true;
+        ok = same(payloadStart, end, ack.typeUrl);
+      } else if (field === f.nonce && !nonceSeen) {
+        nonceSeen = true;
+        ok = same(payloadStart, end, ack.nonce);
+      } else if (field === f.names && !namesSeen && ack.names !== undefined && spanAt(buf, start, ack.names)) {
+        namesSeen = true;
+        return start + ack.names.bytes.length;
+      } else if (field !== f.node && field !== f.version) ok = false;
+      return ok ? undefined : buf.length;
+    });
+  } catch {
+    return false;
+  }
+  return ok && typeSeen && nonceSeen && namesSeen === (ack.names !== undefined);
 }
 
 /** The first of these spans whose bytes `buf` holds at `at`. */

@@ -18,6 +18,8 @@ export class FleetPush {
   /** The view a stream holds in full once it sent this. */
   readonly to: TypeView;
   readonly nonce: string;
+  /** The nonce as its ACK carries it. */
+  readonly nonceBytes: Buffer;
   /** The whole response: the plan's shared body and the nonce field. */
   readonly bytes: Buffer;
   /** performance.now() when the first stream wrote it. */
@@ -29,6 +31,7 @@ export class FleetPush {
     this.plan = plan;
     this.to = to;
     this.nonce = `~${(++fleetNonces).toString(36)}`;
+    this.nonceBytes = Buffer.from(this.nonce);
     this.bytes = Buffer.concat([plan.sharedBody!, stringField(5, this.nonce)]);
   }
 

@@ -377,6 +377,25 @@ export class TypeState {
     for (const [name, version] of next) this.setSent(name, version);
   }
 
+  /**
+   * A response carrying exactly a view's change went out and its plain ACK is here, both at once:
+   * the state recordSent and recordAck leave, without the record in between. Only for a type with
+   * nothing awaiting, everything acknowledged and the change's `from` view held whole (what a parked
+   * stream has, see AdsStream.becomeIdle); false, touching nothing, otherwise.
+   */
+  recordAckedChange(nonce: string, plan: Plan, syncedWith: object): boolean {
+    const change = plan.change;
+    if (!change || plan.removed.length > 0 || this.awaiting !== undefined || !this.settled || this.held.whole !== change.from || this.forced !== undefined || this.pendingRemoval !== undefined) return false;
+    this.latestNonce = nonce;
+    this.respondedFlag = true;
+    this.sentVersionInfo = plan.version;
+    this.ackedVersionInfo = plan.version;
+    this.rejectedFlag = false;
+    this.synced = syncedWith;
+    this.held = new SentBook(change.to);
+    return true;
+  }
+
   /** The client accepted a response: what it carried is now acknowledged. */
   acknowledge(inFlight: InFlight): void {
     this.rejectedFlag = false;

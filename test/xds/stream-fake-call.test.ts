@@ -386,6 +386,48 @@ describe('a change pushed to a fleet', () => {
   }
 });
 
+describe('the answer to a fleet push', () => {
+  for (const protocol of ['sotw', 'delta'] as const) {
+    it(`${protocol}: an ACK is recorded as one (the stream takes the next push too), a NACK as a NACK`, () => {
+      const cache = new SnapshotCache({ versionPrefix: 'p' });
+      const routes = [{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }];
+      const set = (a: string): void => void cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(routes, { a: [a], b: ['10.0.0.2:80'] })));
+      const answer = (d: Driver, r: ReceivedResponse, nack = false): void => {
+        const error = nack ? { error_detail: { code: 3, message: 'bad endpoints' } } : {};
+        d.send(protocol === 'sotw' ? { type_url: TYPE.endpoint, resource_names: ['a', 'b'], version_info: r.version, response_nonce: r.nonce, ...error } : { type_url: TYPE.endpoint, response_nonce: r.nonce, ...error });
+        d.flush();
+      };
+      set('10.0.0.1:80');
+      const [acking, nacking] = [driver(protocol, cache), driver(protocol, cache)];
+      for (const d of [acking, nacking]) {
+        d.send(protocol === 'sotw' ? { node: NODE, type_url: TYPE.endpoint, resource_names: ['a', 'b'] } : { node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: ['a', 'b'] });
+        d.flush();
+        answer(d, d.take()[0]);
+      }
+      set('10.0.0.9:80');
+      for (const d of [acking, nacking]) d.flush();
+      const [pushA, pushN] = [acking, nacking].map((d) => {
+        expect(d.call.frames.filter((f) => f instanceof Buffer)).toHaveLength(1);
+        return d.take()[0];
+      });
+      expect(pushA.nonce).toBe(pushN.nonce);
+      answer(acking, pushA);
+      answer(nacking, pushN, true);
+      const eds = (d: Driver) => d.stream.types.get(TYPE.endpoint)!;
+      const view = cache.view(GW, 'envoy')!.type(TYPE.endpoint);
+      expect([eds(acking).ackedVersionOf('a'), eds(acking).inFlight, eds(acking).rejected, acking.ctx.counters.acks[TYPE.endpoint]]).toEqual([view.resources.get('a')!.version, undefined, false, 2]);
+      expect(acking.nacks).toEqual([]);
+      expect([eds(nacking).ackedVersionOf('a'), eds(nacking).rejected]).toEqual([view.previous!.resources.get('a')!.version, true]);
+      expect(nacking.nacks.map((n) => [n.typeUrl, n.nonce, n.message])).toEqual([[TYPE.endpoint, pushN.nonce, 'bad endpoints']]);
+      // The stream that ACKed is parked again: the next change reaches it as the fleet's push.
+      set('10.0.0.8:80');
+      acking.flush();
+      expect(acking.call.frames.filter((f) => f instanceof Buffer)).toHaveLength(1);
+      expect(acking.take().map((r) => names(r))).toEqual([['a']]);
+    });
+  }
+});
+
 describe('a stream subscribed by name, holding every resource of the view', () => {
   for (const protocol of ['sotw', 'delta'] as const) {
     it(`${protocol}: is not sent endpoints it did not name when only those changed`, () => {
