@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
+import { MessageType, protoRegistry, type JsonObject } from '../codec/proto-registry.ts';
 import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest, isPlainAck, namesOf } from './discovery-request.ts';
 import { bytesField, encodeAny, stringField } from './proto-wire.ts';
 import { StreamError } from './stream-error.ts';
@@ -142,8 +142,8 @@ describe('request limits', () => {
 describe('isPlainAck', () => {
   const EDS = 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment';
   const want = (names?: string[]) => ({ typeUrl: Buffer.from(EDS), nonce: Buffer.from('~7'), ...(names ? { names: decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: names }), L).names_span! } : {}) });
-  const sotw = (req: Record<string, unknown>) => r.encode(MessageType.discoveryRequest, req);
-  const delta = (req: Record<string, unknown>) => r.encode(MessageType.deltaDiscoveryRequest, req);
+  const sotw = (req: JsonObject) => r.encode(MessageType.discoveryRequest, req);
+  const delta = (req: JsonObject) => r.encode(MessageType.deltaDiscoveryRequest, req);
 
   it('SotW: the type URL, the nonce and the names list held, with version_info and node or without', () => {
     const ack = { version_info: 'p-x', resource_names: ['a', 'b'], type_url: EDS, response_nonce: '~7' };
@@ -174,7 +174,8 @@ describe('isPlainAck', () => {
     const ack = { type_url: EDS, response_nonce: '~7' };
     expect(isPlainAck(delta(ack), 'delta', want())).toBe(true);
     expect(isPlainAck(delta({ ...ack, node }), 'delta', want())).toBe(true);
-    for (const extra of [{ resource_names_subscribe: ['a'] }, { resource_names_unsubscribe: ['a'] }, { initial_resource_versions: { a: 'v' } }, { error_detail: { code: 3, message: 'no' } }, { response_nonce: '~8' }]) {
+    const extras: JsonObject[] = [{ resource_names_subscribe: ['a'] }, { resource_names_unsubscribe: ['a'] }, { initial_resource_versions: { a: 'v' } }, { error_detail: { code: 3, message: 'no' } }, { response_nonce: '~8' }];
+    for (const extra of extras) {
       expect([extra, isPlainAck(delta({ ...ack, ...extra }), 'delta', want())]).toEqual([extra, false]);
     }
   });

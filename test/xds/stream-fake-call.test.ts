@@ -393,7 +393,7 @@ describe('the answer to a fleet push', () => {
       const routes = [{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }];
       const set = (a: string): void => void cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(routes, { a: [a], b: ['10.0.0.2:80'] })));
       const answer = (d: Driver, r: ReceivedResponse, nack = false): void => {
-        const error = nack ? { error_detail: { code: 3, message: 'bad endpoints' } } : {};
+        const error: JsonObject = nack ? { error_detail: { code: 3, message: 'bad endpoints' } } : {};
         d.send(protocol === 'sotw' ? { type_url: TYPE.endpoint, resource_names: ['a', 'b'], version_info: r.version, response_nonce: r.nonce, ...error } : { type_url: TYPE.endpoint, response_nonce: r.nonce, ...error });
         d.flush();
       };
