@@ -208,6 +208,37 @@ describe('TypeState after a response carrying a whole view', () => {
     expect([st.ackedVersionOf('A'), st.ackedVersionOf('B'), st.sent.get('B')]).toEqual(['a1', 'b1', 'b2']);
   });
 
+  it('a change sent and acknowledged at once leaves what sending it and acknowledging it leave, and only from a settled whole view', () => {
+    const v1 = resources({ A: 'a1', B: 'b1' });
+    const v2 = resources({ A: 'a2', B: 'b1' });
+    const plan = { resources: [v2.get('A')!], removed: [], fullState: false, version: 'v2', complete: true, change: { from: v1, to: v2 } };
+    const view = {};
+    const settledOn = (): TypeState => {
+      const st = state();
+      st.applySotwNames(['A', 'B']);
+      sendWhole(st, 'n1', v1);
+      st.recordAck();
+      return st;
+    };
+    const atOnce = settledOn();
+    const inTwo = settledOn();
+    expect(atOnce.recordAckedChange('f', plan, view)).toBe(true);
+    inTwo.recordSent('f', plan, view, 0);
+    inTwo.recordAck();
+    const seen = (st: TypeState) => [st.heldView, st.inFlight, st.settled, st.sentVersion, st.ackedVersion, st.syncedWith, st.rejected, st.isStaleNonce('f'), st.ackedVersionOf('A'), [...st.sent.keys()]];
+    expect(seen(atOnce)).toEqual(seen(inTwo));
+    expect(atOnce.heldView).toBe(v2);
+    // Not with a response awaiting its ACK, nor from a view not held whole: nothing is touched.
+    const other = state();
+    other.applySotwNames(['A', 'B']);
+    sendWhole(other, 'n1', v1);
+    const before = seen(other);
+    expect(other.recordAckedChange('f', plan, view)).toBe(false);
+    expect(seen(other)).toEqual(before);
+    other.recordAck();
+    expect(other.recordAckedChange('f', { ...plan, change: { from: v2, to: v1 } }, view)).toBe(false);
+  });
+
   it('a name forgotten while the whole set awaits its ACK is neither held nor acknowledged', () => {
     const st = state();
     st.applyDeltaNames(['A', 'B'], [], true);
