@@ -449,22 +449,11 @@ export abstract class AdsStream {
       return true;
     }
     // No endpoint went away: removals have nothing to wait for (make-before-break concerns them only).
-    const plan = this.holdsAndWantsAll(eds, before, tv) ? this.changePlan(tv) : this.planIfChanged(eds, view, true);
+    // (A stream holding the previous view whole and wanting the whole change took the fleet push;
+    // the plan here is still the shared change plan when it carries exactly the change.)
+    const plan = this.planIfChanged(eds, view, true);
     if (plan) this.write(eds, view, plan);
     else this.becomeIdle(view);
-    return true;
-  }
-
-  /**
-   * Does this idle type hold exactly the view `before` and want every resource that changed since
-   * (and nothing else pending)? Then its plan is the change itself, the same for every such stream.
-   */
-  private holdsAndWantsAll(st: TypeState, before: TypeView, tv: TypeView): boolean {
-    const changes = tv.changes().resources;
-    if (st.heldView !== before.resources || !st.responded || st.force.size > 0 || st.removePending.size > 0) return false;
-    // A change of every resource is a whole set (planned and recorded as such by the full plan).
-    if (changes.length === 0 || changes.length >= tv.resources.size) return false;
-    if (!st.wildcard) for (const r of changes) if (!st.subscribed(r.name)) return false;
     return true;
   }
 
