@@ -292,19 +292,12 @@ export class SnapshotCache implements SnapshotReader {
     // The set in place passes its reference on each unchanged resource to this one (see release).
     const resources = new Map(old.resources);
     const changed = new Set<string>();
-    const out: EncodedResource[] = [];
-    const into: EncodedResource[] = [];
     for (const at of differing) {
       const input = inputs[at];
-      const r = this.intern(old.typeUrl, input, this.versionOf(input.bytes));
-      out.push(old.resources.get(input.name)!);
-      into.push(r);
-      resources.set(input.name, r);
+      resources.set(input.name, this.intern(old.typeUrl, input, this.versionOf(input.bytes)));
       changed.add(input.name);
     }
-    const set = new TypeSet(old.typeUrl, resources, this.versionPrefix, sumAfter(old.sum, out, into));
-    set.follow(old, changed);
-    return set;
+    return this.successor(old, resources, changed);
   }
 
   /** A set from any inputs (the first of duplicate names wins; `duplicate` hears of the rest), following `old` if given; `old` itself when nothing differs. */
@@ -328,7 +321,11 @@ export class SnapshotCache implements SnapshotReader {
     }
     if (!old) return new TypeSet(typeUrl, resources, this.versionPrefix, sumOf(resources.values()));
     for (const name of old.resources.keys()) if (!resources.has(name)) changed.add(name);
-    if (changed.size === 0) return old;
+    return changed.size === 0 ? old : this.successor(old, resources, changed);
+  }
+
+  /** The set following `old` with these resources, `changed` naming what differs: its version worked out from the old one's by those names alone. */
+  private successor(old: TypeSet, resources: Map<string, EncodedResource>, changed: ReadonlySet<string>): TypeSet {
     const out: EncodedResource[] = [];
     const into: EncodedResource[] = [];
     for (const name of changed) {
@@ -337,7 +334,7 @@ export class SnapshotCache implements SnapshotReader {
       if (before) out.push(before);
       if (after) into.push(after);
     }
-    const set = new TypeSet(typeUrl, resources, this.versionPrefix, sumAfter(old.sum, out, into));
+    const set = new TypeSet(old.typeUrl, resources, this.versionPrefix, sumAfter(old.sum, out, into));
     set.follow(old, changed);
     return set;
   }
