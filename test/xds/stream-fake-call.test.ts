@@ -241,14 +241,19 @@ describe('a delta stream driven through a fake call', () => {
 
 describe('clusters warming on a first sync', () => {
   const routes = [{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }];
-
-  it('holds listeners back at most the wait limit when endpoints never come', async () => {
-    const d = driver('sotw', undefined, 40);
+  /** A stream that asked for clusters and listeners on a Gateway of two EDS clusters, and its first CDS response. */
+  const firstClusters = (protocol: XdsProtocol, warmTimeoutMs?: number): { d: Driver; cds: ReceivedResponse } => {
+    const d = driver(protocol, undefined, warmTimeoutMs);
     d.set(gatewaySnapshot(routes, { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] }));
     d.send({ node: NODE, type_url: TYPE.cluster });
     d.send({ type_url: TYPE.listener });
     d.flush();
     const [cds] = d.take();
+    return { d, cds };
+  };
+
+  it('holds listeners back at most the wait limit when endpoints never come', async () => {
+    const { d, cds } = firstClusters('sotw', 40);
     expect(names(cds)).toEqual(['a', 'b']);
     // The clusters are ACKed but their endpoints are never asked for.
     d.send({ type_url: TYPE.cluster, version_info: cds.version, response_nonce: cds.nonce });
@@ -260,12 +265,7 @@ describe('clusters warming on a first sync', () => {
   });
 
   it('does not hold listeners back for clusters the client rejected', () => {
-    const d = driver('delta');
-    d.set(gatewaySnapshot(routes, { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] }));
-    d.send({ node: NODE, type_url: TYPE.cluster });
-    d.send({ type_url: TYPE.listener });
-    d.flush();
-    const [cds] = d.take();
+    const { d, cds } = firstClusters('delta');
     d.send({ type_url: TYPE.cluster, response_nonce: cds.nonce, error_detail: { code: 3, message: 'no' } });
     d.flush();
     // Endpoints go unasked after a delta stream's first CDS response; listeners no longer wait.
@@ -276,12 +276,7 @@ describe('clusters warming on a first sync', () => {
   });
 
   it('releases listeners once clusters and every endpoint are ACKed, and not before', () => {
-    const d = driver('sotw');
-    d.set(gatewaySnapshot(routes, { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] }));
-    d.send({ node: NODE, type_url: TYPE.cluster });
-    d.send({ type_url: TYPE.listener });
-    d.flush();
-    const [cds] = d.take();
+    const { d, cds } = firstClusters('sotw');
     d.send({ type_url: TYPE.cluster, version_info: cds.version, response_nonce: cds.nonce });
     // Endpoints of one cluster only: the other still warms.
     d.send({ type_url: TYPE.endpoint, resource_names: ['a'] });
