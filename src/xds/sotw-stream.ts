@@ -58,7 +58,6 @@ export class SotwStream extends AdsStream {
     this.requestHandled();
   }
 
-
   protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {
     const tv = view.type(st.typeUrl);
     if (isFullStateType(st.typeUrl)) {
