@@ -48,10 +48,14 @@ export function gatewayResources(services: number): BenchGateway {
   };
 }
 
-/** A service's CLA; `shift` moves its addresses (and `port` lets churn give every change distinct content). */
+/**
+ * A service's CLA; `shift` moves its addresses (and `port` lets churn give every change distinct
+ * content). Past 250 addresses the port moves too, so no shift repeats an earlier CLA (a repeat is
+ * no change, and nothing would be pushed).
+ */
 export function encodeCla(name: string, service: number, shift: number, port = 8080): EncodedInput {
   const lb_endpoints = Array.from({ length: ENDPOINTS_PER_SERVICE }, (_, e) => ({
-    endpoint: { address: { socket_address: { address: `10.${(service >> 8) & 255}.${service & 255}.${(e + shift) % 250 + 1}`, port_value: port } } },
+    endpoint: { address: { socket_address: { address: `10.${(service >> 8) & 255}.${service & 255}.${(e + shift) % 250 + 1}`, port_value: port + Math.floor(shift / 250) } } },
     health_status: 'HEALTHY',
   }));
   return { name, bytes: protoRegistry().encode(MessageType.clusterLoadAssignment, { cluster_name: name, endpoints: [{ locality: { zone: 'z1' }, load_balancing_weight: 1, lb_endpoints }] }) };

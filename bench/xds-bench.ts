@@ -12,7 +12,10 @@
 //          until every stream holds all four types), memory per stream after that initial sync,
 //          then one CLA change at a time to all N streams (push latency written by the server and
 //          received by the client, p50 and p99; bytes per stream), and the server's peak RSS.
-// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--cpu-prof DIR [--cpu-prof-interval MICROS]]
+//          The first --warmup changes of each run are pushed and waited for like the others but not
+//          counted, in both roles: the figures are those of a server past its first pushes (a
+//          control plane serves for days), not of code the JIT has not compiled yet.
+// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--warmup 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--cpu-prof DIR [--cpu-prof-interval MICROS]]
 // --cpu-prof DIR writes a CPU profile of every server process into DIR (where a figure's time goes).
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -29,6 +32,7 @@ const arg = (name: string, dflt: string): string => {
 const STREAMS = Number(arg('streams', '1000'));
 const SERVICES = Number(arg('services', '1000'));
 const CHANGES = Number(arg('changes', '20'));
+const WARMUP = Number(arg('warmup', '20'));
 const RUNS = Number(arg('runs', '3'));
 const SCENARIOS = arg('only', 'idle,sotw,delta').split(',') as Scenario[];
 const ROLES: Role[] = arg('role', 'tether,floor').split(',') as Role[];
@@ -120,14 +124,17 @@ async function runScenario(role: Role, scenario: Scenario): Promise<Figures> {
       const received: number[] = [];
       const written: number[] = [];
       const bytes: number[] = [];
-      for (let c = 0; c < CHANGES; c++) {
+      for (let c = 0; c < WARMUP + CHANGES; c++) {
         const t0 = (await server.request({ cmd: 'change', index: c } as ToServer)).t0!;
-        for (const s of await waitSamples(load, STREAMS)) {
+        const samples = await waitSamples(load, STREAMS);
+        await waitSettled(server);
+        const pushed = (await server.request({ cmd: 'written' } as ToServer)).written!;
+        if (c < WARMUP) continue;
+        for (const s of samples) {
           received.push(s.t - t0);
           bytes.push(s.bytes);
         }
-        await waitSettled(server);
-        written.push(...(await server.request({ cmd: 'written' } as ToServer)).written!);
+        written.push(...pushed);
       }
       for (const xs of [received, written, bytes]) xs.sort((a, b) => a - b);
       f['push received p50 (ms)'] = percentile(received, 50);
@@ -174,7 +181,7 @@ function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
 }
 
 async function main(): Promise<void> {
-  console.log(`xDS bench: Tether beside a bare grpc-js floor; ${STREAMS} streams (one connection each), ${RUNS} runs, Node ${process.version}, started ${new Date(now()).toISOString()}`);
+  console.log(`xDS bench: Tether beside a bare grpc-js floor; ${STREAMS} streams (one connection each), ${RUNS} runs, ${CHANGES} changes counted after ${WARMUP} warm-up changes per run, Node ${process.version}, started ${new Date(now()).toISOString()}`);
   const all = new Map<Scenario, Map<Role, Figures[]>>();
   try {
     await runAll(all);
