@@ -194,6 +194,32 @@ describe('SnapshotCache', () => {
     expect(cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: dup })).toHaveLength(1);
   });
 
+  it('sees an edit made in the array it was given before (it keeps its own record of the inputs), and follows a set whose duplicate was dropped', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'p' });
+    const inputs = [cluster('a'), cluster('b')];
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: inputs });
+    const first = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    // The caller edits its own array in place and hands it over again.
+    inputs[1] = cluster('b', '9s');
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: inputs });
+    const second = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    expect(second).not.toBe(first);
+    expect([...second.changed]).toEqual(['b']);
+    expect(second.resources.get('b')!.version).toBe(contentHash(inputs[1].bytes));
+    // Built with a duplicate dropped, then edited in place: the edit is found by content.
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [inputs[0], cluster('a', '5s'), inputs[1]] });
+    const deduped = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    expect(deduped).toBe(second);
+    const b3 = cluster('b', '3s');
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [inputs[0], b3] });
+    const third = cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster);
+    expect([...third.changed]).toEqual(['b']);
+    expect(third.resources.get('b')!.version).toBe(contentHash(b3.bytes));
+    // The same bytes objects again: the same set.
+    cache.setSnapshot('ns/gw', 'envoy', { [TypeUrl.cluster]: [inputs[0], b3] });
+    expect(cache.view('ns/gw', 'envoy')!.type(TypeUrl.cluster)).toBe(third);
+  });
+
   it('notifies listeners', () => {
     const cache = new SnapshotCache();
     const seen: string[] = [];

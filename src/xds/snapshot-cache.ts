@@ -41,6 +41,12 @@ class TypeSet implements TypeView {
   readonly sum: SetSum;
   previous: TypeSet | undefined;
   changed: ReadonlySet<string> = new Set();
+  /**
+   * The input bytes of each resource, in the resources' order, when the set was built from inputs
+   * naming each resource once: a following input with the same bytes object is unchanged, known
+   * without a hash lookup (see followInPlace). Undefined otherwise.
+   */
+  sources: readonly Uint8Array[] | undefined;
   private body: Buffer | undefined;
   private deltaBody: Buffer | undefined;
   private changeSet: Changes | undefined;
@@ -117,6 +123,12 @@ interface GatewaySnapshots {
 }
 
 const EMPTY_PREFIX_SETS = new Map<string, TypeSet>();
+
+/** Records the bytes of the inputs a set was built from, one per resource in its order (copied: a caller may reuse its array). */
+function withSources(set: TypeSet, inOrder: readonly EncodedInput[] | undefined): TypeSet {
+  set.sources = inOrder?.map((input) => input.bytes);
+  return set;
+}
 
 let snapshotSeq = 0;
 
@@ -281,11 +293,12 @@ export class SnapshotCache implements SnapshotReader {
   private followInPlace(old: TypeSet, inputs: readonly EncodedInput[]): TypeSet | undefined {
     if (inputs.length !== old.resources.size) return undefined;
     const differing: number[] = [];
+    const sources = old.sources;
     let i = 0;
     for (const [name, r] of old.resources) {
       const input = inputs[i];
       if (input.name !== name) return undefined;
-      if (this.hashes.get(input.bytes) !== r.version && this.versionOf(input.bytes) !== r.version) differing.push(i);
+      if (input.bytes !== sources?.[i] && this.hashes.get(input.bytes) !== r.version && this.versionOf(input.bytes) !== r.version) differing.push(i);
       i++;
     }
     if (differing.length === 0) return old;
@@ -297,7 +310,7 @@ export class SnapshotCache implements SnapshotReader {
       resources.set(input.name, this.intern(old.typeUrl, input, this.versionOf(input.bytes)));
       changed.add(input.name);
     }
-    return this.successor(old, resources, changed);
+    return this.successor(old, resources, changed, inputs);
   }
 
   /** A set from any inputs (the first of duplicate names wins; `duplicate` hears of the rest), following `old` if given; `old` itself when nothing differs. */
@@ -319,13 +332,15 @@ export class SnapshotCache implements SnapshotReader {
         changed.add(input.name);
       }
     }
-    if (!old) return new TypeSet(typeUrl, resources, this.versionPrefix, sumOf(resources.values()));
+    // With no duplicate dropped, the resources are the inputs in their order.
+    const inOrder = resources.size === inputs.length ? inputs : undefined;
+    if (!old) return withSources(new TypeSet(typeUrl, resources, this.versionPrefix, sumOf(resources.values())), inOrder);
     for (const name of old.resources.keys()) if (!resources.has(name)) changed.add(name);
-    return changed.size === 0 ? old : this.successor(old, resources, changed);
+    return changed.size === 0 ? old : this.successor(old, resources, changed, inOrder);
   }
 
   /** The set following `old` with these resources, `changed` naming what differs: its version worked out from the old one's by those names alone. */
-  private successor(old: TypeSet, resources: Map<string, EncodedResource>, changed: ReadonlySet<string>): TypeSet {
+  private successor(old: TypeSet, resources: Map<string, EncodedResource>, changed: ReadonlySet<string>, inOrder: readonly EncodedInput[] | undefined): TypeSet {
     const out: EncodedResource[] = [];
     const into: EncodedResource[] = [];
     for (const name of changed) {
@@ -336,7 +351,7 @@ export class SnapshotCache implements SnapshotReader {
     }
     const set = new TypeSet(old.typeUrl, resources, this.versionPrefix, sumAfter(old.sum, out, into));
     set.follow(old, changed);
-    return set;
+    return withSources(set, inOrder);
   }
 
   /** Content hash of resource bytes, remembered by identity: callers reuse the bytes of unchanged resources. */
