@@ -111,6 +111,9 @@ export class AdsServer {
   private readonly changedGateways = new Set<string>();
   private flushScheduled = false;
   private tickScheduled = false;
+  /** Streams holding a deferred request (each at most once: a stream defers one request at a time). */
+  private deferred: AdsStream[] = [];
+  private drainScheduled = false;
   private nextId = 1;
   private readonly context: StreamContext;
   private readonly unsubscribeCache: () => void;
@@ -143,6 +146,7 @@ export class AdsServer {
       limits: this.limits,
       warnRepeated: (key, fields, msg) => this.repeatLog.warn(key, fields, msg),
       schedule: (s) => this.schedule(s),
+      defer: (s) => this.defer(s),
       bind: (s) => this.bind(s),
       unbind: (s) => this.unbind(s),
       ...(this.tls ? { authorize: (s: AdsStream, nodeId: string, gateway: string) => this.authorize(s, nodeId, gateway) } : {}),
@@ -388,6 +392,32 @@ export class AdsServer {
       this.flushScheduled = false;
       this.flush();
     });
+  }
+
+  /**
+   * A stream set a request aside while a push to its fleet is being written (AdsStream.onData): it
+   * is taken up once this round of socket reads is over (setImmediate runs after the loop's I/O
+   * callbacks), so the writes still queued for other streams are not held up by ACK bookkeeping.
+   */
+  private defer(stream: AdsStream): void {
+    this.deferred.push(stream);
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      const batch = this.deferred;
+      this.deferred = [];
+      for (const s of batch) this.takeDeferred(s);
+    });
+  }
+
+  private takeDeferred(s: AdsStream): void {
+    try {
+      s.takeDeferred();
+    } catch (err) {
+      this.logger.error({ err, stream: s.id }, 'xDS request failed');
+      s.fail(grpc.status.INTERNAL, `request failed: ${(err as Error).message}`);
+    }
   }
 
   /**

@@ -53,6 +53,11 @@ export interface StreamContext {
   /** A warning any client can cause at will: logged once per key per interval, with a count (repeat-log.ts). */
   warnRepeated(key: string, fields: Record<string, unknown>, msg: string): void;
   schedule(stream: AdsStream): void;
+  /**
+   * Takes up the stream's deferred request (AdsStream.takeDeferred) after the current round of
+   * socket reads. Without it a stream handles every request as it arrives.
+   */
+  defer?(stream: AdsStream): void;
   bind(stream: AdsStream): void;
   unbind(stream: AdsStream): void;
   /** When the channel is authenticated: throws a StreamError if this client may not fetch `gateway`. */
@@ -101,6 +106,9 @@ export abstract class AdsStream {
   private fleetPushView: SnapshotView | undefined;
   /** When it was written, in microseconds after the push began (a small integer: no number box per stream). */
   private fleetPushDelay = 0;
+  /** A request that arrived while a fleet push was out, and when (see onData). */
+  private deferred: Buffer | undefined;
+  private deferredAt = 0;
   /** The Gateway and variant this stream reads, and whether the Gateway was known at the last look (copied from streamInfo once bound). */
   private gateway = '';
   private variant: ClientVariant = 'envoy';
@@ -177,7 +185,8 @@ export abstract class AdsStream {
     this.close();
   }
 
-  protected abstract handleRequest(data: Buffer): void;
+  /** One request, received at `at` (performance.now()). */
+  protected abstract handleRequest(data: Buffer, at: number): void;
   /**
    * What to send for one type, or undefined when the client is up to date. `only`, when given,
    * limits the work to names that changed since a view the type was fully in sync with.
@@ -186,15 +195,42 @@ export abstract class AdsStream {
   /** The response's bytes; `nonceField` is the framed nonce (field 5 in both protocols). */
   protected abstract frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame;
 
+  /**
+   * A request that arrives while a fleet push is out (nearly always that push's ACK, arriving while
+   * the push is still being written to the rest of the fleet) waits until the current round of
+   * socket reads is over: the writes still queued for other streams go first, and its bookkeeping
+   * after. Only one waits per stream; any later event of the stream takes it up first, so
+   * requests are still handled one by one in the order they came.
+   */
   private onData(data: Buffer): void {
     if (this.closed) return;
-    if (this.fleetPush && this.ackedFleetPush(data)) return;
+    if (this.fleetPush && this.deferred === undefined && this.ctx.defer) {
+      this.deferred = data;
+      this.deferredAt = performance.now();
+      this.ctx.defer(this);
+      return;
+    }
+    this.takeDeferred();
+    this.takeRequest(data, performance.now());
+  }
+
+  /** Handles the deferred request, if any (the server calls this once the round of reads is over). */
+  takeDeferred(): void {
+    const data = this.deferred;
+    if (data === undefined) return;
+    this.deferred = undefined;
+    if (!this.closed) this.takeRequest(data, this.deferredAt);
+  }
+
+  private takeRequest(data: Buffer, at: number): void {
+    if (this.closed) return;
+    if (this.fleetPush && this.ackedFleetPush(data, at)) return;
     this.settleFleetPush();
     // A request may change anything: the next reconcile is a full pass.
     this.idleWith = undefined;
     this.parkedOn = undefined;
     try {
-      this.handleRequest(data);
+      this.handleRequest(data, at);
     } catch (err) {
       if (err instanceof StreamError) this.fail(err.code, err.message);
       else {
@@ -272,10 +308,11 @@ export abstract class AdsStream {
     this.schedule();
   }
 
-  protected recordAck(st: TypeState): void {
+  /** `at`: when the ACK arrived (performance.now()). */
+  protected recordAck(st: TypeState, at: number): void {
     const inFlight = st.recordAck();
     bump(this.ctx.counters.acks, st.typeUrl);
-    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: st.typeUrl, version: inFlight.version, latencyMs: performance.now() - inFlight.sentAt });
+    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: st.typeUrl, version: inFlight.version, latencyMs: at - inFlight.sentAt });
   }
 
   protected recordNack(st: TypeState, errorDetail: { code?: number; message?: string }): void {
@@ -331,6 +368,7 @@ export abstract class AdsStream {
 
   /** Sends whatever the client lacks, in make-before-break order. Called by the scheduler. */
   reconcile(): void {
+    this.takeDeferred();
     if (this.closed || this.blocked || !this.streamInfo) return;
     const view = this.currentView();
     const idle = this.idleWith;
@@ -405,7 +443,7 @@ export abstract class AdsStream {
    * again, without decoding the request or visiting its other types. False leaves the request to
    * the usual path.
    */
-  private ackedFleetPush(data: Buffer): boolean {
+  private ackedFleetPush(data: Buffer, at: number): boolean {
     const push = this.fleetPush!;
     const eds = this.byOrder[AT.endpoint]!;
     const view = this.fleetPushView!;
@@ -414,10 +452,9 @@ export abstract class AdsStream {
     if (!eds.recordAckedChange(push.nonce, push.plan, push.to)) return false;
     this.fleetPush = undefined;
     this.fleetPushView = undefined;
-    const now = performance.now();
-    eds.noteRequest(now);
+    eds.noteRequest(at);
     bump(this.ctx.counters.acks, TypeUrl.endpoint);
-    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: TypeUrl.endpoint, version: push.plan.version, latencyMs: now - (push.began + this.fleetPushDelay / 1000) });
+    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: TypeUrl.endpoint, version: push.plan.version, latencyMs: at - (push.began + this.fleetPushDelay / 1000) });
     this.becomeIdle(view);
     return true;
   }
@@ -589,6 +626,7 @@ export abstract class AdsStream {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.deferred = undefined;
     this.warming.stop();
     this.ctx.unbind(this);
     try {

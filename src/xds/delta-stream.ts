@@ -22,20 +22,20 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 const DELTA_CHANGE_PLANS = new WeakMap<TypeView, Plan>();
 
 export class DeltaStream extends AdsStream {
-  protected handleRequest(data: Buffer): void {
+  protected handleRequest(data: Buffer, at: number): void {
     const req = decodeDeltaDiscoveryRequest(data, this.ctx.limits);
     this.bindNode(req.node);
     const typeUrl = this.resolveTypeUrl(req.type_url);
     if (!typeUrl) return;
     const st = this.typeState(typeUrl);
     const first = !st.requested;
-    st.noteRequest(performance.now());
+    st.noteRequest(at);
     if (first && req.initial_resource_versions) st.restoreHeld(req.initial_resource_versions, this.currentView().type(typeUrl).resources);
     const nonce = req.response_nonce ?? '';
     if (nonce !== '') {
       if (st.answers(nonce)) {
         if (req.error_detail) this.recordNack(st, req.error_detail);
-        else this.recordAck(st);
+        else this.recordAck(st, at);
       } else {
         this.recordExpiredNonce(st);
       }

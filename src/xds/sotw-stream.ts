@@ -24,7 +24,7 @@ export class SotwStream extends AdsStream {
    */
   private heldSpans: readonly NamesSpan[] = [];
 
-  protected handleRequest(data: Buffer): void {
+  protected handleRequest(data: Buffer, at: number): void {
     const req = decodeDiscoveryRequest(data, this.ctx.limits, this.heldSpans, recentSpans);
     this.bindNode(req.node);
     const typeUrl = this.resolveTypeUrl(req.type_url);
@@ -36,10 +36,10 @@ export class SotwStream extends AdsStream {
       this.recordExpiredNonce(st);
       return;
     }
-    st.noteRequest(performance.now());
+    st.noteRequest(at);
     if (st.answers(nonce)) {
       if (req.error_detail) this.recordNack(st, req.error_detail);
-      else this.recordAck(st);
+      else this.recordAck(st, at);
     }
     // Envoy restates every name on each ACK; the list this type holds, restated, needs no work.
     // A list another stream of the fleet applied first is taken as that stream's subscription.

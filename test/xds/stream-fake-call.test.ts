@@ -66,16 +66,21 @@ interface Driver {
   send(request: JsonObject): void;
   /** Runs every reconcile the stream scheduled, as the server's flush would. */
   flush(): void;
+  /** With `defer`: takes up the request the stream set aside, as the server does once a round of reads is over. */
+  drain(): void;
+  /** With `defer`: streams holding a request set aside. */
+  readonly deferred: ReadonlySet<AdsStream>;
   /** Responses written since the last call, decoded. */
   take(): ReceivedResponse[];
 }
 
 const open: AdsStream[] = [];
 
-function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 60_000): Driver {
+function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 60_000, options: { defer?: boolean } = {}): Driver {
   const cache = shared ?? new SnapshotCache({ versionPrefix: 'p' });
   cache.markReady();
   const dirty = new Set<AdsStream>();
+  const deferred = new Set<AdsStream>();
   const nacks: NackRecord[] = [];
   const expired: string[] = [];
   const ctx: StreamContext = {
@@ -87,6 +92,7 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 6
     limits: DEFAULT_XDS_LIMITS,
     warnRepeated: () => undefined,
     schedule: (s) => dirty.add(s),
+    ...(options.defer ? { defer: (s: AdsStream) => void deferred.add(s) } : {}),
     bind: () => undefined,
     unbind: () => undefined,
   };
@@ -110,6 +116,12 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 6
       dirty.clear();
       for (const s of batch) s.reconcile();
     },
+    drain: () => {
+      const batch = [...deferred];
+      deferred.clear();
+      for (const s of batch) s.takeDeferred();
+    },
+    deferred,
     take: () => {
       call.frames.length = 0;
       return call.written.splice(0).map((b) => decodeResponse(protocol, b));
@@ -423,6 +435,62 @@ describe('the answer to a fleet push', () => {
   }
 });
 
+describe('a request arriving while a fleet push is out', () => {
+  for (const protocol of ['sotw', 'delta'] as const) {
+    it(`${protocol}: waits until the round of reads is over, and is handled in order before anything else the stream does`, () => {
+      const cache = new SnapshotCache({ versionPrefix: 'p' });
+      const routes = [{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }];
+      const set = (a: string): void => void cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(routes, { a: [a], b: ['10.0.0.2:80'] })));
+      const ack = (d: Driver, r: ReceivedResponse): void => d.send(protocol === 'sotw' ? { type_url: TYPE.endpoint, resource_names: ['a', 'b'], version_info: r.version, response_nonce: r.nonce } : { type_url: TYPE.endpoint, response_nonce: r.nonce });
+      const endpointOf = (r: ReceivedResponse): unknown => JSON.stringify(r.resources[0].json);
+      const current = (): string => cache.view(GW, 'envoy')!.type(TYPE.endpoint).resources.get('a')!.version;
+      set('10.0.0.1:80');
+      const d = driver(protocol, cache, undefined, { defer: true });
+      const acks = (): number | undefined => d.ctx.counters.acks[TYPE.endpoint];
+      d.send(protocol === 'sotw' ? { node: NODE, type_url: TYPE.endpoint, resource_names: ['a', 'b'] } : { node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: ['a', 'b'] });
+      d.flush();
+      // No fleet push out: handled as it arrives.
+      ack(d, d.take()[0]);
+      expect([d.deferred.size, acks()]).toEqual([0, 1]);
+
+      // A change goes out as the fleet's push; its ACK waits until the round of reads is over.
+      set('10.0.0.9:80');
+      d.flush();
+      const [push] = d.take();
+      ack(d, push);
+      expect([d.deferred.size, acks()]).toEqual([1, 1]);
+      d.drain();
+      const eds = d.stream.types.get(TYPE.endpoint)!;
+      expect([acks(), eds.inFlight, eds.ackedVersionOf('a')]).toEqual([2, undefined, current()]);
+
+      // A change before the round is over: the stream takes the ACK up first, then pushes the change.
+      set('10.0.0.8:80');
+      d.flush();
+      const [second] = d.take();
+      ack(d, second);
+      set('10.0.0.7:80');
+      d.flush();
+      expect(acks()).toBe(3);
+      const [third] = d.take();
+      expect([names(third), third.nonce === second.nonce, endpointOf(third) === endpointOf(second)]).toEqual([['a'], false, false]);
+      expect(eds.ackedVersionOf('a')).not.toBe(current());
+
+      // Another request before the round is over: the one set aside is handled first.
+      ack(d, third);
+      set('10.0.0.6:80');
+      d.flush();
+      const [fourth] = d.take();
+      ack(d, fourth);
+      expect(acks()).toBe(4);
+      d.send(protocol === 'sotw' ? { type_url: TYPE.endpoint, resource_names: ['a'], version_info: fourth.version, response_nonce: fourth.nonce } : { type_url: TYPE.endpoint, resource_names_unsubscribe: ['b'] });
+      expect([acks(), eds.ackedVersionOf('a'), [...eds.names]]).toEqual([5, current(), ['a']]);
+      d.drain();
+      d.flush();
+      expect([acks(), [...eds.names]]).toEqual([5, ['a']]);
+    });
+  }
+});
+
 describe('a stream subscribed by name, holding every resource of the view', () => {
   for (const protocol of ['sotw', 'delta'] as const) {
     it(`${protocol}: is not sent endpoints it did not name when only those changed`, () => {
@@ -479,6 +547,8 @@ describe('the endpoints-only push path', () => {
   // with the new snapshot, so its next reconcile is a full pass; A's is not. Both must write the
   // same responses through a random run of endpoint edits, cluster additions and removals, NACKs and
   // late ACKs. EDS is subscribed by wildcard, or by name as Envoy does (following the clusters).
+  // A also sets aside requests that arrive while a fleet push is out, as under the server; they
+  // are taken up before or after its next reconcile, in either order.
   for (const [protocol, eds] of [['sotw', 'wildcard'], ['delta', 'wildcard'], ['sotw', 'by name'], ['delta', 'by name']] as const) {
     it(`${protocol}, EDS ${eds}: writes what the full pass writes`, () => {
       const byName = eds === 'by name';
@@ -491,8 +561,23 @@ describe('the endpoints-only push path', () => {
         cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(routes, Object.fromEntries(services.map((s) => [s, [addresses.get(s)!]])))));
       };
       set();
-      const a = driver(protocol, cache);
+      const a = driver(protocol, cache, undefined, { defer: true });
       const b = driver(protocol, cache);
+      const order = seededRandom(5);
+      let deferrals = 0;
+      /** A's requests set aside are taken up before its reconcile, or after it (then it reconciles again if they call for it). */
+      const run = (d: Driver): void => {
+        if (d !== a) return d.flush();
+        deferrals += a.deferred.size;
+        if (order(2) === 0) {
+          a.drain();
+          a.flush();
+        } else {
+          a.flush();
+          a.drain();
+          a.flush();
+        }
+      };
       const lastNonce = new Map<Driver, Map<string, ReceivedResponse>>([[a, new Map()], [b, new Map()]]);
       /** By name: the EDS names each stream asked for last, and the last EDS response it saw. */
       const asked = new Map<Driver, string[]>();
@@ -551,7 +636,7 @@ describe('the endpoints-only push path', () => {
         const idleWith = (d: Driver): unknown => (d.stream as unknown as { idleWith?: unknown }).idleWith;
         const before = idleWith(a) !== undefined;
         if (changed) expect(idleWith(b)).toBeUndefined();
-        a.flush();
+        run(a);
         b.flush();
         record(a);
         record(b);
@@ -575,7 +660,7 @@ describe('the endpoints-only push path', () => {
           if (byName && answer !== 0 && last && asked.get(d) !== services) {
             d.send({ type_url: TYPE.endpoint, response_nonce: last.nonce, ...(protocol === 'sotw' ? { version_info: last.version } : {}), ...edsNames(d) });
           }
-          d.flush();
+          run(d);
           record(d);
         }
         expect(seen[0]).toEqual(seen[1]);
@@ -585,6 +670,7 @@ describe('the endpoints-only push path', () => {
       expect(fastSeen).toBeGreaterThan(10);
       expect(seen[0].length).toBeGreaterThan(40);
       if (byName) expect(fleetPushes[0]).toBeGreaterThan(5);
+      if (byName) expect(deferrals).toBeGreaterThan(5);
       expect(fleetPushes[1]).toBe(0);
     });
   }
