@@ -56,7 +56,8 @@ export class ClusterWarming {
       this.armTimer(this.whole.since, performance.now());
       return;
     }
-    if (this.perCluster.size === 0) return;
+    // Nothing warms any more: the wait-limit timer would only wake the stream for nothing.
+    if (this.perCluster.size === 0) return this.stop();
     const clusters = view.type(TypeUrl.cluster).resources;
     const endpoints = view.type(TypeUrl.endpoint).resources;
     const now = performance.now();
@@ -73,6 +74,7 @@ export class ClusterWarming {
       } else oldest = Math.min(oldest, since);
     }
     if (this.perCluster.size > 0) this.armTimer(oldest, now);
+    else this.stop();
   }
 
   stop(): void {

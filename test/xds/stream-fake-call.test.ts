@@ -70,6 +70,8 @@ interface Driver {
   drain(): void;
   /** With `defer`: streams holding a request set aside. */
   readonly deferred: ReadonlySet<AdsStream>;
+  /** Streams that asked to be reconciled and have not been yet. */
+  readonly scheduled: ReadonlySet<AdsStream>;
   /** Responses written since the last call, decoded. */
   take(): ReceivedResponse[];
 }
@@ -122,6 +124,7 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 6
       for (const s of batch) s.takeDeferred();
     },
     deferred,
+    scheduled: dirty,
     take: () => {
       call.frames.length = 0;
       return call.written.splice(0).map((b) => decodeResponse(protocol, b));
@@ -274,6 +277,20 @@ describe('clusters warming on a first sync', () => {
     await new Promise((r) => setTimeout(r, 80));
     d.flush();
     expect(summary(d.take())).toEqual([[TYPE.listener, ['http-8080'], []]]);
+  });
+
+  it('does not wake the stream at the wait limit once its clusters are warm', async () => {
+    const { d, cds } = firstClusters('sotw', 40);
+    d.send({ type_url: TYPE.cluster, version_info: cds.version, response_nonce: cds.nonce });
+    d.send({ type_url: TYPE.endpoint, resource_names: ['a', 'b'] });
+    d.flush();
+    const [eds] = d.take();
+    d.send({ type_url: TYPE.endpoint, resource_names: ['a', 'b'], version_info: eds.version, response_nonce: eds.nonce });
+    d.flush();
+    expect(summary(d.take())).toEqual([[TYPE.listener, ['http-8080'], []]]);
+    expect(d.scheduled.size).toBe(0);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(d.scheduled.size).toBe(0);
   });
 
   it('does not hold listeners back for clusters the client rejected', () => {
