@@ -125,8 +125,12 @@ export abstract class AdsStream {
   private streamInfo: StreamInfo | undefined;
   private emptyView: SnapshotView | undefined;
   private nonceCounter = 0;
-  /** New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed). */
-  private readonly warming: ClusterWarming;
+  /**
+   * New clusters sent but not yet known to be warm (CDS ACKed and, for EDS clusters, CLA ACKed).
+   * Made when clusters start warming and dropped once none does: most of a stream's life nothing
+   * warms, and an idle fleet keeps no warming state (see warmingNow).
+   */
+  private warming: ClusterWarming | undefined;
   /** Delta: the first CDS response on a (re)connected stream pushes EDS for its clusters (docs/xds-protocol.md#delta-eds-after-cds). */
   private firstCdsDone = false;
   /** The endpoints view this stream last tried to rebase its endpoint book onto (see becomeIdle). */
@@ -138,11 +142,16 @@ export abstract class AdsStream {
     this.protocol = protocol;
     this.id = id;
     this.fixedTypeUrl = fixedTypeUrl;
-    this.warming = new ClusterWarming({
-      waitMs: ctx.warmTimeoutMs,
+  }
+
+  /** The warming state, made when a cluster starts warming. */
+  private warmingNow(): ClusterWarming {
+    this.warming ??= new ClusterWarming({
+      waitMs: this.ctx.warmTimeoutMs,
       onWaitLimit: () => this.schedule(),
       onGaveUp: (cluster) => this.ctx.logger.info({ node: this.streamInfo?.nodeId, cluster }, 'cluster still warming after the wait limit; sending listeners and routes anyway'),
     });
+    return this.warming;
   }
 
   /** Per-type state, with any fleet push written since recorded first. */
@@ -169,10 +178,12 @@ export abstract class AdsStream {
 
   start(): void {
     this.call.on('data', (data: Buffer) => this.onData(data));
-    this.call.on('end', () => this.close());
-    this.call.on('error', () => this.close());
-    this.call.on('cancelled', () => this.close());
-    this.call.on('close', () => this.close());
+    // One listener for every way a call ends (a stream keeps one function, not four).
+    const closed = (): void => this.close();
+    this.call.on('end', closed);
+    this.call.on('error', closed);
+    this.call.on('cancelled', closed);
+    this.call.on('close', closed);
   }
 
   /** Ends the stream with a status (used on bad requests and on shutdown). */
@@ -332,7 +343,7 @@ export abstract class AdsStream {
     st.recordNack(nack);
     // A rejected cluster or CLA will not warm; waiting would only hold back listeners and routes.
     if (st.typeUrl === TypeUrl.cluster || st.typeUrl === TypeUrl.endpoint) {
-      this.warming.forget(inFlight.resources.keys());
+      this.warming?.forget(inFlight.resources.keys());
     }
     bump(this.ctx.counters.nacks, st.typeUrl);
     // A client can NACK every response it gets: one line per Gateway and type per interval, with a count.
@@ -499,7 +510,7 @@ export abstract class AdsStream {
 
   /** Nothing awaits an ACK, nothing warms, nothing waits for drain, and every type is in sync with this view. */
   private isIdle(view: SnapshotView): boolean {
-    if (this.blocked || this.warming.active) return false;
+    if (this.blocked || this.warming?.active) return false;
     for (const st of this.byOrder) if (st && (st.inFlight !== undefined || (this.canSend(st) && st.syncedWith !== view.type(st.typeUrl)))) return false;
     return true;
   }
@@ -517,9 +528,15 @@ export abstract class AdsStream {
     // Certificates go before the listeners that name them, and never wait for clusters: a rotation
     // is an SDS push alone.
     if (sds) this.trySend(sds, view, false);
-    this.warming.release(view, cds, eds);
+    if (this.warming) {
+      this.warming.release(view, cds, eds);
+      if (!this.warming.active) {
+        this.warming?.stop();
+        this.warming = undefined;
+      }
+    }
     // Listeners and routes may name new clusters: they wait until those are warm (docs/xds-protocol.md#make-before-break).
-    const gateOpen = !this.warming.active && !this.pending(cds, view, false);
+    const gateOpen = this.warming === undefined && !this.pending(cds, view, false);
     if (!gateOpen) return;
     if (lds) this.trySend(lds, view, false);
     if (rds) this.trySend(rds, view, false);
@@ -601,16 +618,16 @@ export abstract class AdsStream {
     const endpoints = view.type(TypeUrl.endpoint).resources;
     const eds = this.typeState(TypeUrl.endpoint);
     const now = performance.now();
-    if (plan.whole && cds.sent.size === 0 && cds.settled && !this.warming.active) {
+    if (plan.whole && cds.sent.size === 0 && cds.settled && !this.warming?.active) {
       // A first sync: every cluster is new (none held or acknowledged) and warms; the client holds
       // endpoints of none of them unless EDS came first.
-      this.warming.addWhole(plan.whole, now);
+      this.warmingNow().addWhole(plan.whole, now);
       if (eds.sent.size > 0) for (const r of plan.resources) if (endpoints.has(r.name)) eds.forceSend(r.name);
     } else {
       for (const r of plan.resources) {
         const before = cds.sent.get(r.name);
         if (before === r.version) continue;
-        if (before === undefined && cds.ackedVersionOf(r.name) === undefined) this.warming.add(r.name, now);
+        if (before === undefined && cds.ackedVersionOf(r.name) === undefined) this.warmingNow().add(r.name, now);
         if (endpoints.has(r.name)) eds.forceSend(r.name);
       }
     }
@@ -627,7 +644,7 @@ export abstract class AdsStream {
     if (this.closed) return;
     this.closed = true;
     this.deferred = undefined;
-    this.warming.stop();
+    this.warming?.stop();
     this.ctx.unbind(this);
     try {
       this.call.end();
