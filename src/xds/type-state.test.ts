@@ -21,6 +21,15 @@ describe('TypeState subscriptions', () => {
     expect(names(st)).toEqual([false, []]);
   });
 
+  it('states that start with no names do not share the names one of them subscribes to', () => {
+    const [a, b, c] = [state(), state(), state()];
+    a.applySotwNames(['A']);
+    b.applyDeltaNames(['B'], [], true);
+    expect([names(a), names(b), names(c)]).toEqual([[false, ['A']], [false, ['B']], [false, []]]);
+    c.applyDeltaNames([], ['C'], true);
+    expect([...a.names, ...b.names, ...c.names]).toEqual(['A', 'B']);
+  });
+
   it('SotW: a restated empty list (every wildcard ACK) keeps the type in sync', () => {
     const view = {};
     for (const [legacy, everNamed] of [[true, false], [false, false], [true, true]] as const) {

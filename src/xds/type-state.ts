@@ -12,6 +12,8 @@ import type { ResourceTypeUrl } from './resource-types.ts';
 import type { NackRecord } from './xds-events.ts';
 
 /** What a type that never sent a full-state response holds: nothing, shared. */
+/** The explicit names of every state that has none yet (shared: see `explicit`). */
+const NO_EXPLICIT_NAMES = new Set<string>();
 const NO_RESOURCES: ReadonlyMap<string, EncodedResource> = new Map();
 
 export interface InFlight {
@@ -50,8 +52,11 @@ export class TypeState {
   private pendingRemoval: LazyNames;
   private respondedFlag = false;
   private wildcardFlag = false;
-  /** Names subscribed explicitly; interned and shared between streams when large (never changed in place then). */
-  private explicit: Set<string> = new Set();
+  /**
+   * Names subscribed explicitly; interned and shared between streams when large, and one shared
+   * empty set until the first name (never changed in place while shared: ownNames copies it first).
+   */
+  private explicit: Set<string> = NO_EXPLICIT_NAMES;
   /**
    * Where the acknowledged version differs from `held` (sent and not yet ACKed, or NACKed): name →
    * the version last ACKed (undefined: none). Kept as a difference so a stream holding thousands of
@@ -79,7 +84,7 @@ export class TypeState {
   private readonly sotwFullState: boolean;
   /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
   private everNamed = false;
-  private explicitShared = false;
+  private explicitShared = true;
   /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
   private lastFullState: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
   /** Delta: explicit names already reported as missing. */
