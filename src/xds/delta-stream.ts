@@ -7,6 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { AdsStream } from './ads-stream.ts';
 import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
+import { fleetList } from './fleet-list.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
 import { sameResources, sharedChangePlan, type Plan } from './response-plan.ts';
@@ -49,6 +50,8 @@ export class DeltaStream extends AdsStream {
 
   protected plan(st: TypeState, view: SnapshotView, allowRemovals: boolean, only?: ReadonlySet<string>): Plan | undefined {
     const tv = view.type(st.typeUrl);
+    const first = this.firstSyncPlan(st, tv, only);
+    if (first !== false) return first;
     const send: EncodedResource[] = [];
     for (const name of only ?? st.candidates(tv.resources)) {
       if (only && !st.subscribed(name)) continue;
@@ -84,6 +87,25 @@ export class DeltaStream extends AdsStream {
       return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: false, sharedBody: tv.changes().deltaBody() };
     }
     return { resources: send, removed: removedNames, fullState: false, version: tv.version, complete: deferred === 0 };
+  }
+
+  /**
+   * A first sync (nothing held, forced, waiting for removal, pushed unasked or reported missing) of
+   * a subscription shared by the fleet: the wildcard alone, or one shared Set of names the view has
+   * every one of. The plan is the view's resources for it, listed once per view for every stream,
+   * with nothing removed: what the general plan finds, without its loops over every name. False
+   * when this is not such a sync.
+   */
+  private firstSyncPlan(st: TypeState, tv: TypeView, only: ReadonlySet<string> | undefined): Plan | undefined | false {
+    if (only || st.sent.size > 0 || st.force.size > 0 || st.removePending.size > 0 || st.implicit.size > 0 || st.toldMissing.size > 0) return false;
+    const shared = st.wildcard ? (st.names.size === 0 ? tv.resources : undefined) : st.sharedNames;
+    if (!shared) return false;
+    const send = fleetList(shared, tv);
+    // A name the view lacks is reported missing: the general plan does that.
+    if (send.length !== shared.size) return false;
+    if (send.length === 0) return !st.responded && st.wildcard ? { resources: send, removed: [], fullState: false, version: tv.version, complete: true } : undefined;
+    if (send.length === tv.resources.size) return { resources: send, removed: [], fullState: false, version: tv.version, complete: true, sharedBody: tv.fullDeltaBody(), whole: tv.resources };
+    return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
   }
 
   protected changePlan(tv: TypeView): Plan {

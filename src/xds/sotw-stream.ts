@@ -6,6 +6,7 @@
 import { AdsStream } from './ads-stream.ts';
 import { decodeDiscoveryRequest, namesOf } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
+import { fleetList } from './fleet-list.ts';
 import { setVersion, sumOf } from './set-version.ts';
 import { recentSpans, type NamesSpan } from './names-span.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
@@ -134,24 +135,6 @@ export class SotwStream extends AdsStream {
     parts.push(typeUrlField(st.typeUrl), nonceField);
     return new ResponseFrame(parts);
   }
-}
-
-const fleetLists = new WeakMap<object, { readonly tv: TypeView; readonly list: readonly EncodedResource[] }>();
-
-/**
- * The view's resources for these names (a view's own map: all of them), in the names' order:
- * made once per names and view and shared by every stream of a fleet, read-only.
- */
-function fleetList(names: ReadonlySet<string> | ReadonlyMap<string, unknown>, tv: TypeView): readonly EncodedResource[] {
-  const known = fleetLists.get(names);
-  if (known?.tv === tv) return known.list;
-  const list: EncodedResource[] = [];
-  for (const name of names.keys()) {
-    const r = tv.resources.get(name);
-    if (r) list.push(r);
-  }
-  fleetLists.set(names, { tv, list });
-  return list;
 }
 
 /** Are these the view's resources in its order? (Called with as many as the view has.) */

@@ -555,6 +555,31 @@ describe('a fleet subscribing with the same names list', () => {
     expect([...eds(b).names]).toEqual(services.slice(0, 2));
     expect(eds(a).names.size).toBe(80);
   });
+
+  it('delta: a first sync of the same names answers each stream with every one the view has, a missing one reported, and the wildcard with the whole view', () => {
+    const cache = new SnapshotCache({ versionPrefix: 'p' });
+    const services = Array.from({ length: 80 }, (_, i) => `svc-${i}`);
+    cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(services.map((c) => ({ prefix: `/${c}`, cluster: c })))));
+    const view = cache.view(GW, 'envoy')!.type(TYPE.endpoint);
+    const asked = [...services].reverse();
+    const [a, b, c, part, w] = [driver('delta', cache), driver('delta', cache), driver('delta', cache), driver('delta', cache), driver('delta', cache)];
+    for (const d of [a, b]) d.send({ node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: asked });
+    part.send({ node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: asked.slice(0, 70) });
+    c.send({ node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: [...asked, 'gone'] });
+    w.send({ node: NODE, type_url: TYPE.endpoint });
+    const answer = (d: Driver): unknown[] => {
+      d.flush();
+      return d.take().map((r) => [r.version, r.resources.map((x) => [x.name, x.version]), [...r.removed]]);
+    };
+    const held = (order: string[]): [string, string][] => order.map((n) => [n, view.resources.get(n)!.version]);
+    // Every resource of the view: the view's own framed body, in its order.
+    expect(answer(a)).toEqual([[view.version, held(services), []]]);
+    expect(answer(b)).toEqual([[view.version, held(services), []]]);
+    expect(answer(c)).toEqual([[view.version, held(asked), ['gone']]]);
+    // Part of the view: in the order asked.
+    expect(answer(part)).toEqual([[view.version, held(asked.slice(0, 70)), []]]);
+    expect(answer(w)).toEqual([[view.version, held(services), []]]);
+  });
 });
 
 describe('the endpoints-only push path', () => {

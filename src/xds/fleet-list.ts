@@ -1,0 +1,20 @@
+// The resources a subscription shared by a fleet gets on its first sync: the view's resources for
+// one Set of names (or for the view's own map: every one), in the names' order, made once per
+// names and view and shared by every stream of the fleet, read-only.
+import type { EncodedResource } from './encoded-resource.ts';
+import type { TypeView } from './snapshot-reader.ts';
+
+const fleetLists = new WeakMap<object, { readonly tv: TypeView; readonly list: readonly EncodedResource[] }>();
+
+/** The view's resources for these names (a view's own map: all of them), in the names' order. */
+export function fleetList(names: ReadonlySet<string> | ReadonlyMap<string, unknown>, tv: TypeView): readonly EncodedResource[] {
+  const known = fleetLists.get(names);
+  if (known?.tv === tv) return known.list;
+  const list: EncodedResource[] = [];
+  for (const name of names.keys()) {
+    const r = tv.resources.get(name);
+    if (r) list.push(r);
+  }
+  fleetLists.set(names, { tv, list });
+  return list;
+}
