@@ -8,6 +8,7 @@ import { DEFAULT_XDS_LIMITS as L } from './xds-limits.ts';
 
 const r = protoRegistry();
 const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
+const RDS = 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration';
 const node = { id: 'envoy-1', cluster: 'ns/gw', user_agent_name: 'envoy' };
 
 describe('decodeDiscoveryRequest', () => {
@@ -51,6 +52,16 @@ describe('decodeDiscoveryRequest', () => {
     expect(a.names_span!.bytes.buffer.byteLength).toBe(a.names_span!.bytes.length);
     const c = decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: names.slice(1), type_url: CDS }), L);
     expect(c.names_span).not.toBe(a.names_span);
+  });
+
+  it('shares a short list too, in storage of its own (a pooled block would stay alive for every stream holding a copy)', () => {
+    const short = (names: string[], nonce: string) => decodeDiscoveryRequest(r.encode(MessageType.discoveryRequest, { resource_names: names, type_url: RDS, response_nonce: nonce }), L);
+    const a = short(['http-80'], '1');
+    const b = short(['http-80'], '2');
+    expect(b.names_span).toBe(a.names_span);
+    expect(a.names_span!.bytes.buffer.byteLength).toBe(a.names_span!.bytes.length);
+    expect(namesOf(a.names_span!)).toEqual(['http-80']);
+    for (const other of [['http-81'], ['http-80', 'http-81'], ['http-8']]) expect(short(other, '3').names_span).not.toBe(a.names_span);
   });
 
   it('reads a NACK, dropping status details it cannot read', () => {

@@ -1,7 +1,7 @@
 // The exact bytes of a SotW request's resource_names list. Envoy restates its whole subscription on
 // every ACK (thousands of EDS names in each); a stream keeps the bytes of the list it applied last
 // and recognises a restated list by comparing bytes, with no decoding and no hashing per ACK. A
-// fleet of one Gateway subscribes with the same list, so large lists are interned by content: every
+// fleet of one Gateway subscribes with the same list, so lists are interned by content: every
 // stream with the same subscription holds the same copy, and a stream's memory does not grow with
 // its list. An entry goes away with the last stream holding it.
 import { hash } from 'node:crypto';
@@ -19,11 +19,11 @@ export interface NamesSpan {
   applied?: { readonly explicit: ReadonlySet<string>; readonly wildcard: boolean };
 }
 
-/** Below this size a copy of its own costs less than the key that would find a shared one. */
-const SHARE_FROM_BYTES = 512;
+/** Below this size a list is its own key (its bytes as text); from it, a digest of them is. */
+const DIGEST_FROM_BYTES = 512;
 
 const shared = new Map<string, WeakRef<NamesSpan>>();
-/** The shared spans seen last, newest first: a stream's first request is compared with these (a fleet sends the same list). */
+/** The large shared spans seen last, newest first: a stream's first request is compared with these (a fleet sends the same list). */
 const recent: WeakRef<NamesSpan>[] = [];
 const RECENT_SPANS = 4;
 const cleanup = new FinalizationRegistry<string>((key) => {
@@ -31,25 +31,25 @@ const cleanup = new FinalizationRegistry<string>((key) => {
 });
 
 /**
- * The span for these bytes: a shared one with the same content, or a copy of them from now on (a
- * copy, so the request the bytes came from is not kept alive). Costs one digest, paid only when a
- * stream's list differs from the one it had.
+ * The span for these bytes: a shared one with the same content, or a copy of them from now on, in
+ * storage of its own: neither the request the bytes came from nor a pooled block (64 KiB, which a
+ * short copy would otherwise keep alive for every stream holding one) is kept. Costs a key (a
+ * digest for a large list), paid only when a stream's list differs from the one it had.
  */
 export function internNamesSpan(bytes: Uint8Array, count: number): NamesSpan {
-  if (bytes.length < SHARE_FROM_BYTES) return { bytes: Buffer.from(bytes), count };
-  const key = `${count}:${bytes.length}:${hash('sha1', bytes, 'base64')}`;
+  const large = bytes.length >= DIGEST_FROM_BYTES;
+  const key = large ? `d${count}:${bytes.length}:${hash('sha1', bytes, 'base64')}` : `s${count}:${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')}`;
   const existing = shared.get(key)?.deref();
   if (existing && existing.bytes.equals(bytes)) {
-    noteRecent(existing);
+    if (large) noteRecent(existing);
     return existing;
   }
-  // Storage of its own (not a slice of a pooled block another buffer keeps alive).
   const own = Buffer.allocUnsafeSlow(bytes.length);
   own.set(bytes);
   const span: NamesSpan = { bytes: own, count };
   shared.set(key, new WeakRef(span));
   cleanup.register(span, key);
-  noteRecent(span);
+  if (large) noteRecent(span);
   return span;
 }
 
