@@ -211,7 +211,7 @@ export abstract class AdsStream {
    * the push is still being written to the rest of the fleet) waits until the current round of
    * socket reads is over: the writes still queued for other streams go first, and its bookkeeping
    * after. Only one waits per stream; any later event of the stream takes it up first, so
-   * requests are still handled one by one in the order they came.
+   * requests are still handled one by one in the order they came (docs/xds-protocol.md#request-order).
    */
   private onData(data: Buffer): void {
     if (this.closed) return;
