@@ -111,7 +111,10 @@ export class AdsServer {
   private readonly changedGateways = new Set<string>();
   private flushScheduled = false;
   private tickScheduled = false;
-  /** Streams holding a deferred request (each at most once: a stream defers one request at a time). */
+  /**
+   * Streams that set a request aside since the last drain (a stream sets one aside at a time; one
+   * listed twice, or whose request its own next event took up, finds nothing the second time).
+   */
   private deferred: AdsStream[] = [];
   private drainScheduled = false;
   private nextId = 1;
@@ -407,17 +410,8 @@ export class AdsServer {
       this.drainScheduled = false;
       const batch = this.deferred;
       this.deferred = [];
-      for (const s of batch) this.takeDeferred(s);
+      for (const s of batch) this.step(s, 'takeDeferred');
     });
-  }
-
-  private takeDeferred(s: AdsStream): void {
-    try {
-      s.takeDeferred();
-    } catch (err) {
-      this.logger.error({ err, stream: s.id }, 'xDS request failed');
-      s.fail(grpc.status.INTERNAL, `request failed: ${(err as Error).message}`);
-    }
   }
 
   /**
@@ -442,17 +436,22 @@ export class AdsServer {
     for (const gateway of this.changedGateways) {
       this.changedGateways.delete(gateway);
       const streams = this.byGateway.get(gateway);
-      if (streams) for (const s of streams) if (batch.size === 0 || !batch.has(s)) this.reconcile(s);
+      if (streams) for (const s of streams) if (batch.size === 0 || !batch.has(s)) this.step(s, 'reconcile');
     }
-    for (const s of batch) this.reconcile(s);
+    for (const s of batch) this.step(s, 'reconcile');
   }
 
-  private reconcile(s: AdsStream): void {
+  /**
+   * Runs one step of a stream (a push pass, or a request it set aside); a failure there is a bug,
+   * and ends that stream only, with INTERNAL, never the server or other streams.
+   */
+  private step(s: AdsStream, step: 'reconcile' | 'takeDeferred'): void {
     try {
-      s.reconcile();
+      s[step]();
     } catch (err) {
-      this.logger.error({ err, stream: s.id }, 'xDS push failed');
-      s.fail(grpc.status.INTERNAL, `push failed: ${(err as Error).message}`);
+      const what = step === 'reconcile' ? 'push' : 'request';
+      this.logger.error({ err, stream: s.id }, `xDS ${what} failed`);
+      s.fail(grpc.status.INTERNAL, `${what} failed: ${(err as Error).message}`);
     }
   }
 }

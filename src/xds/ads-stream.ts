@@ -72,9 +72,6 @@ export function variantOf(node: NodeJson): ClientVariant {
 
 export { StreamError };
 
-/** The endpoint type URL as a plain ACK carries it. */
-const EDS_TYPE_URL = Buffer.from(TypeUrl.endpoint);
-
 /** Each type's position in PUSH_ORDER. */
 const AT = {
   cluster: PUSH_ORDER.indexOf(TypeUrl.cluster),
@@ -459,13 +456,13 @@ export abstract class AdsStream {
     const eds = this.byOrder[AT.endpoint]!;
     const view = this.fleetPushView!;
     if (this.blocked || this.currentView() !== view) return false;
-    if (!isPlainAck(data, this.protocol, { typeUrl: EDS_TYPE_URL, nonce: push.nonceBytes, ...(this.protocol === 'sotw' && eds.namesSpan ? { names: eds.namesSpan } : {}) })) return false;
+    if (!isPlainAck(data, this.protocol, push.plainAck(this.protocol === 'sotw' ? eds.namesSpan : undefined))) return false;
     if (!eds.recordAckedChange(push.nonce, push.plan, push.to)) return false;
     this.fleetPush = undefined;
     this.fleetPushView = undefined;
     eds.noteRequest(at);
     bump(this.ctx.counters.acks, TypeUrl.endpoint);
-    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: TypeUrl.endpoint, version: push.plan.version, latencyMs: at - (push.began + this.fleetPushDelay / 1000) });
+    this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: TypeUrl.endpoint, version: push.plan.version, latencyMs: at - this.fleetPushWrittenAt(push) });
     this.becomeIdle(view);
     return true;
   }
@@ -476,7 +473,12 @@ export abstract class AdsStream {
     if (!push) return;
     this.fleetPush = undefined;
     this.fleetPushView = undefined;
-    this.byOrder[AT.endpoint]!.recordSent(push.nonce, push.plan, push.to, push.began + this.fleetPushDelay / 1000);
+    this.byOrder[AT.endpoint]!.recordSent(push.nonce, push.plan, push.to, this.fleetPushWrittenAt(push));
+  }
+
+  /** performance.now() when this stream wrote the fleet push. */
+  private fleetPushWrittenAt(push: FleetPush): number {
+    return push.began + this.fleetPushDelay / 1000;
   }
 
   /**
@@ -531,7 +533,7 @@ export abstract class AdsStream {
     if (this.warming) {
       this.warming.release(view, cds, eds);
       if (!this.warming.active) {
-        this.warming?.stop();
+        this.warming.stop();
         this.warming = undefined;
       }
     }

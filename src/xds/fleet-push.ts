@@ -7,11 +7,17 @@
 // A nonce only has to be unique within its stream (docs/xds-protocol.md#nonces). A stream's own
 // nonces are base-36 counts (response-frame.ts); fleet nonces start with '~', which no count has,
 // and each fleet push takes a new one, so no stream ever sees the same nonce twice.
+import type { PlainAck } from './discovery-request.ts';
+import type { NamesSpan } from './names-span.ts';
 import { stringField } from './proto-wire.ts';
 import type { Plan } from './response-plan.ts';
+import { TypeUrl } from './resource-types.ts';
 import type { TypeView } from './snapshot-reader.ts';
 
 let fleetNonces = 0;
+
+/** The endpoint type URL as a plain ACK carries it. */
+const EDS_TYPE_URL = Buffer.from(TypeUrl.endpoint);
 
 export class FleetPush {
   readonly plan: Plan;
@@ -26,6 +32,7 @@ export class FleetPush {
   readonly began = performance.now();
   private askedNames: ReadonlySet<string> | undefined;
   private answer = false;
+  private ack: PlainAck | undefined;
 
   constructor(plan: Plan, to: TypeView) {
     this.plan = plan;
@@ -39,6 +46,16 @@ export class FleetPush {
   delayMicros(at: number): number {
     const micros = (at - this.began) * 1000;
     return micros < 0x3fffffff ? micros | 0 : 0x3fffffff;
+  }
+
+  /**
+   * What a plain ACK of this push carries, with SotW's restated names list when given. Remembered
+   * for the last list asked about: a fleet restates the same shared one.
+   */
+  plainAck(names: NamesSpan | undefined): PlainAck {
+    if (this.ack?.names !== names) this.ack = undefined;
+    this.ack ??= names ? { typeUrl: EDS_TYPE_URL, nonce: this.nonceBytes, names } : { typeUrl: EDS_TYPE_URL, nonce: this.nonceBytes };
+    return this.ack;
   }
 
   /**

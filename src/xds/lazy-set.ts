@@ -13,7 +13,7 @@ export interface ReadonlyNames extends Iterable<string> {
 /** Some names, or none (undefined, never an empty Set). */
 export type LazyNames = Set<string> | undefined;
 
-/** What a field holding no names reads as. */
+/** What a field holding no names reads as (shared, and never changed: holders copy it before adding). */
 export const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** The names with `name` added (the same Set when there was one). */

@@ -298,7 +298,7 @@ export class SnapshotCache implements SnapshotReader {
     for (const [name, r] of old.resources) {
       const input = inputs[i];
       if (input.name !== name) return undefined;
-      if (input.bytes !== sources?.[i] && this.hashes.get(input.bytes) !== r.version && this.versionOf(input.bytes) !== r.version) differing.push(i);
+      if (input.bytes !== sources?.[i] && this.versionOf(input.bytes) !== r.version) differing.push(i);
       i++;
     }
     if (differing.length === 0) return old;

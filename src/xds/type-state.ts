@@ -12,8 +12,6 @@ import type { ResourceTypeUrl } from './resource-types.ts';
 import type { NackRecord } from './xds-events.ts';
 
 /** What a type that never sent a full-state response holds: nothing, shared. */
-/** The explicit names of every state that has none yet (shared: see `explicit`). */
-const NO_EXPLICIT_NAMES = new Set<string>();
 const NO_RESOURCES: ReadonlyMap<string, EncodedResource> = new Map();
 
 export interface InFlight {
@@ -56,7 +54,7 @@ export class TypeState {
    * Names subscribed explicitly; interned and shared between streams when large, and one shared
    * empty set until the first name (never changed in place while shared: ownNames copies it first).
    */
-  private explicit: Set<string> = NO_EXPLICIT_NAMES;
+  private explicit: Set<string> = NO_NAMES as Set<string>;
   /**
    * Where the acknowledged version differs from `held` (sent and not yet ACKed, or NACKed): name →
    * the version last ACKed (undefined: none). Kept as a difference so a stream holding thousands of
