@@ -504,12 +504,15 @@ export class TypeState {
         continue;
       }
       this.explicit.add(n);
+      const unasked = this.implicitNames?.has(n) === true;
       // Covered explicitly from now on (an unsubscribe drops both): the stream does not keep a
       // second entry per EDS name pushed unasked after its first CDS response.
       this.implicitNames = withoutName(this.implicitNames, n);
       this.reportedMissing = withoutName(this.reportedMissing, n);
-      // Always send names in resource_names_subscribe, even at the same version (docs/xds-protocol.md#delta-subscribe-always-sent).
-      this.forceSend(n);
+      // Always send names in resource_names_subscribe, even at the same version, except one pushed
+      // unasked whose push still awaits its ACK: the client subscribed before it read that push,
+      // which it then takes (docs/xds-protocol.md#delta-subscribe-always-sent).
+      if (!unasked || this.awaiting?.resources.has(n) !== true) this.forceSend(n);
     }
     for (const n of unsubscribe) {
       if (n === '*') {

@@ -243,6 +243,27 @@ describe('a delta stream driven through a fake call', () => {
     ]);
   });
 
+  it('does not send endpoints pushed unasked again for a subscription that crossed the push, and answers one made after its ACK', () => {
+    const d = driver('delta');
+    d.set(gatewaySnapshot([{ prefix: '/a', cluster: 'a' }, { prefix: '/b', cluster: 'b' }], { a: ['10.0.0.1:80'], b: ['10.0.0.2:80'] }));
+    d.send({ node: NODE, type_url: TYPE.cluster });
+    d.flush();
+    const [cds] = d.take();
+    d.send({ type_url: TYPE.cluster, response_nonce: cds.nonce });
+    d.flush();
+    const [eds] = d.take();
+    expect(summary([eds])).toEqual([[TYPE.endpoint, ['a', 'b'], []]]);
+    // Envoy subscribes while it processes the clusters, before it reads the push.
+    d.send({ type_url: TYPE.endpoint, resource_names_subscribe: ['a', 'b'] });
+    d.send({ type_url: TYPE.endpoint, response_nonce: eds.nonce });
+    d.flush();
+    expect(d.take()).toEqual([]);
+    // Subscribed again after the ACK: the client may have dropped its copy.
+    d.send({ type_url: TYPE.endpoint, resource_names_subscribe: ['a'] });
+    d.flush();
+    expect(summary(d.take())).toEqual([[TYPE.endpoint, ['a'], []]]);
+  });
+
   it('answers a name in resource_names_subscribe even at the version the client holds', () => {
     const d = driver('delta');
     d.set(gatewaySnapshot([{ prefix: '/', cluster: 'web' }]));
