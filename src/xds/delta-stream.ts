@@ -5,9 +5,10 @@
 // (docs/xds-protocol.md#delta-nonce, #delta-reconnect, #delta-subscribe-always-sent).
 import { status } from '@grpc/grpc-js';
 import { AdsStream } from './ads-stream.ts';
-import { decodeDeltaDiscoveryRequest } from './discovery-request.ts';
+import { decodeDeltaDiscoveryRequest, namesOf } from './discovery-request.ts';
 import type { EncodedResource } from './encoded-resource.ts';
 import { fleetList } from './fleet-list.ts';
+import { recentSpans } from './names-span.ts';
 import { stringField, typeUrlField } from './proto-wire.ts';
 import { ResponseFrame } from './response-frame.ts';
 import { sameResources, sharedChangePlan, type Plan } from './response-plan.ts';
@@ -24,7 +25,7 @@ const DELTA_CHANGE_PLANS = new WeakMap<TypeView, Plan>();
 
 export class DeltaStream extends AdsStream {
   protected handleRequest(data: Buffer, at: number): void {
-    const req = decodeDeltaDiscoveryRequest(data, this.ctx.limits);
+    const req = decodeDeltaDiscoveryRequest(data, this.ctx.limits, recentSpans);
     this.bindNode(req.node);
     const typeUrl = this.resolveTypeUrl(req.type_url);
     if (!typeUrl) return;
@@ -41,7 +42,15 @@ export class DeltaStream extends AdsStream {
         this.recordExpiredNonce(st);
       }
     }
-    st.applyDeltaNames(this.canonicalNames(typeUrl, req.resource_names_subscribe ?? []), req.resource_names_unsubscribe ?? [], first);
+    // A large list another stream of the fleet applied first is taken as that stream's subscription.
+    const span = req.subscribe_span;
+    const unsubscribe = req.resource_names_unsubscribe ?? [];
+    if (!(span?.applied && unsubscribe.length === 0 && st.adoptDeltaNames(span.applied))) {
+      const fresh = st.names.size === 0 && !st.wildcard && unsubscribe.length === 0;
+      st.applyDeltaNames(this.canonicalNames(typeUrl, req.resource_names_subscribe ?? namesOf(span!)), unsubscribe, first);
+      const explicit = st.sharedNames;
+      if (span && fresh && explicit) span.applied ??= { explicit, wildcard: st.wildcard };
+    }
     // Subscriptions add up over requests: the sum is bounded like a SotW request's list.
     const limit = this.ctx.limits.maxSubscribedNames;
     if (st.names.size > limit) throw new StreamError(status.RESOURCE_EXHAUSTED, `request refused: more than ${limit} names subscribed for ${typeShortName(typeUrl)} on one stream (limit of this server)`);

@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry, type JsonObject } from '../codec/proto-registry.ts';
 import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest, isPlainAck, namesOf } from './discovery-request.ts';
+import type { NamesSpan } from './names-span.ts';
 import { bytesField, encodeAny, stringField } from './proto-wire.ts';
 import { StreamError } from './stream-error.ts';
 import { DEFAULT_XDS_LIMITS as L } from './xds-limits.ts';
@@ -93,6 +94,35 @@ describe('decodeDeltaDiscoveryRequest', () => {
       error_detail: { code: 3, message: 'no' },
     });
     expect(decodeDeltaDiscoveryRequest(new Uint8Array(), L)).toEqual({ resource_names_subscribe: [], resource_names_unsubscribe: [] });
+  });
+});
+
+describe('decodeDeltaDiscoveryRequest with lists the fleet sent', () => {
+  const EDS = 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment';
+  const names = Array.from({ length: 100 }, (_, i) => `ns/service-${i}/8080`);
+  const decode = (request: JsonObject, recent: () => readonly NamesSpan[] = () => [], limits = L) => decodeDeltaDiscoveryRequest(r.encode(MessageType.deltaDiscoveryRequest, request), limits, recent);
+
+  it('leaves a large subscribe list undecoded when it is one of the recent lists, byte for byte', () => {
+    const first = decode({ type_url: EDS, resource_names_subscribe: names });
+    expect(first.resource_names_subscribe).toEqual(names);
+    expect(first.subscribe_span!.count).toBe(100);
+    expect(namesOf(first.subscribe_span!)).toEqual(names);
+    const span = first.subscribe_span!;
+    const again = decode({ type_url: EDS, resource_names_subscribe: names, resource_names_unsubscribe: ['x'], response_nonce: '4' }, () => [span]);
+    expect(again).toEqual({ type_url: EDS, subscribe_span: span, resource_names_unsubscribe: ['x'], response_nonce: '4' });
+    // A list that starts with the known one, one that differs, and a short one are read name by name.
+    expect(decode({ resource_names_subscribe: [...names, 'more'] }, () => [span]).resource_names_subscribe).toEqual([...names, 'more']);
+    const other = decode({ resource_names_subscribe: names.slice(1) }, () => [span]);
+    expect(other.resource_names_subscribe).toEqual(names.slice(1));
+    expect(other.subscribe_span).not.toBe(span);
+    expect(decode({ resource_names_subscribe: ['a', 'b'] }, () => [span])).toEqual({ resource_names_subscribe: ['a', 'b'], resource_names_unsubscribe: [] });
+  });
+
+  it('still counts the names of a known list against the limit', () => {
+    const span = decode({ resource_names_subscribe: names }).subscribe_span!;
+    const small = { ...L, maxSubscribedNames: 100 };
+    expect(refusal(() => decode({ resource_names_subscribe: names }, () => [span], small))).toBeUndefined();
+    expect(refusal(() => decode({ resource_names_subscribe: [...names, 'one more'] }, () => [span], small))?.code).toBe(status.RESOURCE_EXHAUSTED);
   });
 });
 

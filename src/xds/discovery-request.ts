@@ -5,6 +5,7 @@
 // (RESOURCE_EXHAUSTED) after a bounded amount of work and allocates nothing per field.
 import { status } from '@grpc/grpc-js';
 import { internNamesSpan, spanAt, type NamesSpan } from './names-span.ts';
+import { SHARE_NAMES_FROM } from './shared-names.ts';
 import { forEachField } from './proto-wire.ts';
 import { TypeUrl, type XdsProtocol } from './resource-types.ts';
 import { StreamError } from './stream-error.ts';
@@ -113,7 +114,14 @@ export function namesOf(span: NamesSpan): string[] {
 export interface DeltaDiscoveryRequestJson {
   node?: NodeJson;
   type_url?: string;
+  /** The names to subscribe, unless they are, byte for byte, a list another stream sent (see subscribe_span). */
   resource_names_subscribe?: string[];
+  /**
+   * resource_names_subscribe as bytes, for a large list written together: one of the lists the
+   * fleet sent last (resource_names_subscribe is then left undecoded), or the interned bytes of
+   * this one.
+   */
+  subscribe_span?: NamesSpan;
   resource_names_unsubscribe?: string[];
   /** name → version; a Map, so no name a client sends can reach an object's prototype. */
   initial_resource_versions?: Map<string, string>;
@@ -121,21 +129,46 @@ export interface DeltaDiscoveryRequestJson {
   error_detail?: ErrorDetail;
 }
 
-/** Decodes a DeltaDiscoveryRequest. Throws StreamError when the request is malformed or over a limit. */
-export function decodeDeltaDiscoveryRequest(data: Uint8Array, limits: RequestLimits): DeltaDiscoveryRequestJson {
+/**
+ * Decodes a DeltaDiscoveryRequest. A fleet of one Gateway subscribes with the same large list (every
+ * EDS name on a first sync): when resource_names_subscribe is, byte for byte, one of the `recent`
+ * lists, it is skipped unread and its span returned instead of strings. Throws StreamError when the
+ * request is malformed or over a limit.
+ */
+export function decodeDeltaDiscoveryRequest(data: Uint8Array, limits: RequestLimits, recent?: () => readonly NamesSpan[]): DeltaDiscoveryRequestJson {
   const req: DeltaDiscoveryRequestJson = {};
   const buf = asBuffer(data);
   const text = boundedText(buf, limits);
-  const subscribe: string[] = [];
   const unsubscribe: string[] = [];
   let versions = 0;
-  walk(buf, limits, (field, _start, payloadStart, end) => {
+  let subscribed = 0;
+  let subscribeStart = -1;
+  let subscribeEnd = -1;
+  let matched: NamesSpan | undefined;
+  /** The names to subscribe are written together, nothing between them. */
+  let together = true;
+  walk(buf, limits, (field, start, payloadStart, end) => {
     switch (field) {
       case 1: req.node = decodeNode(buf.subarray(payloadStart, end), limits); break;
       case 2: req.type_url = servedTypeUrlAt(buf, payloadStart, end) ?? text('type_url', payloadStart, end); break;
       case 3:
-        if (subscribe.length >= limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_subscribe`);
-        subscribe.push(text('a resource name', payloadStart, end));
+        if (subscribeStart < 0) {
+          subscribeStart = start;
+          // A list the fleet sent: its names passed these checks when it was first decoded.
+          matched = recent && spanAmong(buf, start, recent());
+          if (matched) {
+            subscribed = matched.count;
+            subscribeEnd = start + matched.bytes.length;
+            return subscribeEnd;
+          }
+        } else {
+          // More names after a known list, or names with other fields between: read them all.
+          matched = undefined;
+          if (start !== subscribeEnd) together = false;
+        }
+        if (end - payloadStart > limits.maxNameBytes) throw tooLong('a resource name', limits.maxNameBytes);
+        if (++subscribed > limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_subscribe`);
+        subscribeEnd = end;
         break;
       case 4:
         if (unsubscribe.length >= limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_unsubscribe`);
@@ -160,8 +193,20 @@ export function decodeDeltaDiscoveryRequest(data: Uint8Array, limits: RequestLim
       default: break; // resource locators and other fields Tether does not use
     }
   });
-  req.resource_names_subscribe = subscribe;
   req.resource_names_unsubscribe = unsubscribe;
+  if (matched) {
+    req.subscribe_span = matched;
+    return req;
+  }
+  const subscribe: string[] = [];
+  if (subscribed > 0) {
+    forEachField(buf, (field, _start, payloadStart, end) => {
+      if (field === 3) subscribe.push(buf.toString('utf8', payloadStart, end));
+    });
+    // Only a list large enough to be shared between streams is worth a key (shared-names.ts).
+    if (together && subscribed >= SHARE_NAMES_FROM) req.subscribe_span = internNamesSpan(buf.subarray(subscribeStart, subscribeEnd), subscribed);
+  }
+  req.resource_names_subscribe = subscribe;
   return req;
 }
 

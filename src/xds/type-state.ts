@@ -504,15 +504,7 @@ export class TypeState {
         continue;
       }
       this.explicit.add(n);
-      const unasked = this.implicitNames?.has(n) === true;
-      // Covered explicitly from now on (an unsubscribe drops both): the stream does not keep a
-      // second entry per EDS name pushed unasked after its first CDS response.
-      this.implicitNames = withoutName(this.implicitNames, n);
-      this.reportedMissing = withoutName(this.reportedMissing, n);
-      // Always send names in resource_names_subscribe, even at the same version, except one pushed
-      // unasked whose push still awaits its ACK: the client subscribed before it read that push,
-      // which it then takes (docs/xds-protocol.md#delta-subscribe-always-sent).
-      if (!unasked || this.awaiting?.resources.has(n) !== true) this.forceSend(n);
+      this.subscribedExplicitly(n);
     }
     for (const n of unsubscribe) {
       if (n === '*') {
@@ -536,6 +528,35 @@ export class TypeState {
     }
     this.shareNames();
     this.synced = undefined;
+  }
+
+  /**
+   * Delta: a subscription to a list another stream applied first (`applied`: its shared Set), by a
+   * type that names nothing and is not wildcard yet. The result is what applyDeltaNames makes of
+   * the same list, without decoding or adding a name; each name is visited only when something
+   * else this type holds may change with it. False when this type is not in that state.
+   */
+  adoptDeltaNames(applied: { readonly explicit: ReadonlySet<string>; readonly wildcard: boolean }): boolean {
+    if (this.explicit.size > 0 || this.wildcardFlag) return false;
+    this.wildcardFlag = applied.wildcard;
+    this.explicit = applied.explicit as Set<string>;
+    this.explicitShared = true;
+    if (this.implicitNames !== undefined || this.reportedMissing !== undefined || this.held.size > 0) for (const n of this.explicit) this.subscribedExplicitly(n);
+    this.synced = undefined;
+    return true;
+  }
+
+  /** Delta: what naming `n` in resource_names_subscribe changes besides the explicit names. */
+  private subscribedExplicitly(n: string): void {
+    const unasked = this.implicitNames?.has(n) === true;
+    // Covered explicitly from now on (an unsubscribe drops both): the stream does not keep a
+    // second entry per EDS name pushed unasked after its first CDS response.
+    this.implicitNames = withoutName(this.implicitNames, n);
+    this.reportedMissing = withoutName(this.reportedMissing, n);
+    // Always send names in resource_names_subscribe, even at the same version, except one pushed
+    // unasked whose push still awaits its ACK: the client subscribed before it read that push,
+    // which it then takes (docs/xds-protocol.md#delta-subscribe-always-sent).
+    if (!unasked || this.awaiting?.resources.has(n) !== true) this.forceSend(n);
   }
 
   /** Makes `explicit` this state's own before changing it. */

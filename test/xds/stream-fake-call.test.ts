@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { status } from '@grpc/grpc-js';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageType, protoRegistry, type JsonObject } from '../../src/codec/proto-registry.ts';
 import type { AdsStream, StreamCall, StreamContext } from '../../src/xds/ads-stream.ts';
 import { DEFAULT_XDS_LIMITS } from '../../src/xds/xds-limits.ts';
@@ -14,6 +14,7 @@ import { ResponseFrame } from '../../src/xds/response-frame.ts';
 import type { XdsProtocol } from '../../src/xds/resource-types.ts';
 import { SnapshotCache } from '../../src/xds/snapshot-cache.ts';
 import { SotwStream } from '../../src/xds/sotw-stream.ts';
+import { TypeState } from '../../src/xds/type-state.ts';
 import { emptyCounters, type NackRecord } from '../../src/xds/xds-events.ts';
 import { decodeResponse, TYPE, type ReceivedResponse } from '../support/fake-envoy.ts';
 import { encodeSnapshot, gatewaySnapshot, type JsonSnapshot } from './xds-fixtures.ts';
@@ -262,6 +263,66 @@ describe('a delta stream driven through a fake call', () => {
     d.send({ type_url: TYPE.endpoint, resource_names_subscribe: ['a'] });
     d.flush();
     expect(summary(d.take())).toEqual([[TYPE.endpoint, ['a'], []]]);
+  });
+
+  describe('a large subscription another stream applied first', () => {
+    const services = Array.from({ length: 80 }, (_, i) => `s${i}`);
+    const snapshot = gatewaySnapshot(services.map((s) => ({ prefix: `/${s}`, cluster: s })), Object.fromEntries(services.map((s, i) => [s, [`10.0.${i}.1:80`]])));
+    const endpointState = (d: Driver) => d.stream.types.get(TYPE.endpoint)!;
+    /** Two streams on one cache; the first subscribes to every endpoint and its answer is taken. */
+    const fleet = () => {
+      const a = driver('delta');
+      const b = driver('delta', a.cache);
+      a.set(snapshot);
+      a.send({ node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: services });
+      a.flush();
+      return { a, b, answer: a.take() };
+    };
+    afterEach(() => vi.restoreAllMocks());
+
+    it('is taken as that stream\'s Set, name by name nothing, with the same answer', () => {
+      const { a, b, answer } = fleet();
+      expect(answer.map(names).flat().sort()).toEqual([...services].sort());
+      const apply = vi.spyOn(TypeState.prototype, 'applyDeltaNames');
+      b.send({ node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: services });
+      b.flush();
+      expect(apply).not.toHaveBeenCalled();
+      expect(summary(b.take())).toEqual(summary(answer));
+      expect(endpointState(b).sharedNames).toBe(endpointState(a).sharedNames);
+      // Changing it later gives the stream a Set of its own; the other stream's is untouched.
+      b.send({ type_url: TYPE.endpoint, resource_names_unsubscribe: ['s0'] });
+      expect(endpointState(b).names.has('s0')).toBe(false);
+      expect(endpointState(a).names.has('s0')).toBe(true);
+    });
+
+    it('does what naming each one does on a stream that holds endpoints pushed unasked, and is not taken by one that names something already', () => {
+      const { b } = fleet();
+      b.send({ node: NODE, type_url: TYPE.cluster });
+      b.flush();
+      const [cds] = b.take();
+      b.send({ type_url: TYPE.cluster, response_nonce: cds.nonce });
+      b.flush();
+      const [eds] = b.take();
+      expect(names(eds).length).toBe(80);
+      b.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
+      b.send({ type_url: TYPE.endpoint, response_nonce: eds.nonce });
+      b.flush();
+      expect(b.take()).toEqual([]);
+      expect(endpointState(b).implicit.size).toBe(0);
+
+      // A stream that already names something adds the list to it.
+      const c = driver('delta', b.cache);
+      c.send({ node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: ['s0', 'elsewhere'] });
+      c.flush();
+      const [one] = c.take();
+      expect([names(one), [...one.removed]]).toEqual([['s0'], ['elsewhere']]);
+      c.send({ type_url: TYPE.endpoint, response_nonce: one.nonce });
+      c.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
+      c.flush();
+      // s0 is named again, so it is sent again (docs/xds-protocol.md#delta-subscribe-always-sent).
+      expect(names(c.take()[0]).sort()).toEqual([...services].sort());
+      expect(endpointState(c).names.size).toBe(81);
+    });
   });
 
   it('answers a name in resource_names_subscribe even at the version the client holds', () => {
