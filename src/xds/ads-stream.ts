@@ -8,6 +8,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ClusterWarming } from './cluster-warming.ts';
+import { fleetNamesWithin } from './fleet-list.ts';
 import { fleetPushOf, type FleetPush } from './fleet-push.ts';
 import { isPlainAck, type NodeJson } from './discovery-request.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
@@ -635,8 +636,11 @@ export abstract class AdsStream {
     }
     if (this.protocol === 'delta' && !this.firstCdsDone) {
       // After a delta (re)connect Envoy may never ask for EDS again: push it unasked (docs/xds-protocol.md#delta-eds-after-cds).
-      for (const name of cds.sent.keys()) if (endpoints.has(name)) eds.addImplicit(name);
-      for (const r of plan.resources) if (endpoints.has(r.name)) eds.addImplicit(r.name);
+      // A first sync of the whole set pushes the same names on every stream of the fleet: one shared Set.
+      if (!(plan.whole && cds.sent.size === 0 && eds.addImplicitShared(fleetNamesWithin(plan.whole, endpoints)))) {
+        for (const name of cds.sent.keys()) if (endpoints.has(name)) eds.addImplicit(name);
+        for (const r of plan.resources) if (endpoints.has(r.name)) eds.addImplicit(r.name);
+      }
     }
     this.firstCdsDone = true;
     eds.markOutOfSync();

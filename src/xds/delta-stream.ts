@@ -99,15 +99,18 @@ export class DeltaStream extends AdsStream {
   }
 
   /**
-   * A first sync (nothing held, forced, waiting for removal, pushed unasked or reported missing) of
-   * a subscription shared by the fleet: the wildcard alone, or one shared Set of names the view has
-   * every one of. The plan is the view's resources for it, listed once per view for every stream,
-   * with nothing removed: what the general plan finds, without its loops over every name. False
-   * when this is not such a sync.
+   * A first sync (nothing held, forced, waiting for removal or reported missing) of a subscription
+   * shared by the fleet: the wildcard alone, one shared Set of names, or the shared Set of names
+   * pushed unasked after a first CDS response, the view having every one of them. The plan is the
+   * view's resources for it, listed once per view for every stream, with nothing removed: what the
+   * general plan finds, without its loops over every name. False when this is not such a sync.
    */
   private firstSyncPlan(st: TypeState, tv: TypeView, only: ReadonlySet<string> | undefined): Plan | undefined | false {
-    if (only || st.sent.size > 0 || st.force.size > 0 || st.removePending.size > 0 || st.implicit.size > 0 || st.toldMissing.size > 0) return false;
-    const shared = st.wildcard ? (st.names.size === 0 ? tv.resources : undefined) : st.sharedNames;
+    if (only || st.sent.size > 0 || st.force.size > 0 || st.removePending.size > 0 || st.toldMissing.size > 0) return false;
+    // Names pushed unasked are such a subscription only when they are all there is (after a first CDS response).
+    const unasked = st.implicit.size > 0;
+    if (unasked && (st.wildcard || st.names.size > 0)) return false;
+    const shared = unasked ? st.sharedImplicit : st.wildcard ? (st.names.size === 0 ? tv.resources : undefined) : st.sharedNames;
     if (!shared) return false;
     const send = fleetList(shared, tv);
     // A name the view lacks is reported missing: the general plan does that.

@@ -36,6 +36,8 @@ export class TypeState {
   private requestedFlag = false;
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
   private implicitNames: LazyNames;
+  /** `implicitNames` is a Set shared with other streams (never changed in place: ownImplicit copies it first). */
+  private implicitShared = false;
   /**
    * What the client is believed to hold, name → version. Updated on send, so a NACKed version is not
    * resent. After a response that carried a view's whole set it is that view's map and nothing more.
@@ -112,6 +114,11 @@ export class TypeState {
   /** Delta only: EDS names pushed without being asked after a (re)connect. */
   get implicit(): ReadonlyNames {
     return this.implicitNames ?? NO_NAMES;
+  }
+
+  /** The names pushed unasked as a Set shared by the fleet, if they are one. */
+  get sharedImplicit(): ReadonlySet<string> | undefined {
+    return this.implicitShared ? this.implicitNames : undefined;
   }
 
   /** What the client is believed to hold, name → version (sent, whether or not ACKed yet). */
@@ -265,8 +272,28 @@ export class TypeState {
   /** Delta: pushes an EDS name the client did not ask for (after a reconnect), unless already covered. */
   addImplicit(name: string): void {
     if (this.subscribed(name)) return;
+    this.ownImplicit();
     this.implicitNames = withName(this.implicitNames, name);
     this.forceSend(name);
+  }
+
+  /**
+   * Delta: `names` (a Set shared by the fleet, never changed) pushed unasked, by a type that names,
+   * holds and was pushed nothing yet: what addImplicit does name by name, with no Set per stream.
+   * False when this type is not in that state (the caller then adds name by name).
+   */
+  addImplicitShared(names: ReadonlySet<string>): boolean {
+    if (names.size === 0 || this.implicitNames !== undefined || this.wildcardFlag || this.explicit.size > 0 || this.held.size > 0) return false;
+    this.implicitNames = names as Set<string>;
+    this.implicitShared = true;
+    return true;
+  }
+
+  /** Makes `implicitNames` this state's own before changing it. */
+  private ownImplicit(): void {
+    if (!this.implicitShared) return;
+    this.implicitNames = new Set(this.implicitNames);
+    this.implicitShared = false;
   }
 
   /**
@@ -513,6 +540,7 @@ export class TypeState {
         continue;
       }
       const held = this.explicit.delete(n);
+      if (this.implicitNames?.has(n) === true) this.ownImplicit();
       this.implicitNames = withoutName(this.implicitNames, n);
       this.reportedMissing = withoutName(this.reportedMissing, n);
       if (this.wildcardFlag) {
@@ -541,14 +569,36 @@ export class TypeState {
     this.wildcardFlag = applied.wildcard;
     this.explicit = applied.explicit as Set<string>;
     this.explicitShared = true;
-    if (this.implicitNames !== undefined || this.reportedMissing !== undefined || this.held.size > 0) for (const n of this.explicit) this.subscribedExplicitly(n);
+    if (this.onlyUnaskedInFlight()) {
+      // The fleet's usual first sync: every name pushed unasked is in the list and its push still
+      // awaits its ACK, so naming each one would only drop it from the shared Set.
+      this.implicitNames = undefined;
+      this.implicitShared = false;
+    } else if (this.implicitNames !== undefined || this.reportedMissing !== undefined || this.held.size > 0) {
+      for (const n of this.explicit) this.subscribedExplicitly(n);
+    }
     this.synced = undefined;
     return true;
+  }
+
+  /**
+   * Is subscribing `explicit` (just adopted) the same as dropping the shared names pushed unasked?
+   * True when the list covers every one of them, nothing is reported missing, and whatever is held
+   * is exactly those names, in the push that awaits its ACK: subscribedExplicitly then forces
+   * nothing (docs/xds-protocol.md#delta-subscribe-always-sent).
+   */
+  private onlyUnaskedInFlight(): boolean {
+    const unasked = this.sharedImplicit;
+    if (unasked === undefined || this.reportedMissing !== undefined || !covers(this.explicit, unasked)) return false;
+    if (this.held.size === 0) return true;
+    const whole = this.held.whole;
+    return whole !== undefined && this.awaiting?.resources === whole && this.held.size === whole.size && whole.size === unasked.size && covers(whole, unasked);
   }
 
   /** Delta: what naming `n` in resource_names_subscribe changes besides the explicit names. */
   private subscribedExplicitly(n: string): void {
     const unasked = this.implicitNames?.has(n) === true;
+    if (unasked) this.ownImplicit();
     // Covered explicitly from now on (an unsubscribe drops both): the stream does not keep a
     // second entry per EDS name pushed unasked after its first CDS response.
     this.implicitNames = withoutName(this.implicitNames, n);
@@ -650,4 +700,26 @@ export class TypeState {
   private dropUnacked(name: string): void {
     if (this.unacked?.delete(name) && this.unacked.size === 0) this.unacked = undefined;
   }
+}
+
+const coverAnswers = new WeakMap<object, WeakMap<object, boolean>>();
+
+/**
+ * Does `outer` have every name of `inner`? Both are shared by a fleet, which asks once per stream:
+ * the answer is kept per pair (weakly: it keeps neither alive).
+ */
+function covers(outer: ReadonlySet<string> | ReadonlyMap<string, unknown>, inner: ReadonlySet<string>): boolean {
+  let answers = coverAnswers.get(outer);
+  const known = answers?.get(inner);
+  if (known !== undefined) return known;
+  let all = true;
+  for (const name of inner) {
+    if (!outer.has(name)) {
+      all = false;
+      break;
+    }
+  }
+  if (!answers) coverAnswers.set(outer, (answers = new WeakMap()));
+  answers.set(inner, all);
+  return all;
 }

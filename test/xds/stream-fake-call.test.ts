@@ -295,6 +295,45 @@ describe('a delta stream driven through a fake call', () => {
       expect(endpointState(a).names.has('s0')).toBe(true);
     });
 
+    /** A stream's first CDS response, ACKed, and the endpoints then pushed unasked. */
+    const unaskedAfterClusters = (d: Driver, node: JsonObject = NODE): ReceivedResponse => {
+      d.send({ node, type_url: TYPE.cluster, resource_names_subscribe: ['*'] });
+      d.flush();
+      const [cds] = d.take();
+      d.send({ type_url: TYPE.cluster, response_nonce: cds.nonce });
+      d.flush();
+      const [eds, ...rest] = d.take();
+      expect(rest).toEqual([]);
+      return eds;
+    };
+
+    it('pushes the same endpoints unasked to every stream of the fleet from one shared Set, which a stream changing it copies', () => {
+      const { a, b } = fleet();
+      const c = driver('delta', a.cache);
+      const fromB = unaskedAfterClusters(b);
+      const fromC = unaskedAfterClusters(c);
+      expect(names(fromB).sort()).toEqual([...services].sort());
+      expect(summary([fromC])).toEqual(summary([fromB]));
+      expect(endpointState(c).sharedImplicit).toBe(endpointState(b).sharedImplicit);
+      expect(endpointState(b).implicit.size).toBe(80);
+      // (A first request that subscribes nothing would be a wildcard one.)
+      b.send({ type_url: TYPE.endpoint, resource_names_subscribe: ['s1'], resource_names_unsubscribe: ['s0'] });
+      expect([endpointState(b).implicit.size, endpointState(b).subscribed('s0')]).toEqual([78, false]);
+      expect([endpointState(c).implicit.size, endpointState(c).subscribed('s0')]).toEqual([80, true]);
+    });
+
+    it('sends again what a stream holds and ACKed when it then subscribes to the list', () => {
+      const { b } = fleet();
+      // A gRPC client's first request naming nothing is not a wildcard one: it can ACK first.
+      const eds = unaskedAfterClusters(b, { ...NODE, user_agent_name: 'grpc-node-js' });
+      b.send({ type_url: TYPE.endpoint, response_nonce: eds.nonce });
+      b.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
+      b.flush();
+      // The client may have dropped its copies (docs/xds-protocol.md#delta-subscribe-always-sent).
+      expect(names(b.take()[0]).sort()).toEqual([...services].sort());
+      expect(endpointState(b).implicit.size).toBe(0);
+    });
+
     it('does what naming each one does on a stream that holds endpoints pushed unasked, and is not taken by one that names something already', () => {
       const { b } = fleet();
       b.send({ node: NODE, type_url: TYPE.cluster });
