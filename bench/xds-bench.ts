@@ -119,8 +119,9 @@ async function runScenario(role: Role, scenario: Scenario): Promise<Figures> {
       'heap per stream after sync (KiB)': (held.heapUsed - base.heapUsed) / STREAMS / 1024,
       'RSS per stream after sync (KiB)': (held.rss - base.rss) / STREAMS / 1024,
     };
+    // Everything the streams received until the server settled: the initial sync, and anything sent again.
+    f['KiB per stream, initial sync'] = ((await load.request({ cmd: 'collect' })) as { bytes: number }).bytes / STREAMS / 1024;
     if (scenario !== 'idle') {
-      await load.request({ cmd: 'collect' });
       const received: number[] = [];
       const written: number[] = [];
       const bytes: number[] = [];
