@@ -572,8 +572,12 @@ export class TypeState {
     if (this.onlyUnaskedInFlight()) {
       // The fleet's usual first sync: every name pushed unasked is in the list and its push still
       // awaits its ACK, so naming each one would only drop it from the shared Set.
+      const same = !applied.wildcard && this.implicitNames!.size === applied.explicit.size;
       this.implicitNames = undefined;
       this.implicitShared = false;
+      // Exactly those names: the subscription covers what it covered, so the type is as much in
+      // sync as it was (no pass over every name to find nothing to send).
+      if (same) return true;
     } else if (this.implicitNames !== undefined || this.reportedMissing !== undefined || this.held.size > 0) {
       for (const n of this.explicit) this.subscribedExplicitly(n);
     }

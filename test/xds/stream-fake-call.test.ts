@@ -344,6 +344,8 @@ describe('a delta stream driven through a fake call', () => {
       const [eds] = b.take();
       expect(names(eds).length).toBe(80);
       b.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
+      // The same names as pushed: still in sync with the view the push carried, nothing to plan again.
+      expect(endpointState(b).syncedWith).toBe(b.cache.view(GW, 'envoy')!.type(TYPE.endpoint));
       b.send({ type_url: TYPE.endpoint, response_nonce: eds.nonce });
       b.flush();
       expect(b.take()).toEqual([]);
