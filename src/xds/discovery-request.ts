@@ -52,53 +52,26 @@ export function decodeDiscoveryRequest(data: Uint8Array, limits: RequestLimits, 
   const req: DiscoveryRequestJson = {};
   const buf = asBuffer(data);
   const text = boundedText(buf, limits);
-  let nameCount = 0;
-  let namesStart = -1;
-  let namesEnd = -1;
-  let matched: NamesSpan | undefined;
-  /** The names are written together, nothing between them (field order, as Envoy writes). */
-  let together = true;
+  // A list the stream holds (or, failing that, one of `more`).
+  const names = new NamesField(buf, limits, 'resource names', (at) => spanAmong(buf, at, known) ?? (more && spanAmong(buf, at, more())));
   walk(buf, limits, (field, start, payloadStart, end) => {
     switch (field) {
       case 1: req.version_info = text('version_info', payloadStart, end); break;
       case 2: req.node = decodeNode(buf.subarray(payloadStart, end), limits); break;
-      case 3:
-        if (namesStart < 0) {
-          namesStart = start;
-          // A list the stream holds (or, failing that, one of `more`): its names passed these checks when it was first applied.
-          matched = spanAmong(buf, start, known) ?? (more && spanAmong(buf, start, more()));
-          if (matched) {
-            nameCount = matched.count;
-            namesEnd = start + matched.bytes.length;
-            return namesEnd;
-          }
-        } else {
-          // More names after a known list, or names with other fields between: read them all.
-          matched = undefined;
-          if (start !== namesEnd) together = false;
-        }
-        if (end - payloadStart > limits.maxNameBytes) throw tooLong('a resource name', limits.maxNameBytes);
-        if (++nameCount > limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} resource names`);
-        namesEnd = end;
-        break;
+      case 3: return names.visit(start, payloadStart, end);
       case 4: req.type_url = servedTypeUrlAt(buf, payloadStart, end) ?? text('type_url', payloadStart, end); break;
       case 5: req.response_nonce = text('response_nonce', payloadStart, end); break;
       case 6: req.error_detail = decodeStatus(buf.subarray(payloadStart, end), limits); break;
       default: break; // resource_locators and other fields Tether does not use
     }
   });
-  if (matched) {
-    req.names_span = matched;
+  if (names.matched) {
+    req.names_span = names.matched;
     return req;
   }
-  const names: string[] = [];
-  if (nameCount > 0) {
-    forEachField(buf, (field, _start, payloadStart, end) => {
-      if (field === 3) names.push(buf.toString('utf8', payloadStart, end));
-    });
-    if (together) req.names_span = internNamesSpan(buf.subarray(namesStart, namesEnd), nameCount);
-  }
-  req.resource_names = names;
+  req.resource_names = names.decoded();
+  const span = names.span(1);
+  if (span) req.names_span = span;
   return req;
 }
 
@@ -139,37 +112,14 @@ export function decodeDeltaDiscoveryRequest(data: Uint8Array, limits: RequestLim
   const req: DeltaDiscoveryRequestJson = {};
   const buf = asBuffer(data);
   const text = boundedText(buf, limits);
+  const subscribe = new NamesField(buf, limits, 'names in resource_names_subscribe', (at) => recent && spanAmong(buf, at, recent()));
   const unsubscribe: string[] = [];
   let versions = 0;
-  let subscribed = 0;
-  let subscribeStart = -1;
-  let subscribeEnd = -1;
-  let matched: NamesSpan | undefined;
-  /** The names to subscribe are written together, nothing between them. */
-  let together = true;
   walk(buf, limits, (field, start, payloadStart, end) => {
     switch (field) {
       case 1: req.node = decodeNode(buf.subarray(payloadStart, end), limits); break;
       case 2: req.type_url = servedTypeUrlAt(buf, payloadStart, end) ?? text('type_url', payloadStart, end); break;
-      case 3:
-        if (subscribeStart < 0) {
-          subscribeStart = start;
-          // A list the fleet sent: its names passed these checks when it was first decoded.
-          matched = recent && spanAmong(buf, start, recent());
-          if (matched) {
-            subscribed = matched.count;
-            subscribeEnd = start + matched.bytes.length;
-            return subscribeEnd;
-          }
-        } else {
-          // More names after a known list, or names with other fields between: read them all.
-          matched = undefined;
-          if (start !== subscribeEnd) together = false;
-        }
-        if (end - payloadStart > limits.maxNameBytes) throw tooLong('a resource name', limits.maxNameBytes);
-        if (++subscribed > limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_subscribe`);
-        subscribeEnd = end;
-        break;
+      case 3: return subscribe.visit(start, payloadStart, end);
       case 4:
         if (unsubscribe.length >= limits.maxSubscribedNames) throw tooMany(`more than ${limits.maxSubscribedNames} names in resource_names_unsubscribe`);
         unsubscribe.push(text('a resource name', payloadStart, end));
@@ -194,20 +144,79 @@ export function decodeDeltaDiscoveryRequest(data: Uint8Array, limits: RequestLim
     }
   });
   req.resource_names_unsubscribe = unsubscribe;
-  if (matched) {
-    req.subscribe_span = matched;
+  if (subscribe.matched) {
+    req.subscribe_span = subscribe.matched;
     return req;
   }
-  const subscribe: string[] = [];
-  if (subscribed > 0) {
-    forEachField(buf, (field, _start, payloadStart, end) => {
-      if (field === 3) subscribe.push(buf.toString('utf8', payloadStart, end));
-    });
-    // Only a list large enough to be shared between streams is worth a key (shared-names.ts).
-    if (together && subscribed >= SHARE_NAMES_FROM) req.subscribe_span = internNamesSpan(buf.subarray(subscribeStart, subscribeEnd), subscribed);
-  }
-  req.resource_names_subscribe = subscribe;
+  req.resource_names_subscribe = subscribe.decoded();
+  // Only a list large enough to be shared between streams is worth a key (shared-names.ts).
+  const span = subscribe.span(SHARE_NAMES_FROM);
+  if (span) req.subscribe_span = span;
   return req;
+}
+
+/**
+ * The repeated names field of a request (number 3 in DiscoveryRequest and DeltaDiscoveryRequest),
+ * read as the request is walked: each name's length and the count are checked, and a list that is
+ * byte for byte one a stream already applied (found by `known`) is skipped unread. Its names passed
+ * these checks when it was first applied.
+ */
+class NamesField {
+  /** The known list the field is, when it is exactly that and nothing more. */
+  matched: NamesSpan | undefined;
+  private count = 0;
+  private start = -1;
+  private end = -1;
+  /** The names are written together, nothing between them (field order, as Envoy writes). */
+  private together = true;
+  private readonly buf: Buffer;
+  private readonly limits: RequestLimits;
+  private readonly what: string;
+  private readonly known: (at: number) => NamesSpan | undefined;
+
+  constructor(buf: Buffer, limits: RequestLimits, what: string, known: (at: number) => NamesSpan | undefined) {
+    this.buf = buf;
+    this.limits = limits;
+    this.what = what;
+    this.known = known;
+  }
+
+  /** One name at [start, end), its payload from payloadStart; returns where the walk goes on after a known list. */
+  visit(start: number, payloadStart: number, end: number): number | undefined {
+    if (this.start < 0) {
+      this.start = start;
+      this.matched = this.known(start);
+      if (this.matched) {
+        this.count = this.matched.count;
+        this.end = start + this.matched.bytes.length;
+        return this.end;
+      }
+    } else {
+      // More names after a known list, or names with other fields between: read them all.
+      this.matched = undefined;
+      if (start !== this.end) this.together = false;
+    }
+    if (end - payloadStart > this.limits.maxNameBytes) throw tooLong('a resource name', this.limits.maxNameBytes);
+    if (++this.count > this.limits.maxSubscribedNames) throw tooMany(`more than ${this.limits.maxSubscribedNames} ${this.what}`);
+    this.end = end;
+    return undefined;
+  }
+
+  /** Every name, decoded (when the field is not a known list). */
+  decoded(): string[] {
+    const names: string[] = [];
+    if (this.count === 0) return names;
+    forEachField(this.buf, (field, _start, payloadStart, end) => {
+      if (field === 3) names.push(this.buf.toString('utf8', payloadStart, end));
+    });
+    return names;
+  }
+
+  /** The names' bytes, interned, when they were written together and number at least `from`. */
+  span(from: number): NamesSpan | undefined {
+    if (!this.together || this.count === 0 || this.count < from) return undefined;
+    return internNamesSpan(this.buf.subarray(this.start, this.end), this.count);
+  }
 }
 
 /** config.core.v3.Node: id = 1, cluster = 2, user_agent_name = 6; metadata, extensions and the rest are skipped unread. */
