@@ -121,10 +121,7 @@ export class DeltaStream extends AdsStream {
   }
 
   protected changePlan(tv: TypeView): Plan {
-    return sharedChangePlan(DELTA_CHANGE_PLANS, tv, () => {
-      const changes = tv.changes();
-      return { resources: changes.resources, removed: changes.removed, fullState: false, version: tv.version, sharedBody: changes.deltaBody(), complete: true, change: { from: tv.previous!.resources, to: tv.resources }, carried: changes.carried };
-    });
+    return sharedChangePlan(DELTA_CHANGE_PLANS, tv, deltaChangePlan);
   }
 
   protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {
@@ -136,4 +133,10 @@ export class DeltaStream extends AdsStream {
     parts.push(nonceField);
     return new ResponseFrame(parts);
   }
+}
+
+/** What changed since the previous view, as one plan for every stream. */
+function deltaChangePlan(tv: TypeView): Plan {
+  const changes = tv.changes();
+  return { resources: changes.resources, removed: changes.removed, fullState: false, version: tv.version, sharedBody: changes.deltaBody(), complete: true, change: { from: tv.previous!.resources, to: tv.resources }, carried: changes.carried };
 }

@@ -33,11 +33,14 @@ export function sameResources(a: readonly EncodedResource[], b: readonly Encoded
   return true;
 }
 
-/** The plan carrying exactly a view's change, made once per view and protocol and shared by every stream. */
-export function sharedChangePlan(plans: WeakMap<TypeView, Plan>, tv: TypeView, make: () => Plan): Plan {
+/**
+ * The plan carrying exactly a view's change, made once per view and protocol and shared by every
+ * stream. `make` takes the view (every stream of a fleet asks: no closure is made per ask).
+ */
+export function sharedChangePlan(plans: WeakMap<TypeView, Plan>, tv: TypeView, make: (tv: TypeView) => Plan): Plan {
   let plan = plans.get(tv);
   if (!plan) {
-    plan = make();
+    plan = make(tv);
     plans.set(tv, plan);
   }
   return plan;

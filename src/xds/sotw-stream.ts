@@ -111,10 +111,7 @@ export class SotwStream extends AdsStream {
 
   /** What changed since the previous view, as one plan shared by every stream (`only` implies a previous view). */
   protected changePlan(tv: TypeView): Plan {
-    return sharedChangePlan(SOTW_CHANGE_PLANS, tv, () => {
-      const changes = tv.changes();
-      return { resources: changes.resources, removed: [], fullState: false, version: tv.version, sharedBody: changes.sotwBody(), complete: true, change: { from: tv.previous!.resources, to: tv.resources }, carried: changes.carried };
-    });
+    return sharedChangePlan(SOTW_CHANGE_PLANS, tv, sotwChangePlan);
   }
 
   /** The resources this type lacks or must be sent again: of `only` when given, else of its whole subscription. */
@@ -142,4 +139,10 @@ function inViewOrder(send: readonly EncodedResource[], resources: ReadonlyMap<st
   let i = 0;
   for (const r of resources.values()) if (send[i++] !== r) return false;
   return true;
+}
+
+/** What changed since the previous view, as one plan for every stream. */
+function sotwChangePlan(tv: TypeView): Plan {
+  const changes = tv.changes();
+  return { resources: changes.resources, removed: [], fullState: false, version: tv.version, sharedBody: changes.sotwBody(), complete: true, change: { from: tv.previous!.resources, to: tv.resources }, carried: changes.carried };
 }
