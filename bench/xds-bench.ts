@@ -164,6 +164,18 @@ function median(xs: number[]): number {
 
 const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 
+/** The issue's targets for Tether / floor, by figure (the idle scenario is a memory baseline and has none). */
+const TARGETS: Record<string, number> = {
+  'time to sync (ms)': 1.2,
+  'KiB per stream, initial sync': 1.05,
+  'push received p50 (ms)': 1.2,
+  'push received p99 (ms)': 1.2,
+  'push written p50 (ms)': 1.2,
+  'push written p99 (ms)': 1.2,
+  'bytes per stream for one CLA change': 1.05,
+  'peak RSS (MiB)': 1.2,
+};
+
 function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
   const names = Object.keys(results.get(ROLES[0])?.[0] ?? {});
   const col = (role: Role, name: string): string => {
@@ -172,12 +184,14 @@ function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
     return `${fmt(median(xs))} [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]`;
   };
   console.log(`\n${scenario}: ${STREAMS} streams, ${scenario === 'idle' ? 10 : SERVICES} services; median [min–max] of ${results.get('tether')?.length ?? 0} runs`);
-  console.log(`  ${'figure'.padEnd(38)} ${'Tether'.padEnd(24)} ${'floor'.padEnd(24)} Tether/floor`);
+  console.log(`  ${'figure'.padEnd(38)} ${'Tether'.padEnd(24)} ${'floor'.padEnd(24)} Tether/floor  target`);
   for (const name of names) {
     const t = (results.get('tether') ?? []).map((f) => f[name]);
     const fl = (results.get('floor') ?? []).map((f) => f[name]);
-    const ratio = t.length && fl.length ? (median(t) / median(fl)).toFixed(2) : '-';
-    console.log(`  ${name.padEnd(38)} ${col('tether', name).padEnd(24)} ${col('floor', name).padEnd(24)} ${ratio}`);
+    const ratio = t.length && fl.length ? median(t) / median(fl) : undefined;
+    const target = scenario === 'idle' ? undefined : TARGETS[name];
+    const verdict = target === undefined || ratio === undefined ? '' : `≤ ${target}, ${ratio <= target ? 'met' : 'over'}`;
+    console.log(`  ${name.padEnd(38)} ${col('tether', name).padEnd(24)} ${col('floor', name).padEnd(24)} ${(ratio === undefined ? '-' : ratio.toFixed(2)).padEnd(13)} ${verdict}`.trimEnd());
   }
 }
 
@@ -216,7 +230,8 @@ function summarise(all: Map<Scenario, Map<Role, Figures[]>>): void {
     const synced = all.get(s)?.get('tether');
     if (idle && synced) {
       const key = 'heap per stream after sync (KiB)';
-      console.log(`Tether ${s}: heap per stream after the initial sync of ${SERVICES} services / per idle stream = ${(median(synced.map((f) => f[key])) / median(idle.map((f) => f[key]))).toFixed(2)}`);
+      const ratio = median(synced.map((f) => f[key])) / median(idle.map((f) => f[key]));
+      console.log(`Tether ${s}: heap per stream after the initial sync of ${SERVICES} services / per idle stream = ${ratio.toFixed(2)} (target ≤ 1.2, ${ratio <= 1.2 ? 'met' : 'over'})`);
     }
   }
 }
