@@ -30,6 +30,20 @@ describe('TypeState subscriptions', () => {
     expect([...a.names, ...b.names, ...c.names]).toEqual(['A', 'B']);
   });
 
+  it('a wildcard type that never names anything keeps no Set of names of its own', () => {
+    const [sotw, delta, idle] = [state(), state(), state()];
+    sotw.applySotwNames([]);
+    delta.applyDeltaNames([], [], true);
+    delta.applyDeltaNames([], ['not named'], false);
+    expect([sotw.wildcard, delta.wildcard]).toEqual([true, true]);
+    expect(sotw.names).toBe(idle.names);
+    expect(delta.names).toBe(idle.names);
+    // Naming one later gives the type a Set of its own; the shared one stays empty.
+    delta.applyDeltaNames(['A'], [], false);
+    expect(delta.names).not.toBe(idle.names);
+    expect([[...delta.names], idle.names.size]).toEqual([['A'], 0]);
+  });
+
   it('SotW: a restated empty list (every wildcard ACK) keeps the type in sync', () => {
     const view = {};
     for (const [legacy, everNamed] of [[true, false], [false, false], [true, true]] as const) {

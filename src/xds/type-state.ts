@@ -475,7 +475,8 @@ export class TypeState {
       this.wildcardFlag = requested.includes('*');
     }
     const next = new Set(explicit);
-    this.ownNames();
+    // No names before or after (a wildcard request): the shared empty Set stays.
+    if (next.size > 0 || this.explicit.size > 0) this.ownNames();
     for (const n of this.explicit) {
       if (!next.has(n)) {
         this.explicit.delete(n);
@@ -524,12 +525,12 @@ export class TypeState {
     // A plain ACK changes nothing (and must not cost a full comparison on the next push).
     if (!first && subscribe.length === 0 && unsubscribe.length === 0) return;
     if (first && subscribe.length === 0 && this.legacyWildcard) this.wildcardFlag = true;
-    this.ownNames();
     for (const n of subscribe) {
       if (n === '*') {
         this.wildcardFlag = true;
         continue;
       }
+      this.ownNames();
       this.explicit.add(n);
       this.subscribedExplicitly(n);
     }
@@ -539,7 +540,11 @@ export class TypeState {
         for (const held of [...this.held.keys()]) if (!this.explicit.has(held) && this.implicitNames?.has(held) !== true) this.forget(held);
         continue;
       }
-      const held = this.explicit.delete(n);
+      const held = this.explicit.has(n);
+      if (held) {
+        this.ownNames();
+        this.explicit.delete(n);
+      }
       if (this.implicitNames?.has(n) === true) this.ownImplicit();
       this.implicitNames = withoutName(this.implicitNames, n);
       this.reportedMissing = withoutName(this.reportedMissing, n);
@@ -613,7 +618,7 @@ export class TypeState {
     if (!unasked || this.awaiting?.resources.has(n) !== true) this.forceSend(n);
   }
 
-  /** Makes `explicit` this state's own before changing it. */
+  /** Makes `explicit` this state's own before changing it (called just before a change: a type that never names anything keeps the shared empty Set). */
   private ownNames(): void {
     if (!this.explicitShared) return;
     this.explicit = new Set(this.explicit);
