@@ -336,12 +336,7 @@ describe('a delta stream driven through a fake call', () => {
 
     it('does what naming each one does on a stream that holds endpoints pushed unasked, and is not taken by one that names something already', () => {
       const { b } = fleet();
-      b.send({ node: NODE, type_url: TYPE.cluster });
-      b.flush();
-      const [cds] = b.take();
-      b.send({ type_url: TYPE.cluster, response_nonce: cds.nonce });
-      b.flush();
-      const [eds] = b.take();
+      const eds = unaskedAfterClusters(b);
       expect(names(eds).length).toBe(80);
       b.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
       // The same names as pushed: still in sync with the view the push carried, nothing to plan again.
