@@ -307,6 +307,14 @@ describe('a delta stream driven through a fake call', () => {
       return eds;
     };
 
+    /** ACKs the endpoint response `nonce`, then subscribes to every service: the names the next response carries, sorted. */
+    const sentOnSubscribingAfterAck = (d: Driver, nonce: string): string[] => {
+      d.send({ type_url: TYPE.endpoint, response_nonce: nonce });
+      d.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
+      d.flush();
+      return names(d.take()[0]).sort();
+    };
+
     it('pushes the same endpoints unasked to every stream of the fleet from one shared Set, which a stream changing it copies', () => {
       const { a, b } = fleet();
       const c = driver('delta', a.cache);
@@ -326,11 +334,8 @@ describe('a delta stream driven through a fake call', () => {
       const { b } = fleet();
       // A gRPC client's first request naming nothing is not a wildcard one: it can ACK first.
       const eds = unaskedAfterClusters(b, { ...NODE, user_agent_name: 'grpc-node-js' });
-      b.send({ type_url: TYPE.endpoint, response_nonce: eds.nonce });
-      b.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
-      b.flush();
       // The client may have dropped its copies (docs/xds-protocol.md#delta-subscribe-always-sent).
-      expect(names(b.take()[0]).sort()).toEqual([...services].sort());
+      expect(sentOnSubscribingAfterAck(b, eds.nonce)).toEqual([...services].sort());
       expect(endpointState(b).implicit.size).toBe(0);
     });
 
@@ -352,11 +357,8 @@ describe('a delta stream driven through a fake call', () => {
       c.flush();
       const [one] = c.take();
       expect([names(one), [...one.removed]]).toEqual([['s0'], ['elsewhere']]);
-      c.send({ type_url: TYPE.endpoint, response_nonce: one.nonce });
-      c.send({ type_url: TYPE.endpoint, resource_names_subscribe: services });
-      c.flush();
       // s0 is named again, so it is sent again (docs/xds-protocol.md#delta-subscribe-always-sent).
-      expect(names(c.take()[0]).sort()).toEqual([...services].sort());
+      expect(sentOnSubscribingAfterAck(c, one.nonce)).toEqual([...services].sort());
       expect(endpointState(c).names.size).toBe(81);
     });
   });
