@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AdsStream, type StreamContext } from './ads-stream.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { gatewaysOfSubjectAltName, refusalReason } from './peer-identity.ts';
-import { PUSH_ORDER, TypeUrl, typeShortName, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
+import { TypeUrl, typeShortName, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader } from './snapshot-reader.ts';
 import { SotwStream } from './sotw-stream.ts';
 import { emptyCounters, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
@@ -207,9 +207,9 @@ export class AdsServer {
       if (!info) continue;
       if (!s.isClosed) s.currentView(); // refreshes knownGateway
       const types: TypeStatus[] = [];
-      for (const typeUrl of PUSH_ORDER) {
-        const st = s.types.get(typeUrl);
-        if (!st || !st.requested) continue;
+      for (const st of s.states) {
+        if (!st?.requested) continue;
+        const typeUrl = st.typeUrl;
         types.push({
           typeUrl,
           type: typeShortName(typeUrl),
@@ -232,8 +232,9 @@ export class AdsServer {
     const counts = new Map<string, { gateway: string; protocol: XdsProtocol; typeUrl: string; streams: number }>();
     for (const s of this.streams) {
       if (!s.info) continue;
-      for (const [typeUrl, st] of s.types) {
-        if (!st.requested) continue;
+      for (const st of s.states) {
+        if (!st?.requested) continue;
+        const typeUrl = st.typeUrl;
         const key = `${s.info.gateway}\0${s.protocol}\0${typeUrl}`;
         const entry = counts.get(key) ?? { gateway: s.info.gateway, protocol: s.protocol, typeUrl, streams: 0 };
         entry.streams++;
@@ -264,9 +265,9 @@ export class AdsServer {
     for (const s of this.streams) {
       if (!s.info) continue;
       bound++;
-      for (const st of s.types.values()) {
-        if (st.requested) typesRequested++;
-        if (st.inFlight) awaitingAck++;
+      for (const st of s.states) {
+        if (st?.requested) typesRequested++;
+        if (st?.inFlight) awaitingAck++;
       }
     }
     return { streams: this.streams.size, bound, typesRequested, awaitingAck };
@@ -282,7 +283,7 @@ export class AdsServer {
     for (const s of this.streams) {
       maxQueuedResponses = Math.max(maxQueuedResponses, s.queuedResponses);
       let awaiting = 0;
-      for (const st of s.types.values()) if (st.inFlight) awaiting++;
+      for (const st of s.states) if (st?.inFlight) awaiting++;
       maxAwaitingAck = Math.max(maxAwaitingAck, awaiting);
     }
     return { maxQueuedResponses, maxAwaitingAck, dirtyStreams: this.dirty.size };

@@ -115,8 +115,10 @@ export abstract class AdsStream {
   protected readonly ctx: StreamContext;
   readonly id: number;
   readonly protocol: XdsProtocol;
-  private readonly typeMap = new Map<ResourceTypeUrl, TypeState>();
-  /** The same states by PUSH_ORDER position, read on every push without a lookup. */
+  /**
+   * Per-type state by PUSH_ORDER position (undefined: never requested), read on every push without
+   * a lookup. An array rather than a Map: a stream holds one for its whole life.
+   */
   private readonly byOrder: (TypeState | undefined)[] = PUSH_ORDER.map(() => undefined);
   /** Set for the per-type services, whose requests may omit type_url. */
   protected readonly fixedTypeUrl: ResourceTypeUrl | undefined;
@@ -152,10 +154,17 @@ export abstract class AdsStream {
     return this.warming;
   }
 
-  /** Per-type state, with any fleet push written since recorded first. */
-  get types(): ReadonlyMap<ResourceTypeUrl, TypeState> {
+  /** Per-type state by PUSH_ORDER position (undefined: never requested), with any fleet push written since recorded first. */
+  get states(): readonly (TypeState | undefined)[] {
     this.settleFleetPush();
-    return this.typeMap;
+    return this.byOrder;
+  }
+
+  /** The same states keyed by type URL, in a new map (for inspection; the push paths read `states`). */
+  get types(): ReadonlyMap<ResourceTypeUrl, TypeState> {
+    const out = new Map<ResourceTypeUrl, TypeState>();
+    for (const st of this.states) if (st) out.set(st.typeUrl, st);
+    return out;
   }
 
   get info(): StreamInfo | undefined {
@@ -281,11 +290,11 @@ export abstract class AdsStream {
   }
 
   protected typeState(typeUrl: ResourceTypeUrl): TypeState {
-    let st = this.typeMap.get(typeUrl);
+    const at = PUSH_ORDER.indexOf(typeUrl);
+    let st = this.byOrder[at];
     if (!st) {
       st = new TypeState(typeUrl, this.streamInfo?.variant !== 'grpc', this.protocol === 'sotw' && isFullStateType(typeUrl));
-      this.typeMap.set(typeUrl, st);
-      this.byOrder[PUSH_ORDER.indexOf(typeUrl)] = st;
+      this.byOrder[at] = st;
     }
     return st;
   }
@@ -617,7 +626,7 @@ export abstract class AdsStream {
 
   /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (docs/xds-protocol.md#cla-after-cluster-change). */
   private noteClustersSent(plan: Plan, view: SnapshotView): void {
-    const cds = this.typeMap.get(TypeUrl.cluster)!;
+    const cds = this.byOrder[AT.cluster]!;
     const endpoints = view.type(TypeUrl.endpoint).resources;
     const eds = this.typeState(TypeUrl.endpoint);
     const now = performance.now();

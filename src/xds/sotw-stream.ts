@@ -54,7 +54,7 @@ export class SotwStream extends AdsStream {
     }
     if (span !== st.namesSpan) {
       st.noteNamesSpan(span);
-      this.heldSpans = [...new Set([...this.types.values()].map((t) => t.namesSpan).filter((x) => x !== undefined))];
+      this.heldSpans = [...new Set(this.states.map((t) => t?.namesSpan).filter((x) => x !== undefined))];
     }
     this.requestHandled();
   }
