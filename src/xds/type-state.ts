@@ -26,18 +26,29 @@ export interface InFlight {
   readonly sentAt: number;
 }
 
+/** TypeState's flags, one bit each. */
+const Bit = {
+  requested: 1,
+  implicitShared: 2,
+  responded: 4,
+  wildcard: 8,
+  rejected: 16,
+  legacyWildcard: 32,
+  sotwFullState: 64,
+  everNamed: 128,
+  explicitShared: 256,
+} as const;
+
 export class TypeState {
   // The fields every ACK and every push read come first, so they share the object's first cache
   // lines (a fleet's streams are visited one after another, each state cold).
   private awaiting: InFlight | undefined;
   /** The type view this state was last found fully in sync with; cleared by any change here. */
   private synced: object | undefined;
-  /** The client has sent a request for this type on this stream. */
-  private requestedFlag = false;
+  /** Yes/no facts, one bit each (see Bit and the accessors below the constructor): nine fields of their own would cost 64 bytes more per type, 256 per stream. */
+  private bits: number;
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
   private implicitNames: LazyNames;
-  /** `implicitNames` is a Set shared with other streams (never changed in place: ownImplicit copies it first). */
-  private implicitShared = false;
   /**
    * What the client is believed to hold, name → version. Updated on send, so a NACKed version is not
    * resent. After a response that carried a view's whole set it is that view's map and nothing more.
@@ -50,8 +61,6 @@ export class TypeState {
   private forced: LazyNames;
   /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
   private pendingRemoval: LazyNames;
-  private respondedFlag = false;
-  private wildcardFlag = false;
   /**
    * Names subscribed explicitly; interned and shared between streams when large, and one shared
    * empty set until the first name (never changed in place while shared: ownNames copies it first).
@@ -72,19 +81,10 @@ export class TypeState {
   private latestNonce: string | undefined;
   /** SotW: the bytes of the last resource_names list applied (shared between streams). */
   private span: NamesSpan | undefined;
-  /** The last response was rejected and nothing has been accepted since. */
-  private rejectedFlag = false;
   private sentVersionInfo = '';
   private ackedVersionInfo = '';
   private requestAt = 0;
   readonly typeUrl: ResourceTypeUrl;
-  /** Whether the legacy rule (an empty first request means wildcard) applies to this client. */
-  private readonly legacyWildcard: boolean;
-  /** SotW LDS and CDS, whose responses carry the full set. */
-  private readonly sotwFullState: boolean;
-  /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
-  private everNamed = false;
-  private explicitShared = true;
   /** SotW full-state types: the resources of the last response, kept so removals can be deferred. */
   private lastFullState: ReadonlyMap<string, EncodedResource> = NO_RESOURCES;
   /** Delta: explicit names already reported as missing. */
@@ -93,8 +93,79 @@ export class TypeState {
 
   constructor(typeUrl: ResourceTypeUrl, legacyWildcard: boolean, sotwFullState: boolean) {
     this.typeUrl = typeUrl;
-    this.legacyWildcard = legacyWildcard;
-    this.sotwFullState = sotwFullState;
+    this.bits = Bit.explicitShared | (legacyWildcard ? Bit.legacyWildcard : 0) | (sotwFullState ? Bit.sotwFullState : 0);
+  }
+
+  private flag(bit: number): boolean {
+    return (this.bits & bit) !== 0;
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    this.bits = on ? this.bits | bit : this.bits & ~bit;
+  }
+
+  /** The client has sent a request for this type on this stream. */
+  private get requestedFlag(): boolean {
+    return this.flag(Bit.requested);
+  }
+  private set requestedFlag(on: boolean) {
+    this.setFlag(Bit.requested, on);
+  }
+
+  /** `implicitNames` is a Set shared with other streams (never changed in place: ownImplicit copies it first). */
+  private get implicitShared(): boolean {
+    return this.flag(Bit.implicitShared);
+  }
+  private set implicitShared(on: boolean) {
+    this.setFlag(Bit.implicitShared, on);
+  }
+
+  private get respondedFlag(): boolean {
+    return this.flag(Bit.responded);
+  }
+  private set respondedFlag(on: boolean) {
+    this.setFlag(Bit.responded, on);
+  }
+
+  private get wildcardFlag(): boolean {
+    return this.flag(Bit.wildcard);
+  }
+  private set wildcardFlag(on: boolean) {
+    this.setFlag(Bit.wildcard, on);
+  }
+
+  /** The last response was rejected and nothing has been accepted since. */
+  private get rejectedFlag(): boolean {
+    return this.flag(Bit.rejected);
+  }
+  private set rejectedFlag(on: boolean) {
+    this.setFlag(Bit.rejected, on);
+  }
+
+  /** Whether the legacy rule (an empty first request means wildcard) applies to this client. */
+  private get legacyWildcard(): boolean {
+    return this.flag(Bit.legacyWildcard);
+  }
+
+  /** SotW LDS and CDS, whose responses carry the full set. */
+  private get sotwFullState(): boolean {
+    return this.flag(Bit.sotwFullState);
+  }
+
+  /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
+  private get everNamed(): boolean {
+    return this.flag(Bit.everNamed);
+  }
+  private set everNamed(on: boolean) {
+    this.setFlag(Bit.everNamed, on);
+  }
+
+  /** `explicit` is shared with other streams or the shared empty set (never changed in place: ownNames copies it first). */
+  private get explicitShared(): boolean {
+    return this.flag(Bit.explicitShared);
+  }
+  private set explicitShared(on: boolean) {
+    this.setFlag(Bit.explicitShared, on);
   }
 
   /** The client has sent a request for this type on this stream. */
