@@ -116,7 +116,7 @@ export abstract class AdsStream {
   readonly id: number;
   readonly protocol: XdsProtocol;
   /**
-   * Per-type state by PUSH_ORDER position (undefined: never requested), read on every push without
+   * Per-type state by PUSH_ORDER position (undefined: none made yet), read on every push without
    * a lookup. An array rather than a Map: a stream holds one for its whole life.
    */
   private readonly byOrder: (TypeState | undefined)[] = PUSH_ORDER.map(() => undefined);
@@ -154,7 +154,7 @@ export abstract class AdsStream {
     return this.warming;
   }
 
-  /** Per-type state by PUSH_ORDER position (undefined: never requested), with any fleet push written since recorded first. */
+  /** Per-type state by PUSH_ORDER position (undefined: none made yet), with any fleet push written since recorded first. */
   get states(): readonly (TypeState | undefined)[] {
     this.settleFleetPush();
     return this.byOrder;
