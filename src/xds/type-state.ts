@@ -26,16 +26,25 @@ export interface InFlight {
   readonly sentAt: number;
 }
 
-/** TypeState's flags, one bit each. */
+/** TypeState's yes/no facts, one bit each of its `bits` field. */
 const Bit = {
+  /** The client has sent a request for this type on this stream. */
   requested: 1,
+  /** `implicitNames` is a Set shared with other streams (never changed in place: ownImplicit copies it first). */
   implicitShared: 2,
+  /** A response of this type has gone out on this stream. */
   responded: 4,
+  /** The subscription is the wildcard. */
   wildcard: 8,
+  /** The last response was rejected and nothing has been accepted since. */
   rejected: 16,
+  /** The legacy rule (an empty first request means wildcard) applies to this client. */
   legacyWildcard: 32,
+  /** SotW LDS and CDS, whose responses carry the full set. */
   sotwFullState: 64,
+  /** The client has named resources explicitly; after that, empty means nothing (docs/xds-protocol.md#wildcard). */
   everNamed: 128,
+  /** `explicit` is shared with other streams or is the shared empty set (never changed in place: ownNames copies it first). */
   explicitShared: 256,
 } as const;
 
@@ -45,7 +54,7 @@ export class TypeState {
   private awaiting: InFlight | undefined;
   /** The type view this state was last found fully in sync with; cleared by any change here. */
   private synced: object | undefined;
-  /** Yes/no facts, one bit each (see Bit and the accessors below the constructor): nine fields of their own would cost 64 bytes more per type, 256 per stream. */
+  /** Yes/no facts, one bit each (see Bit): nine fields of their own would cost 64 bytes more per type, 256 per stream. */
   private bits: number;
   /** Delta only: EDS names the server pushes after a (re)connect without being asked (docs/xds-protocol.md#delta-eds-after-cds). */
   private implicitNames: LazyNames;
@@ -105,76 +114,12 @@ export class TypeState {
   }
 
   /** The client has sent a request for this type on this stream. */
-  private get requestedFlag(): boolean {
-    return this.flag(Bit.requested);
-  }
-  private set requestedFlag(on: boolean) {
-    this.setFlag(Bit.requested, on);
-  }
-
-  /** `implicitNames` is a Set shared with other streams (never changed in place: ownImplicit copies it first). */
-  private get implicitShared(): boolean {
-    return this.flag(Bit.implicitShared);
-  }
-  private set implicitShared(on: boolean) {
-    this.setFlag(Bit.implicitShared, on);
-  }
-
-  private get respondedFlag(): boolean {
-    return this.flag(Bit.responded);
-  }
-  private set respondedFlag(on: boolean) {
-    this.setFlag(Bit.responded, on);
-  }
-
-  private get wildcardFlag(): boolean {
-    return this.flag(Bit.wildcard);
-  }
-  private set wildcardFlag(on: boolean) {
-    this.setFlag(Bit.wildcard, on);
-  }
-
-  /** The last response was rejected and nothing has been accepted since. */
-  private get rejectedFlag(): boolean {
-    return this.flag(Bit.rejected);
-  }
-  private set rejectedFlag(on: boolean) {
-    this.setFlag(Bit.rejected, on);
-  }
-
-  /** Whether the legacy rule (an empty first request means wildcard) applies to this client. */
-  private get legacyWildcard(): boolean {
-    return this.flag(Bit.legacyWildcard);
-  }
-
-  /** SotW LDS and CDS, whose responses carry the full set. */
-  private get sotwFullState(): boolean {
-    return this.flag(Bit.sotwFullState);
-  }
-
-  /** Has the client ever named resources explicitly? After that, empty means nothing (docs/xds-protocol.md#wildcard). */
-  private get everNamed(): boolean {
-    return this.flag(Bit.everNamed);
-  }
-  private set everNamed(on: boolean) {
-    this.setFlag(Bit.everNamed, on);
-  }
-
-  /** `explicit` is shared with other streams or the shared empty set (never changed in place: ownNames copies it first). */
-  private get explicitShared(): boolean {
-    return this.flag(Bit.explicitShared);
-  }
-  private set explicitShared(on: boolean) {
-    this.setFlag(Bit.explicitShared, on);
-  }
-
-  /** The client has sent a request for this type on this stream. */
   get requested(): boolean {
-    return this.requestedFlag;
+    return this.flag(Bit.requested);
   }
 
   get wildcard(): boolean {
-    return this.wildcardFlag;
+    return this.flag(Bit.wildcard);
   }
 
   /** Names the client subscribed to explicitly. */
@@ -189,7 +134,7 @@ export class TypeState {
 
   /** The names pushed unasked as a Set shared by the fleet, if they are one. */
   get sharedImplicit(): ReadonlySet<string> | undefined {
-    return this.implicitShared ? this.implicitNames : undefined;
+    return this.flag(Bit.implicitShared) ? this.implicitNames : undefined;
   }
 
   /** What the client is believed to hold, name → version (sent, whether or not ACKed yet). */
@@ -234,7 +179,7 @@ export class TypeState {
 
   /** Has any response of this type gone out on this stream? */
   get responded(): boolean {
-    return this.respondedFlag;
+    return this.flag(Bit.responded);
   }
 
   get sentVersion(): string {
@@ -251,7 +196,7 @@ export class TypeState {
 
   /** The last response was rejected and nothing has been accepted since. */
   get rejected(): boolean {
-    return this.rejectedFlag;
+    return this.flag(Bit.rejected);
   }
 
   /** performance.now() of the last request that was not stale. */
@@ -271,7 +216,7 @@ export class TypeState {
 
   /** A request for this type arrived (and was not stale). */
   noteRequest(at: number): void {
-    this.requestedFlag = true;
+    this.setFlag(Bit.requested, true);
     this.requestAt = at;
   }
 
@@ -337,7 +282,7 @@ export class TypeState {
    * exist (the response restates the set), so there every name is recorded.
    */
   forceSend(name: string): void {
-    if (this.sotwFullState || this.held.has(name)) this.forced = withName(this.forced, name);
+    if (this.flag(Bit.sotwFullState) || this.held.has(name)) this.forced = withName(this.forced, name);
   }
 
   /** Delta: pushes an EDS name the client did not ask for (after a reconnect), unless already covered. */
@@ -354,17 +299,17 @@ export class TypeState {
    * False when this type is not in that state (the caller then adds name by name).
    */
   addImplicitShared(names: ReadonlySet<string>): boolean {
-    if (names.size === 0 || this.implicitNames !== undefined || this.wildcardFlag || this.explicit.size > 0 || this.held.size > 0) return false;
+    if (names.size === 0 || this.implicitNames !== undefined || this.flag(Bit.wildcard) || this.explicit.size > 0 || this.held.size > 0) return false;
     this.implicitNames = names as Set<string>;
-    this.implicitShared = true;
+    this.setFlag(Bit.implicitShared, true);
     return true;
   }
 
   /** Makes `implicitNames` this state's own before changing it. */
   private ownImplicit(): void {
-    if (!this.implicitShared) return;
+    if (!this.flag(Bit.implicitShared)) return;
     this.implicitNames = new Set(this.implicitNames);
-    this.implicitShared = false;
+    this.setFlag(Bit.implicitShared, false);
   }
 
   /**
@@ -374,7 +319,7 @@ export class TypeState {
    */
   recordSent(nonce: string, plan: Plan, syncedWith: object | undefined, sentAt: number): void {
     this.latestNonce = nonce;
-    this.respondedFlag = true;
+    this.setFlag(Bit.responded, true);
     this.sentVersionInfo = plan.version;
     this.synced = syncedWith;
     // The whole set, and nothing else held: the book becomes the view's map, with no entry per resource.
@@ -442,7 +387,7 @@ export class TypeState {
    */
   recordNack(nack: NackRecord): void {
     this.nack = nack;
-    this.rejectedFlag = true;
+    this.setFlag(Bit.rejected, true);
     this.awaiting = undefined;
   }
 
@@ -488,10 +433,10 @@ export class TypeState {
     const change = plan.change;
     if (!change || plan.removed.length > 0 || this.awaiting !== undefined || !this.settled || this.held.whole !== change.from || this.forced !== undefined || this.pendingRemoval !== undefined) return false;
     this.latestNonce = nonce;
-    this.respondedFlag = true;
+    this.setFlag(Bit.responded, true);
     this.sentVersionInfo = plan.version;
     this.ackedVersionInfo = plan.version;
-    this.rejectedFlag = false;
+    this.setFlag(Bit.rejected, false);
     this.synced = syncedWith;
     this.held = new SentBook(change.to);
     return true;
@@ -499,7 +444,7 @@ export class TypeState {
 
   /** The client accepted a response: what it carried is now acknowledged. */
   acknowledge(inFlight: InFlight): void {
-    this.rejectedFlag = false;
+    this.setFlag(Bit.rejected, false);
     if (inFlight.fullState || inFlight.whole) {
       // Nothing changes `held` while a response awaits its ACK except forgetting names, which the
       // client then no longer holds either: after this ACK it holds what `held` says.
@@ -513,12 +458,12 @@ export class TypeState {
 
   /** Is this name covered by the subscription? */
   subscribed(name: string): boolean {
-    return this.wildcardFlag || this.explicit.has(name) || this.implicitNames?.has(name) === true;
+    return this.flag(Bit.wildcard) || this.explicit.has(name) || this.implicitNames?.has(name) === true;
   }
 
   /** Names the subscription covers: every resource for wildcard, else the named (and implicit) ones. */
   candidates(resources: ReadonlyMap<string, EncodedResource>): Iterable<string> {
-    if (this.wildcardFlag) return resources.keys();
+    if (this.flag(Bit.wildcard)) return resources.keys();
     if (this.implicitNames === undefined) return this.explicit;
     return this.namesAndImplicit();
   }
@@ -535,15 +480,15 @@ export class TypeState {
   applySotwNames(requested: readonly string[]): string[] {
     // Envoy restates the same names on every ACK: recognise that cheaply and change nothing (a
     // wildcard CDS or LDS ACK then costs no new plan of the whole set).
-    if (this.everNamed && requested.length > 0 && this.sameNames(requested)) return [];
-    if (requested.length === 0 && this.explicit.size === 0 && this.wildcardFlag === (!this.everNamed && this.legacyWildcard)) return [];
+    if (this.flag(Bit.everNamed) && requested.length > 0 && this.sameNames(requested)) return [];
+    if (requested.length === 0 && this.explicit.size === 0 && this.flag(Bit.wildcard) === (!this.flag(Bit.everNamed) && this.flag(Bit.legacyWildcard))) return [];
     const added: string[] = [];
     const explicit = requested.filter((n) => n !== '*');
-    if (requested.length === 0 && !this.everNamed) {
-      this.wildcardFlag = this.legacyWildcard;
+    if (requested.length === 0 && !this.flag(Bit.everNamed)) {
+      this.setFlag(Bit.wildcard, this.flag(Bit.legacyWildcard));
     } else {
-      this.everNamed = true;
-      this.wildcardFlag = requested.includes('*');
+      this.setFlag(Bit.everNamed, true);
+      this.setFlag(Bit.wildcard, requested.includes('*'));
     }
     const next = new Set(explicit);
     // No names before or after (a wildcard request): the shared empty Set stays.
@@ -551,7 +496,7 @@ export class TypeState {
     for (const n of this.explicit) {
       if (!next.has(n)) {
         this.explicit.delete(n);
-        if (!this.wildcardFlag) this.forget(n);
+        if (!this.flag(Bit.wildcard)) this.forget(n);
       }
     }
     for (const n of next) {
@@ -574,18 +519,18 @@ export class TypeState {
    * when this type is not in that state; the list is then applied name by name.
    */
   adoptSotwNames(applied: { readonly explicit: ReadonlySet<string>; readonly wildcard: boolean }): boolean {
-    if (this.everNamed || this.explicit.size > 0 || this.held.size > 0 || this.sotwFullState) return false;
-    this.everNamed = true;
-    this.wildcardFlag = applied.wildcard;
+    if (this.flag(Bit.everNamed) || this.explicit.size > 0 || this.held.size > 0 || this.flag(Bit.sotwFullState)) return false;
+    this.setFlag(Bit.everNamed, true);
+    this.setFlag(Bit.wildcard, applied.wildcard);
     this.explicit = applied.explicit as Set<string>;
-    this.explicitShared = true;
+    this.setFlag(Bit.explicitShared, true);
     this.synced = undefined;
     return true;
   }
 
   /** The explicit names as a shared Set (never changed in place), if they are one. */
   get sharedNames(): ReadonlySet<string> | undefined {
-    return this.explicitShared ? this.explicit : undefined;
+    return this.flag(Bit.explicitShared) ? this.explicit : undefined;
   }
 
   /**
@@ -595,10 +540,10 @@ export class TypeState {
   applyDeltaNames(subscribe: readonly string[], unsubscribe: readonly string[], first: boolean): void {
     // A plain ACK changes nothing (and must not cost a full comparison on the next push).
     if (!first && subscribe.length === 0 && unsubscribe.length === 0) return;
-    if (first && subscribe.length === 0 && this.legacyWildcard) this.wildcardFlag = true;
+    if (first && subscribe.length === 0 && this.flag(Bit.legacyWildcard)) this.setFlag(Bit.wildcard, true);
     for (const n of subscribe) {
       if (n === '*') {
-        this.wildcardFlag = true;
+        this.setFlag(Bit.wildcard, true);
         continue;
       }
       this.ownNames();
@@ -607,7 +552,7 @@ export class TypeState {
     }
     for (const n of unsubscribe) {
       if (n === '*') {
-        this.wildcardFlag = false;
+        this.setFlag(Bit.wildcard, false);
         for (const held of [...this.held.keys()]) if (!this.explicit.has(held) && this.implicitNames?.has(held) !== true) this.forget(held);
         continue;
       }
@@ -619,7 +564,7 @@ export class TypeState {
       if (this.implicitNames?.has(n) === true) this.ownImplicit();
       this.implicitNames = withoutName(this.implicitNames, n);
       this.reportedMissing = withoutName(this.reportedMissing, n);
-      if (this.wildcardFlag) {
+      if (this.flag(Bit.wildcard)) {
         // The client dropped its copy; wildcard still covers the name, so it must get an answer
         // (docs/xds-protocol.md#wildcard-unsubscribe).
         if (held) {
@@ -641,16 +586,16 @@ export class TypeState {
    * else this type holds may change with it. False when this type is not in that state.
    */
   adoptDeltaNames(applied: { readonly explicit: ReadonlySet<string>; readonly wildcard: boolean }): boolean {
-    if (this.explicit.size > 0 || this.wildcardFlag) return false;
-    this.wildcardFlag = applied.wildcard;
+    if (this.explicit.size > 0 || this.flag(Bit.wildcard)) return false;
+    this.setFlag(Bit.wildcard, applied.wildcard);
     this.explicit = applied.explicit as Set<string>;
-    this.explicitShared = true;
+    this.setFlag(Bit.explicitShared, true);
     if (this.onlyUnaskedInFlight()) {
       // The fleet's usual first sync: every name pushed unasked is in the list and its push still
       // awaits its ACK, so naming each one would only drop it from the shared Set.
       const same = !applied.wildcard && this.implicitNames!.size === applied.explicit.size;
       this.implicitNames = undefined;
-      this.implicitShared = false;
+      this.setFlag(Bit.implicitShared, false);
       // Exactly those names: the subscription covers what it covered, so the type is as much in
       // sync as it was (no pass over every name to find nothing to send).
       if (same) return true;
@@ -691,17 +636,17 @@ export class TypeState {
 
   /** Makes `explicit` this state's own before changing it (called just before a change: a type that never names anything keeps the shared empty Set). */
   private ownNames(): void {
-    if (!this.explicitShared) return;
+    if (!this.flag(Bit.explicitShared)) return;
     this.explicit = new Set(this.explicit);
-    this.explicitShared = false;
+    this.setFlag(Bit.explicitShared, false);
   }
 
   /** Shares a large `explicit` with every stream subscribed to the same names. */
   private shareNames(): void {
-    if (this.explicitShared || this.explicit.size < SHARE_NAMES_FROM) return;
+    if (this.flag(Bit.explicitShared) || this.explicit.size < SHARE_NAMES_FROM) return;
     // A shared set is only read from here on: ownNames() copies it before any change.
     this.explicit = internNames(this.explicit) as Set<string>;
-    this.explicitShared = true;
+    this.setFlag(Bit.explicitShared, true);
   }
 
   private sameNames(requested: readonly string[]): boolean {
@@ -712,7 +657,7 @@ export class TypeState {
       else if (!this.explicit.has(n)) return false;
       else count++;
     }
-    return star === this.wildcardFlag && count === this.explicit.size;
+    return star === this.flag(Bit.wildcard) && count === this.explicit.size;
   }
 
   /** The client no longer holds or wants this name; a later subscription resends it. */
@@ -720,7 +665,7 @@ export class TypeState {
     this.forced = withoutName(this.forced, name);
     this.pendingRemoval = withoutName(this.pendingRemoval, name);
     // SotW LDS/CDS: the next full-state response drops it, so keep it in `sent` until then.
-    if (this.sotwFullState) return;
+    if (this.flag(Bit.sotwFullState)) return;
     this.forgetHeld(name);
   }
 
