@@ -15,8 +15,10 @@
 //          The first --warmup changes of each run are pushed and waited for like the others but not
 //          counted, in both roles: the figures are those of a server past its first pushes (a
 //          control plane serves for days), not of code the JIT has not compiled yet.
-// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--warmup 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--cpu-prof DIR [--cpu-prof-interval MICROS]]
+// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--warmup 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--noise] [--cpu-prof DIR [--cpu-prof-interval MICROS]]
 // --cpu-prof DIR writes a CPU profile of every server process into DIR (where a figure's time goes).
+// --noise runs the floor in Tether's column too: the ratios are then those of two identical servers
+// (an A/A comparison), how far this machine moves a figure from one run to the next on its own.
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,7 @@ const RUNS = Number(arg('runs', '3'));
 const SCENARIOS = arg('only', 'idle,sotw,delta').split(',') as Scenario[];
 const ROLES: Role[] = arg('role', 'tether,floor').split(',') as Role[];
 const CPU_PROF = arg('cpu-prof', '');
+const NOISE = process.argv.includes('--noise');
 const here = dirname(fileURLToPath(import.meta.url));
 
 type Scenario = 'idle' | 'sotw' | 'delta';
@@ -106,7 +109,7 @@ async function runScenario(role: Role, scenario: Scenario): Promise<Figures> {
   const services = scenario === 'idle' ? 10 : SERVICES;
   const protocol = scenario === 'delta' ? 'delta' : 'sotw';
   const gw = gatewayResources(services);
-  const server = new Child<ToServer, FromServer>('xds-bench-server.ts', [role], CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${role}-${scenario}-${Date.now()}.cpuprofile`, `--cpu-prof-interval=${arg('cpu-prof-interval', '1000')}`] : []);
+  const server = new Child<ToServer, FromServer>('xds-bench-server.ts', [NOISE ? 'floor' : role], CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${role}-${scenario}-${Date.now()}.cpuprofile`, `--cpu-prof-interval=${arg('cpu-prof-interval', '1000')}`] : []);
   const load = new Child<ToLoad, FromLoad>('xds-bench-load.ts', []);
   try {
     const started = await server.request({ cmd: 'start', services, protocol, streams: STREAMS } as ToServer);
@@ -196,6 +199,7 @@ function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
 }
 
 async function main(): Promise<void> {
+  if (NOISE) console.log('Noise check (--noise): the floor runs in both columns; every ratio below compares the floor with itself.');
   console.log(`xDS bench: Tether beside a bare grpc-js floor; ${STREAMS} streams (one connection each), ${RUNS} runs, ${CHANGES} changes counted after ${WARMUP} warm-up changes per run, Node ${process.version}, started ${new Date(now()).toISOString()}`);
   const all = new Map<Scenario, Map<Role, Figures[]>>();
   try {
@@ -226,6 +230,7 @@ async function runAll(all: Map<Scenario, Map<Role, Figures[]>>): Promise<void> {
 function summarise(all: Map<Scenario, Map<Role, Figures[]>>): void {
   for (const [scenario, results] of all) report(scenario, results);
   const idle = all.get('idle')?.get('tether');
+  if (NOISE) return;
   for (const s of ['sotw', 'delta'] as const) {
     const synced = all.get(s)?.get('tether');
     if (idle && synced) {
