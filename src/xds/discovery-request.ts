@@ -6,7 +6,7 @@
 import { status } from '@grpc/grpc-js';
 import { internNamesSpan, spanAt, type NamesSpan } from './names-span.ts';
 import { SHARE_NAMES_FROM } from './shared-names.ts';
-import { forEachField } from './proto-wire.ts';
+import { bytesAt, forEachField } from './proto-wire.ts';
 import { TypeUrl, type XdsProtocol } from './resource-types.ts';
 import { StreamError } from './stream-error.ts';
 import type { XdsLimits } from './xds-limits.ts';
@@ -282,15 +282,14 @@ export function isPlainAck(data: Uint8Array, protocol: XdsProtocol, ack: PlainAc
   let nonceSeen = false;
   let namesSeen = false;
   let ok = true;
-  const same = (start: number, end: number, want: Buffer): boolean => end - start === want.length && buf.compare(want, 0, want.length, start, end) === 0;
   try {
     forEachField(buf, (field, start, payloadStart, end) => {
       if (field === f.typeUrl && !typeSeen) {
         typeSeen = true;
-        ok = same(payloadStart, end, ack.typeUrl);
+        ok = bytesAt(buf, payloadStart, end, ack.typeUrl);
       } else if (field === f.nonce && !nonceSeen) {
         nonceSeen = true;
-        ok = same(payloadStart, end, ack.nonce);
+        ok = bytesAt(buf, payloadStart, end, ack.nonce);
       } else if (field === f.names && !namesSeen && ack.names !== undefined && spanAt(buf, start, ack.names)) {
         namesSeen = true;
         return start + ack.names.bytes.length;
@@ -314,7 +313,7 @@ const SERVED_TYPE_URLS: readonly (readonly [Buffer, string])[] = Object.values(T
 
 /** The served type URL `buf` holds in [start, end), as the shared constant string, if it is one. */
 function servedTypeUrlAt(buf: Buffer, start: number, end: number): string | undefined {
-  for (const [bytes, url] of SERVED_TYPE_URLS) if (bytes.length === end - start && buf.compare(bytes, 0, bytes.length, start, end) === 0) return url;
+  for (const [bytes, url] of SERVED_TYPE_URLS) if (bytesAt(buf, start, end, bytes)) return url;
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 // stream with the same subscription holds the same copy, and a stream's memory does not grow with
 // its list. An entry goes away with the last stream holding it.
 import { hash } from 'node:crypto';
+import { bytesAt } from './proto-wire.ts';
 
 export interface NamesSpan {
   /** The resource_names fields exactly as on the wire (tag, length, name, repeated), nothing between. */
@@ -73,8 +74,7 @@ export function recentSpans(): NamesSpan[] {
 
 /** Does `buf` hold exactly this span's bytes at `at`? (A memory comparison, no decoding.) */
 export function spanAt(buf: Buffer, at: number, span: NamesSpan): boolean {
-  const end = at + span.bytes.length;
-  return end <= buf.length && buf.compare(span.bytes, 0, span.bytes.length, at, end) === 0;
+  return bytesAt(buf, at, at + span.bytes.length, span.bytes);
 }
 
 /** Distinct shared spans alive (for tests). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageType, protoRegistry } from '../codec/proto-registry.ts';
-import { bytesField, dropField, encodeAny, forEachField, readFields, stringField, varint } from './proto-wire.ts';
+import { bytesAt, bytesField, dropField, encodeAny, forEachField, readFields, stringField, varint } from './proto-wire.ts';
 
 describe('proto-wire', () => {
   it('writes varints and length-delimited fields protobuf reads back', () => {
@@ -21,6 +21,29 @@ describe('proto-wire', () => {
     const field = bytesField(2, payload);
     expect(field.subarray(0, 4)).toEqual(Buffer.from([0x12, 0xa0, 0x9c, 0x01]));
     expect(field.subarray(4)).toEqual(payload);
+  });
+
+  it('tells whether a buffer holds exact bytes at a place, short spans and long ones alike', () => {
+    for (const size of [0, 1, 5, 128, 129, 20_000]) {
+      const want = Buffer.alloc(size, 0x61);
+      if (size > 0) want[size - 1] = 0x7a;
+      const buf = Buffer.concat([Buffer.from('head'), want, Buffer.from('tail')]);
+      expect(bytesAt(buf, 4, 4 + size, want)).toBe(true);
+      // One place off, one byte short or long, or running past the end is not a match.
+      if (size > 0) expect(bytesAt(buf, 3, 3 + size, want)).toBe(false);
+      expect(bytesAt(buf, 4, 5 + size, want)).toBe(false);
+      if (size > 0) expect(bytesAt(buf, 4, 3 + size, want)).toBe(false);
+      expect(bytesAt(buf.subarray(0, 3 + size), 4, 4 + size, want)).toBe(false);
+      if (size > 0) {
+        // A difference in the last byte or the first.
+        const last = Buffer.from(buf);
+        last[3 + size] = 0x79;
+        expect(bytesAt(last, 4, 4 + size, want)).toBe(false);
+        const first = Buffer.from(buf);
+        first[4] ^= 1;
+        expect(bytesAt(first, 4, 4 + size, want)).toBe(false);
+      }
+    }
   });
 
   it('lets a visitor skip ahead over fields it recognised', () => {

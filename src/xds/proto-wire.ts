@@ -129,6 +129,21 @@ export function forEachField(buf: Uint8Array, visit: (fieldNumber: number, start
   }
 }
 
+/** Up to this many bytes a loop compares faster than a call to the native comparison. */
+const LOOP_COMPARE_MAX = 128;
+
+/**
+ * Does `buf` hold exactly `want` in [start, end)? Short spans (a type URL, a nonce: what every ACK
+ * is checked against) are compared in a loop, long ones by the native memory comparison.
+ */
+export function bytesAt(buf: Buffer, start: number, end: number, want: Uint8Array): boolean {
+  const n = want.length;
+  if (end - start !== n || end > buf.length) return false;
+  if (n > LOOP_COMPARE_MAX) return buf.compare(want, 0, n, start, end) === 0;
+  for (let i = 0; i < n; i++) if (buf[start + i] !== want[i]) return false;
+  return true;
+}
+
 /** The top-level fields of a message, in order. Throws on malformed input. */
 export function readFields(buf: Uint8Array): WireField[] {
   const out: WireField[] = [];
