@@ -47,6 +47,7 @@ const Bit = {
   /** `explicit` is shared with other streams or is the shared empty set (never changed in place: ownNames copies it first). */
   explicitShared: 256,
 } as const;
+type Flag = (typeof Bit)[keyof typeof Bit];
 
 export class TypeState {
   // The fields every ACK and every push read come first, so they share the object's first cache
@@ -105,11 +106,11 @@ export class TypeState {
     this.bits = Bit.explicitShared | (legacyWildcard ? Bit.legacyWildcard : 0) | (sotwFullState ? Bit.sotwFullState : 0);
   }
 
-  private flag(bit: number): boolean {
+  private flag(bit: Flag): boolean {
     return (this.bits & bit) !== 0;
   }
 
-  private setFlag(bit: number, on: boolean): void {
+  private setFlag(bit: Flag, on: boolean): void {
     this.bits = on ? this.bits | bit : this.bits & ~bit;
   }
 
