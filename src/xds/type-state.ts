@@ -642,7 +642,7 @@ export class TypeState {
     this.setFlag(Bit.explicitShared, false);
   }
 
-  /** Shares a large `explicit` with every stream subscribed to the same names. */
+  /** Shares `explicit` (of SHARE_NAMES_FROM names or more) with every stream subscribed to the same names. */
   private shareNames(): void {
     if (this.flag(Bit.explicitShared) || this.explicit.size < SHARE_NAMES_FROM) return;
     // A shared set is only read from here on: ownNames() copies it before any change.

@@ -265,6 +265,32 @@ describe('a delta stream driven through a fake call', () => {
     expect(summary(d.take())).toEqual([[TYPE.endpoint, ['a'], []]]);
   });
 
+  it('shares the endpoint subscription of a small Gateway between streams, and keeps a few names per stream', () => {
+    const services = Array.from({ length: 10 }, (_, i) => `s${i}`);
+    const snapshot = gatewaySnapshot(services.map((s) => ({ prefix: `/${s}`, cluster: s })), Object.fromEntries(services.map((s, i) => [s, [`10.0.${i}.1:80`]])));
+    for (const protocol of ['sotw', 'delta'] as const) {
+      const subscribe = (d: Driver, names: string[]): void => {
+        d.send(protocol === 'sotw' ? { node: NODE, type_url: TYPE.endpoint, resource_names: names } : { node: NODE, type_url: TYPE.endpoint, resource_names_subscribe: names });
+        d.flush();
+      };
+      const endpointNames = (d: Driver) => d.stream.types.get(TYPE.endpoint)!.names;
+      const a = driver(protocol);
+      const b = driver(protocol, a.cache);
+      a.set(snapshot);
+      subscribe(a, services);
+      subscribe(b, services);
+      expect(b.take().map(names).flat().sort(), protocol).toEqual([...services].sort());
+      expect(endpointNames(b), protocol).toBe(endpointNames(a));
+      // A handful of names (a proxyless client's one or two) costs less as a Set of its own.
+      const c = driver(protocol, a.cache);
+      const d = driver(protocol, a.cache);
+      subscribe(c, services.slice(0, 3));
+      subscribe(d, services.slice(0, 3));
+      expect(endpointNames(d), protocol).toEqual(endpointNames(c));
+      expect(endpointNames(d), protocol).not.toBe(endpointNames(c));
+    }
+  });
+
   describe('a large subscription another stream applied first', () => {
     const services = Array.from({ length: 80 }, (_, i) => `s${i}`);
     const snapshot = gatewaySnapshot(services.map((s) => ({ prefix: `/${s}`, cluster: s })), Object.fromEntries(services.map((s, i) => [s, [`10.0.${i}.1:80`]])));
