@@ -72,8 +72,9 @@ export class TypeState {
   /** Delta: names to report in removed_resources (missing names, the wildcard-unsubscribe exception). */
   private pendingRemoval: LazyNames;
   /**
-   * Names subscribed explicitly; interned and shared between streams when large, and one shared
-   * empty set until the first name (never changed in place while shared: ownNames copies it first).
+   * Names subscribed explicitly; interned and shared between streams from SHARE_NAMES_FROM names,
+   * and one shared empty set until the first name (never changed in place while shared: ownNames
+   * copies it first).
    */
   private explicit: Set<string> = NO_NAMES as Set<string>;
   /**
