@@ -15,7 +15,7 @@
 //          The first --warmup changes of each run are pushed and waited for like the others but not
 //          counted, in both roles: the figures are those of a server past its first pushes (a
 //          control plane serves for days), not of code the JIT has not compiled yet.
-// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--warmup 20] [--runs 3] [--only idle,sotw,delta] [--role tether|floor] [--noise] [--cpu-prof DIR [--cpu-prof-interval MICROS]]
+// Usage: node --expose-gc bench/xds-bench.ts [--streams 1000] [--services 1000] [--changes 20] [--warmup 20] [--runs 5] [--only idle,sotw,delta] [--role tether|floor] [--noise] [--cpu-prof DIR [--cpu-prof-interval MICROS]]
 // --cpu-prof DIR writes a CPU profile of every server process into DIR (where a figure's time goes).
 // --noise runs the floor in Tether's column too: the ratios are then those of two identical servers
 // (an A/A comparison), how far this machine moves a figure from one run to the next on its own.
@@ -35,7 +35,9 @@ const STREAMS = Number(arg('streams', '1000'));
 const SERVICES = Number(arg('services', '1000'));
 const CHANGES = Number(arg('changes', '20'));
 const WARMUP = Number(arg('warmup', '20'));
-const RUNS = Number(arg('runs', '3'));
+// Five runs by default: with three, the machine alone moved a ratio by up to 0.2 from one invocation
+// to the next (docs/performance.md, the noise check); a median of five moves less.
+const RUNS = Number(arg('runs', '5'));
 const SCENARIOS = arg('only', 'idle,sotw,delta').split(',') as Scenario[];
 const ROLES: Role[] = arg('role', 'tether,floor').split(',') as Role[];
 const CPU_PROF = arg('cpu-prof', '');
@@ -179,6 +181,17 @@ const TARGETS: Record<string, number> = {
   'peak RSS (MiB)': 1.2,
 };
 
+/**
+ * The ratio within each run's pair (the two ran back to back, on the same machine), lowest to
+ * highest: whether Tether is slower in every pair or only in some tells a real gap from noise.
+ */
+function pairRange(t: number[], fl: number[]): string {
+  const n = Math.min(t.length, fl.length);
+  if (n === 0) return '-';
+  const r = Array.from({ length: n }, (_, i) => t[i] / fl[i]).filter(Number.isFinite);
+  return r.length ? `${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}` : '-';
+}
+
 function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
   const names = Object.keys(results.get(ROLES[0])?.[0] ?? {});
   const col = (role: Role, name: string): string => {
@@ -187,14 +200,14 @@ function report(scenario: Scenario, results: Map<Role, Figures[]>): void {
     return `${fmt(median(xs))} [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]`;
   };
   console.log(`\n${scenario}: ${STREAMS} streams, ${scenario === 'idle' ? 10 : SERVICES} services; median [min–max] of ${results.get('tether')?.length ?? 0} runs`);
-  console.log(`  ${'figure'.padEnd(38)} ${'Tether'.padEnd(24)} ${'floor'.padEnd(24)} Tether/floor  target`);
+  console.log(`  ${'figure'.padEnd(38)} ${'Tether'.padEnd(24)} ${'floor'.padEnd(24)} Tether/floor  ${'by pair'.padEnd(11)}  target`);
   for (const name of names) {
     const t = (results.get('tether') ?? []).map((f) => f[name]);
     const fl = (results.get('floor') ?? []).map((f) => f[name]);
     const ratio = t.length && fl.length ? median(t) / median(fl) : undefined;
     const target = scenario === 'idle' ? undefined : TARGETS[name];
     const verdict = target === undefined || ratio === undefined ? '' : `≤ ${target}, ${ratio <= target ? 'met' : 'over'}`;
-    console.log(`  ${name.padEnd(38)} ${col('tether', name).padEnd(24)} ${col('floor', name).padEnd(24)} ${(ratio === undefined ? '-' : ratio.toFixed(2)).padEnd(13)} ${verdict}`.trimEnd());
+    console.log(`  ${name.padEnd(38)} ${col('tether', name).padEnd(24)} ${col('floor', name).padEnd(24)} ${(ratio === undefined ? '-' : ratio.toFixed(2)).padEnd(13)} ${pairRange(t, fl).padEnd(11)}  ${verdict}`.trimEnd());
   }
 }
 
