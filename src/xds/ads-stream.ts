@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { ClusterWarming } from './cluster-warming.ts';
 import { fleetNamesWithin } from './fleet-list.ts';
 import { fleetPushOf, type FleetPush } from './fleet-push.ts';
+import type { ParkedFleet, ParkedStream, Parking } from './parked-fleet.ts';
 import { isPlainAck, type NodeJson } from './discovery-request.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
@@ -55,6 +56,11 @@ export interface StreamContext {
   warnRepeated(key: string, fields: Record<string, unknown>, msg: string): void;
   schedule(stream: AdsStream): void;
   /**
+   * Parks an idle stream in its fleet's list, which the server writes an endpoint change down
+   * (parked-fleet.ts). Without it a stream takes such a change up in its own pass.
+   */
+  park?(stream: AdsStream, call: StreamCall, parking: Parking): ParkedFleet;
+  /**
    * Takes up the stream's deferred request (AdsStream.takeDeferred) after the current round of
    * socket reads. Without it a stream handles every request as it arrives.
    */
@@ -82,9 +88,10 @@ const AT = {
   route: PUSH_ORDER.indexOf(TypeUrl.route),
 } as const;
 
-export abstract class AdsStream {
+export abstract class AdsStream implements ParkedStream {
   // The fields a push to a fleet reads come first, so they share the object's first cache lines:
-  // a push visits every stream of a Gateway and little else (see pushFleetChange).
+  // a push visits every stream of a Gateway not parked in a list and little else (see
+  // pushFleetChange; a parked stream is not visited at all: parked-fleet.ts).
   private closed = false;
   private blocked = false;
   /**
@@ -99,6 +106,12 @@ export abstract class AdsStream {
    */
   private parkedOn: TypeView | undefined;
   private parkedNames: ReadonlySet<string> | undefined;
+  /**
+   * The list this stream is parked in (ctx.park), and its slot there. While parked the fields above
+   * stand as becomeIdle set them, except that the list may have moved `idleWith` on (unpark).
+   */
+  private parking: ParkedFleet | undefined;
+  parkSlot = 0;
   /** A fleet push written and not yet recorded in the endpoint state, and the snapshot it was written for. */
   private fleetPush: FleetPush | undefined;
   private fleetPushView: SnapshotView | undefined;
@@ -156,6 +169,7 @@ export abstract class AdsStream {
 
   /** Per-type state by PUSH_ORDER position (undefined: none made yet), with any fleet push written since recorded first. */
   get states(): readonly (TypeState | undefined)[] {
+    if (this.parking?.push) this.unpark();
     this.settleFleetPush();
     return this.byOrder;
   }
@@ -222,6 +236,7 @@ export abstract class AdsStream {
    */
   private onData(data: Buffer): void {
     if (this.closed) return;
+    this.unpark();
     if (this.fleetPush && this.deferred === undefined && this.ctx.defer) {
       this.deferred = data;
       this.deferredAt = performance.now();
@@ -242,6 +257,7 @@ export abstract class AdsStream {
 
   private takeRequest(data: Buffer, at: number): void {
     if (this.closed) return;
+    this.unpark();
     if (this.fleetPush && this.ackedFleetPush(data, at)) return;
     this.settleFleetPush();
     // A request may change anything: the next reconcile is a full pass.
@@ -386,6 +402,7 @@ export abstract class AdsStream {
 
   /** Sends whatever the client lacks, in make-before-break order. Called by the scheduler. */
   reconcile(): void {
+    this.unpark();
     this.takeDeferred();
     if (this.closed || this.blocked || !this.streamInfo) return;
     const view = this.currentView();
@@ -408,6 +425,7 @@ export abstract class AdsStream {
    * reads almost nothing per stream.
    */
   private becomeIdle(view: SnapshotView): void {
+    this.unpark();
     this.idleWith = view;
     const eds = this.byOrder[AT.endpoint];
     const tv = view.type(TypeUrl.endpoint);
@@ -419,6 +437,36 @@ export abstract class AdsStream {
     const parked = eds !== undefined && eds.requested && eds.responded && eds.heldView === tv.resources && eds.force.size === 0 && eds.removePending.size === 0 && (eds.wildcard || eds.implicit.size === 0);
     this.parkedOn = parked ? tv : undefined;
     this.parkedNames = parked && !eds.wildcard ? eds.names : undefined;
+    if (parked && this.ctx.park && this.knownGateway && !this.blocked) {
+      const parking = { gateway: this.gateway, variant: this.variant, protocol: this.protocol, idle: view, on: tv, names: this.parkedNames, changePlan: this.changePlan };
+      this.parking = this.ctx.park(this, this.call, parking);
+    }
+  }
+
+  /** The server's flush round `round` took this stream's change in its list: it needs no pass of its own. */
+  parkedThrough(round: number): boolean {
+    return this.parking !== undefined && this.parking.round === round;
+  }
+
+  /**
+   * Leaves the list this stream is parked in, taking up what the list did meanwhile: the push it
+   * wrote (recorded as pushFleetChange records its own), or the snapshot a change that left the
+   * endpoints alone moved the list to.
+   */
+  private unpark(): void {
+    const fleet = this.parking;
+    if (!fleet) return;
+    this.parking = undefined;
+    if (fleet.push) {
+      this.fleetPush = fleet.push;
+      this.fleetPushView = fleet.pushedView;
+      this.fleetPushDelay = fleet.delays![this.parkSlot]!;
+      this.idleWith = undefined;
+      this.parkedOn = undefined;
+      return;
+    }
+    fleet.leave(this.parkSlot);
+    this.idleWith = fleet.idle;
   }
 
   /**
@@ -518,7 +566,7 @@ export abstract class AdsStream {
   }
 
   /** The response carrying exactly what changed in this view: one Plan object for every stream that sends it. */
-  protected abstract changePlan(tv: TypeView): Plan;
+  protected abstract readonly changePlan: (tv: TypeView) => Plan;
 
   /** Nothing awaits an ACK, nothing warms, nothing waits for drain, and every type is in sync with this view. */
   private isIdle(view: SnapshotView): boolean {
@@ -614,14 +662,23 @@ export abstract class AdsStream {
 
   /** Hands a response to gRPC; on back-pressure the stream waits for 'drain'. */
   private send(bytes: Buffer | ResponseFrame, written: (() => void) | undefined): void {
-    if (!this.call.write(bytes, written)) {
-      this.blocked = true;
-      this.ctx.counters.backPressured++;
-      this.call.once('drain', () => {
-        this.blocked = false;
-        this.schedule();
-      });
-    }
+    if (!this.call.write(bytes, written)) this.backPressured();
+  }
+
+  /** A step of this stream threw: a bug, which ends this stream only, with INTERNAL. */
+  stepFailed(step: 'push' | 'request', err: unknown): void {
+    this.ctx.logger.error({ err, stream: this.id }, `xDS ${step} failed`);
+    this.fail(status.INTERNAL, `${step} failed: ${(err as Error).message}`);
+  }
+
+  /** A write returned false: nothing more is written until 'drain'. */
+  backPressured(): void {
+    this.blocked = true;
+    this.ctx.counters.backPressured++;
+    this.call.once('drain', () => {
+      this.blocked = false;
+      this.schedule();
+    });
   }
 
   /** After a CDS response: new clusters start warming; changed EDS clusters need a fresh CLA (docs/xds-protocol.md#cla-after-cluster-change). */
@@ -658,6 +715,7 @@ export abstract class AdsStream {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unpark();
     this.deferred = undefined;
     this.warming?.stop();
     this.ctx.unbind(this);

@@ -23,6 +23,11 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 
 const DELTA_CHANGE_PLANS = new WeakMap<TypeView, Plan>();
 
+/** What changed since the previous view, as one plan shared by every stream (and by parked lists). */
+export function planDeltaChange(tv: TypeView): Plan {
+  return sharedChangePlan(DELTA_CHANGE_PLANS, tv, deltaChangePlan);
+}
+
 export class DeltaStream extends AdsStream {
   protected handleRequest(data: Buffer, at: number): void {
     const req = decodeDeltaDiscoveryRequest(data, this.ctx.limits, recentSpans);
@@ -120,9 +125,7 @@ export class DeltaStream extends AdsStream {
     return { resources: send, removed: [], fullState: false, version: tv.version, complete: true };
   }
 
-  protected changePlan(tv: TypeView): Plan {
-    return sharedChangePlan(DELTA_CHANGE_PLANS, tv, deltaChangePlan);
-  }
+  protected readonly changePlan = planDeltaChange;
 
   protected frame(st: TypeState, plan: Plan, nonceField: Buffer): ResponseFrame {
     if (plan.sharedBody) return new ResponseFrame([plan.sharedBody, nonceField]);

@@ -18,6 +18,11 @@ import type { TypeState } from './type-state.ts';
 
 const SOTW_CHANGE_PLANS = new WeakMap<TypeView, Plan>();
 
+/** What changed since the previous view, as one plan shared by every stream (and by parked lists). */
+export function planSotwChange(tv: TypeView): Plan {
+  return sharedChangePlan(SOTW_CHANGE_PLANS, tv, sotwChangePlan);
+}
+
 export class SotwStream extends AdsStream {
   /**
    * The names lists this stream's types hold: a request is compared with these as bytes first (a
@@ -110,9 +115,7 @@ export class SotwStream extends AdsStream {
   }
 
   /** What changed since the previous view, as one plan shared by every stream (`only` implies a previous view). */
-  protected changePlan(tv: TypeView): Plan {
-    return sharedChangePlan(SOTW_CHANGE_PLANS, tv, sotwChangePlan);
-  }
+  protected readonly changePlan = planSotwChange;
 
   /** The resources this type lacks or must be sent again: of `only` when given, else of its whole subscription. */
   private toSend(st: TypeState, tv: TypeView, only: ReadonlySet<string> | undefined): EncodedResource[] {

@@ -10,6 +10,7 @@ import { MessageType, protoRegistry, type JsonObject } from '../../src/codec/pro
 import type { AdsStream, StreamCall, StreamContext } from '../../src/xds/ads-stream.ts';
 import { DEFAULT_XDS_LIMITS } from '../../src/xds/xds-limits.ts';
 import { DeltaStream } from '../../src/xds/delta-stream.ts';
+import { ParkedFleets, type Parking } from '../../src/xds/parked-fleet.ts';
 import { ResponseFrame } from '../../src/xds/response-frame.ts';
 import type { XdsProtocol } from '../../src/xds/resource-types.ts';
 import { SnapshotCache } from '../../src/xds/snapshot-cache.ts';
@@ -65,12 +66,14 @@ interface Driver {
   readonly expired: string[];
   set(s: JsonSnapshot): void;
   send(request: JsonObject): void;
-  /** Runs every reconcile the stream scheduled, as the server's flush would. */
+  /** Runs every reconcile the stream scheduled, as the server's flush would (with `park`: the parked list first). */
   flush(): void;
   /** With `defer`: takes up the request the stream set aside, as the server does once a round of reads is over. */
   drain(): void;
   /** With `defer`: streams holding a request set aside. */
   readonly deferred: ReadonlySet<AdsStream>;
+  /** With `park`: the stream's parked lists. */
+  readonly fleets: ParkedFleets;
   /** Streams that asked to be reconciled and have not been yet. */
   readonly scheduled: ReadonlySet<AdsStream>;
   /** Responses written since the last call, decoded. */
@@ -79,7 +82,12 @@ interface Driver {
 
 const open: AdsStream[] = [];
 
-function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 60_000, options: { defer?: boolean } = {}): Driver {
+/**
+ * `defer`: requests arriving while a fleet push is out are set aside, as the server does. `park`:
+ * the stream parks in a list when idle and a snapshot change goes to the list first, as in the
+ * server's flush (a fleet of one).
+ */
+function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 60_000, options: { defer?: boolean; park?: boolean } = {}): Driver {
   const cache = shared ?? new SnapshotCache({ versionPrefix: 'p' });
   cache.markReady();
   const dirty = new Set<AdsStream>();
@@ -96,6 +104,7 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 6
     warnRepeated: () => undefined,
     schedule: (s) => dirty.add(s),
     ...(options.defer ? { defer: (s: AdsStream) => void deferred.add(s) } : {}),
+    ...(options.park ? { park: (s: AdsStream, c: StreamCall, parking: Parking) => fleets.join(GW, s, c, s.info!, parking) } : {}),
     bind: () => undefined,
     unbind: () => undefined,
   };
@@ -103,7 +112,10 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 6
   const stream = protocol === 'sotw' ? new SotwStream(ctx, call, protocol, 1) : new DeltaStream(ctx, call, protocol, 1);
   stream.start();
   open.push(stream);
-  cache.onChange(() => dirty.add(stream));
+  const fleets = new ParkedFleets();
+  let changed = false;
+  let round = 0;
+  cache.onChange(() => (options.park ? (changed = true) : dirty.add(stream)));
   const requestType = protocol === 'sotw' ? MessageType.discoveryRequest : MessageType.deltaDiscoveryRequest;
   return {
     stream,
@@ -117,6 +129,11 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 6
     flush: () => {
       const batch = [...dirty];
       dirty.clear();
+      if (changed) {
+        changed = false;
+        fleets.take(GW, cache, ++round, ctx.counters, ctx.events);
+        if (!stream.parkedThrough(round) && !batch.includes(stream)) stream.reconcile();
+      }
       for (const s of batch) s.reconcile();
     },
     drain: () => {
@@ -125,6 +142,7 @@ function driver(protocol: XdsProtocol, shared?: SnapshotCache, warmTimeoutMs = 6
       for (const s of batch) s.takeDeferred();
     },
     deferred,
+    fleets,
     scheduled: dirty,
     take: () => {
       call.frames.length = 0;
@@ -736,9 +754,11 @@ describe('the endpoints-only push path', () => {
   // same responses through a random run of endpoint edits, cluster additions and removals, NACKs and
   // late ACKs. EDS is subscribed by wildcard, or by name as Envoy does (following the clusters).
   // A also sets aside requests that arrive while a fleet push is out, as under the server; they
-  // are taken up before or after its next reconcile, in either order.
-  for (const [protocol, eds] of [['sotw', 'wildcard'], ['delta', 'wildcard'], ['sotw', 'by name'], ['delta', 'by name']] as const) {
-    it(`${protocol}, EDS ${eds}: writes what the full pass writes`, () => {
+  // are taken up before or after its next reconcile, in either order. Run again with A parked in a
+  // list while idle, the change going to the list first, as in the server's flush.
+  const cases = [['sotw', 'wildcard'], ['delta', 'wildcard'], ['sotw', 'by name'], ['delta', 'by name']] as const;
+  for (const [protocol, eds, parked] of cases.flatMap(([p, e]) => [[p, e, false] as const, [p, e, true] as const])) {
+    it(`${protocol}, EDS ${eds}${parked ? ', A parked in a list' : ''}: writes what the full pass writes`, () => {
       const byName = eds === 'by name';
       const random = seededRandom((protocol === 'sotw' ? 7 : 11) + (byName ? 100 : 0));
       const cache = new SnapshotCache({ versionPrefix: 'p' });
@@ -749,7 +769,7 @@ describe('the endpoints-only push path', () => {
         cache.setSnapshot(GW, 'envoy', encodeSnapshot(gatewaySnapshot(routes, Object.fromEntries(services.map((s) => [s, [addresses.get(s)!]])))));
       };
       set();
-      const a = driver(protocol, cache, undefined, { defer: true });
+      const a = driver(protocol, cache, undefined, { defer: true, park: parked });
       const b = driver(protocol, cache);
       const order = seededRandom(5);
       let deferrals = 0;
@@ -860,6 +880,10 @@ describe('the endpoints-only push path', () => {
       if (byName) expect(fleetPushes[0]).toBeGreaterThan(5);
       if (byName) expect(deferrals).toBeGreaterThan(5);
       expect(fleetPushes[1]).toBe(0);
+      // Parked, A's fleet pushes went out through its list (a few by its own pass: a change that came
+      // while it had a request set aside); it holds at most the one list it is parked in.
+      if (parked && fleetPushes[0] > 0) expect(a.fleets.taken.pushed).toBeGreaterThan(fleetPushes[0] / 2);
+      expect(a.fleets.lists).toBeLessThanOrEqual(1);
     });
   }
 });
