@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { ClusterWarming } from './cluster-warming.ts';
 import { fleetNamesWithin } from './fleet-list.ts';
 import { fleetPushOf, type FleetPush } from './fleet-push.ts';
-import type { ParkedFleet, ParkedStream, Parking } from './parked-fleet.ts';
+import type { ParkedStream, Parking, Place } from './parked-fleet.ts';
 import { isPlainAck, type NodeJson } from './discovery-request.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
 import type { Plan } from './response-plan.ts';
@@ -59,7 +59,7 @@ export interface StreamContext {
    * Parks an idle stream in its fleet's list, which the server writes an endpoint change down
    * (parked-fleet.ts). Without it a stream takes such a change up in its own pass.
    */
-  park?(stream: AdsStream, call: StreamCall, parking: Parking): ParkedFleet;
+  park?(stream: AdsStream, call: StreamCall, parking: Parking): Place;
   /**
    * Takes up the stream's deferred request (AdsStream.takeDeferred) after the current round of
    * socket reads. Without it a stream handles every request as it arrives.
@@ -107,11 +107,10 @@ export abstract class AdsStream implements ParkedStream {
   private parkedOn: TypeView | undefined;
   private parkedNames: ReadonlySet<string> | undefined;
   /**
-   * The list this stream is parked in (ctx.park), and its slot there. While parked the fields above
-   * stand as becomeIdle set them, except that the list may have moved `idleWith` on (unpark).
+   * Its place in the list it is parked in (ctx.park). While parked the fields above stand as
+   * becomeIdle set them, except that the list may have moved `idleWith` on (unpark).
    */
-  private parking: ParkedFleet | undefined;
-  parkSlot = 0;
+  private place: Place | undefined;
   /** A fleet push written and not yet recorded in the endpoint state, and the snapshot it was written for. */
   private fleetPush: FleetPush | undefined;
   private fleetPushView: SnapshotView | undefined;
@@ -169,7 +168,7 @@ export abstract class AdsStream implements ParkedStream {
 
   /** Per-type state by PUSH_ORDER position (undefined: none made yet), with any fleet push written since recorded first. */
   get states(): readonly (TypeState | undefined)[] {
-    if (this.parking?.push) this.unpark();
+    if (this.place?.fleet.push) this.unpark();
     this.settleFleetPush();
     return this.byOrder;
   }
@@ -439,13 +438,13 @@ export abstract class AdsStream implements ParkedStream {
     this.parkedNames = parked && !eds.wildcard ? eds.names : undefined;
     if (parked && this.ctx.park && this.knownGateway && !this.blocked) {
       const parking = { gateway: this.gateway, variant: this.variant, protocol: this.protocol, idle: view, on: tv, names: this.parkedNames, changePlan: this.changePlan };
-      this.parking = this.ctx.park(this, this.call, parking);
+      this.place = this.ctx.park(this, this.call, parking);
     }
   }
 
   /** The server's flush round `round` took this stream's change in its list: it needs no pass of its own. */
   parkedThrough(round: number): boolean {
-    return this.parking !== undefined && this.parking.round === round;
+    return this.place !== undefined && this.place.fleet.round === round;
   }
 
   /**
@@ -454,18 +453,19 @@ export abstract class AdsStream implements ParkedStream {
    * endpoints alone moved the list to.
    */
   private unpark(): void {
-    const fleet = this.parking;
-    if (!fleet) return;
-    this.parking = undefined;
+    const place = this.place;
+    if (!place) return;
+    this.place = undefined;
+    const fleet = place.fleet;
     if (fleet.push) {
       this.fleetPush = fleet.push;
       this.fleetPushView = fleet.pushedView;
-      this.fleetPushDelay = fleet.delays![this.parkSlot]!;
+      this.fleetPushDelay = fleet.delays![place.slot]!;
       this.idleWith = undefined;
       this.parkedOn = undefined;
       return;
     }
-    fleet.leave(this.parkSlot);
+    fleet.leave(place);
     this.idleWith = fleet.idle;
   }
 

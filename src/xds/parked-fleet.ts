@@ -17,8 +17,6 @@ import { bump, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-e
 
 /** What a list needs of a parked stream. */
 export interface ParkedStream {
-  /** Its position in its list (kept by the list). */
-  parkSlot: number;
   /** The write returned false: the stream waits for 'drain' before writing again. */
   backPressured(): void;
   /** The write threw (a bug): the stream ends, no other. */
@@ -40,6 +38,27 @@ export interface Parking {
   readonly changePlan: (tv: TypeView) => Plan;
 }
 
+/** One stream's place in a list: its slot, and the callback of the push written to it. */
+export class Place {
+  readonly fleet: ParkedFleet;
+  readonly stream: ParkedStream;
+  readonly info: StreamInfo;
+  /** Its position in the list (moved when another member leaves; fixed once the list is written). */
+  slot: number;
+  /**
+   * Made when the stream parks (once per ACK), so the loop writing a push allocates nothing per
+   * stream; it reports the write as AdsStream reports its own, reading nothing of the stream.
+   */
+  readonly written = (): void => this.fleet.written(this);
+
+  constructor(fleet: ParkedFleet, stream: ParkedStream, info: StreamInfo, slot: number) {
+    this.fleet = fleet;
+    this.stream = stream;
+    this.info = info;
+    this.slot = slot;
+  }
+}
+
 export class ParkedFleet {
   readonly parking: Parking;
   /** The snapshot the members are idle with now: a change that left their endpoints alone moves it. */
@@ -52,10 +71,12 @@ export class ParkedFleet {
   round = 0;
   /** Still found by streams parking now (not spent, let go or emptied). */
   listed = true;
-  private members: ParkedStream[] = [];
+  /** By slot: the members, their calls and their write callbacks (the loop reads only the last two). */
+  private places: Place[] = [];
   private calls: StreamCall[] = [];
-  /** Each member's info, for its `pushed` event (the event is made without reading the stream). */
-  private infos: StreamInfo[] = [];
+  private callbacks: (() => void)[] = [];
+  /** The events the push is reported to (set when written). */
+  private events: XdsEvents = {};
   private readonly owner: ParkedFleets;
   /** The key the owner lists it under. */
   readonly key: string;
@@ -68,30 +89,45 @@ export class ParkedFleet {
   }
 
   get size(): number {
-    return this.members.length;
+    return this.places.length;
   }
 
-  join(stream: ParkedStream, call: StreamCall, info: StreamInfo): void {
-    stream.parkSlot = this.members.length;
-    this.members.push(stream);
+  join(stream: ParkedStream, call: StreamCall, info: StreamInfo): Place {
+    const place = new Place(this, stream, info, this.places.length);
+    this.places.push(place);
     this.calls.push(call);
-    this.infos.push(info);
+    this.callbacks.push(place.written);
+    return place;
   }
 
   /** A member leaves before the push: the last member takes its slot. */
-  leave(slot: number): void {
-    const last = this.members.length - 1;
+  leave(place: Place): void {
+    const slot = place.slot;
+    const last = this.places.length - 1;
     if (slot !== last) {
-      const moved = this.members[last];
-      moved.parkSlot = slot;
-      this.members[slot] = moved;
-      this.calls[slot] = this.calls[last]!;
-      this.infos[slot] = this.infos[last]!;
+      const moved = this.places[last];
+      moved.slot = slot;
+      this.places[slot] = moved;
+      this.calls[slot] = this.calls[last];
+      this.callbacks[slot] = this.callbacks[last];
     }
-    this.members.pop();
+    this.places.pop();
     this.calls.pop();
-    this.infos.pop();
+    this.callbacks.pop();
     if (last === 0) this.owner.drop(this);
+  }
+
+  /** When a member's write went out (performance.now()), from its slot's delay. */
+  writtenAt(place: Place): number {
+    return this.push!.began + this.delays![place.slot] / 1000;
+  }
+
+  /** A member's write was taken by its connection: its `pushed` event. */
+  written(place: Place): void {
+    const push = this.push!;
+    const setAt = this.pushedView!.setAt;
+    const plan = push.plan;
+    this.events.pushed?.({ stream: place.info, typeUrl: TypeUrl.endpoint, resources: plan.resources.length, removed: plan.removed.length, bytes: push.bytes.length, queuedMs: this.writtenAt(place) - setAt, latencyMs: performance.now() - setAt });
   }
 
   /**
@@ -115,18 +151,19 @@ export class ParkedFleet {
   }
 
   private write(push: FleetPush, view: SnapshotView, counters: XdsCounters, events: XdsEvents): void {
-    const members = this.members;
+    const places = this.places;
     const calls = this.calls;
-    const infos = this.infos;
-    const n = members.length;
+    const callbacks = this.callbacks;
+    const n = places.length;
     const delays = new Int32Array(n);
     this.push = push;
     this.pushedView = view;
     this.delays = delays;
+    this.events = events;
     // Spent: the members take the push up from here, and nothing is written to this list again.
-    this.members = [];
+    this.places = [];
     this.calls = [];
-    this.infos = [];
+    this.callbacks = [];
     bump(counters.pushes, TypeUrl.endpoint, n);
     bump(counters.pushBytes, TypeUrl.endpoint, n * push.bytes.length);
     const bytes = push.bytes;
@@ -135,20 +172,12 @@ export class ParkedFleet {
       const at = performance.now();
       delays[i] = push.delayMicros(at);
       try {
-        if (!calls[i].write(bytes, pushed ? pushedEvent(events, infos[i], push, view, at) : undefined)) members[i].backPressured();
+        if (!calls[i].write(bytes, pushed ? callbacks[i] : undefined)) places[i].stream.backPressured();
       } catch (err) {
-        members[i].stepFailed('push', err);
+        places[i].stream.stepFailed('push', err);
       }
     }
   }
-}
-
-/**
- * The `pushed` event of one member's write (as AdsStream reports its own writes), made from what the
- * list holds: a write's callback reads nothing of the stream.
- */
-function pushedEvent(events: XdsEvents, stream: StreamInfo, push: FleetPush, view: SnapshotView, at: number): () => void {
-  return () => events.pushed?.({ stream, typeUrl: TypeUrl.endpoint, resources: push.plan.resources.length, removed: push.plan.removed.length, bytes: push.bytes.length, queuedMs: at - view.setAt, latencyMs: performance.now() - view.setAt });
 }
 
 const WILDCARD = {};
@@ -160,8 +189,8 @@ export class ParkedFleets {
   /** Changes lists took: written as one push, and left alone (their endpoints unchanged). */
   readonly taken = { pushed: 0, unchanged: 0 };
 
-  /** The list a stream parks in: the one sharing all of `parking`, made if none. */
-  join(key: string, stream: ParkedStream, call: StreamCall, info: StreamInfo, parking: Parking): ParkedFleet {
+  /** Parks a stream in the list sharing all of `parking` (made if none): its place there. */
+  join(key: string, stream: ParkedStream, call: StreamCall, info: StreamInfo, parking: Parking): Place {
     let bySubscription = this.byGateway.get(key);
     if (!bySubscription) {
       bySubscription = new Map();
@@ -179,8 +208,7 @@ export class ParkedFleets {
       lists.push(fleet);
       this.listed++;
     }
-    fleet.join(stream, call, info);
-    return fleet;
+    return fleet.join(stream, call, info);
   }
 
   /**

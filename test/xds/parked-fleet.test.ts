@@ -38,7 +38,6 @@ class RecordingCall extends EventEmitter implements StreamCall {
 }
 
 class Member implements ParkedStream {
-  parkSlot = -1;
   readonly call = new RecordingCall();
   readonly info: StreamInfo;
   backPressures = 0;
@@ -79,13 +78,13 @@ describe('parked lists', () => {
   it('write one endpoint change to every member as the same bytes, and tell each member when', () => {
     const { set, fleets, counters, events, park, take } = setup();
     const members = [1, 2, 3, 4].map((i) => new Member(i));
-    const lists = members.map(park);
-    expect(new Set(lists).size).toBe(1);
-    const list = lists[0];
-    expect(members.map((m) => m.parkSlot)).toEqual([0, 1, 2, 3]);
+    const places = members.map(park);
+    expect(new Set(places.map((p) => p.fleet)).size).toBe(1);
+    const list = places[0].fleet;
+    expect(places.map((p) => p.slot)).toEqual([0, 1, 2, 3]);
     // The second member leaves before the change (a request of its own): the last takes its slot.
-    list.leave(members[1].parkSlot);
-    expect([members[0].parkSlot, members[2].parkSlot, members[3].parkSlot]).toEqual([0, 2, 1]);
+    list.leave(places[1]);
+    expect([places[0].slot, places[2].slot, places[3].slot]).toEqual([0, 2, 1]);
     expect(list.size).toBe(3);
 
     set('10.9.9.9:80');
@@ -105,16 +104,18 @@ describe('parked lists', () => {
     expect(events.map((e) => [e.stream.nodeId, e.typeUrl, e.resources, e.removed, e.bytes])).toEqual(
       ['envoy-1', 'envoy-4', 'envoy-3'].map((node) => [node, TypeUrl.endpoint, 1, 0, written[0][0].length]),
     );
+    // Each write's time is its own, after the snapshot was set and before the write was taken.
+    for (const e of events) expect(e.queuedMs >= 0 && e.queuedMs <= e.latencyMs).toBe(true);
     // Spent: forgotten by the owner, and a stream parking now starts a new list.
     expect(fleets.lists).toBe(0);
-    expect(park(new Member(5))).not.toBe(list);
+    expect(park(new Member(5)).fleet).not.toBe(list);
     expect(fleets.lists).toBe(1);
   });
 
   it('stay parked, idle with the new snapshot, through a change that leaves their endpoints alone', () => {
     const { cache, set, fleets, events, park, take } = setup();
     const m = new Member(1);
-    const list = park(m);
+    const list = park(m).fleet;
     set('10.0.0.1:80');
     take(3);
     expect([m.call.written.length, events.length, list.round, fleets.lists]).toEqual([0, 0, 3, 1]);
@@ -124,16 +125,17 @@ describe('parked lists', () => {
   it('are let go, writing nothing, on a change beyond endpoints or a Gateway gone', () => {
     const { cache, set, fleets, park, take } = setup();
     const m = new Member(1);
-    const list = park(m);
+    const place = park(m);
+    const list = place.fleet;
     set('10.9.9.9:80', ['d']);
     take(2);
     expect([m.call.written.length, list.round, list.push, fleets.lists]).toEqual([0, 0, undefined, 0]);
     // A member of a list let go still leaves it (its own pass runs later): nothing breaks.
-    list.leave(m.parkSlot);
+    list.leave(place);
     expect(fleets.lists).toBe(0);
 
     const n = new Member(2);
-    const other = park(n);
+    const other = park(n).fleet;
     cache.deleteSnapshot(GW);
     take(3);
     expect([n.call.written.length, other.round, fleets.lists]).toEqual([0, 0, 0]);
@@ -160,15 +162,13 @@ describe('parked lists', () => {
     const { fleets, park } = setup();
     const members = Array.from({ length: 50 }, (_, i) => new Member(i));
     for (let round = 0; round < 20; round++) {
-      const lists = members.map(park);
+      const places = members.map(park);
+      const list = places[0].fleet;
       expect(fleets.lists).toBe(1);
-      expect(lists[0].size).toBe(members.length);
+      expect(list.size).toBe(members.length);
       // Leaving in an order other than parking's exercises the slot moves.
-      for (const i of members.keys()) {
-        const m = members[(i * 7) % members.length];
-        lists[0].leave(m.parkSlot);
-      }
-      expect(lists[0].size).toBe(0);
+      for (const i of members.keys()) list.leave(places[(i * 7) % members.length]);
+      expect(list.size).toBe(0);
       expect(fleets.lists).toBe(0);
     }
   });
