@@ -446,12 +446,16 @@ export class AdsServer {
       const streams = this.byGateway.get(gateway);
       if (!streams) continue;
       const round = ++this.round;
+      let parked = 0;
       try {
-        this.parked.take(gateway, this.cache, round, this.stats, this.events);
+        parked = this.parked.take(gateway, this.cache, round, this.stats, this.events);
       } catch (err) {
         // A bug: streams of lists not marked with this round take passes of their own.
         this.logger.error({ err, gateway }, 'xDS fleet push failed');
       }
+      // Every stream is in a list that took the change (a fleet at rest): no stream is looked at.
+      // HTTP/2 sends nothing before this flush returns (docs/performance.md, "xDS serving").
+      if (parked === streams.size) continue;
       for (const s of streams) if (!s.parkedThrough(round) && (batch.size === 0 || !batch.has(s))) this.step(s, 'reconcile');
     }
     for (const s of batch) this.step(s, 'reconcile');

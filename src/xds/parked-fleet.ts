@@ -213,26 +213,31 @@ export class ParkedFleets {
 
   /**
    * Gateway `key` changed: every list of it takes the change or is let go (its members then need
-   * their own pass). Lists that took it are marked with `round`.
+   * their own pass). Lists that took it are marked with `round`. Returns how many streams they
+   * hold: when that is every stream of the Gateway, none needs a pass.
    */
-  take(key: string, cache: SnapshotReader, round: number, counters: XdsCounters, events: XdsEvents): void {
+  take(key: string, cache: SnapshotReader, round: number, counters: XdsCounters, events: XdsEvents): number {
     const bySubscription = this.byGateway.get(key);
-    if (!bySubscription) return;
+    if (!bySubscription) return 0;
+    let streams = 0;
     for (const lists of [...bySubscription.values()]) {
       for (const fleet of [...lists]) {
         const view = cache.view(fleet.parking.gateway, fleet.parking.variant);
+        const size = fleet.size;
         let took = false;
         try {
           took = view !== undefined && fleet.take(view, counters, events);
         } finally {
           if (took) {
             fleet.round = round;
+            streams += size;
             this.taken[fleet.push ? 'pushed' : 'unchanged']++;
           }
           if (!took || fleet.push) this.drop(fleet);
         }
       }
     }
+    return streams;
   }
 
   /** Forgets a list (empty, spent, or let go); its members still find it through their own reference. */
