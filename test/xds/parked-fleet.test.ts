@@ -1,9 +1,9 @@
 // The server's parked lists (src/xds/parked-fleet.ts): who is written to, what each member is told,
 // and that what the lists hold follows the streams parked now. Members are recording stand-ins for
-// streams; the stream's side (taking a list's push up) runs in stream-fake-call.test.ts, and real
-// gRPC clients in the loopback suites go through these lists on every endpoint change.
+// streams; the stream's side (taking a list's push up) runs in stream-fake-call.test.ts, and the
+// last test drives the lists through the server with Envoy-like clients over real gRPC.
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamCall } from '../../src/xds/ads-stream.ts';
 import { planDeltaChange } from '../../src/xds/delta-stream.ts';
 import { ParkedFleets, type ParkedStream, type Parking } from '../../src/xds/parked-fleet.ts';
@@ -12,8 +12,8 @@ import type { ResponseFrame } from '../../src/xds/response-frame.ts';
 import { SnapshotCache } from '../../src/xds/snapshot-cache.ts';
 import { planSotwChange } from '../../src/xds/sotw-stream.ts';
 import { emptyCounters, type PushEvent, type StreamInfo } from '../../src/xds/xds-events.ts';
-import { decodeResponse } from '../support/fake-envoy.ts';
-import { encodeSnapshot, gatewaySnapshot } from './xds-fixtures.ts';
+import { decodeResponse, FakeEnvoy } from '../support/fake-envoy.ts';
+import { encodeSnapshot, gatewaySnapshot, sleep, startHarness, type Harness } from './xds-fixtures.ts';
 
 const GW = 'default/gw';
 
@@ -172,5 +172,56 @@ describe('parked lists', () => {
       expect(list.size).toBe(0);
       expect(fleets.lists).toBe(0);
     }
+  });
+});
+
+describe('parked lists under the server, over real gRPC', () => {
+  let h: Harness;
+  const clients: FakeEnvoy[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await h.stop();
+  });
+
+  it('write an endpoint change to the streams parked now (not to one gone), each once, and leave every stream ACKed and in sync', async () => {
+    const pushed: PushEvent[] = [];
+    h = await startHarness({ events: { pushed: (e) => pushed.push(e) } });
+    const routes = ['a', 'b', 'c'].map((s) => ({ prefix: `/${s}`, cluster: s }));
+    const endpoints = (a: string) => ({ a: [a], b: ['10.0.0.2:80'], c: ['10.0.0.3:80'] });
+    h.set(GW, gatewaySnapshot(routes, endpoints('10.0.0.1:80')));
+    const fleet = Array.from({ length: 12 }, (_, i) => new FakeEnvoy({ address: h.address, nodeId: `envoy-${i}`, cluster: GW, protocol: i % 2 === 0 ? 'delta' : 'sotw' }));
+    clients.push(...fleet);
+    for (const e of fleet) e.start();
+    const settled = async (live: FakeEnvoy[], address: string): Promise<void> => {
+      await Promise.all(live.map((e) => e.waitFor(() => e.endpointAddresses('a').join() === address, `endpoints of a at ${address}`)));
+      await sleep(100);
+      expect(h.server.clients().every((c) => c.types.every((t) => !t.awaitingAck))).toBe(true);
+    };
+    await settled(fleet, '10.0.0.1:80');
+    // Two leave while parked (one of each protocol): their places go, and nothing is written to them.
+    for (const gone of [fleet[3], fleet[4]]) gone.close();
+    const live = fleet.filter((_, i) => i !== 3 && i !== 4);
+    await sleep(100);
+
+    for (const [step, address] of ['10.9.0.1:80', '10.9.0.2:80', '10.9.0.3:80'].entries()) {
+      pushed.length = 0;
+      h.set(GW, gatewaySnapshot(routes, endpoints(address)));
+      // The third change is followed by another once it is written (the writes go out in this turn
+      // of the loop) and before any ACK can be read: the streams the list wrote take the second
+      // change in passes of their own, once their ACKs come.
+      const latest = step === 2 ? '10.9.0.4:80' : address;
+      if (step === 2) {
+        await new Promise((r) => setImmediate(r));
+        // Written to every stream; no client has read it yet, so no ACK has come.
+        expect(pushed.filter((e) => e.typeUrl === TypeUrl.endpoint)).toHaveLength(live.length);
+        expect(live.some((e) => e.endpointAddresses('a').join() === address)).toBe(false);
+        h.set(GW, gatewaySnapshot(routes, endpoints(latest)));
+      }
+      await settled(live, latest);
+      const eds = pushed.filter((e) => e.typeUrl === TypeUrl.endpoint);
+      if (step < 2) expect(eds.map((e) => e.stream.nodeId).sort()).toEqual(live.map((e) => e.options.nodeId).sort());
+      expect(eds.some((e) => e.stream.nodeId === 'envoy-3' || e.stream.nodeId === 'envoy-4')).toBe(false);
+    }
+    for (const e of live) expect(e.violations).toEqual([]);
   });
 });
