@@ -9,7 +9,7 @@ import { status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ClusterWarming } from './cluster-warming.ts';
 import { fleetNamesWithin } from './fleet-list.ts';
-import { fleetPushOf, type FleetPush } from './fleet-push.ts';
+import { parkedChange, type FleetPush } from './fleet-push.ts';
 import type { ParkedStream, Parking, Place } from './parked-fleet.ts';
 import { isPlainAck, type NodeJson } from './discovery-request.ts';
 import { nonceField, nonceText, type ResponseFrame } from './response-frame.ts';
@@ -17,7 +17,7 @@ import type { Plan } from './response-plan.ts';
 import { PUSH_ORDER, TypeUrl, isFullStateType, servedTypeUrl, typeShortName, type ClientVariant, type ResourceTypeUrl, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
 import { TypeState } from './type-state.ts';
-import { bump, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
+import { bump, pushEvent, type NackRecord, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
 import { StreamError } from './stream-error.ts';
 import type { XdsLimits } from './xds-limits.ts';
 
@@ -477,16 +477,13 @@ export abstract class AdsStream implements ParkedStream {
    * visit. Returns false to leave the change to the other paths.
    */
   private pushFleetChange(idle: SnapshotView, view: SnapshotView, parkedOn: TypeView): boolean {
-    if (!view.differsOnlyIn(idle, TypeUrl.endpoint)) return false;
-    const tv = view.type(TypeUrl.endpoint);
-    if (tv === parkedOn) {
+    const push = parkedChange(idle, view, parkedOn, this.parkedNames, this.changePlan);
+    if (push === undefined) return false;
+    if (push === 'unchanged') {
       this.idleWith = view;
       this.parkedOn = parkedOn;
       return true;
     }
-    if (tv.previous !== parkedOn) return false;
-    const push = fleetPushOf(this.changePlan(tv), tv);
-    if (!push || !push.covers(this.parkedNames)) return false;
     const at = performance.now();
     this.fleetPush = push;
     this.fleetPushView = view;
@@ -657,7 +654,7 @@ export abstract class AdsStream implements ParkedStream {
 
   /** Tells the events a response was written, with its latency since `since`. */
   private pushedEvent(typeUrl: ResourceTypeUrl, plan: Plan, bytes: number, queuedMs: number, since: number): void {
-    this.ctx.events.pushed?.({ stream: this.streamInfo!, typeUrl, resources: plan.resources.length, removed: plan.removed.length, bytes, queuedMs, latencyMs: performance.now() - since });
+    this.ctx.events.pushed?.(pushEvent(this.streamInfo!, typeUrl, plan, bytes, queuedMs, since));
   }
 
   /** Hands a response to gRPC; on back-pressure the stream waits for 'drain'. */

@@ -12,7 +12,7 @@ import type { NamesSpan } from './names-span.ts';
 import { stringField } from './proto-wire.ts';
 import type { Plan } from './response-plan.ts';
 import { TypeUrl } from './resource-types.ts';
-import type { TypeView } from './snapshot-reader.ts';
+import type { SnapshotView, TypeView } from './snapshot-reader.ts';
 
 let fleetNonces = 0;
 
@@ -72,6 +72,22 @@ export class FleetPush {
   }
 }
 
+/**
+ * What a change to `view` means for streams parked on the endpoints view `on` with subscription
+ * `names` (undefined: wildcard), idle with `idle`: 'unchanged' when their endpoints did not change
+ * (they stay parked, idle with `view`); the fleet's push when the change goes to them as one;
+ * undefined to leave it to each stream's own pass. One decision for a stream's own fleet push
+ * (AdsStream.pushFleetChange) and for a parked list's (parked-fleet.ts).
+ */
+export function parkedChange(idle: SnapshotView, view: SnapshotView, on: TypeView, names: ReadonlySet<string> | undefined, changePlan: (tv: TypeView) => Plan): FleetPush | 'unchanged' | undefined {
+  if (!view.differsOnlyIn(idle, TypeUrl.endpoint)) return undefined;
+  const tv = view.type(TypeUrl.endpoint);
+  if (tv === on) return 'unchanged';
+  if (tv.previous !== on) return undefined;
+  const push = fleetPushOf(changePlan(tv), tv);
+  return push?.covers(names) ? push : undefined;
+}
+
 const pushes = new WeakMap<Plan, FleetPush>();
 
 /**
@@ -80,7 +96,7 @@ const pushes = new WeakMap<Plan, FleetPush>();
  * make-before-break, stream by stream), or it changes every resource (a whole set, planned and
  * recorded as such by the full pass).
  */
-export function fleetPushOf(plan: Plan, to: TypeView): FleetPush | undefined {
+function fleetPushOf(plan: Plan, to: TypeView): FleetPush | undefined {
   if (plan.removed.length > 0 || plan.resources.length === 0 || plan.resources.length >= to.resources.size || !plan.sharedBody) return undefined;
   let push = pushes.get(plan);
   if (!push) {

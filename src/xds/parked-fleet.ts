@@ -9,11 +9,11 @@
 // or changes its state; lists are dense (the last member takes a leaver's slot) and a list with no
 // member is dropped, so what they hold is bounded by the streams parked now.
 import type { StreamCall } from './ads-stream.ts';
-import { fleetPushOf, type FleetPush } from './fleet-push.ts';
+import { parkedChange, type FleetPush } from './fleet-push.ts';
 import type { Plan } from './response-plan.ts';
 import { TypeUrl, type ClientVariant, type XdsProtocol } from './resource-types.ts';
 import type { SnapshotReader, SnapshotView, TypeView } from './snapshot-reader.ts';
-import { bump, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
+import { bump, pushEvent, type StreamInfo, type XdsCounters, type XdsEvents } from './xds-events.ts';
 
 /** What a list needs of a parked stream. */
 export interface ParkedStream {
@@ -126,8 +126,7 @@ export class ParkedFleet {
   written(place: Place): void {
     const push = this.push!;
     const setAt = this.pushedView!.setAt;
-    const plan = push.plan;
-    this.events.pushed?.({ stream: place.info, typeUrl: TypeUrl.endpoint, resources: plan.resources.length, removed: plan.removed.length, bytes: push.bytes.length, queuedMs: this.writtenAt(place) - setAt, latencyMs: performance.now() - setAt });
+    this.events.pushed?.(pushEvent(place.info, TypeUrl.endpoint, push.plan, push.bytes.length, this.writtenAt(place) - setAt, setAt));
   }
 
   /**
@@ -137,15 +136,12 @@ export class ParkedFleet {
    */
   take(view: SnapshotView, counters: XdsCounters, events: XdsEvents): boolean {
     const { on, names, changePlan } = this.parking;
-    if (!view.differsOnlyIn(this.idle, TypeUrl.endpoint)) return false;
-    const tv = view.type(TypeUrl.endpoint);
-    if (tv === on) {
+    const push = parkedChange(this.idle, view, on, names, changePlan);
+    if (push === undefined) return false;
+    if (push === 'unchanged') {
       this.idle = view;
       return true;
     }
-    if (tv.previous !== on) return false;
-    const push = fleetPushOf(changePlan(tv), tv);
-    if (!push || !push.covers(names)) return false;
     this.write(push, view, counters, events);
     return true;
   }

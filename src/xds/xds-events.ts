@@ -45,6 +45,14 @@ export interface PushEvent {
   readonly latencyMs: number;
 }
 
+/**
+ * The event of a response written now, carrying `plan`'s resources and removals: `since` is when
+ * its change (or the request that asked) came, `queuedMs` how long after that it was handed over.
+ */
+export function pushEvent(stream: StreamInfo, typeUrl: string, plan: { readonly resources: readonly unknown[]; readonly removed: readonly unknown[] }, bytes: number, queuedMs: number, since: number): PushEvent {
+  return { stream, typeUrl, resources: plan.resources.length, removed: plan.removed.length, bytes, queuedMs, latencyMs: performance.now() - since };
+}
+
 export interface XdsEvents {
   streamOpened?(stream: StreamInfo): void;
   streamClosed?(stream: StreamInfo): void;
