@@ -458,9 +458,7 @@ export abstract class AdsStream implements ParkedStream {
     this.place = undefined;
     const fleet = place.fleet;
     if (fleet.push) {
-      this.fleetPush = fleet.push;
-      this.fleetPushView = fleet.pushedView;
-      this.fleetPushDelay = fleet.delays![place.slot]!;
+      this.wroteFleetPush(fleet.push, fleet.pushedView!, fleet.delays![place.slot]);
       this.idleWith = undefined;
       this.parkedOn = undefined;
       return;
@@ -485,9 +483,7 @@ export abstract class AdsStream implements ParkedStream {
       return true;
     }
     const at = performance.now();
-    this.fleetPush = push;
-    this.fleetPushView = view;
-    this.fleetPushDelay = push.delayMicros(at);
+    this.wroteFleetPush(push, view, push.delayMicros(at));
     const counters = this.ctx.counters;
     bump(counters.pushes, TypeUrl.endpoint);
     bump(counters.pushBytes, TypeUrl.endpoint, push.bytes.length);
@@ -520,6 +516,13 @@ export abstract class AdsStream implements ParkedStream {
     this.ctx.events.acked?.({ stream: this.streamInfo!, typeUrl: TypeUrl.endpoint, version: push.plan.version, latencyMs: at - this.fleetPushWrittenAt(push) });
     this.becomeIdle(view);
     return true;
+  }
+
+  /** The fleet push for `view` was written to this stream, `delayMicros` after it began: recorded at the stream's next event. */
+  private wroteFleetPush(push: FleetPush, view: SnapshotView, delayMicros: number): void {
+    this.fleetPush = push;
+    this.fleetPushView = view;
+    this.fleetPushDelay = delayMicros;
   }
 
   /** Records the fleet push written last, if any, in the endpoint state: before anything reads or changes that state. */
